@@ -1,0 +1,104 @@
+using CaseExchange.Councils;
+using CaseExchange.Situations;
+
+namespace CaseExchange.Charter;
+
+/// <summary>Why an access was refused: stable codes, shown to auditors and in problem types.</summary>
+public static class Refusals
+{
+    public const string NotACouncilMember = "pas-membre-du-conseil";
+    public const string CharterNotSigned = "charte-non-signee";
+    public const string NoCharterInForce = "aucune-charte-en-vigueur";
+    public const string NotInHoldingGroup = "hors-du-groupe-detenteur";
+    public const string RoleNotAllowed = "role-non-autorise";
+    public const string NominativeDataErased = "donnees-effacees";
+    public const string ArchiveReasonRequired = "motif-archive-requis";
+    public const string NotTheReferent = "pas-le-referent";
+
+    public static string Explain(string code) => code switch
+    {
+        NotACouncilMember => "Vous n'êtes pas membre actif de ce conseil.",
+        CharterNotSigned => "Vous n'avez pas signé la version en vigueur de la charte déontologique : aucun accès nominatif n'est possible avant sa signature.",
+        NoCharterInForce => "Aucune charte n'est en vigueur dans ce conseil : les échanges nominatifs ne sont pas ouverts.",
+        NotInHoldingGroup => "Seuls les membres du groupe de travail qui détient cette situation peuvent en consulter le dossier nominatif.",
+        RoleNotAllowed => "Votre rôle ne permet pas cette action selon la charte.",
+        NominativeDataErased => "Les données nominatives de cette situation ont été effacées.",
+        ArchiveReasonRequired => "Cette situation est clôturée et archivée : sa consultation exige un motif écrit.",
+        NotTheReferent => "Seul le référent désigné pour cette situation peut enregistrer son suivi.",
+        _ => "Accès refusé.",
+    };
+}
+
+public sealed record AccessVerdict(bool Allowed, string? Refusal)
+{
+    public static readonly AccessVerdict Granted = new(true, null);
+    public static AccessVerdict Refused(string refusal) => new(false, refusal);
+}
+
+/// <summary>
+/// The charter's access rules as pure functions of the state at one instant. The same functions decide live
+/// requests and replay past journal entries (states rebuilt from the event store at the entry's instant).
+/// </summary>
+public static class AccessRules
+{
+    /// <summary>Rule 3: the full file only to an active member of the holding group, with the charter in force signed.</summary>
+    public static AccessVerdict OpenNominativeFile(CharterPolicy policy, Member? member, Council council, Group? holdingGroup, Situation situation, bool archiveReasonGiven)
+    {
+        if (member is not { Active: true }) return AccessVerdict.Refused(Refusals.NotACouncilMember);
+        var groupRole = holdingGroup?.RoleOf(member.Id);
+        if (groupRole is null) return AccessVerdict.Refused(Refusals.NotInHoldingGroup);
+        if (!policy.RoleHas(groupRole, Capabilities.OpenNominativeFiles)) return AccessVerdict.Refused(Refusals.RoleNotAllowed);
+        var charter = CharterSignedInForce(member, council);
+        if (!charter.Allowed) return charter;
+        if (situation.IsErased) return AccessVerdict.Refused(Refusals.NominativeDataErased);
+        if (situation.IsClosed && !archiveReasonGiven) return AccessVerdict.Refused(Refusals.ArchiveReasonRequired);
+        return AccessVerdict.Granted;
+    }
+
+    /// <summary>Writing nominative data into a group's situations: same conditions as reading them, with a capability of the group role.</summary>
+    public static AccessVerdict ActInGroup(CharterPolicy policy, Member? member, Council council, Group? group, string capability)
+    {
+        if (member is not { Active: true }) return AccessVerdict.Refused(Refusals.NotACouncilMember);
+        var groupRole = group?.RoleOf(member.Id);
+        var viaGroup = groupRole is not null && policy.RoleHas(groupRole, capability);
+        var viaCouncil = member.CouncilRoles.Any(r => policy.RoleHas(r, capability));
+        if (!viaGroup && !viaCouncil)
+            return AccessVerdict.Refused(groupRole is null && member.CouncilRoles.Count == 0 ? Refusals.NotInHoldingGroup : Refusals.RoleNotAllowed);
+        return CharterSignedInForce(member, council);
+    }
+
+    /// <summary>Only the designated référent records a follow-up, while a member of the holding group under the charter.</summary>
+    public static AccessVerdict RecordFollowUp(CharterPolicy policy, Member? member, Council council, Group? holdingGroup, Situation situation)
+    {
+        if (member is not { Active: true }) return AccessVerdict.Refused(Refusals.NotACouncilMember);
+        if (situation.ReferentId != member.Id || !policy.RoleHas(Roles.Referent, Capabilities.RecordFollowUp))
+            return AccessVerdict.Refused(Refusals.NotTheReferent);
+        if (holdingGroup?.HasMember(member.Id) != true) return AccessVerdict.Refused(Refusals.NotInHoldingGroup);
+        return CharterSignedInForce(member, council);
+    }
+
+    /// <summary>A council-level capability (manage groups, read the journal, statistics…), no nominative data involved.</summary>
+    public static AccessVerdict CouncilCapability(CharterPolicy policy, Member? member, string capability)
+    {
+        if (member is not { Active: true }) return AccessVerdict.Refused(Refusals.NotACouncilMember);
+        return member.CouncilRoles.Any(r => policy.RoleHas(r, capability))
+            ? AccessVerdict.Granted
+            : AccessVerdict.Refused(Refusals.RoleNotAllowed);
+    }
+
+    /// <summary>Anonymised views: the council roles that have the capability, and any member of any of its groups.</summary>
+    public static AccessVerdict ReadAnonymised(CharterPolicy policy, Member? member, bool belongsToAGroup)
+    {
+        if (member is not { Active: true }) return AccessVerdict.Refused(Refusals.NotACouncilMember);
+        if (member.CouncilRoles.Any(r => policy.RoleHas(r, Capabilities.ReadAnonymisedSituations))) return AccessVerdict.Granted;
+        if (belongsToAGroup && policy.RoleHas(Roles.Membre, Capabilities.ReadAnonymisedSituations)) return AccessVerdict.Granted;
+        return AccessVerdict.Refused(Refusals.RoleNotAllowed);
+    }
+
+    /// <summary>Rule: a member who has not signed the charter version in force has no nominative access at all.</summary>
+    private static AccessVerdict CharterSignedInForce(Member member, Council council)
+    {
+        if (council.CharterVersionInForce is null) return AccessVerdict.Refused(Refusals.NoCharterInForce);
+        return member.HasSigned(council.CharterVersionInForce) ? AccessVerdict.Granted : AccessVerdict.Refused(Refusals.CharterNotSigned);
+    }
+}

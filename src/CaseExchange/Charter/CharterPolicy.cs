@@ -1,0 +1,110 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace CaseExchange.Charter;
+
+/// <summary>
+/// The machine-readable half of the charter (<c>charter/policy.json</c>): which fields are nominative, the
+/// closed lists users pick from, retention periods, the statistics threshold and which role may do what.
+/// Loaded once at start-up and validated; the service refuses to start on a policy that breaks the charter's
+/// own rules (e.g. nominative access for the président).
+/// </summary>
+public sealed class CharterPolicy
+{
+    public required string Version { get; init; }
+    public required string Title { get; init; }
+    public required CharterTexts Texts { get; init; }
+    public required IReadOnlyList<IdentityField> IdentityFields { get; init; }
+    public bool FreeTextIsNominative { get; init; }
+    public required IReadOnlyList<ListEntry> PersonRoles { get; init; }
+    public required IReadOnlyList<ListEntry> ReferralReasons { get; init; }
+    public required IReadOnlyList<ListEntry> Urgencies { get; init; }
+    public required IReadOnlyList<ListEntry> AccessPurposes { get; init; }
+    public required IReadOnlyList<ListEntry> ArchiveAccessReasons { get; init; }
+    public required IReadOnlyList<ListEntry> DecisionKinds { get; init; }
+    public required IReadOnlyList<ListEntry> ActionKinds { get; init; }
+    public required IReadOnlyList<ListEntry> ActionStatuses { get; init; }
+    public required IReadOnlyList<ListEntry> Outcomes { get; init; }
+    public required IReadOnlyList<AgeBand> AgeBands { get; init; }
+    public required RetentionPolicy Retention { get; init; }
+    public required StatisticsPolicy Statistics { get; init; }
+    public required IReadOnlyDictionary<string, RolePolicy> Roles { get; init; }
+
+    /// <summary>The charter's text (charte then règlement), as signed by members.</summary>
+    [JsonIgnore] public string FullText { get; private set; } = "";
+
+    /// <summary>SHA-256 of the policy file and both texts: what a signature of this version covers.</summary>
+    [JsonIgnore] public string Fingerprint { get; private set; } = "";
+
+    public string AgeBandOf(DateOnly birthDate, DateOnly on)
+    {
+        var age = AgeOn(birthDate, on);
+        return AgeBands.First(b => b.MaxAge is null || age <= b.MaxAge).Code;
+    }
+
+    public static int AgeOn(DateOnly birthDate, DateOnly on)
+    {
+        var age = on.Year - birthDate.Year;
+        if (on < birthDate.AddYears(age)) age--;
+        return age;
+    }
+
+    public bool RoleHas(string role, string capability) =>
+        Roles.TryGetValue(role, out var policy) && policy.Capabilities.Contains(capability);
+
+    public static CharterPolicy Load(string directory)
+    {
+        var policyPath = Path.Combine(directory, "policy.json");
+        if (!File.Exists(policyPath))
+            throw new CharterPolicyException($"The charter policy was not found at {policyPath} (configure Charter:Directory).");
+
+        var policyBytes = File.ReadAllBytes(policyPath);
+        var policy = JsonSerializer.Deserialize<CharterPolicy>(policyBytes, JsonOptions)
+                     ?? throw new CharterPolicyException("charter/policy.json is empty.");
+
+        var texts = new[] { policy.Texts.Charte, policy.Texts.Reglement }
+            .Select(name => Path.Combine(directory, name))
+            .Select(path => File.Exists(path) ? File.ReadAllText(path) : throw new CharterPolicyException($"Charter text missing: {path}"))
+            .ToArray();
+        policy.FullText = string.Join("\n\n", texts);
+
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(policyBytes);
+        foreach (var text in texts) sha.AppendData(System.Text.Encoding.UTF8.GetBytes(text));
+        policy.Fingerprint = Convert.ToHexStringLower(sha.GetHashAndReset());
+
+        CharterPolicyValidation.ThrowIfInvalid(policy);
+        return policy;
+    }
+
+    public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+    };
+}
+
+public sealed record CharterTexts(string Charte, string Reglement);
+
+public sealed record IdentityField(string Code, string Label, bool Nominative, bool Required);
+
+public sealed record ListEntry(string Code, string Label);
+
+public sealed record AgeBand(string Code, string Label, int? MaxAge);
+
+public sealed record RetentionPolicy(int InactiveArchiveYears, int AgeLimitYears, IReadOnlyList<string> AgeLimitAppliesToRoles);
+
+public sealed record StatisticsPolicy(int MinimumCount);
+
+public sealed record RolePolicy(string Scope, string Label, IReadOnlyList<string> Capabilities);
+
+public sealed class CharterPolicyException(string message) : Exception(message);
+
+public static class ListEntries
+{
+    public static bool Has(this IReadOnlyList<ListEntry> list, string? code) => code is not null && list.Any(e => e.Code == code);
+
+    public static string LabelOf(this IReadOnlyList<ListEntry> list, string code) =>
+        list.FirstOrDefault(e => e.Code == code)?.Label ?? code;
+}

@@ -1,0 +1,46 @@
+namespace CaseExchange.Councils;
+
+public sealed record Sector(string Code, string Label);
+
+public sealed record CouncilEstablished(string Code, string Name, IReadOnlyList<Sector> Sectors, DateTimeOffset At);
+
+public sealed record SectorAdded(Sector Sector, Guid AddedBy, DateTimeOffset At);
+
+/// <summary>The council adopted a charter version: from now on, only its signatories have nominative access.</summary>
+public sealed record CharterVersionAdopted(string Version, string Fingerprint, Guid? AdoptedBy, DateTimeOffset At);
+
+/// <summary>
+/// A CLSPD (or CISPD): the tenant. Each council has exactly one council stream, under the same well-known id
+/// in every tenant (stream ids are unique per tenant under conjoined tenancy).
+/// </summary>
+public sealed class Council
+{
+    public static readonly Guid StreamId = new("c0a5e000-0000-4000-8000-000000000001");
+
+    public Guid Id { get; set; }
+    public int Version { get; set; }
+    public string Code { get; set; } = "";
+    public string Name { get; set; } = "";
+    public List<Sector> Sectors { get; set; } = [];
+    public string? CharterVersionInForce { get; set; }
+    public string? CharterFingerprint { get; set; }
+    public DateTimeOffset? CharterAdoptedAt { get; set; }
+
+    public bool HasSector(string? code) => code is not null && Sectors.Any(s => s.Code == code);
+
+    public void Apply(CouncilEstablished e)
+    {
+        Code = e.Code;
+        Name = e.Name;
+        Sectors = [.. e.Sectors];
+    }
+
+    public void Apply(SectorAdded e) => Sectors.Add(e.Sector);
+
+    public void Apply(CharterVersionAdopted e)
+    {
+        CharterVersionInForce = e.Version;
+        CharterFingerprint = e.Fingerprint;
+        CharterAdoptedAt = e.At;
+    }
+}

@@ -1,0 +1,128 @@
+using System.Security.Claims;
+using CaseExchange.Charter;
+using CaseExchange.Hosting;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace CaseExchange.Councils;
+
+public sealed record CreateGroup(string? Name, string? Kind, string? Sector);
+
+public sealed record AddGroupMember(Guid MemberId, string? Role);
+
+public sealed record ChangeGroupRole(string? Role);
+
+public sealed record GroupSummary(Guid GroupId, string Name, string Kind, string? Sector, int MemberCount);
+
+public sealed record GroupMemberView(Guid MemberId, string DisplayName, string Organisation, string Function, string Role);
+
+public sealed record GroupView(Guid GroupId, string Name, string Kind, string? Sector, IReadOnlyList<GroupMemberView> Members, int Version);
+
+public static class GroupEndpoints
+{
+    [WolverineGet("/api/councils/{council}/groups"), Tags("Groupes")]
+    public static async Task<IReadOnlyList<GroupSummary>> List(string council, ClaimsPrincipal user, IQuerySession session)
+    {
+        await Actor.RequireAsync(user, session);
+        var groups = await session.Query<Group>().OrderBy(g => g.Name).ToListAsync();
+        return [.. groups.Select(g => new GroupSummary(g.Id, g.Name, g.Kind, g.Sector, g.Members.Count))];
+    }
+
+    [WolverineGet("/api/councils/{council}/groups/{groupId}"), Tags("Groupes")]
+    public static async Task<GroupView> Get(string council, Guid groupId, ClaimsPrincipal user, IQuerySession session)
+    {
+        await Actor.RequireAsync(user, session);
+        var group = await session.LoadAsync<Group>(groupId) ?? throw Problems.NotFound("Groupe de travail introuvable.");
+        return await ViewOf(group, session);
+    }
+
+    [WolverinePost("/api/councils/{council}/groups"), Tags("Groupes")]
+    public static async Task<CreationResponse<GroupView>> Create(string council, CreateGroup command, ClaimsPrincipal user,
+        IDocumentSession session, CharterPolicy policy, TimeProvider clock)
+    {
+        var actor = await Actor.RequireAsync(user, session);
+        actor.RequireCouncilCapability(policy, Capabilities.ManageGroups);
+        var errors = new ValidationErrors()
+            .RequireText(command.Name, "name", "Le nom du groupe", 120)
+            .When(command.Kind is null || !GroupKinds.All.Contains(command.Kind), "kind", "Le type de groupe doit être « thematique » ou « territorial ».")
+            .When(command.Kind == GroupKinds.Territorial && !actor.Council.HasSector(command.Sector), "sector", "Un groupe territorial doit désigner un secteur du conseil.")
+            .When(command.Kind == GroupKinds.Thematique && command.Sector is not null, "sector", "Un groupe thématique ne désigne pas de secteur.");
+        if (command.Name is { Length: > 0 } name && await session.Query<Group>().AnyAsync(g => g.Name == name.Trim()))
+            errors.Add("name", "Un groupe de ce conseil porte déjà ce nom.");
+        errors.ThrowIfAny();
+
+        var created = new GroupCreated(Guid.CreateVersion7(), command.Name!.Trim(), command.Kind!, command.Sector, actor.Id, clock.GetUtcNow());
+        session.Events.StartStream<Group>(created.GroupId, created);
+        return new CreationResponse<GroupView>($"/api/councils/{council}/groups/{created.GroupId}",
+            new GroupView(created.GroupId, created.Name, created.Kind, created.Sector, [], 1));
+    }
+
+    [WolverinePost("/api/councils/{council}/groups/{groupId}/members"), Tags("Groupes")]
+    public static async Task<GroupView> AddMember(string council, Guid groupId, AddGroupMember command, ClaimsPrincipal user,
+        IDocumentSession session, CharterPolicy policy, TimeProvider clock)
+    {
+        var actor = await Actor.RequireAsync(user, session);
+        actor.RequireCouncilCapability(policy, Capabilities.ManageGroups);
+        var stream = await session.Events.FetchForWriting<Group>(groupId);
+        var group = stream.Aggregate ?? throw Problems.NotFound("Groupe de travail introuvable.");
+        var member = await session.LoadAsync<Member>(command.MemberId);
+        new ValidationErrors()
+            .When(member is not { Active: true }, "memberId", "Membre actif introuvable dans ce conseil.")
+            .When(command.Role is null || !Roles.GroupRoles.Contains(command.Role), "role", "Le rôle dans le groupe doit être « membre » ou « animateur ».")
+            .ThrowIfAny();
+        if (group.HasMember(command.MemberId)) throw Problems.OutOfOrder("Ce membre fait déjà partie du groupe.");
+
+        var joined = new MemberJoinedGroup(groupId, command.MemberId, command.Role!, actor.Id, clock.GetUtcNow());
+        stream.AppendOne(joined);
+        return await ViewOf(group, session, new(group.Members) { [command.MemberId] = joined.Role });
+    }
+
+    [WolverinePut("/api/councils/{council}/groups/{groupId}/members/{memberId}"), Tags("Groupes")]
+    public static async Task<GroupView> ChangeRole(string council, Guid groupId, Guid memberId, ChangeGroupRole command, ClaimsPrincipal user,
+        IDocumentSession session, CharterPolicy policy, TimeProvider clock)
+    {
+        var actor = await Actor.RequireAsync(user, session);
+        actor.RequireCouncilCapability(policy, Capabilities.ManageGroups);
+        new ValidationErrors()
+            .When(command.Role is null || !Roles.GroupRoles.Contains(command.Role), "role", "Le rôle dans le groupe doit être « membre » ou « animateur ».")
+            .ThrowIfAny();
+        var stream = await session.Events.FetchForWriting<Group>(groupId);
+        var group = stream.Aggregate ?? throw Problems.NotFound("Groupe de travail introuvable.");
+        var current = group.RoleOf(memberId) ?? throw Problems.NotFound("Ce membre ne fait pas partie du groupe.");
+        if (current == command.Role) throw Problems.OutOfOrder("Ce membre a déjà ce rôle dans le groupe.");
+
+        var changed = new GroupRoleChanged(groupId, memberId, command.Role!, actor.Id, clock.GetUtcNow());
+        stream.AppendOne(changed);
+        return await ViewOf(group, session, new(group.Members) { [memberId] = changed.Role });
+    }
+
+    [WolverineDelete("/api/councils/{council}/groups/{groupId}/members/{memberId}"), Tags("Groupes")]
+    public static async Task<GroupView> RemoveMember(string council, Guid groupId, Guid memberId, ClaimsPrincipal user,
+        IDocumentSession session, CharterPolicy policy, TimeProvider clock)
+    {
+        var actor = await Actor.RequireAsync(user, session);
+        actor.RequireCouncilCapability(policy, Capabilities.ManageGroups);
+        var stream = await session.Events.FetchForWriting<Group>(groupId);
+        var group = stream.Aggregate ?? throw Problems.NotFound("Groupe de travail introuvable.");
+        if (!group.HasMember(memberId)) throw Problems.NotFound("Ce membre ne fait pas partie du groupe.");
+
+        var left = new MemberLeftGroup(groupId, memberId, actor.Id, clock.GetUtcNow());
+        stream.AppendOne(left);
+        var remaining = new Dictionary<Guid, string>(group.Members);
+        remaining.Remove(memberId);
+        return await ViewOf(group, session, remaining);
+    }
+
+    /// <summary>The group as stored, or as it is after a change appended in this request (one version later).</summary>
+    private static async Task<GroupView> ViewOf(Group group, IQuerySession session, Dictionary<Guid, string>? membersAfterChange = null)
+    {
+        var members = membersAfterChange ?? group.Members;
+        var loaded = await session.LoadManyAsync<Member>(members.Keys);
+        var views = loaded
+            .Select(m => new GroupMemberView(m.Id, m.DisplayName, m.Organisation, m.Function, members[m.Id]))
+            .OrderBy(v => v.DisplayName)
+            .ToList();
+        return new GroupView(group.Id, group.Name, group.Kind, group.Sector, views, group.Version + (membersAfterChange is null ? 0 : 1));
+    }
+}

@@ -1,0 +1,63 @@
+namespace CaseExchange.Councils;
+
+/// <summary>
+/// A professional member of the council (police, Éducation nationale, bailleur…). Members' names are
+/// professional data kept in clear for accountability (the journal says who opened what); they are never
+/// persons concerned by a situation, and CRs name organisations and roles, not members.
+/// </summary>
+public sealed record MemberRegistered(
+    Guid MemberId, string Subject, string DisplayName, string Organisation, string Function,
+    IReadOnlyList<string> CouncilRoles, Guid? RegisteredBy, DateTimeOffset At);
+
+public sealed record CouncilRoleGranted(Guid MemberId, string Role, Guid GrantedBy, DateTimeOffset At);
+
+public sealed record CouncilRoleRevoked(Guid MemberId, string Role, Guid RevokedBy, DateTimeOffset At);
+
+public sealed record CharterSigned(Guid MemberId, string CharterVersion, string Fingerprint, DateTimeOffset At);
+
+/// <summary>The member left the council: no access of any kind from now on.</summary>
+public sealed record MemberDeactivated(Guid MemberId, Guid DeactivatedBy, DateTimeOffset At);
+
+public sealed class Member
+{
+    public Guid Id { get; set; }
+    public int Version { get; set; }
+    public string Subject { get; set; } = "";
+    public string DisplayName { get; set; } = "";
+    public string Organisation { get; set; } = "";
+    public string Function { get; set; } = "";
+    public List<string> CouncilRoles { get; set; } = [];
+    public List<string> SignedCharterVersions { get; set; } = [];
+    public bool Active { get; set; }
+
+    public bool HasSigned(string? charterVersion) => charterVersion is not null && SignedCharterVersions.Contains(charterVersion);
+
+    public void Apply(MemberRegistered e)
+    {
+        Id = e.MemberId;
+        Subject = e.Subject;
+        DisplayName = e.DisplayName;
+        Organisation = e.Organisation;
+        Function = e.Function;
+        CouncilRoles = [.. e.CouncilRoles.Distinct()];
+        Active = true;
+    }
+
+    public void Apply(CouncilRoleGranted e)
+    {
+        if (!CouncilRoles.Contains(e.Role)) CouncilRoles.Add(e.Role);
+    }
+
+    public void Apply(CouncilRoleRevoked e) => CouncilRoles.Remove(e.Role);
+
+    public void Apply(CharterSigned e)
+    {
+        if (!SignedCharterVersions.Contains(e.CharterVersion)) SignedCharterVersions.Add(e.CharterVersion);
+    }
+
+    public void Apply(MemberDeactivated e)
+    {
+        Active = false;
+        CouncilRoles.Clear();
+    }
+}

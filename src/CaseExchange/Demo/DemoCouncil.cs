@@ -1,0 +1,119 @@
+using CaseExchange.Charter;
+using CaseExchange.Councils;
+using CaseExchange.Protection;
+using CaseExchange.Seances;
+using CaseExchange.Situations;
+using CaseExchange.Situations.Referral;
+using Marten;
+
+namespace CaseExchange.Demo;
+
+/// <summary>
+/// Outside Production, when Demo:Seed is true: a fictitious council "demo" created on the first start, with
+/// members of every role, groups, a séance and a few situations, so that each journey can be tried at once.
+/// Every name here is invented.
+/// </summary>
+public sealed class DemoCouncil(IDocumentStore store, CharterPolicy policy, SituationKeys keys, Pseudonyms pseudonyms,
+    TimeProvider clock, IHostEnvironment environment, ILogger<DemoCouncil> logger) : IHostedService
+{
+    public const string Code = "demo";
+
+    public static readonly IReadOnlyList<DemoMember> Members =
+    [
+        new("coordo.demo", "Claire Coordo", "Mairie — direction de la prévention", "Coordonnatrice du CLSPD", [Roles.Coordonnateur], Signed: true),
+        new("animatrice.fontbarlettes", "Amina Animatrice", "Police municipale", "Cheffe de poste", [], Signed: true),
+        new("membre.education", "Étienne Enseignant", "Éducation nationale", "Conseiller principal d'éducation", [], Signed: true),
+        new("membre.bailleur", "Bérénice Bailleur", "Bailleur social", "Chargée de gestion locative", [], Signed: true),
+        new("referent.prevention", "Rémi Référent", "Prévention spécialisée", "Éducateur", [], Signed: true),
+        new("membre.sanssignature", "Sacha Sans-Signature", "CCAS", "Travailleur social", [], Signed: false),
+        new("auditeur.dpo", "Denise Délégation", "Mairie — délégué à la protection des données", "DPO", [Roles.Auditeur], Signed: false),
+        new("president.maire", "Maurice Maire", "Mairie", "Maire, président du CLSPD", [Roles.President], Signed: false),
+    ];
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (environment.IsProduction())
+            throw new InvalidOperationException("Demo:Seed is true in Production: the demo council is never seeded in Production.");
+        await using (var probe = store.QuerySession(Code))
+        {
+            if (await probe.LoadAsync<Council>(Council.StreamId, cancellationToken) is not null) return;
+        }
+        await SeedAsync(cancellationToken);
+        logger.LogInformation("Demo council '{Council}' seeded; sign in as coordo.demo, membre.education, referent.prevention or auditeur.dpo", Code);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task SeedAsync(CancellationToken cancellation)
+    {
+        var now = clock.GetUtcNow();
+        Sector[] sectors =
+        [
+            new("fontbarlettes", "Fontbarlettes"), new("le-plan", "Le Plan"), new("polygone", "Le Polygone / Chamberlière"),
+            new("centre-ville", "Centre-Ville"), new("briffaut", "Briffaut"), new("sud", "Quartiers sud"),
+        ];
+        var coordinator = Members[0];
+        var coordinatorId = await CouncilBootstrap.EstablishAsync(store, policy, Code, "CLSPD de démonstration", sectors,
+            new FirstCoordinator(coordinator.Subject, coordinator.DisplayName, coordinator.Organisation, coordinator.Function), now, cancellation);
+
+        await using var session = store.LightweightSession(Code);
+        var ids = new Dictionary<string, Guid> { [coordinator.Subject] = coordinatorId };
+        foreach (var member in Members.Skip(1))
+        {
+            var id = Guid.CreateVersion7();
+            ids[member.Subject] = id;
+            session.Events.StartStream<Member>(id, new MemberRegistered(id, member.Subject, member.DisplayName, member.Organisation,
+                member.Function, member.CouncilRoles, coordinatorId, now));
+        }
+        foreach (var member in Members.Where(m => m.Signed))
+            session.Events.Append(ids[member.Subject], new CharterSigned(ids[member.Subject], policy.Version, policy.Fingerprint, now));
+
+        var decrochage = Group(session, "GT Décrochage scolaire", GroupKinds.Thematique, null, coordinatorId, now, ids,
+            ("referent.prevention", Roles.Animateur), ("membre.education", Roles.Membre));
+        var fontbarlettes = Group(session, "GT Fontbarlettes", GroupKinds.Territorial, "fontbarlettes", coordinatorId, now, ids,
+            ("animatrice.fontbarlettes", Roles.Animateur), ("membre.education", Roles.Membre), ("membre.bailleur", Roles.Membre),
+            ("referent.prevention", Roles.Membre), ("membre.sanssignature", Roles.Membre));
+        Group(session, "GT Violences intrafamiliales", GroupKinds.Thematique, null, coordinatorId, now, ids);
+        Group(session, "GT Centre-Ville", GroupKinds.Territorial, "centre-ville", coordinatorId, now, ids);
+
+        var seanceId = Guid.CreateVersion7();
+        session.Events.StartStream<Seance>(seanceId, new SeanceScheduled(seanceId, fontbarlettes, now.AddDays(7), ids["animatrice.fontbarlettes"], now));
+        await session.SaveChangesAsync(cancellation);
+
+        var signaller = (await session.LoadAsync<Member>(ids["membre.education"], cancellation))!;
+        foreach (var (group, referral) in Situations(decrochage, fontbarlettes))
+        {
+            var situationId = Guid.CreateVersion7();
+            var pseudonym = await pseudonyms.NextAsync(Code, now.Year, cancellation);
+            var cipher = keys.CreateFor(session, situationId, now);
+            session.Events.StartStream<Situation>(situationId,
+                ReferSituationEndpoint.Decide(referral with { GroupId = group }, situationId, pseudonym, signaller, cipher, policy, now));
+        }
+        await session.SaveChangesAsync(cancellation);
+    }
+
+    private static Guid Group(IDocumentSession session, string name, string kind, string? sector, Guid by, DateTimeOffset at,
+        Dictionary<string, Guid> ids, params (string Subject, string Role)[] members)
+    {
+        var id = Guid.CreateVersion7();
+        session.Events.StartStream<Group>(id, [new GroupCreated(id, name, kind, sector, by, at),
+            .. members.Select(m => (object)new MemberJoinedGroup(id, ids[m.Subject], m.Role, by, at))]);
+        return id;
+    }
+
+    private static IEnumerable<(Guid Group, ReferSituation Referral)> Situations(Guid decrochage, Guid fontbarlettes)
+    {
+        yield return (decrochage, new ReferSituation(decrochage, ["decrochage-scolaire"], "le-plan", "prioritaire",
+            [new PersonInClear(PersonRoles.Followed, "Fictif", "Lucas", "M", new DateOnly(2011, 4, 2), "12 rue Imaginaire", null, null, "Collège, 4e", "Mère : Mme Fictif"),
+             new PersonInClear("representant-legal", "Fictif", "Nadia", "F", new DateOnly(1984, 9, 17), "12 rue Imaginaire", "06 00 00 00 01", null, null, null)],
+            "Absences répétées depuis la rentrée (exemple fictif)."));
+        yield return (fontbarlettes, new ReferSituation(fontbarlettes, ["errance", "conduites-addictives"], "fontbarlettes", "normale",
+            [new PersonInClear(PersonRoles.Followed, "Exemple", "Yanis", "M", new DateOnly(2007, 1, 23), null, null, null, "Sans emploi", null)],
+            "Présence prolongée sur l'espace public en soirée (exemple fictif)."));
+        yield return (fontbarlettes, new ReferSituation(fontbarlettes, ["troubles-voisinage"], "fontbarlettes", "normale",
+            [new PersonInClear(PersonRoles.Followed, "Démonstration", "Inès", "F", new DateOnly(2009, 6, 30), "3 allée Fictive", null, null, "Lycée professionnel", "Père : M. Démonstration")],
+            "Conflits de voisinage signalés par le bailleur (exemple fictif)."));
+    }
+}
+
+public sealed record DemoMember(string Subject, string DisplayName, string Organisation, string Function, IReadOnlyList<string> CouncilRoles, bool Signed);

@@ -1,0 +1,78 @@
+using CaseExchange.Councils;
+using CaseExchange.Protection;
+using CaseExchange.Seances;
+using CaseExchange.Situations;
+using CaseExchange.Situations.Referral;
+using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
+using JasperFx.MultiTenancy;
+using Marten;
+using Marten.Events.Projections;
+using Npgsql;
+using Wolverine;
+using Wolverine.Http;
+using Wolverine.Marten;
+
+namespace CaseExchange.Hosting;
+
+/// <summary>Marten (event store, projections) and Wolverine (HTTP endpoints, durable messages) on one PostgreSQL.</summary>
+public static class EventStore
+{
+    public static void AddCaseExchangeEventStore(this WebApplicationBuilder builder, string connectionString)
+    {
+        builder.Services.AddSingleton(NpgsqlDataSource.Create(connectionString));
+        builder.Services.AddSingleton<Pseudonyms>();
+        builder.Services.AddSingleton<ParameterFreeMartenLogger>();
+
+        builder.Services.AddMarten(services =>
+            {
+                var options = new StoreOptions();
+                options.Connection(connectionString);
+                options.DatabaseSchemaName = Database.SchemaName;
+                options.Logger(services.GetRequiredService<ParameterFreeMartenLogger>());
+
+                // Councils are tenants in one database (conjoined tenancy): every row carries its council and
+                // every session is opened for one council. See README, "Architecture".
+                options.Policies.AllDocumentsAreMultiTenanted();
+                options.Events.TenancyStyle = TenancyStyle.Conjoined;
+                // Needed by the projection daemon's leader election (HotCold) with this Npgsql set-up.
+                options.Events.UseAdvisoryLockTransaction = true;
+
+                options.Projections.Snapshot<Council>(SnapshotLifecycle.Inline);
+                options.Projections.Snapshot<Member>(SnapshotLifecycle.Inline);
+                options.Projections.Snapshot<Group>(SnapshotLifecycle.Inline);
+                options.Projections.Snapshot<Situation>(SnapshotLifecycle.Inline);
+                options.Projections.Snapshot<Seance>(SnapshotLifecycle.Inline);
+
+                options.Schema.For<Member>().Index(m => m.Subject);
+                options.Schema.For<Situation>().Index(s => s.GroupId).Index(s => s.Pseudonym);
+                options.Schema.For<Seance>().Index(s => s.GroupId);
+                options.Schema.For<SituationKey>();
+                return options;
+            })
+            .UseLightweightSessions()
+            .ApplyAllDatabaseChangesOnStartup()
+            .AddAsyncDaemon(DaemonMode.HotCold)
+            .IntegrateWithWolverine();
+
+        builder.Host.UseWolverine(wolverine =>
+        {
+            // Under a test host the entry assembly is the test assembly; the endpoints live here.
+            wolverine.ApplicationAssembly = typeof(EventStore).Assembly;
+            wolverine.Policies.AutoApplyTransactions();
+            wolverine.Durability.Mode = DurabilityMode.Balanced;
+        });
+        builder.Services.AddWolverineHttp();
+    }
+
+    public static void MapCaseExchangeEndpoints(this WebApplication app)
+    {
+        app.MapWolverineEndpoints(http =>
+        {
+            // Every API route names its council; Wolverine opens the Marten session for that tenant.
+            http.TenantId.IsRouteArgumentNamed("council");
+            http.RequireAuthorizeOnAll();
+            http.RejectUnparseableQueryValues = true;
+        });
+    }
+}

@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+
+namespace CaseExchange.Hosting;
+
+public static class Health
+{
+    public const string ReadyTag = "ready";
+
+    public static IServiceCollection AddCaseExchangeHealthChecks(this IServiceCollection services, string connectionString)
+    {
+        services.AddHealthChecks().Add(new HealthCheckRegistration(
+            "postgresql", _ => new PostgresReachable(connectionString), HealthStatus.Unhealthy, [ReadyTag], TimeSpan.FromSeconds(5)));
+        return services;
+    }
+
+    public static void MapCaseExchangeHealthChecks(this WebApplication app)
+    {
+        // Live: the process answers. Ready: it can reach PostgreSQL too.
+        app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains(ReadyTag) }).AllowAnonymous();
+    }
+
+    private sealed class PostgresReachable(string connectionString) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(connectionString);
+                await connection.OpenAsync(cancellationToken);
+                await using var command = new NpgsqlCommand("select 1", connection);
+                await command.ExecuteScalarAsync(cancellationToken);
+                return HealthCheckResult.Healthy();
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException or OperationCanceledException)
+            {
+                // The exception type is enough to act on; its message may name hosts and users.
+                return HealthCheckResult.Unhealthy($"PostgreSQL unreachable ({e.GetType().Name})");
+            }
+        }
+    }
+}

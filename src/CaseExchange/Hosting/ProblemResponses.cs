@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace CaseExchange.Hosting;
+
+/// <summary>
+/// Every error leaves as RFC 9457 problem details: a stable <c>type</c> for programs, a French
+/// <c>title</c>/<c>detail</c> for people, never a stack trace, a request body or a decrypted value.
+/// </summary>
+public static class ProblemResponses
+{
+    private static readonly Dictionary<int, string> FrenchTitles = new()
+    {
+        [400] = "Requête invalide",
+        [401] = "Authentification requise",
+        [403] = "Accès refusé",
+        [404] = "Ressource introuvable",
+        [405] = "Méthode non autorisée",
+        [406] = "Format de réponse non disponible",
+        [409] = "Conflit",
+        [413] = "Requête trop volumineuse",
+        [415] = "Type de contenu non pris en charge",
+        [422] = "Requête impossible à traiter",
+        [429] = "Trop de requêtes",
+        [500] = "Erreur interne du service",
+        [503] = "Service momentanément indisponible",
+    };
+
+    public static IServiceCollection AddCaseExchangeProblemDetails(this IServiceCollection services)
+    {
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            var problem = context.ProblemDetails;
+            var status = problem.Status ?? context.HttpContext.Response.StatusCode;
+            problem.Status = status;
+
+            // Wolverine answers malformed JSON with an English title; people read French.
+            if (problem.Title == "Invalid JSON format")
+            {
+                problem.Type = ProblemTypes.MalformedBody;
+                problem.Title = "Corps de requête JSON invalide";
+                problem.Detail = "Le corps de la requête n'est pas un JSON valide pour cette opération : " +
+                                 "vérifiez la syntaxe et le type de chaque champ.";
+                problem.Extensions.Remove("lineNumber");
+                problem.Extensions.Remove("bytePositionInLine");
+            }
+
+            if (problem.Type is null || problem.Type.StartsWith("https://tools.ietf.org/", StringComparison.Ordinal)
+                                     || problem.Type.StartsWith("https://httpstatuses.com/", StringComparison.Ordinal))
+                problem.Type = ProblemTypes.ForStatus(status);
+
+            if (problem.Title is null || !LooksFrench(problem.Title))
+                problem.Title = FrenchTitles.GetValueOrDefault(status, "Erreur");
+
+            problem.Extensions["traceId"] = Activity.Current?.Id ?? context.HttpContext.TraceIdentifier;
+        });
+        services.AddExceptionHandler<KnownExceptionsAsProblems>();
+        return services;
+    }
+
+    // Titles we write are French; the framework's defaults ("Bad Request", "Not Found"...) are replaced.
+    private static bool LooksFrench(string title) => !FrameworkTitles.Contains(title);
+
+    private static readonly HashSet<string> FrameworkTitles =
+    [
+        "Bad Request", "Unauthorized", "Forbidden", "Not Found", "Method Not Allowed", "Not Acceptable", "Conflict",
+        "Payload Too Large", "Unsupported Media Type", "Unprocessable Entity", "Too Many Requests",
+        "An error occurred while processing your request.", "Service Unavailable", "One or more validation errors occurred.",
+    ];
+}
+
+/// <summary>Stable problem types: programs branch on these, never on the French text.</summary>
+public static class ProblemTypes
+{
+    private const string Prefix = "urn:caseexchange:problem:";
+    public const string Validation = Prefix + "validation";
+    public const string MalformedBody = Prefix + "malformed-body";
+    public const string Unauthenticated = Prefix + "unauthenticated";
+    public const string Forbidden = Prefix + "forbidden";
+    public const string NotFound = Prefix + "not-found";
+    public const string ConcurrentUpdate = Prefix + "concurrent-update";
+    public const string OutOfOrder = Prefix + "out-of-order";
+    public const string Unavailable = Prefix + "unavailable";
+    public const string Internal = Prefix + "internal";
+
+    public static string ForStatus(int status) => status switch
+    {
+        400 => Validation,
+        401 => Unauthenticated,
+        403 => Forbidden,
+        404 => NotFound,
+        409 => ConcurrentUpdate,
+        503 => Unavailable,
+        >= 500 => Internal,
+        _ => Prefix + status,
+    };
+}
+
+/// <summary>An error that already knows the problem it stands for. Its message must never hold nominative data.</summary>
+public class ProblemException(ProblemDetails problem) : Exception(problem.Title)
+{
+    public ProblemDetails Problem { get; } = problem;
+}
+
+/// <summary>Turns the exceptions we expect into their problem; everything else becomes an opaque 500.</summary>
+internal sealed class KnownExceptionsAsProblems(IProblemDetailsService problems, ILogger<KnownExceptionsAsProblems> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = exception switch
+        {
+            ProblemException known => known.Problem,
+            _ when ConcurrencyFailures.IsConcurrencyFailure(exception) => ConcurrencyFailures.Problem(),
+            BadHttpRequestException bad => new ProblemDetails
+            {
+                Status = bad.StatusCode, Type = ProblemTypes.MalformedBody,
+                Title = "Requête invalide", Detail = "La requête est mal formée.",
+            },
+            _ => null,
+        };
+
+        if (problem is null)
+        {
+            // Types and stack frames only: messages from lower layers are not trusted to be free of nominative data.
+            logger.LogError("Unhandled {ExceptionType} at {Path}: {StackTrace}", ExceptionChain(exception), httpContext.Request.Path,
+                exception.StackTrace);
+            problem = new ProblemDetails
+            {
+                Status = 500, Type = ProblemTypes.Internal, Title = "Erreur interne du service",
+                Detail = "Une erreur inattendue s'est produite ; aucune modification n'a été enregistrée. " +
+                         "Communiquez l'identifiant de trace à l'administrateur.",
+            };
+        }
+
+        httpContext.Response.StatusCode = problem.Status ?? 500;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext, ProblemDetails = problem, Exception = exception,
+        });
+    }
+
+    private static string ExceptionChain(Exception exception)
+    {
+        var types = new List<string>();
+        for (var e = exception; e is not null; e = e.InnerException) types.Add(e.GetType().FullName!);
+        return string.Join(" <- ", types);
+    }
+}

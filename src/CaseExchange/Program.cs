@@ -1,0 +1,38 @@
+using CaseExchange.Charter;
+using CaseExchange.Demo;
+using CaseExchange.Hosting;
+using CaseExchange.Protection;
+using JasperFx;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddCaseExchangeLogging();
+var charter = CharterPolicy.Load(builder.Configuration["Charter:Directory"] ?? Path.Combine(AppContext.BaseDirectory, "charter"));
+builder.Services.AddSingleton(charter);
+builder.Services.AddSingleton(TimeProvider.System);
+
+var connectionString = await Database.ResolveConnectionStringAsync(builder);
+builder.AddCaseExchangeEventStore(connectionString);
+builder.AddCaseExchangeProtection(connectionString);
+builder.AddCaseExchangeAuthentication();
+builder.Services.AddCaseExchangeProblemDetails();
+builder.Services.AddCaseExchangeHealthChecks(connectionString);
+builder.Services.AddCaseExchangeOpenApi();
+if (builder.Configuration.GetValue<bool>("Demo:Seed")) builder.Services.AddHostedService<DemoCouncil>();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapCaseExchangeHealthChecks();
+app.MapOpenApi().AllowAnonymous();
+app.MapDevelopmentSignIn();
+app.MapCaseExchangeEndpoints();
+
+return await app.RunJasperFxCommands(args);
+
+/// <summary>Entry point, visible to the test host.</summary>
+public partial class Program;

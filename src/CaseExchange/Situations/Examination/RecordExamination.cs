@@ -1,0 +1,66 @@
+using System.Security.Claims;
+using System.Text.Json.Serialization;
+using CaseExchange.Charter;
+using CaseExchange.Councils;
+using CaseExchange.Hosting;
+using CaseExchange.Protection;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace CaseExchange.Situations.Examination;
+
+/// <summary>NOMINATIVE, IN CLEAR until sealed: a decision's optional detail is free text.</summary>
+public sealed record DecisionInClear(string? Kind, [property: JsonPropertyName("detail")] string? DetailInClear);
+
+/// <summary>NOMINATIVE, IN CLEAR until sealed: the discussion summary is free text.</summary>
+public sealed record RecordExamination(
+    Guid SeanceId,
+    [property: JsonPropertyName("discussionSummary")] string? DiscussionSummaryInClear,
+    IReadOnlyList<DecisionInClear>? Decisions,
+    long? ExpectedVersion)
+{
+    public override string ToString() => "[examen nominatif]";
+}
+
+public static class RecordExaminationEndpoint
+{
+    [WolverinePost("/api/councils/{council}/situations/{situationId}/examinations"), Tags("Situations")]
+    public static async Task<SituationChanged> Post(string council, Guid situationId, RecordExamination command, ClaimsPrincipal user,
+        IDocumentSession session, CharterPolicy policy, SituationKeys keys, TimeProvider clock)
+    {
+        var actor = await Actor.RequireAsync(user, session);
+        var target = await SituationForWriting.FetchAsync(session, situationId);
+        target.RequireLead(actor, policy);
+
+        var errors = new ValidationErrors()
+            .When(command.SeanceId == Guid.Empty, "seanceId", "Indiquez la séance au cours de laquelle la situation a été examinée.")
+            .RequireText(command.DiscussionSummaryInClear, "discussionSummary", "Le résumé des échanges", 4000)
+            .When(command.Decisions is not { Count: > 0 }, "decisions", "Indiquez au moins une décision.");
+        for (var i = 0; i < (command.Decisions?.Count ?? 0); i++)
+        {
+            var decision = command.Decisions![i];
+            errors.When(!policy.DecisionKinds.Has(decision.Kind), $"decisions[{i}].kind", "Le type de décision doit être choisi dans la liste de la charte.");
+            errors.OptionalText(decision.DetailInClear, $"decisions[{i}].detail", "Le détail de la décision", 1000);
+        }
+        errors.ThrowIfAny();
+        target.RequireVersion(command.ExpectedVersion);
+        RequireOnAgenda(target.Situation, command.SeanceId);
+
+        var cipher = await keys.OpenAsync(session, situationId);
+        var examined = new SituationExamined(situationId, command.SeanceId,
+            cipher.Seal(SealedFields.DiscussionSummary, command.DiscussionSummaryInClear!.Trim()),
+            [.. command.Decisions!.Select(d => new Decision(d.Kind!,
+                string.IsNullOrWhiteSpace(d.DetailInClear) ? null : cipher.Seal(SealedFields.DecisionDetail, d.DetailInClear.Trim())))],
+            actor.Id, clock.GetUtcNow());
+        return target.Append(examined);
+    }
+
+    public static void RequireOnAgenda(Situation situation, Guid seanceId)
+    {
+        if (situation.IsClosed || situation.IsErased) throw Problems.OutOfOrder("Une situation clôturée ne peut plus être examinée.");
+        var entry = situation.Agenda.FirstOrDefault(a => a.SeanceId == seanceId)
+                    ?? throw Problems.OutOfOrder("La situation n'est pas inscrite à l'ordre du jour de cette séance : inscrivez-la avant de l'examiner.");
+        if (entry.Examined) throw Problems.OutOfOrder("La situation a déjà été examinée lors de cette séance.");
+    }
+}

@@ -1,0 +1,65 @@
+using System.Security.Claims;
+using System.Text.Json.Serialization;
+using CaseExchange.Charter;
+using CaseExchange.Councils;
+using CaseExchange.Hosting;
+using CaseExchange.Protection;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace CaseExchange.Situations.FollowUp;
+
+/// <summary>NOMINATIVE, IN CLEAR until sealed: the action's description is free text. Its owner is an organisation and a role.</summary>
+public sealed record ActionInClear(
+    string? Kind, string? OwnerOrganisation, string? OwnerRole, DateOnly? DueOn,
+    [property: JsonPropertyName("description")] string? DescriptionInClear);
+
+public sealed record AssignFollowUp(Guid ReferentId, IReadOnlyList<ActionInClear>? Actions, long? ExpectedVersion)
+{
+    public override string ToString() => "[suivi nominatif]";
+}
+
+public static class AssignFollowUpEndpoint
+{
+    [WolverinePost("/api/councils/{council}/situations/{situationId}/follow-up"), Tags("Situations")]
+    public static async Task<SituationChanged> Post(string council, Guid situationId, AssignFollowUp command, ClaimsPrincipal user,
+        IDocumentSession session, CharterPolicy policy, SituationKeys keys, TimeProvider clock)
+    {
+        var actor = await Actor.RequireAsync(user, session);
+        var target = await SituationForWriting.FetchAsync(session, situationId);
+        target.RequireLead(actor, policy);
+        var referent = await session.LoadAsync<Member>(command.ReferentId);
+        var now = clock.GetUtcNow();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+
+        var errors = new ValidationErrors()
+            .When(referent is not { Active: true } || target.HoldingGroup?.HasMember(command.ReferentId) != true, "referentId",
+                "Le référent doit être un membre actif du groupe qui détient la situation.")
+            .When(referent is { Active: true } && !referent.HasSigned(actor.Council.CharterVersionInForce), "referentId",
+                "Le référent doit avoir signé la charte en vigueur.")
+            .When(command.Actions is not { Count: > 0 }, "actions", "Indiquez au moins une action.");
+        for (var i = 0; i < (command.Actions?.Count ?? 0); i++)
+        {
+            var action = command.Actions![i];
+            errors.When(!policy.ActionKinds.Has(action.Kind), $"actions[{i}].kind", "Le type d'action doit être choisi dans la liste de la charte.");
+            errors.RequireText(action.OwnerOrganisation, $"actions[{i}].ownerOrganisation", "L'organisation chargée de l'action", 120);
+            errors.RequireText(action.OwnerRole, $"actions[{i}].ownerRole", "La fonction chargée de l'action", 120);
+            errors.When(action.DueOn is null, $"actions[{i}].dueOn", "L'échéance est obligatoire.");
+            errors.When(action.DueOn < today, $"actions[{i}].dueOn", "L'échéance ne peut pas être passée.");
+            errors.RequireText(action.DescriptionInClear, $"actions[{i}].description", "La description de l'action", 1000);
+        }
+        errors.ThrowIfAny();
+        target.RequireVersion(command.ExpectedVersion);
+        target.RequireNotClosed();
+        if (target.Situation.ExaminationCount == 0)
+            throw Problems.OutOfOrder("Un suivi ne peut être confié qu'après l'examen de la situation par le groupe.");
+
+        var cipher = await keys.OpenAsync(session, situationId);
+        var assigned = new FollowUpAssigned(situationId, command.ReferentId,
+            [.. command.Actions!.Select(a => new PlannedAction(Guid.CreateVersion7(), a.Kind!, a.OwnerOrganisation!.Trim(), a.OwnerRole!.Trim(),
+                a.DueOn!.Value, cipher.Seal(SealedFields.ActionDescription, a.DescriptionInClear!.Trim())))],
+            actor.Id, now);
+        return target.Append(assigned);
+    }
+}

@@ -1,0 +1,91 @@
+using System.Security.Claims;
+using System.Text.Json.Serialization;
+using CaseExchange.Charter;
+using CaseExchange.Councils;
+using CaseExchange.Hosting;
+using CaseExchange.Protection;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace CaseExchange.Situations.Referral;
+
+/// <summary>A signalement. NOMINATIVE, IN CLEAR until sealed by the endpoint: never log it.</summary>
+public sealed record ReferSituation(
+    Guid GroupId,
+    IReadOnlyList<string>? Reasons,
+    string? Sector,
+    string? Urgency,
+    IReadOnlyList<PersonInClear>? Persons,
+    [property: JsonPropertyName("facts")] string? FactsInClear)
+{
+    public override string ToString() => "[signalement nominatif]";
+}
+
+public sealed record SituationCreated(Guid SituationId, string Pseudonym, long Version);
+
+public static class ReferSituationEndpoint
+{
+    public const int MaxPersons = 12;
+    public const int MaxFactsLength = 4000;
+
+    [WolverinePost("/api/councils/{council}/situations"), Tags("Situations")]
+    public static async Task<CreationResponse<SituationCreated>> Post(string council, ReferSituation command, ClaimsPrincipal user,
+        IDocumentSession session, CharterPolicy policy, SituationKeys keys, Pseudonyms pseudonyms, TimeProvider clock)
+    {
+        var actor = await Actor.RequireAsync(user, session);
+        var group = command.GroupId == Guid.Empty ? null : await session.LoadAsync<Group>(command.GroupId);
+        if (group is not null)
+            actor.Require(AccessRules.ActInGroup(policy, actor.Member, actor.Council, group, Capabilities.ReferSituations));
+
+        var now = clock.GetUtcNow();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        CheckForm(command, group, actor.Council, policy, today);
+
+        var situationId = Guid.CreateVersion7();
+        var pseudonym = await pseudonyms.NextAsync(session.TenantId, now.Year);
+        var cipher = keys.CreateFor(session, situationId, now);
+        var referred = Decide(command, situationId, pseudonym, actor.Member, cipher, policy, now);
+        session.Events.StartStream<Situation>(situationId, referred);
+
+        return new CreationResponse<SituationCreated>($"/api/councils/{council}/situations/{situationId}",
+            new SituationCreated(situationId, pseudonym, 1));
+    }
+
+    /// <summary>The referral event: identities and facts sealed, only codes and age bands in clear.</summary>
+    public static SituationReferred Decide(ReferSituation command, Guid situationId, string pseudonym, Member signaller,
+        SituationCipher cipher, CharterPolicy policy, DateTimeOffset now)
+    {
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var persons = command.Persons!.Select(p => new SealedPerson(
+                Guid.CreateVersion7(), p.Role!, policy.AgeBandOf(p.DateNaissance!.Value, today),
+                cipher.SealJson(SealedFields.PersonIdentity, p.ToIdentity())))
+            .ToList();
+        return new SituationReferred(situationId, pseudonym, command.GroupId, [.. command.Reasons!.Distinct()], command.Sector!,
+            command.Urgency!, signaller.Id, signaller.Organisation, persons, cipher.Seal(SealedFields.Facts, command.FactsInClear!.Trim()), now);
+    }
+
+    public static void CheckForm(ReferSituation command, Group? group, Council council, CharterPolicy policy, DateOnly today)
+    {
+        var errors = new ValidationErrors()
+            .When(group is null, "groupId", "Choisissez un groupe de travail existant de ce conseil.")
+            .When(command.Reasons is not { Count: > 0 }, "reasons", "Cochez au moins un motif de signalement.")
+            .When(command.Reasons?.Any(r => !policy.ReferralReasons.Has(r)) == true, "reasons", "Les motifs doivent être choisis dans la liste fermée de la charte.")
+            .When(!council.HasSector(command.Sector), "sector", "Choisissez un secteur du conseil.")
+            .When(!policy.Urgencies.Has(command.Urgency), "urgency", "Choisissez un degré d'urgence dans la liste.")
+            .RequireText(command.FactsInClear, "facts", "Le résumé des faits", MaxFactsLength);
+
+        if (command.Persons is not { Count: > 0 })
+            errors.Add("persons", "Indiquez au moins une personne concernée.");
+        else if (command.Persons.Count > MaxPersons)
+            errors.Add("persons", $"Une situation concerne au plus {MaxPersons} personnes.");
+        else
+        {
+            var roles = policy.PersonRoles.Select(r => r.Code).ToHashSet();
+            for (var i = 0; i < command.Persons.Count; i++)
+                command.Persons[i].Validate(errors, $"persons[{i}]", today, roles);
+            errors.When(command.Persons.All(p => p.Role != PersonRoles.Followed), "persons", "Au moins une personne doit être la personne suivie.");
+        }
+        errors.ThrowIfAny();
+    }
+}

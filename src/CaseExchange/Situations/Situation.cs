@@ -1,0 +1,120 @@
+namespace CaseExchange.Situations;
+
+public static class SituationStatuses
+{
+    public const string Signalee = "signalee";
+    public const string InscriteOrdreDuJour = "inscrite-odj";
+    public const string Examinee = "examinee";
+    public const string EnSuivi = "en-suivi";
+    public const string Cloturee = "cloturee";
+
+    public static string Label(string status) => status switch
+    {
+        Signalee => "Signalée, en attente d'examen",
+        InscriteOrdreDuJour => "Inscrite à l'ordre du jour",
+        Examinee => "Examinée",
+        EnSuivi => "En suivi",
+        Cloturee => "Clôturée",
+        _ => status,
+    };
+}
+
+public sealed record AgendaEntry(Guid SeanceId, DateTimeOffset SeanceDate, bool Examined);
+
+public sealed record ActionState(Guid ActionId, string Kind, string OwnerOrganisation, string OwnerRole, DateOnly DueOn, string Status);
+
+/// <summary>
+/// The write model of a situation and the source of its anonymised view. It is built from the events'
+/// non-nominative fields only: no name, birth date, address or free text ever reaches it.
+/// </summary>
+public sealed class Situation
+{
+    public Guid Id { get; set; }
+    public int Version { get; set; }
+    public string Pseudonym { get; set; } = "";
+    public Guid GroupId { get; set; }
+    public List<string> Reasons { get; set; } = [];
+    public string Sector { get; set; } = "";
+    public string Urgency { get; set; } = "";
+    public List<string> PersonRoles { get; set; } = [];
+    public List<string> AgeBands { get; set; } = [];
+    public Guid SignalledBy { get; set; }
+    public DateTimeOffset ReferredAt { get; set; }
+    public List<AgendaEntry> Agenda { get; set; } = [];
+    public int ExaminationCount { get; set; }
+    public DateTimeOffset? FirstExaminedAt { get; set; }
+    public DateTimeOffset? LastExaminedAt { get; set; }
+    public List<string> DecisionKinds { get; set; } = [];
+    public Guid? ReferentId { get; set; }
+    public List<ActionState> Actions { get; set; } = [];
+    public int TransferCount { get; set; }
+    public DateTimeOffset? ClosedAt { get; set; }
+    public string? Outcome { get; set; }
+    public DateTimeOffset? NominativeDataErasedAt { get; set; }
+    public string? ErasureCause { get; set; }
+
+    public bool IsClosed => ClosedAt is not null;
+    public bool IsErased => NominativeDataErasedAt is not null;
+
+    public string Status =>
+        IsClosed ? SituationStatuses.Cloturee
+        : ReferentId is not null ? SituationStatuses.EnSuivi
+        : Agenda.Any(a => !a.Examined) ? SituationStatuses.InscriteOrdreDuJour
+        : ExaminationCount > 0 ? SituationStatuses.Examinee
+        : SituationStatuses.Signalee;
+
+    public void Apply(SituationReferred e)
+    {
+        Id = e.SituationId;
+        Pseudonym = e.Pseudonym;
+        GroupId = e.GroupId;
+        Reasons = [.. e.Reasons];
+        Sector = e.Sector;
+        Urgency = e.Urgency;
+        PersonRoles = [.. e.Persons.Select(p => p.Role)];
+        AgeBands = [.. e.Persons.Select(p => p.AgeBand)];
+        SignalledBy = e.SignalledBy;
+        ReferredAt = e.At;
+    }
+
+    public void Apply(SituationPlacedOnAgenda e) => Agenda.Add(new AgendaEntry(e.SeanceId, e.SeanceDate, Examined: false));
+
+    public void Apply(SituationExamined e)
+    {
+        Agenda = [.. Agenda.Select(a => a.SeanceId == e.SeanceId ? a with { Examined = true } : a)];
+        ExaminationCount++;
+        FirstExaminedAt ??= e.At;
+        LastExaminedAt = e.At;
+        DecisionKinds = [.. DecisionKinds.Union(e.Decisions.Select(d => d.Kind))];
+    }
+
+    public void Apply(FollowUpAssigned e)
+    {
+        ReferentId = e.ReferentId;
+        Actions.AddRange(e.Actions.Select(a => new ActionState(a.ActionId, a.Kind, a.OwnerOrganisation, a.OwnerRole, a.DueOn, "en-cours")));
+    }
+
+    public void Apply(FollowUpRecorded e) =>
+        Actions = [.. Actions.Select(a => a.ActionId == e.ActionId ? a with { Status = e.ActionStatus } : a)];
+
+    public void Apply(SituationTransferred e)
+    {
+        // The new group examines it afresh: pending agenda entries and the référent belong to the old group.
+        GroupId = e.ToGroupId;
+        TransferCount++;
+        Agenda = [.. Agenda.Where(a => a.Examined)];
+        ReferentId = null;
+    }
+
+    public void Apply(SituationClosed e)
+    {
+        ClosedAt = e.At;
+        Outcome = e.Outcome;
+    }
+
+    public void Apply(NominativeDataErased e)
+    {
+        NominativeDataErasedAt = e.At;
+        ErasureCause = e.Cause;
+    }
+}

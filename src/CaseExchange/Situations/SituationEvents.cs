@@ -1,0 +1,54 @@
+using CaseExchange.Protection;
+
+namespace CaseExchange.Situations;
+
+// The situation stream. Every nominative value (identities, every free text) is a SealedText: ciphertext
+// under the situation's key. Everything else is coarse and non-nominative by design (codes from the
+// charter's closed lists, age bands, dates of the procedure, member and group ids).
+
+/// <summary>One person concerned. Role and age band are in clear (coarse); the identity is sealed.</summary>
+public sealed record SealedPerson(Guid PersonId, string Role, string AgeBand, SealedText Identity);
+
+public sealed record SituationReferred(
+    Guid SituationId,
+    string Pseudonym,
+    Guid GroupId,
+    IReadOnlyList<string> Reasons,
+    string Sector,
+    string Urgency,
+    Guid SignalledBy,
+    string SignallingOrganisation,
+    IReadOnlyList<SealedPerson> Persons,
+    SealedText Facts,
+    DateTimeOffset At);
+
+public sealed record SituationPlacedOnAgenda(Guid SituationId, Guid SeanceId, DateTimeOffset SeanceDate, Guid PlacedBy, DateTimeOffset At);
+
+public sealed record Decision(string Kind, SealedText? Detail);
+
+public sealed record SituationExamined(
+    Guid SituationId, Guid SeanceId, SealedText DiscussionSummary, IReadOnlyList<Decision> Decisions, Guid RecordedBy, DateTimeOffset At);
+
+/// <summary>An action decided for the follow-up. Its owner is an organisation and a role, never a private person.</summary>
+public sealed record PlannedAction(Guid ActionId, string Kind, string OwnerOrganisation, string OwnerRole, DateOnly DueOn, SealedText Description);
+
+public sealed record FollowUpAssigned(Guid SituationId, Guid ReferentId, IReadOnlyList<PlannedAction> Actions, Guid AssignedBy, DateTimeOffset At);
+
+public sealed record FollowUpRecorded(Guid SituationId, Guid ActionId, string ActionStatus, SealedText Note, Guid RecordedBy, DateTimeOffset At);
+
+public sealed record SituationTransferred(Guid SituationId, Guid FromGroupId, Guid ToGroupId, SealedText Reason, Guid TransferredBy, DateTimeOffset At);
+
+public sealed record SituationClosed(Guid SituationId, string Outcome, SealedText? Comment, Guid ClosedBy, DateTimeOffset At);
+
+/// <summary>
+/// The situation's key was destroyed: every sealed value of the stream is now unreadable. The stream keeps its
+/// non-nominative skeleton, so statistics and the access journal stay true.
+/// </summary>
+public sealed record NominativeDataErased(Guid SituationId, string Cause, Guid? OrderedBy, DateTimeOffset At);
+
+public static class ErasureCauses
+{
+    public const string RetentionPeriodEnded = "fin-de-conservation";
+    public const string AgeLimitReached = "limite-d-age";
+    public const string ErasureOrder = "ordre-d-effacement";
+}

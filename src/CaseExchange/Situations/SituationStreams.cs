@@ -1,0 +1,48 @@
+using CaseExchange.Charter;
+using CaseExchange.Councils;
+using CaseExchange.Hosting;
+using JasperFx.Events;
+using Marten;
+
+namespace CaseExchange.Situations;
+
+/// <summary>What every command on an existing situation needs: the stream opened for writing and its holding group.</summary>
+public sealed record SituationForWriting(IEventStream<Situation> Stream, Situation Situation, Group? HoldingGroup)
+{
+    public static async Task<SituationForWriting> FetchAsync(IDocumentSession session, Guid situationId)
+    {
+        // Optimistic: if anyone appends between this read and our commit, the commit fails with 409.
+        var stream = await session.Events.FetchForWriting<Situation>(situationId);
+        var situation = stream.Aggregate ?? throw Problems.NotFound("Situation introuvable dans ce conseil.");
+        var group = await session.LoadAsync<Group>(situation.GroupId);
+        return new SituationForWriting(stream, situation, group);
+    }
+
+    /// <summary>The client states the version it saw; a stale one is refused, never silently overwritten.</summary>
+    public void RequireVersion(long? expectedVersion)
+    {
+        if (expectedVersion is null)
+            new ValidationErrors().Add("expectedVersion", "La version attendue (expectedVersion) est obligatoire.").ThrowIfAny();
+        if (expectedVersion != Stream.CurrentVersion)
+            throw Problems.StaleVersion(expectedVersion!.Value, Stream.CurrentVersion ?? 0);
+    }
+
+    public void RequireNotClosed()
+    {
+        if (Situation.IsErased) throw Problems.OutOfOrder("Les données nominatives de cette situation ont été effacées : elle ne peut plus évoluer.");
+        if (Situation.IsClosed) throw Problems.OutOfOrder("Cette situation est clôturée : elle ne peut plus évoluer.");
+    }
+
+    public SituationChanged Append(params object[] events)
+    {
+        Stream.AppendMany(events);
+        var after = (Stream.CurrentVersion ?? 0) + events.Length;
+        return new SituationChanged(Situation.Id, Situation.Pseudonym, after);
+    }
+
+    /// <summary>Group-level acts (agenda, examination, follow-up, transfer, closure): animateur of the group or coordonnateur, under the charter.</summary>
+    public void RequireLead(Actor actor, CharterPolicy policy) =>
+        actor.Require(AccessRules.ActInGroup(policy, actor.Member, actor.Council, HoldingGroup, Capabilities.LeadSituations));
+}
+
+public sealed record SituationChanged(Guid SituationId, string Pseudonym, long Version);

@@ -1,0 +1,96 @@
+using CaseExchange.Councils;
+using CaseExchange.Protection;
+using CaseExchange.Situations.Referral;
+using JasperFx.Events;
+
+namespace CaseExchange.Situations.Viewing;
+
+public sealed record PersonInFile(Guid PersonId, string Role, string AgeBand, PersonIdentity Identity);
+
+public sealed record DecisionInFile(string Kind, string? Detail);
+
+public sealed record ActionInFile(Guid ActionId, string Kind, string OwnerOrganisation, string OwnerRole, DateOnly DueOn, string Description);
+
+/// <summary>One step of the situation's history, decrypted. Only the fields of its kind are set.</summary>
+public sealed record FileEntry(
+    DateTimeOffset At, string Kind, string? By = null, Guid? SeanceId = null, string? Text = null,
+    IReadOnlyList<DecisionInFile>? Decisions = null, IReadOnlyList<ActionInFile>? Actions = null,
+    Guid? ActionId = null, string? ActionStatus = null, Guid? FromGroupId = null, Guid? ToGroupId = null, string? Outcome = null);
+
+/// <summary>
+/// NOMINATIVE, IN CLEAR: the full file of a situation, decrypted at the boundary for one entitled member,
+/// after the access was journalled. Never logged, cached or stored.
+/// </summary>
+public sealed record NominativeSituationFile(
+    AnonymisedSituation Summary, string GroupName, string SignalledBy, IReadOnlyList<PersonInFile> Persons, string Facts,
+    IReadOnlyList<FileEntry> History, string Notice)
+{
+    public override string ToString() => $"[dossier nominatif {Summary.Pseudonym}]";
+}
+
+public static class NominativeFileBuilder
+{
+    /// <summary>Decrypts every sealed value of the stream with the situation's key.</summary>
+    public static NominativeSituationFile Build(Situation situation, IReadOnlyList<IEvent> events, SituationCipher cipher,
+        IReadOnlyDictionary<Guid, Member> members, string groupName, string notice)
+    {
+        string NameOf(Guid memberId) => members.TryGetValue(memberId, out var m) ? $"{m.DisplayName} ({m.Organisation})" : "membre inconnu";
+
+        var persons = new List<PersonInFile>();
+        var facts = "";
+        var signalledBy = "";
+        var history = new List<FileEntry>();
+        foreach (var e in events)
+        {
+            switch (e.Data)
+            {
+                case SituationReferred r:
+                    persons.AddRange(r.Persons.Select(p => new PersonInFile(p.PersonId, p.Role, p.AgeBand,
+                        cipher.OpenJson<PersonIdentity>(SealedFields.PersonIdentity, p.Identity))));
+                    facts = cipher.Open(SealedFields.Facts, r.Facts);
+                    signalledBy = NameOf(r.SignalledBy);
+                    history.Add(new FileEntry(r.At, "signalement", signalledBy));
+                    break;
+                case SituationPlacedOnAgenda p:
+                    history.Add(new FileEntry(p.At, "inscription-odj", NameOf(p.PlacedBy), SeanceId: p.SeanceId));
+                    break;
+                case SituationExamined x:
+                    history.Add(new FileEntry(x.At, "examen", NameOf(x.RecordedBy), SeanceId: x.SeanceId,
+                        Text: cipher.Open(SealedFields.DiscussionSummary, x.DiscussionSummary),
+                        Decisions: [.. x.Decisions.Select(d => new DecisionInFile(d.Kind, d.Detail is null ? null : cipher.Open(SealedFields.DecisionDetail, d.Detail)))]));
+                    break;
+                case FollowUpAssigned f:
+                    history.Add(new FileEntry(f.At, "suivi-confie", NameOf(f.AssignedBy), Text: $"Référent : {NameOf(f.ReferentId)}",
+                        Actions: [.. f.Actions.Select(a => new ActionInFile(a.ActionId, a.Kind, a.OwnerOrganisation, a.OwnerRole, a.DueOn,
+                            cipher.Open(SealedFields.ActionDescription, a.Description)))]));
+                    break;
+                case FollowUpRecorded f:
+                    history.Add(new FileEntry(f.At, "suivi", NameOf(f.RecordedBy), Text: cipher.Open(SealedFields.FollowUpNote, f.Note),
+                        ActionId: f.ActionId, ActionStatus: f.ActionStatus));
+                    break;
+                case SituationTransferred t:
+                    history.Add(new FileEntry(t.At, "transfert", NameOf(t.TransferredBy), Text: cipher.Open(SealedFields.TransferReason, t.Reason),
+                        FromGroupId: t.FromGroupId, ToGroupId: t.ToGroupId));
+                    break;
+                case SituationClosed c:
+                    history.Add(new FileEntry(c.At, "cloture", NameOf(c.ClosedBy),
+                        Text: c.Comment is null ? null : cipher.Open(SealedFields.ClosureComment, c.Comment), Outcome: c.Outcome));
+                    break;
+            }
+        }
+        return new NominativeSituationFile(AnonymisedSituation.Of(situation), groupName, signalledBy, persons, facts, history, notice);
+    }
+
+    /// <summary>Every member named in the stream, to show who did what.</summary>
+    public static IEnumerable<Guid> MembersNamedIn(IEnumerable<IEvent> events) => events.SelectMany(e => e.Data switch
+    {
+        SituationReferred r => [r.SignalledBy],
+        SituationPlacedOnAgenda p => [p.PlacedBy],
+        SituationExamined x => [x.RecordedBy],
+        FollowUpAssigned f => [f.AssignedBy, f.ReferentId],
+        FollowUpRecorded f => [f.RecordedBy],
+        SituationTransferred t => [t.TransferredBy],
+        SituationClosed c => [c.ClosedBy],
+        _ => Array.Empty<Guid>(),
+    }).Distinct();
+}

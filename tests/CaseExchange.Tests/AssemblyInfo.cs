@@ -1,0 +1,3 @@
+using CaseExchange.Tests.Infrastructure;
+
+[assembly: AssemblyFixture(typeof(TestPostgresLifetime))]
