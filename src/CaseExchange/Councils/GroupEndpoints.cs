@@ -17,6 +17,8 @@ public sealed record GroupSummary(Guid GroupId, string Name, string Kind, string
 
 public sealed record GroupMemberView(Guid MemberId, string DisplayName, string Organisation, string Function, string Role);
 
+public sealed record GroupCreatedResponse(Guid GroupId, string Name, string Url) : CreationResponse(Url);
+
 public sealed record GroupView(Guid GroupId, string Name, string Kind, string? Sector, IReadOnlyList<GroupMemberView> Members, int Version);
 
 public static class GroupEndpoints
@@ -38,7 +40,7 @@ public static class GroupEndpoints
     }
 
     [WolverinePost("/api/councils/{council}/groups"), Tags("Groupes")]
-    public static async Task<CreationResponse<GroupView>> Create(string council, CreateGroup command, ClaimsPrincipal user,
+    public static async Task<GroupCreatedResponse> Create(string council, CreateGroup command, ClaimsPrincipal user,
         IDocumentSession session, CharterPolicy policy, TimeProvider clock)
     {
         var actor = await Actor.RequireAsync(user, session);
@@ -54,8 +56,7 @@ public static class GroupEndpoints
 
         var created = new GroupCreated(Guid.CreateVersion7(), command.Name!.Trim(), command.Kind!, command.Sector, actor.Id, clock.GetUtcNow());
         session.Events.StartStream<Group>(created.GroupId, created);
-        return new CreationResponse<GroupView>($"/api/councils/{council}/groups/{created.GroupId}",
-            new GroupView(created.GroupId, created.Name, created.Kind, created.Sector, [], 1));
+        return new GroupCreatedResponse(created.GroupId, created.Name, $"/api/councils/{council}/groups/{created.GroupId}");
     }
 
     [WolverinePost("/api/councils/{council}/groups/{groupId}/members"), Tags("Groupes")]

@@ -11,6 +11,8 @@ public sealed record RegisterMember(string? Subject, string? DisplayName, string
 
 public sealed record GrantCouncilRole(string? Role);
 
+public sealed record MemberCreated(Guid MemberId, string Subject, string DisplayName, string Url) : CreationResponse(Url);
+
 public sealed record MemberView(
     Guid MemberId, string Subject, string DisplayName, string Organisation, string Function,
     IReadOnlyList<string> CouncilRoles, IReadOnlyList<string> SignedCharterVersions, bool Active, int Version)
@@ -33,7 +35,7 @@ public static class MemberEndpoints
     }
 
     [WolverinePost("/api/councils/{council}/members"), Tags("Membres")]
-    public static async Task<CreationResponse<MemberView>> Register(string council, RegisterMember command, ClaimsPrincipal user,
+    public static async Task<MemberCreated> Register(string council, RegisterMember command, ClaimsPrincipal user,
         IDocumentSession session, CharterPolicy policy, TimeProvider clock)
     {
         var actor = await Actor.RequireAsync(user, session);
@@ -54,10 +56,8 @@ public static class MemberEndpoints
         var registered = new MemberRegistered(Guid.CreateVersion7(), command.Subject!.Trim(), command.DisplayName!.Trim(),
             command.Organisation!.Trim(), command.Function!.Trim(), [.. roles.Distinct()], actor.Id, clock.GetUtcNow());
         session.Events.StartStream<Member>(registered.MemberId, registered);
-        var view = new Member();
-        view.Apply(registered);
-        view.Version = 1;
-        return new CreationResponse<MemberView>($"/api/councils/{council}/members/{registered.MemberId}", MemberView.Of(view));
+        return new MemberCreated(registered.MemberId, registered.Subject, registered.DisplayName,
+            $"/api/councils/{council}/members/{registered.MemberId}");
     }
 
     [WolverineGet("/api/councils/{council}/members/{memberId}"), Tags("Membres")]

@@ -6,6 +6,7 @@ namespace CaseExchange.Hosting;
 public static class Health
 {
     public const string ReadyTag = "ready";
+    private static readonly HttpMethodMetadata GetOnly = new(["GET"]);
 
     public static IServiceCollection AddCaseExchangeHealthChecks(this IServiceCollection services, string connectionString)
     {
@@ -17,8 +18,8 @@ public static class Health
     public static void MapCaseExchangeHealthChecks(this WebApplication app)
     {
         // Live: the process answers. Ready: it can reach PostgreSQL too.
-        app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnonymous();
-        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains(ReadyTag) }).AllowAnonymous();
+        app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnonymous().WithMetadata(GetOnly);
+        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains(ReadyTag) }).AllowAnonymous().WithMetadata(GetOnly);
     }
 
     private sealed class PostgresReachable(string connectionString) : IHealthCheck

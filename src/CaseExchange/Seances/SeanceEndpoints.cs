@@ -15,10 +15,12 @@ public sealed record SeanceSummary(Guid SeanceId, Guid GroupId, DateTimeOffset D
     public static SeanceSummary Of(Seance s) => new(s.Id, s.GroupId, s.Date, s.IsClosed, s.Version);
 }
 
+public sealed record SeanceCreated(Guid SeanceId, Guid GroupId, DateTimeOffset Date, string Url) : CreationResponse(Url);
+
 public static class SeanceEndpoints
 {
     [WolverinePost("/api/councils/{council}/groups/{groupId}/seances"), Tags("Séances")]
-    public static async Task<CreationResponse<SeanceSummary>> Schedule(string council, Guid groupId, ScheduleSeance command, ClaimsPrincipal user,
+    public static async Task<SeanceCreated> Schedule(string council, Guid groupId, ScheduleSeance command, ClaimsPrincipal user,
         IDocumentSession session, CharterPolicy policy, TimeProvider clock)
     {
         var actor = await Actor.RequireAsync(user, session);
@@ -32,8 +34,7 @@ public static class SeanceEndpoints
 
         var scheduled = new SeanceScheduled(Guid.CreateVersion7(), groupId, command.Date!.Value, actor.Id, now);
         session.Events.StartStream<Seance>(scheduled.SeanceId, scheduled);
-        return new CreationResponse<SeanceSummary>($"/api/councils/{council}/seances/{scheduled.SeanceId}",
-            new SeanceSummary(scheduled.SeanceId, groupId, scheduled.Date, false, 1));
+        return new SeanceCreated(scheduled.SeanceId, groupId, scheduled.Date, $"/api/councils/{council}/groups/{groupId}/seances");
     }
 
     [WolverineGet("/api/councils/{council}/groups/{groupId}/seances"), Tags("Séances")]

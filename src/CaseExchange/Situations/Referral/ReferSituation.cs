@@ -22,7 +22,7 @@ public sealed record ReferSituation(
     public override string ToString() => "[signalement nominatif]";
 }
 
-public sealed record SituationCreated(Guid SituationId, string Pseudonym, long Version);
+public sealed record SituationCreated(Guid SituationId, string Pseudonym, long Version, string Url) : CreationResponse(Url);
 
 public static class ReferSituationEndpoint
 {
@@ -30,7 +30,7 @@ public static class ReferSituationEndpoint
     public const int MaxFactsLength = 4000;
 
     [WolverinePost("/api/councils/{council}/situations"), Tags("Situations")]
-    public static async Task<CreationResponse<SituationCreated>> Post(string council, ReferSituation command, ClaimsPrincipal user,
+    public static async Task<SituationCreated> Post(string council, ReferSituation command, ClaimsPrincipal user,
         IDocumentSession session, CharterPolicy policy, SituationKeys keys, Pseudonyms pseudonyms, TimeProvider clock)
     {
         var actor = await Actor.RequireAsync(user, session);
@@ -48,8 +48,7 @@ public static class ReferSituationEndpoint
         var referred = Decide(command, situationId, pseudonym, actor.Member, cipher, policy, now);
         session.Events.StartStream<Situation>(situationId, referred);
 
-        return new CreationResponse<SituationCreated>($"/api/councils/{council}/situations/{situationId}",
-            new SituationCreated(situationId, pseudonym, 1));
+        return new SituationCreated(situationId, pseudonym, 1, $"/api/councils/{council}/situations/{situationId}");
     }
 
     /// <summary>The referral event: identities and facts sealed, only codes and age bands in clear.</summary>

@@ -1,0 +1,226 @@
+using System.Text.Json;
+using CaseExchange.Tests.Infrastructure;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CaseExchange.Tests.Authorization;
+
+/// <summary>Who calls: one column per position the charter distinguishes.</summary>
+public enum Caller
+{
+    Coordonnateur,
+    Animateur,
+    MemberOfHoldingGroup,
+    MemberOfOtherGroup,
+    UnsignedMember,
+    RemovedMember,
+    Auditeur,
+    President,
+    OtherCouncil,
+    Anonymous,
+}
+
+public sealed class MatrixFixture : ServiceFixture
+{
+    public TestCouncil Council { get; private set; } = null!;
+    public TestCouncil Other { get; private set; } = null!;
+    public SituationSteps Steps { get; private set; } = null!;
+
+    protected override async Task SeedAsync(TestService service)
+    {
+        Council = await TestCouncil.CreateAsync(service, "matrice");
+        Other = await TestCouncil.CreateAsync(service, "voisin");
+        Steps = new SituationSteps(service, Council);
+    }
+
+    public string? SubjectOf(Caller caller) => caller switch
+    {
+        Caller.Coordonnateur => Council.Coordonnateur,
+        Caller.Animateur => Council.Animateur,
+        Caller.MemberOfHoldingGroup => Council.MemberOfHoldingGroup,
+        Caller.MemberOfOtherGroup => Council.MemberOfOtherGroup,
+        Caller.UnsignedMember => Council.UnsignedMember,
+        Caller.RemovedMember => Council.RemovedMember,
+        Caller.Auditeur => Council.Auditeur,
+        Caller.President => Council.President,
+        // The coordonnateur of another council: powerful there, nobody here.
+        Caller.OtherCouncil => Other.Coordonnateur,
+        _ => null,
+    };
+}
+
+/// <summary>
+/// Every endpoint × every caller → the expected answer. An endpoint added to the service without a row here makes
+/// <see cref="Every_endpoint_of_the_service_is_in_the_matrix"/> fail.
+/// </summary>
+public sealed class AuthorizationMatrixTests(MatrixFixture fixture) : IClassFixture<MatrixFixture>
+{
+    private const int Ok = 200, Created = 201, Forbidden = 403, Unauthenticated = 401, Conflict = 409;
+
+    /// <summary>A request built for one caller, on state prepared for that cell only when the call changes state.</summary>
+    public delegate Task<(HttpMethod Method, string Url, object? Body)> Arrange(MatrixFixture f, Caller caller);
+
+    public sealed record Row(Arrange Arrange, IReadOnlyDictionary<Caller, int> Expected);
+
+    private static Row Allow(Arrange arrange, int status, params Caller[] allowed) => new(arrange,
+        Enum.GetValues<Caller>().ToDictionary(c => c, c =>
+            c == Caller.Anonymous ? Unauthenticated : allowed.Contains(c) ? status : Forbidden));
+
+    private static Row Public(Arrange arrange) => new(arrange, Enum.GetValues<Caller>().ToDictionary(c => c, _ => Ok));
+
+    private static readonly Caller[] CouncilMembers =
+    [
+        Caller.Coordonnateur, Caller.Animateur, Caller.MemberOfHoldingGroup, Caller.MemberOfOtherGroup, Caller.UnsignedMember,
+        Caller.RemovedMember, Caller.Auditeur, Caller.President,
+    ];
+
+    private static readonly Caller[] AnonymisedReaders =
+    [
+        Caller.Coordonnateur, Caller.Animateur, Caller.MemberOfHoldingGroup, Caller.MemberOfOtherGroup, Caller.UnsignedMember, Caller.Auditeur,
+    ];
+
+    private static readonly Caller[] Leads = [Caller.Coordonnateur, Caller.Animateur];
+
+    private static (HttpMethod, string, object?) Get(string url) => (HttpMethod.Get, url, null);
+    private static (HttpMethod, string, object?) Post(string url, object body) => (HttpMethod.Post, url, body);
+    private static string Api(MatrixFixture f) => f.Council.Api;
+    private static DateOnly InAMonth => DateOnly.FromDateTime(DateTime.UtcNow.AddDays(30));
+
+    public static readonly IReadOnlyDictionary<string, Row> Matrix = new Dictionary<string, Row>
+    {
+        ["GET /health/live"] = Public((_, _) => Task.FromResult(Get("/health/live"))),
+        ["GET /health/ready"] = Public((_, _) => Task.FromResult(Get("/health/ready"))),
+        ["GET /openapi/{documentName}.json"] = Public((_, _) => Task.FromResult(Get("/openapi/v1.json"))),
+        ["POST /dev/tokens"] = Public((_, _) => Task.FromResult(Post("/dev/tokens", new { subject = "quiconque" }))),
+
+        ["GET /api/councils/{council}"] = Allow((f, _) => Task.FromResult(Get(Api(f))), Ok, CouncilMembers),
+        ["GET /api/councils/{council}/me"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/me")), Ok, CouncilMembers),
+        ["POST /api/councils/{council}/sectors"] = Allow((f, _) =>
+            Task.FromResult(Post($"{Api(f)}/sectors", new { code = $"s{Guid.NewGuid():N}"[..12], label = "Secteur" })), Ok, Caller.Coordonnateur),
+        ["GET /api/councils/{council}/charter"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/charter")), Ok, CouncilMembers),
+        // Signing is everyone's own act. A wrong version keeps the matrix from changing anyone's signatures:
+        // every member is authorised and told which version is in force (409); signing itself is tested in CharterTests.
+        ["POST /api/councils/{council}/charter/signatures"] = Allow((f, _) =>
+            Task.FromResult(Post($"{Api(f)}/charter/signatures", new { version = "1999.1" })), Conflict, CouncilMembers),
+        // Only the version in force exists: the coordonnateur is authorised but told it is already in force.
+        ["POST /api/councils/{council}/charter/adoptions"] = Allow((f, _) =>
+            Task.FromResult(Post($"{Api(f)}/charter/adoptions", new { version = "2026.1" })), Conflict, Caller.Coordonnateur),
+
+        ["GET /api/councils/{council}/members"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/members")), Ok, Caller.Coordonnateur, Caller.Auditeur),
+        ["POST /api/councils/{council}/members"] = Allow((f, _) => Task.FromResult(Post($"{Api(f)}/members",
+            new { subject = $"x-{Guid.NewGuid():N}", displayName = "X", organisation = "O", function = "F", councilRoles = Array.Empty<string>() })),
+            Created, Caller.Coordonnateur),
+        ["GET /api/councils/{council}/members/{memberId}"] = Allow((f, _) =>
+            Task.FromResult(Get($"{Api(f)}/members/{f.Council.Id(f.Council.Animateur)}")), Ok, Caller.Coordonnateur, Caller.Auditeur, Caller.Animateur),
+        ["POST /api/councils/{council}/members/{memberId}/roles"] = Allow(async (f, _) =>
+            Post($"{Api(f)}/members/{await f.Steps.NewMemberAsync()}/roles", new { role = "auditeur" }), Ok, Caller.Coordonnateur),
+        ["DELETE /api/councils/{council}/members/{memberId}/roles/{role}"] = Allow(async (f, _) =>
+            (HttpMethod.Delete, $"{Api(f)}/members/{await f.Steps.NewMemberAsync("auditeur")}/roles/auditeur", null), Ok, Caller.Coordonnateur),
+        ["POST /api/councils/{council}/members/{memberId}/deactivation"] = Allow(async (f, _) =>
+            Post($"{Api(f)}/members/{await f.Steps.NewMemberAsync()}/deactivation", new { }), Ok, Caller.Coordonnateur),
+
+        ["GET /api/councils/{council}/groups"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/groups")), Ok, CouncilMembers),
+        ["GET /api/councils/{council}/groups/{groupId}"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/groups/{f.Council.GroupA}")), Ok, CouncilMembers),
+        ["POST /api/councils/{council}/groups"] = Allow((f, _) =>
+            Task.FromResult(Post($"{Api(f)}/groups", new { name = $"GT {Guid.NewGuid():N}", kind = "thematique" })), Created, Caller.Coordonnateur),
+        ["POST /api/councils/{council}/groups/{groupId}/members"] = Allow(async (f, _) =>
+            Post($"{Api(f)}/groups/{await f.Steps.NewGroupAsync()}/members", new { memberId = f.Council.Id(f.Council.Referent), role = "membre" }),
+            Ok, Caller.Coordonnateur),
+        ["PUT /api/councils/{council}/groups/{groupId}/members/{memberId}"] = Allow(async (f, _) =>
+        {
+            var group = await f.Steps.NewGroupAsync();
+            var member = await f.Steps.NewMemberAsync();
+            await f.Service.PostJsonAsync<JsonElement>(f.Council.Coordonnateur, $"{Api(f)}/groups/{group}/members", new { memberId = member, role = "membre" });
+            return (HttpMethod.Put, $"{Api(f)}/groups/{group}/members/{member}", new { role = "animateur" });
+        }, Ok, Caller.Coordonnateur),
+        ["DELETE /api/councils/{council}/groups/{groupId}/members/{memberId}"] = Allow(async (f, _) =>
+        {
+            var group = await f.Steps.NewGroupAsync();
+            var member = await f.Steps.NewMemberAsync();
+            await f.Service.PostJsonAsync<JsonElement>(f.Council.Coordonnateur, $"{Api(f)}/groups/{group}/members", new { memberId = member, role = "membre" });
+            return (HttpMethod.Delete, $"{Api(f)}/groups/{group}/members/{member}", null);
+        }, Ok, Caller.Coordonnateur),
+
+        ["POST /api/councils/{council}/groups/{groupId}/seances"] = Allow((f, _) =>
+            Task.FromResult(Post($"{Api(f)}/groups/{f.Council.GroupA}/seances", new { date = DateTimeOffset.UtcNow.AddDays(3) })), Created, Leads),
+        ["GET /api/councils/{council}/groups/{groupId}/seances"] = Allow((f, _) =>
+            Task.FromResult(Get($"{Api(f)}/groups/{f.Council.GroupA}/seances")), Ok, CouncilMembers),
+
+        // Referring is done in group A: its members and animateur, under the charter.
+        ["POST /api/councils/{council}/situations"] = Allow((f, _) => Task.FromResult(Post($"{Api(f)}/situations", new
+        {
+            groupId = f.Council.GroupA, reasons = new[] { "errance" }, sector = "nord", urgency = "normale",
+            persons = new[] { TestPerson.Distinctive("M").AsRequest("personne-suivie") }, facts = "Faits fictifs",
+        })), Created, Caller.Animateur, Caller.MemberOfHoldingGroup),
+        ["GET /api/councils/{council}/situations"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/situations")), Ok, AnonymisedReaders),
+        ["GET /api/councils/{council}/situations/{situationId}"] = Allow(async (f, _) =>
+            Get($"{Api(f)}/situations/{await f.Steps.ReferredAsync()}"), Ok, AnonymisedReaders),
+        ["POST /api/councils/{council}/situations/{situationId}/agenda"] = Allow(async (f, _) =>
+            Post($"{Api(f)}/situations/{await f.Steps.ReferredAsync()}/agenda", new { seanceId = await f.Steps.NewSeanceAsync(), expectedVersion = 1 }),
+            Ok, Leads),
+        ["POST /api/councils/{council}/situations/{situationId}/examinations"] = Allow(async (f, _) =>
+        {
+            var (situation, seance) = await f.Steps.OnAgendaAsync();
+            return Post($"{Api(f)}/situations/{situation}/examinations", new
+            {
+                seanceId = seance, discussionSummary = "Résumé", expectedVersion = 2, decisions = new[] { new { kind = "orientation" } },
+            });
+        }, Ok, Leads),
+        ["POST /api/councils/{council}/situations/{situationId}/follow-up"] = Allow(async (f, _) =>
+            Post($"{Api(f)}/situations/{await f.Steps.ExaminedAsync()}/follow-up", new
+            {
+                referentId = f.Council.Id(f.Council.Referent), expectedVersion = 3,
+                actions = new[] { new { kind = "mediation", ownerOrganisation = "Asso", ownerRole = "Médiateur", dueOn = InAMonth, description = "Action" } },
+            }), Ok, Leads),
+        // Only the designated référent records a follow-up: here the member of the holding group is the référent.
+        ["POST /api/councils/{council}/situations/{situationId}/follow-up/records"] = Allow(async (f, _) =>
+        {
+            var (situation, action) = await f.Steps.FollowedUpAsync(f.Council.MemberOfHoldingGroup);
+            return Post($"{Api(f)}/situations/{situation}/follow-up/records", new { actionId = action, status = "realisee", note = "Fait", expectedVersion = 4 });
+        }, Ok, Caller.MemberOfHoldingGroup),
+        ["POST /api/councils/{council}/situations/{situationId}/transfer"] = Allow(async (f, _) =>
+            Post($"{Api(f)}/situations/{await f.Steps.ReferredAsync()}/transfer", new { toGroupId = f.Council.GroupB, reason = "Motif", expectedVersion = 1 }),
+            Ok, Leads),
+        ["POST /api/councils/{council}/situations/{situationId}/closure"] = Allow(async (f, _) =>
+            Post($"{Api(f)}/situations/{await f.Steps.ExaminedAsync()}/closure", new { outcome = "sans-objet", expectedVersion = 3 }), Ok, Leads),
+        // The full file: members of the holding group under the charter, nobody else (not the coordonnateur, not the auditeur).
+        ["POST /api/councils/{council}/situations/{situationId}/file-openings"] = Allow(async (f, _) =>
+            Post($"{Api(f)}/situations/{await f.Steps.ReferredAsync()}/file-openings", new { purpose = "suivi" }),
+            Ok, Caller.Animateur, Caller.MemberOfHoldingGroup),
+    };
+
+    public static TheoryData<string> Rows() => [.. Matrix.Keys];
+
+    [Theory]
+    [MemberData(nameof(Rows))]
+    public async Task Each_caller_gets_the_expected_answer(string endpoint)
+    {
+        var row = Matrix[endpoint];
+        var failures = new List<string>();
+        foreach (var caller in Enum.GetValues<Caller>())
+        {
+            var (method, url, body) = await row.Arrange(fixture, caller);
+            var response = await fixture.Service.SendAsync(fixture.SubjectOf(caller), method, url, body);
+            var expected = row.Expected[caller];
+            if ((int)response.StatusCode != expected)
+                failures.Add($"{caller}: expected {expected}, got {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+        Assert.True(failures.Count == 0, $"{endpoint}\n{string.Join("\n", failures)}");
+    }
+
+    [Fact]
+    public void Every_endpoint_of_the_service_is_in_the_matrix()
+    {
+        var endpoints = fixture.Service.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["*"])
+                .Select(m => $"{m} {("/" + e.RoutePattern.RawText!.TrimStart('/')).TrimEnd('/')}"))
+            .Distinct()
+            .Order()
+            .ToList();
+        var missing = endpoints.Except(Matrix.Keys).ToList();
+        var stale = Matrix.Keys.Except(endpoints).ToList();
+        Assert.True(missing.Count == 0, "Endpoints without a row in the authorisation matrix:\n" + string.Join("\n", missing));
+        Assert.True(stale.Count == 0, "Matrix rows for endpoints that no longer exist:\n" + string.Join("\n", stale));
+    }
+}
