@@ -35,8 +35,8 @@ public sealed record SituationForWriting(IEventStream<Situation> Stream, Situati
 
     public SituationChanged Append(params object[] events)
     {
-        Stream.AppendMany(events);
         var after = (Stream.CurrentVersion ?? 0) + events.Length;
+        Stream.AppendMany(events);
         return new SituationChanged(Situation.Id, Situation.Pseudonym, after);
     }
 

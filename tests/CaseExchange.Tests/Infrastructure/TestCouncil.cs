@@ -109,7 +109,8 @@ public sealed class TestCouncil
 public sealed record TestPerson(string Nom, string Prenom, DateOnly DateNaissance, string Adresse, string Telephone, string Courriel)
 {
     public static TestPerson Distinctive(string tag) => new(
-        $"Zorglubovitch{tag}", $"Philomène{tag}", new DateOnly(2010, 3, 17), $"17 impasse des Quetzals{tag}",
+        // Always 16 years and 100 days old, so that her age band (16-17) does not drift with the calendar.
+        $"Zorglubovitch{tag}", $"Philomène{tag}", DateOnly.FromDateTime(DateTime.UtcNow).AddYears(-16).AddDays(-100), $"17 impasse des Quetzals{tag}",
         "06 12 34 56 78", $"philomene.{tag.ToLowerInvariant()}@exemple.test");
 
     public object AsRequest(string role) => new
@@ -120,5 +121,5 @@ public sealed record TestPerson(string Nom, string Prenom, DateOnly DateNaissanc
 
     /// <summary>Every identity value as it could appear in clear somewhere it must not.</summary>
     public IEnumerable<string> Leakables() =>
-        [Nom, Prenom, Adresse, Courriel, DateNaissance.ToString("yyyy-MM-dd"), DateNaissance.ToString("dd/MM/yyyy"), "Collège Fictif"];
+        [Nom, Prenom, Adresse, Courriel, Telephone, DateNaissance.ToString("yyyy-MM-dd"), DateNaissance.ToString("dd/MM/yyyy"), "Collège Fictif"];
 }

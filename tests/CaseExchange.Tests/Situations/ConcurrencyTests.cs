@@ -1,0 +1,76 @@
+using System.Net;
+using System.Text.Json;
+using CaseExchange.Tests.Infrastructure;
+
+namespace CaseExchange.Tests.Situations;
+
+public sealed class ConcurrencyFixture : ServiceFixture
+{
+    public TestCouncil Council { get; private set; } = null!;
+    public SituationSteps Steps { get; private set; } = null!;
+
+    protected override async Task SeedAsync(TestService service)
+    {
+        Council = await TestCouncil.CreateAsync(service, "concurrence");
+        Steps = new SituationSteps(service, Council);
+    }
+}
+
+public sealed class ConcurrencyTests(ConcurrencyFixture fixture) : IClassFixture<ConcurrencyFixture>
+{
+    private TestService Service => fixture.Service;
+    private TestCouncil Council => fixture.Council;
+
+    [Fact]
+    public async Task Of_two_updates_made_from_the_same_version_one_wins_and_the_other_gets_409()
+    {
+        var id = await fixture.Steps.ReferredAsync();
+        var seanceA = await fixture.Steps.NewSeanceAsync();
+        var first = await Service.PostAsync(Council.Animateur, $"{Council.Api}/situations/{id}/agenda", new { seanceId = seanceA, expectedVersion = 1 });
+        await Http.ExpectAsync(first, 200);
+        var second = await Service.PostAsync(Council.Coordonnateur, $"{Council.Api}/situations/{id}/transfer",
+            new { toGroupId = Council.GroupB, reason = "Écrit sur une version périmée", expectedVersion = 1 });
+        var problem = await Http.ProblemAsync(second, 409);
+        Assert.Equal("urn:caseexchange:problem:concurrent-update", problem.GetProperty("type").GetString());
+        Assert.Equal(2, problem.GetProperty("currentVersion").GetInt64());
+
+        var view = await Service.GetJsonAsync<JsonElement>(Council.Coordonnateur, $"{Council.Api}/situations/{id}");
+        Assert.Equal(2, view.GetProperty("version").GetInt64());
+        Assert.Equal(Council.GroupA, view.GetProperty("groupId").GetGuid());
+    }
+
+    [Fact]
+    public async Task Truly_simultaneous_writers_on_one_situation_never_lose_an_update()
+    {
+        for (var round = 0; round < 5; round++)
+        {
+            var id = await fixture.Steps.ReferredAsync();
+            var before = await Service.EventCountAsync();
+            var seances = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => fixture.Steps.NewSeanceAsync()));
+            var afterSeances = await Service.EventCountAsync();
+
+            // Eight leads place the same situation on eight séances at once, all from version 1.
+            var responses = await Task.WhenAll(seances.Select(seance =>
+                Service.PostAsync(Council.Animateur, $"{Council.Api}/situations/{id}/agenda", new { seanceId = seance, expectedVersion = 1 })));
+            var statuses = responses.Select(r => r.StatusCode).ToList();
+            Assert.Equal(1, statuses.Count(s => s == HttpStatusCode.OK));
+            Assert.Equal(7, statuses.Count(s => s == HttpStatusCode.Conflict));
+
+            var view = await Service.GetJsonAsync<JsonElement>(Council.Coordonnateur, $"{Council.Api}/situations/{id}");
+            Assert.Equal(2, view.GetProperty("version").GetInt64());
+            Assert.Equal(1, view.GetProperty("agenda").GetArrayLength());
+            Assert.Equal(afterSeances + 1, await Service.EventCountAsync());
+            Assert.True(afterSeances > before);
+        }
+    }
+
+    [Fact]
+    public async Task A_command_without_an_expected_version_is_refused()
+    {
+        var id = await fixture.Steps.ReferredAsync();
+        var seance = await fixture.Steps.NewSeanceAsync();
+        var problem = await Http.ProblemAsync(
+            await Service.PostAsync(Council.Animateur, $"{Council.Api}/situations/{id}/agenda", new { seanceId = seance }), 400);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("expectedVersion", out _));
+    }
+}
