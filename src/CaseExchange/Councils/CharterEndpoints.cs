@@ -19,7 +19,7 @@ public sealed record CharterSignature(string Version, DateTimeOffset SignedAt);
 public static class CharterEndpoints
 {
     /// <summary>Any active member may read the charter: it must be read before it is signed.</summary>
-    [WolverineGet("/api/councils/{council}/charter"), Tags("Charte")]
+    [WolverineGet("/api/councils/{council}/charter", Summary = "Le texte de la charte en vigueur et sa version"), Tags("Charte")]
     public static async Task<CharterView> Get(string council, ClaimsPrincipal user, IQuerySession session, CharterPolicy policy)
     {
         var actor = await Actor.RequireAsync(user, session);
@@ -27,7 +27,7 @@ public static class CharterEndpoints
             actor.Member.HasSigned(actor.Council.CharterVersionInForce), policy.FullText);
     }
 
-    [WolverinePost("/api/councils/{council}/charter/signatures"), Tags("Charte")]
+    [WolverinePost("/api/councils/{council}/charter/signatures", Summary = "Signer la charte en vigueur"), Tags("Charte")]
     public static async Task<CharterSignature> Sign(string council, SignCharter command, ClaimsPrincipal user, IDocumentSession session,
         CharterPolicy policy, TimeProvider clock)
     {
@@ -48,7 +48,7 @@ public static class CharterEndpoints
     }
 
     /// <summary>The coordonnateur puts the charter version shipped with the service in force; everyone must then (re)sign it.</summary>
-    [WolverinePost("/api/councils/{council}/charter/adoptions"), Tags("Charte")]
+    [WolverinePost("/api/councils/{council}/charter/adoptions", Summary = "Mettre en vigueur la version de la charte livrée (coordonnateur)"), Tags("Charte")]
     public static async Task<CharterView> Adopt(string council, AdoptCharter command, ClaimsPrincipal user, IDocumentSession session,
         CharterPolicy policy, TimeProvider clock)
     {

@@ -23,7 +23,7 @@ public static class CouncilEndpoints
         "Vos consultations de données nominatives sont enregistrées dans le journal des accès (qui, quand, pour quel motif) " +
         "et peuvent être contrôlées par l'auditeur du conseil.";
 
-    [WolverineGet("/api/councils/{council}"), Tags("Conseil")]
+    [WolverineGet("/api/councils/{council}", Summary = "Le conseil : nom, secteurs, version de la charte en vigueur"), Tags("Conseil")]
     public static async Task<CouncilView> GetCouncil(string council, ClaimsPrincipal user, IQuerySession session)
     {
         var actor = await Actor.RequireAsync(user, session);
@@ -31,7 +31,7 @@ public static class CouncilEndpoints
         return new CouncilView(c.Code, c.Name, c.Sectors, c.CharterVersionInForce);
     }
 
-    [WolverineGet("/api/councils/{council}/me"), Tags("Conseil")]
+    [WolverineGet("/api/councils/{council}/me", Summary = "Le membre connecté : rôles, groupes, signature de la charte"), Tags("Conseil")]
     public static async Task<MeView> GetMe(string council, ClaimsPrincipal user, IQuerySession session)
     {
         var actor = await Actor.RequireAsync(user, session);
@@ -42,7 +42,7 @@ public static class CouncilEndpoints
             actor.Council.CharterVersionInForce, m.HasSigned(actor.Council.CharterVersionInForce), JournalNotice);
     }
 
-    [WolverinePost("/api/councils/{council}/sectors"), Tags("Conseil")]
+    [WolverinePost("/api/councils/{council}/sectors", Summary = "Ajouter un secteur (coordonnateur)"), Tags("Conseil")]
     public static async Task<CouncilView> AddSector(string council, AddSector command, ClaimsPrincipal user, IDocumentSession session,
         CharterPolicy policy, TimeProvider clock)
     {

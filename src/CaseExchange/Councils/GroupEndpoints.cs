@@ -23,7 +23,7 @@ public sealed record GroupView(Guid GroupId, string Name, string Kind, string? S
 
 public static class GroupEndpoints
 {
-    [WolverineGet("/api/councils/{council}/groups"), Tags("Groupes")]
+    [WolverineGet("/api/councils/{council}/groups", Summary = "Les groupes de travail"), Tags("Groupes")]
     public static async Task<IReadOnlyList<GroupSummary>> List(string council, ClaimsPrincipal user, IQuerySession session)
     {
         await Actor.RequireAsync(user, session);
@@ -31,7 +31,7 @@ public static class GroupEndpoints
         return [.. groups.Select(g => new GroupSummary(g.Id, g.Name, g.Kind, g.Sector, g.Members.Count))];
     }
 
-    [WolverineGet("/api/councils/{council}/groups/{groupId}"), Tags("Groupes")]
+    [WolverineGet("/api/councils/{council}/groups/{groupId}", Summary = "Un groupe de travail et ses membres"), Tags("Groupes")]
     public static async Task<GroupView> Get(string council, Guid groupId, ClaimsPrincipal user, IQuerySession session)
     {
         await Actor.RequireAsync(user, session);
@@ -39,7 +39,7 @@ public static class GroupEndpoints
         return await ViewOf(group, session);
     }
 
-    [WolverinePost("/api/councils/{council}/groups"), Tags("Groupes")]
+    [WolverinePost("/api/councils/{council}/groups", Summary = "Créer un groupe de travail (coordonnateur)"), Tags("Groupes")]
     public static async Task<GroupCreatedResponse> Create(string council, CreateGroup command, ClaimsPrincipal user,
         IDocumentSession session, CharterPolicy policy, TimeProvider clock)
     {
@@ -59,7 +59,7 @@ public static class GroupEndpoints
         return new GroupCreatedResponse(created.GroupId, created.Name, $"/api/councils/{council}/groups/{created.GroupId}");
     }
 
-    [WolverinePost("/api/councils/{council}/groups/{groupId}/members"), Tags("Groupes")]
+    [WolverinePost("/api/councils/{council}/groups/{groupId}/members", Summary = "Ajouter un membre au groupe (coordonnateur)"), Tags("Groupes")]
     public static async Task<GroupView> AddMember(string council, Guid groupId, AddGroupMember command, ClaimsPrincipal user,
         IDocumentSession session, CharterPolicy policy, TimeProvider clock)
     {
@@ -79,7 +79,7 @@ public static class GroupEndpoints
         return await ViewOf(group, session, new(group.Members) { [command.MemberId] = joined.Role });
     }
 
-    [WolverinePut("/api/councils/{council}/groups/{groupId}/members/{memberId}"), Tags("Groupes")]
+    [WolverinePut("/api/councils/{council}/groups/{groupId}/members/{memberId}", Summary = "Changer le rôle d'un membre dans le groupe (coordonnateur)"), Tags("Groupes")]
     public static async Task<GroupView> ChangeRole(string council, Guid groupId, Guid memberId, ChangeGroupRole command, ClaimsPrincipal user,
         IDocumentSession session, CharterPolicy policy, TimeProvider clock)
     {
@@ -98,7 +98,7 @@ public static class GroupEndpoints
         return await ViewOf(group, session, new(group.Members) { [memberId] = changed.Role });
     }
 
-    [WolverineDelete("/api/councils/{council}/groups/{groupId}/members/{memberId}"), Tags("Groupes")]
+    [WolverineDelete("/api/councils/{council}/groups/{groupId}/members/{memberId}", Summary = "Retirer un membre du groupe (coordonnateur)"), Tags("Groupes")]
     public static async Task<GroupView> RemoveMember(string council, Guid groupId, Guid memberId, ClaimsPrincipal user,
         IDocumentSession session, CharterPolicy policy, TimeProvider clock)
     {

@@ -24,7 +24,7 @@ public sealed record MemberView(
 public static class MemberEndpoints
 {
     /// <summary>Members are listed for those who manage the council and for auditors, who read the journal by member.</summary>
-    [WolverineGet("/api/councils/{council}/members"), Tags("Membres")]
+    [WolverineGet("/api/councils/{council}/members", Summary = "Les membres du conseil (coordonnateur, auditeur)"), Tags("Membres")]
     public static async Task<IReadOnlyList<MemberView>> List(string council, ClaimsPrincipal user, IQuerySession session, CharterPolicy policy)
     {
         var actor = await Actor.RequireAsync(user, session);
@@ -34,7 +34,7 @@ public static class MemberEndpoints
         return [.. members.Select(MemberView.Of)];
     }
 
-    [WolverinePost("/api/councils/{council}/members"), Tags("Membres")]
+    [WolverinePost("/api/councils/{council}/members", Summary = "Inscrire un membre (coordonnateur)"), Tags("Membres")]
     public static async Task<MemberCreated> Register(string council, RegisterMember command, ClaimsPrincipal user,
         IDocumentSession session, CharterPolicy policy, TimeProvider clock)
     {
@@ -60,7 +60,7 @@ public static class MemberEndpoints
             $"/api/councils/{council}/members/{registered.MemberId}");
     }
 
-    [WolverineGet("/api/councils/{council}/members/{memberId}"), Tags("Membres")]
+    [WolverineGet("/api/councils/{council}/members/{memberId}", Summary = "Un membre"), Tags("Membres")]
     public static async Task<MemberView> Get(string council, Guid memberId, ClaimsPrincipal user, IQuerySession session, CharterPolicy policy)
     {
         var actor = await Actor.RequireAsync(user, session);
@@ -70,7 +70,7 @@ public static class MemberEndpoints
         return MemberView.Of(member);
     }
 
-    [WolverinePost("/api/councils/{council}/members/{memberId}/roles"), Tags("Membres")]
+    [WolverinePost("/api/councils/{council}/members/{memberId}/roles", Summary = "Attribuer un rôle de conseil (coordonnateur)"), Tags("Membres")]
     public static async Task<MemberView> GrantRole(string council, Guid memberId, GrantCouncilRole command, ClaimsPrincipal user,
         IDocumentSession session, CharterPolicy policy, TimeProvider clock)
     {
@@ -89,7 +89,7 @@ public static class MemberEndpoints
         return MemberView.Of(member) with { CouncilRoles = [.. member.CouncilRoles, granted.Role], Version = member.Version + 1 };
     }
 
-    [WolverineDelete("/api/councils/{council}/members/{memberId}/roles/{role}"), Tags("Membres")]
+    [WolverineDelete("/api/councils/{council}/members/{memberId}/roles/{role}", Summary = "Retirer un rôle de conseil (coordonnateur)"), Tags("Membres")]
     public static async Task<MemberView> RevokeRole(string council, Guid memberId, string role, ClaimsPrincipal user,
         IDocumentSession session, CharterPolicy policy, TimeProvider clock)
     {
@@ -106,7 +106,7 @@ public static class MemberEndpoints
     }
 
     /// <summary>The member leaves the council: every access ends at once, and they leave every group.</summary>
-    [WolverinePost("/api/councils/{council}/members/{memberId}/deactivation"), Tags("Membres")]
+    [WolverinePost("/api/councils/{council}/members/{memberId}/deactivation", Summary = "Désactiver un membre : fin de tout accès (coordonnateur)"), Tags("Membres")]
     public static async Task<MemberView> Deactivate(string council, Guid memberId, ClaimsPrincipal user,
         IDocumentSession session, CharterPolicy policy, TimeProvider clock)
     {

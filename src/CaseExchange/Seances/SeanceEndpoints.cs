@@ -19,7 +19,7 @@ public sealed record SeanceCreated(Guid SeanceId, Guid GroupId, DateTimeOffset D
 
 public static class SeanceEndpoints
 {
-    [WolverinePost("/api/councils/{council}/groups/{groupId}/seances"), Tags("Séances")]
+    [WolverinePost("/api/councils/{council}/groups/{groupId}/seances", Summary = "Planifier une séance du groupe"), Tags("Séances")]
     public static async Task<SeanceCreated> Schedule(string council, Guid groupId, ScheduleSeance command, ClaimsPrincipal user,
         IDocumentSession session, CharterPolicy policy, TimeProvider clock)
     {
@@ -37,7 +37,7 @@ public static class SeanceEndpoints
         return new SeanceCreated(scheduled.SeanceId, groupId, scheduled.Date, $"/api/councils/{council}/groups/{groupId}/seances");
     }
 
-    [WolverineGet("/api/councils/{council}/groups/{groupId}/seances"), Tags("Séances")]
+    [WolverineGet("/api/councils/{council}/groups/{groupId}/seances", Summary = "Les séances du groupe"), Tags("Séances")]
     public static async Task<IReadOnlyList<SeanceSummary>> List(string council, Guid groupId, ClaimsPrincipal user, IQuerySession session)
     {
         await Actor.RequireAsync(user, session);

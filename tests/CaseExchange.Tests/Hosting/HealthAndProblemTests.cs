@@ -28,6 +28,19 @@ public sealed class HealthAndProblemTests(ServiceFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task Every_API_operation_is_documented_with_a_summary()
+    {
+        var document = await Service.Client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var undocumented = document.GetProperty("paths").EnumerateObject()
+            .Where(path => path.Name.StartsWith("/api/"))
+            .SelectMany(path => path.Value.EnumerateObject().Select(op => (Route: $"{op.Name.ToUpperInvariant()} {path.Name}", Operation: op.Value)))
+            .Where(op => !op.Operation.TryGetProperty("summary", out var summary) || summary.GetString()!.Contains('_'))
+            .Select(op => op.Route)
+            .ToList();
+        Assert.True(undocumented.Count == 0, "Operations without a summary: " + string.Join(", ", undocumented));
+    }
+
+    [Fact]
     public async Task An_unknown_route_is_a_French_problem_document()
     {
         var problem = await Http.ProblemAsync(await Service.Client.GetAsync("/nulle-part"), 404);

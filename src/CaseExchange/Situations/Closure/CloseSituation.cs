@@ -18,7 +18,7 @@ public sealed record CloseSituation(string? Outcome, [property: JsonPropertyName
 
 public static class CloseSituationEndpoint
 {
-    [WolverinePost("/api/councils/{council}/situations/{situationId}/closure"), Tags("Situations")]
+    [WolverinePost("/api/councils/{council}/situations/{situationId}/closure", Summary = "Clôturer la situation"), Tags("Situations")]
     public static async Task<SituationChanged> Post(string council, Guid situationId, CloseSituation command, ClaimsPrincipal user,
         IDocumentSession session, CharterPolicy policy, SituationKeys keys, TimeProvider clock)
     {

@@ -18,7 +18,7 @@ public sealed record RecordFollowUp(Guid ActionId, string? Status, [property: Js
 
 public static class RecordFollowUpEndpoint
 {
-    [WolverinePost("/api/councils/{council}/situations/{situationId}/follow-up/records"), Tags("Situations")]
+    [WolverinePost("/api/councils/{council}/situations/{situationId}/follow-up/records", Summary = "Enregistrer un point de suivi (référent)"), Tags("Situations")]
     public static async Task<SituationChanged> Post(string council, Guid situationId, RecordFollowUp command, ClaimsPrincipal user,
         IDocumentSession session, CharterPolicy policy, SituationKeys keys, TimeProvider clock)
     {

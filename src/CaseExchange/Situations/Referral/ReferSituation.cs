@@ -29,7 +29,7 @@ public static class ReferSituationEndpoint
     public const int MaxPersons = 12;
     public const int MaxFactsLength = 4000;
 
-    [WolverinePost("/api/councils/{council}/situations"), Tags("Situations")]
+    [WolverinePost("/api/councils/{council}/situations", Summary = "Signaler une situation (données nominatives chiffrées avant enregistrement)"), Tags("Situations")]
     public static async Task<SituationCreated> Post(string council, ReferSituation command, ClaimsPrincipal user,
         IDocumentSession session, CharterPolicy policy, SituationKeys keys, Pseudonyms pseudonyms, TimeProvider clock)
     {

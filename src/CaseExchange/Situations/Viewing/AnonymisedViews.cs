@@ -32,7 +32,7 @@ public sealed record SituationPage(IReadOnlyList<AnonymisedSituation> Items, lon
 
 public static class AnonymisedViewEndpoints
 {
-    [WolverineGet("/api/councils/{council}/situations"), Tags("Situations")]
+    [WolverineGet("/api/councils/{council}/situations", Summary = "Situations, vue anonymisée"), Tags("Situations")]
     public static async Task<SituationPage> List(string council, ClaimsPrincipal user, IQuerySession session, CharterPolicy policy,
         Guid? groupId, string? status, Guid? referentId, int? page, int? pageSize)
     {
@@ -50,7 +50,7 @@ public static class AnonymisedViewEndpoints
         return new SituationPage([.. results.Select(AnonymisedSituation.Of)], results.TotalItemCount, number, size);
     }
 
-    [WolverineGet("/api/councils/{council}/situations/{situationId}"), Tags("Situations")]
+    [WolverineGet("/api/councils/{council}/situations/{situationId}", Summary = "Une situation, vue anonymisée"), Tags("Situations")]
     public static async Task<AnonymisedSituation> Get(string council, Guid situationId, ClaimsPrincipal user, IQuerySession session, CharterPolicy policy)
     {
         var actor = await Actor.RequireAsync(user, session);

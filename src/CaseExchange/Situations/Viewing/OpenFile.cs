@@ -18,7 +18,7 @@ public sealed record OpenFile(string? Purpose, ArchiveAccessReason? ArchiveReaso
 
 public static class OpenFileEndpoint
 {
-    [WolverinePost("/api/councils/{council}/situations/{situationId}/file-openings"), Tags("Situations")]
+    [WolverinePost("/api/councils/{council}/situations/{situationId}/file-openings", Summary = "Ouvrir le dossier nominatif (motif requis, consultation journalisée)"), Tags("Situations")]
     public static async Task<NominativeSituationFile> Post(string council, Guid situationId, OpenFile command, ClaimsPrincipal user,
         IDocumentSession session, CharterPolicy policy, SituationKeys keys)
     {
