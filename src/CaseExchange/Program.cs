@@ -2,6 +2,7 @@ using CaseExchange.Charter;
 using CaseExchange.Demo;
 using CaseExchange.Hosting;
 using CaseExchange.Protection;
+using CaseExchange.Retention;
 using JasperFx;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -15,6 +16,7 @@ var connectionString = await Database.ResolveConnectionStringAsync(builder);
 builder.AddCaseExchangeEventStore(connectionString);
 builder.AddCaseExchangeProtection(connectionString);
 builder.AddCaseExchangeAuthentication();
+builder.AddCaseExchangeRetention();
 builder.Services.AddCaseExchangeProblemDetails();
 builder.Services.AddCaseExchangeHealthChecks(connectionString);
 builder.Services.AddCaseExchangeOpenApi();

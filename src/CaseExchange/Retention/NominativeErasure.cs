@@ -1,0 +1,40 @@
+using CaseExchange.Protection;
+using CaseExchange.Situations;
+using Marten;
+
+namespace CaseExchange.Retention;
+
+/// <summary>
+/// Crypto-shredding: the situation's key is destroyed and <see cref="NominativeDataErased"/> is appended, in one
+/// transaction. Every sealed value of the stream becomes unreadable; the non-nominative skeleton stays, so
+/// statistics and the access journal stay true. Idempotent, and optimistic: of two nodes erasing at once, one
+/// commits and the other finds the work done — exactly one erasure event.
+/// </summary>
+public sealed class NominativeErasure(IDocumentStore store, SituationKeys keys, ILogger<NominativeErasure> logger)
+{
+    /// <returns>true if this call erased; false if the data was already erased.</returns>
+    public async Task<bool> EraseAsync(string council, Guid situationId, string cause, Guid? orderedBy, DateTimeOffset now,
+        CancellationToken cancellation = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var session = store.LightweightSession(council);
+            var stream = await session.Events.FetchForWriting<Situation>(situationId, cancellation);
+            if (stream.Aggregate is null) throw new InvalidOperationException("No such situation in this council.");
+            if (stream.Aggregate.IsErased) return false;
+
+            stream.AppendOne(new NominativeDataErased(situationId, cause, orderedBy, now));
+            keys.Destroy(session, situationId);
+            try
+            {
+                await session.SaveChangesAsync(cancellation);
+                logger.LogInformation("Nominative data of situation {Pseudonym} erased ({Cause})", stream.Aggregate.Pseudonym, cause);
+                return true;
+            }
+            catch (Exception e) when (Hosting.ConcurrencyFailures.IsConcurrencyFailure(e) && attempt < 5)
+            {
+                // Someone appended meanwhile (possibly another node erasing): read again and decide again.
+            }
+        }
+    }
+}
