@@ -3,6 +3,7 @@ using CaseExchange.Demo;
 using CaseExchange.Hosting;
 using CaseExchange.Protection;
 using CaseExchange.Retention;
+using CaseExchange.Seances;
 using JasperFx;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -20,6 +21,7 @@ builder.AddCaseExchangeRetention();
 builder.Services.AddCaseExchangeProblemDetails();
 builder.Services.AddCaseExchangeHealthChecks(connectionString);
 builder.Services.AddCaseExchangeOpenApi();
+builder.Services.AddCaseExchangeSeances();
 if (builder.Configuration.GetValue<bool>("Demo:Seed")) builder.Services.AddHostedService<DemoCouncil>();
 
 var app = builder.Build();
