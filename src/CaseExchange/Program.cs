@@ -4,6 +4,7 @@ using CaseExchange.Hosting;
 using CaseExchange.Protection;
 using CaseExchange.Retention;
 using CaseExchange.Seances;
+using CaseExchange.Statistics;
 using JasperFx;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -22,6 +23,7 @@ builder.Services.AddCaseExchangeProblemDetails();
 builder.Services.AddCaseExchangeHealthChecks(connectionString);
 builder.Services.AddCaseExchangeOpenApi();
 builder.Services.AddCaseExchangeSeances();
+builder.Services.AddCaseExchangeStatistics();
 if (builder.Configuration.GetValue<bool>("Demo:Seed")) builder.Services.AddHostedService<DemoCouncil>();
 
 var app = builder.Build();
