@@ -42,5 +42,11 @@ public sealed record SeanceForWriting(IEventStream<Seance> Stream, Seance Seance
             throw Problems.OutOfOrder($"La séance n'a pas encore eu lieu : {whatIsRefused}");
     }
 
-    public long VersionAfter(int appended) => (Stream.CurrentVersion ?? 0) + appended;
+    /// <summary>Appends one event; the stream's version once it is committed.</summary>
+    public long Append(object @event)
+    {
+        var after = (Stream.CurrentVersion ?? 0) + 1;
+        Stream.AppendOne(@event);
+        return after;
+    }
 }

@@ -14,7 +14,7 @@ public static class StatisticsEndpoint
     public const int MaxMonths = 60;
 
     /// <summary>For the plenary and the président (read-statistics). Periods are whole calendar months.</summary>
-    [WolverineGet("/api/councils/{council}/statistics"), Tags("Statistiques")]
+    [WolverineGet("/api/councils/{council}/statistics", Summary = "Statistiques anonymisées de la période"), Tags("Statistiques")]
     public static async Task<StatisticsReport> Get(string council, DateOnly? from, DateOnly? to, ClaimsPrincipal user, IQuerySession session,
         CharterPolicy policy, PlenaryStatistics statistics, TimeProvider clock)
     {

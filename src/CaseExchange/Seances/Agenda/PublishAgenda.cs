@@ -19,7 +19,7 @@ public sealed record AgendaPublication(Guid SeanceId, IReadOnlyList<Guid> Situat
 /// </summary>
 public static class PublishAgendaEndpoint
 {
-    [WolverinePost("/api/councils/{council}/seances/{seanceId}/agenda-publication"), Tags("Séances")]
+    [WolverinePost("/api/councils/{council}/seances/{seanceId}/agenda-publication", Summary = "Publier l'ordre du jour de la séance"), Tags("Séances")]
     public static async Task<AgendaPublication> Post(string council, Guid seanceId, PublishAgenda command, ClaimsPrincipal user,
         IDocumentSession session, CharterPolicy policy, TimeProvider clock)
     {
@@ -31,8 +31,7 @@ public static class PublishAgendaEndpoint
 
         var onAgenda = await session.Query<Situation>().Where(s => s.Agenda.Any(a => a.SeanceId == seanceId)).ToListAsync();
         var published = Decide(target.Seance, onAgenda, actor.Id, clock.GetUtcNow());
-        target.Stream.AppendOne(published);
-        return new AgendaPublication(seanceId, published.SituationIds, published.At, target.VersionAfter(1));
+        return new AgendaPublication(seanceId, published.SituationIds, published.At, target.Append(published));
     }
 
     public static AgendaPublished Decide(Seance seance, IEnumerable<Situation> placedOnIt, Guid publishedBy, DateTimeOffset now)

@@ -20,7 +20,7 @@ public static class RecordAttendanceEndpoint
 {
     public const int MaxPerList = 100;
 
-    [WolverinePut("/api/councils/{council}/seances/{seanceId}/attendance"), Tags("Séances")]
+    [WolverinePut("/api/councils/{council}/seances/{seanceId}/attendance", Summary = "Enregistrer la présence à la séance"), Tags("Séances")]
     public static async Task<AttendanceChanged> Put(string council, Guid seanceId, RecordAttendance command, ClaimsPrincipal user,
         IDocumentSession session, CharterPolicy policy, TimeProvider clock)
     {
@@ -40,8 +40,8 @@ public static class RecordAttendanceEndpoint
 
         var recorded = new AttendanceRecorded(seanceId, [.. nominative], [.. general],
             [.. (command.Guests ?? []).Select(g => new Guest(g.Organisation!.Trim(), g.Function!.Trim()))], actor.Id, now);
-        target.Stream.AppendOne(recorded);
-        return new AttendanceChanged(seanceId, recorded.NominativePart.Count, recorded.GeneralPartOnly.Count, recorded.Guests.Count, target.VersionAfter(1));
+        var version = target.Append(recorded);
+        return new AttendanceChanged(seanceId, recorded.NominativePart.Count, recorded.GeneralPartOnly.Count, recorded.Guests.Count, version);
     }
 
     /// <summary>

@@ -19,7 +19,7 @@ public sealed record SeanceClosure(Guid SeanceId, DateTimeOffset ClosedAt, IRead
 /// </summary>
 public static class CloseSeanceEndpoint
 {
-    [WolverinePost("/api/councils/{council}/seances/{seanceId}/closure"), Tags("Séances")]
+    [WolverinePost("/api/councils/{council}/seances/{seanceId}/closure", Summary = "Clore la séance"), Tags("Séances")]
     public static async Task<SeanceClosure> Post(string council, Guid seanceId, CloseSeance command, ClaimsPrincipal user,
         IDocumentSession session, CharterPolicy policy, TimeProvider clock)
     {
@@ -40,7 +40,7 @@ public static class CloseSeanceEndpoint
             // Expected version: an examination committed meanwhile makes this close fail (409) rather than postpone it.
             session.Events.Append(situation.Id, situation.Version + 1, new SituationPostponed(situation.Id, seanceId, actor.Id, now));
         }
-        target.Stream.AppendOne(new SeanceClosed(seanceId, actor.Id, now));
-        return new SeanceClosure(seanceId, now, [.. waiting.Select(s => s.Pseudonym).Order(StringComparer.Ordinal)], target.VersionAfter(1));
+        var version = target.Append(new SeanceClosed(seanceId, actor.Id, now));
+        return new SeanceClosure(seanceId, now, [.. waiting.Select(s => s.Pseudonym).Order(StringComparer.Ordinal)], version);
     }
 }

@@ -11,7 +11,7 @@ namespace CaseExchange.Seances.CompteRendu;
 /// <summary>Every version of a séance's CR stays downloadable, in each format, as it was generated.</summary>
 public static class DownloadCompteRenduEndpoints
 {
-    [WolverineGet("/api/councils/{council}/seances/{seanceId}/compte-rendu"), Tags("Séances")]
+    [WolverineGet("/api/councils/{council}/seances/{seanceId}/compte-rendu", Summary = "Les versions du compte rendu de la séance"), Tags("Séances")]
     public static async Task<IReadOnlyList<CompteRenduVersionView>> List(string council, Guid seanceId, ClaimsPrincipal user,
         IQuerySession session, CharterPolicy policy)
     {
@@ -19,7 +19,7 @@ public static class DownloadCompteRenduEndpoints
         return [.. seance.CompteRendus.OrderByDescending(v => v.Number).Select(v => SeanceEndpoints.VersionView(council, seanceId, v))];
     }
 
-    [WolverineGet("/api/councils/{council}/seances/{seanceId}/compte-rendu/{number}/{format}"), Tags("Séances")]
+    [WolverineGet("/api/councils/{council}/seances/{seanceId}/compte-rendu/{number}/{format}", Summary = "Télécharger une version du compte rendu (docx, html ou md)"), Tags("Séances")]
     public static async Task<IResult> Download(string council, Guid seanceId, int number, string format, ClaimsPrincipal user,
         IQuerySession session, CharterPolicy policy, HttpContext http)
     {

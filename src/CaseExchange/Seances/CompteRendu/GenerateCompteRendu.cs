@@ -19,14 +19,16 @@ public sealed record GenerateCompteRendu(
     public override string ToString() => "[textes de compte rendu]";
 }
 
-public sealed record CompteRenduCreated(Guid SeanceId, int Number, string ContentHash, DateTimeOffset GeneratedAt, IReadOnlyDictionary<string, string> Downloads, long Version);
+public sealed record CompteRenduCreated(
+    Guid SeanceId, int Number, string ContentHash, DateTimeOffset GeneratedAt, IReadOnlyDictionary<string, string> Downloads, long Version, string Url)
+    : CreationResponse(Url);
 
 public static class GenerateCompteRenduEndpoint
 {
     public const string IdentifyingTextProblem = "urn:caseexchange:problem:identifying-free-text";
 
-    [WolverinePost("/api/councils/{council}/seances/{seanceId}/compte-rendu"), Tags("Séances")]
-    public static async Task<CreationResponse<CompteRenduCreated>> Post(string council, Guid seanceId, GenerateCompteRendu command, ClaimsPrincipal user,
+    [WolverinePost("/api/councils/{council}/seances/{seanceId}/compte-rendu", Summary = "Établir une version du compte rendu anonymisé"), Tags("Séances")]
+    public static async Task<CompteRenduCreated> Post(string council, Guid seanceId, GenerateCompteRendu command, ClaimsPrincipal user,
         IDocumentSession session, IDocumentStore store, CharterPolicy policy, CompteRenduGenerator generator, TimeProvider clock)
     {
         var actor = await Actor.RequireAsync(user, session);
@@ -62,10 +64,10 @@ public static class GenerateCompteRenduEndpoint
 
         var content = draft.Content;
         var generated = new CompteRenduGenerated(seanceId, content.Number, content, content.Hash(), actor.Id, now);
-        target.Stream.AppendOne(generated);
+        var version = target.Append(generated);
         var view = SeanceEndpoints.VersionView(council, seanceId, new CompteRenduVersion(generated.Number, generated.ContentHash, actor.Id, now));
-        return new CreationResponse<CompteRenduCreated>($"/api/councils/{council}/seances/{seanceId}/compte-rendu/{generated.Number}",
-            new CompteRenduCreated(seanceId, generated.Number, generated.ContentHash, now, view.Downloads, target.VersionAfter(1)));
+        var url = $"/api/councils/{council}/seances/{seanceId}/compte-rendu";
+        return new CompteRenduCreated(seanceId, generated.Number, generated.ContentHash, now, view.Downloads, version, url);
     }
 
     /// <summary>
