@@ -78,8 +78,9 @@ public static class GenerateCompteRenduEndpoint
         Guid writtenBy, DateTimeOffset now)
     {
         await using var audit = store.LightweightSession(tenant);
-        audit.Events.Append(seanceId, new CompteRenduTextRefused(seanceId,
-            [.. findings.Select(f => new RefusedText(f.Field, f.Kind)).Distinct()], writtenBy, now));
+        // Through FetchForWriting, so that the inline Seance snapshot is applied at the stream's actual version.
+        var stream = await audit.Events.FetchForWriting<Seance>(seanceId);
+        stream.AppendOne(new CompteRenduTextRefused(seanceId, [.. findings.Select(f => new RefusedText(f.Field, f.Kind)).Distinct()], writtenBy, now));
         await audit.SaveChangesAsync();
     }
 
