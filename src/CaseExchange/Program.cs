@@ -3,6 +3,8 @@ using CaseExchange.Demo;
 using CaseExchange.Hosting;
 using CaseExchange.Protection;
 using CaseExchange.Retention;
+using CaseExchange.Seances;
+using CaseExchange.Statistics;
 using JasperFx;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -20,6 +22,8 @@ builder.AddCaseExchangeRetention();
 builder.Services.AddCaseExchangeProblemDetails();
 builder.Services.AddCaseExchangeHealthChecks(connectionString);
 builder.Services.AddCaseExchangeOpenApi();
+builder.Services.AddCaseExchangeSeances();
+builder.Services.AddCaseExchangeStatistics();
 if (builder.Configuration.GetValue<bool>("Demo:Seed")) builder.Services.AddHostedService<DemoCouncil>();
 
 var app = builder.Build();

@@ -95,6 +95,31 @@ public static class AccessRules
         return AccessVerdict.Refused(Refusals.RoleNotAllowed);
     }
 
+    /// <summary>
+    /// Règlement, article 8: only active members of the group who signed the charter in force attend the nominative part
+    /// of a séance (the coordonnateur too, only if designated member of the group). Others attend the general part only.
+    /// </summary>
+    public static AccessVerdict AttendNominativePart(Member? member, Council council, Group group)
+    {
+        if (member is not { Active: true }) return AccessVerdict.Refused(Refusals.NotACouncilMember);
+        if (!group.HasMember(member.Id)) return AccessVerdict.Refused(Refusals.NotInHoldingGroup);
+        return CharterSignedInForce(member, council);
+    }
+
+    /// <summary>
+    /// Règlement, article 16: the anonymised CR is diffused only to the group's members, under the charter; those who
+    /// prepare séances at council level (coordonnateur) establish it. Never the plenary or the président.
+    /// </summary>
+    public static AccessVerdict ReadCompteRendu(CharterPolicy policy, Member? member, Council council, Group? group)
+    {
+        if (member is not { Active: true }) return AccessVerdict.Refused(Refusals.NotACouncilMember);
+        var inGroup = group?.HasMember(member.Id) == true;
+        var preparesSeances = member.CouncilRoles.Any(r => policy.RoleHas(r, Capabilities.PrepareSeances));
+        if (!inGroup && !preparesSeances)
+            return AccessVerdict.Refused(member.CouncilRoles.Count == 0 ? Refusals.NotInHoldingGroup : Refusals.RoleNotAllowed);
+        return CharterSignedInForce(member, council);
+    }
+
     /// <summary>Rule: a member who has not signed the charter version in force has no nominative access at all.</summary>
     private static AccessVerdict CharterSignedInForce(Member member, Council council)
     {

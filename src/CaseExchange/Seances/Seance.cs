@@ -1,19 +1,61 @@
+using CaseExchange.Seances.CompteRendu;
+
 namespace CaseExchange.Seances;
+
+// The séance stream. Placing a situation on the ODJ and examining it are events of the situation's own stream
+// (SituationPlacedOnAgenda, SituationExamined, SituationPostponed); the séance records what belongs to the meeting.
 
 public sealed record SeanceScheduled(Guid SeanceId, Guid GroupId, DateTimeOffset Date, Guid ScheduledBy, DateTimeOffset At);
 
+/// <summary>The ODJ as fixed and sent to the members (convocation): the situations on it at that instant.</summary>
+public sealed record AgendaPublished(Guid SeanceId, IReadOnlyList<Guid> SituationIds, Guid PublishedBy, DateTimeOffset At);
+
+/// <summary>A guest of the general part: an organisation and a function, never a private name.</summary>
+public sealed record Guest(string Organisation, string Function);
+
+/// <summary>
+/// Who attended. Règlement, article 8: only active members of the group who signed the charter in force attend the
+/// nominative part; everyone else (members without the signature, the coordonnateur when not a member, guests)
+/// attends the general part only. Recording again replaces the previous record (a correction).
+/// </summary>
+public sealed record AttendanceRecorded(
+    Guid SeanceId, IReadOnlyList<Guid> NominativePart, IReadOnlyList<Guid> GeneralPartOnly, IReadOnlyList<Guest> Guests,
+    Guid RecordedBy, DateTimeOffset At);
+
 public sealed record SeanceClosed(Guid SeanceId, Guid ClosedBy, DateTimeOffset At);
 
-/// <summary>A meeting of one working group.</summary>
+/// <summary>
+/// One version of the anonymised CR. The content is what was rendered, frozen: every version stays downloadable as it
+/// was. It holds no nominative field; its free texts passed the identity check before being recorded, in clear.
+/// </summary>
+public sealed record CompteRenduGenerated(Guid SeanceId, int Number, CompteRenduContent Content, string ContentHash, Guid GeneratedBy, DateTimeOffset At);
+
+/// <summary>Free text for the CR was refused because it named a person concerned. Says where and what kind, never the text.</summary>
+public sealed record CompteRenduTextRefused(Guid SeanceId, IReadOnlyList<RefusedText> Findings, Guid WrittenBy, DateTimeOffset At);
+
+public sealed record RefusedText(string Field, string Kind);
+
+public sealed record CompteRenduVersion(int Number, string ContentHash, Guid GeneratedBy, DateTimeOffset At);
+
+/// <summary>A meeting of one working group: its ODJ publications, attendance, closure and CR versions.</summary>
 public sealed class Seance
 {
     public Guid Id { get; set; }
     public int Version { get; set; }
     public Guid GroupId { get; set; }
     public DateTimeOffset Date { get; set; }
+    public DateTimeOffset? AgendaPublishedAt { get; set; }
+    public List<Guid> PublishedAgenda { get; set; } = [];
+    public DateTimeOffset? AttendanceRecordedAt { get; set; }
+    public List<Guid> NominativePart { get; set; } = [];
+    public List<Guid> GeneralPartOnly { get; set; } = [];
+    public List<Guest> Guests { get; set; } = [];
     public DateTimeOffset? ClosedAt { get; set; }
+    public List<CompteRenduVersion> CompteRendus { get; set; } = [];
+    public int RefusedCompteRenduTexts { get; set; }
 
     public bool IsClosed => ClosedAt is not null;
+    public bool AttendanceRecorded => AttendanceRecordedAt is not null;
 
     public void Apply(SeanceScheduled e)
     {
@@ -22,5 +64,23 @@ public sealed class Seance
         Date = e.Date;
     }
 
+    public void Apply(AgendaPublished e)
+    {
+        AgendaPublishedAt = e.At;
+        PublishedAgenda = [.. e.SituationIds];
+    }
+
+    public void Apply(AttendanceRecorded e)
+    {
+        AttendanceRecordedAt = e.At;
+        NominativePart = [.. e.NominativePart];
+        GeneralPartOnly = [.. e.GeneralPartOnly];
+        Guests = [.. e.Guests];
+    }
+
     public void Apply(SeanceClosed e) => ClosedAt = e.At;
+
+    public void Apply(CompteRenduGenerated e) => CompteRendus.Add(new CompteRenduVersion(e.Number, e.ContentHash, e.GeneratedBy, e.At));
+
+    public void Apply(CompteRenduTextRefused e) => RefusedCompteRenduTexts++;
 }

@@ -19,9 +19,17 @@ public static class SituationStatuses
     };
 }
 
-public sealed record AgendaEntry(Guid SeanceId, DateTimeOffset SeanceDate, bool Examined);
+/// <summary>A séance whose ODJ held the situation; <c>Postponed</c> when the séance closed without examining it.</summary>
+public sealed record AgendaEntry(Guid SeanceId, DateTimeOffset SeanceDate, bool Examined, bool Postponed = false)
+{
+    public bool Pending => !Examined && !Postponed;
+}
 
-public sealed record ActionState(Guid ActionId, string Kind, string OwnerOrganisation, string OwnerRole, DateOnly DueOn, string Status);
+/// <summary>One examination: the séance and the decisions' kinds (codes from the charter's list; details stay sealed in the event).</summary>
+public sealed record ExaminationRecord(Guid SeanceId, DateTimeOffset At, IReadOnlyList<string> DecisionKinds);
+
+public sealed record ActionState(
+    Guid ActionId, string Kind, string OwnerOrganisation, string OwnerRole, DateOnly DueOn, string Status, DateTimeOffset? AssignedAt = null);
 
 /// <summary>
 /// The write model of a situation and the source of its anonymised view. It is built from the events'
@@ -45,6 +53,7 @@ public sealed class Situation
     public DateTimeOffset? FirstExaminedAt { get; set; }
     public DateTimeOffset? LastExaminedAt { get; set; }
     public List<string> DecisionKinds { get; set; } = [];
+    public List<ExaminationRecord> Examinations { get; set; } = [];
     public Guid? ReferentId { get; set; }
     public List<ActionState> Actions { get; set; } = [];
     public int TransferCount { get; set; }
@@ -59,7 +68,7 @@ public sealed class Situation
     public string Status =>
         IsClosed ? SituationStatuses.Cloturee
         : ReferentId is not null ? SituationStatuses.EnSuivi
-        : Agenda.Any(a => !a.Examined) ? SituationStatuses.InscriteOrdreDuJour
+        : Agenda.Any(a => a.Pending) ? SituationStatuses.InscriteOrdreDuJour
         : ExaminationCount > 0 ? SituationStatuses.Examinee
         : SituationStatuses.Signalee;
 
@@ -79,6 +88,9 @@ public sealed class Situation
 
     public void Apply(SituationPlacedOnAgenda e) => Agenda.Add(new AgendaEntry(e.SeanceId, e.SeanceDate, Examined: false));
 
+    public void Apply(SituationPostponed e) =>
+        Agenda = [.. Agenda.Select(a => a.SeanceId == e.SeanceId && !a.Examined ? a with { Postponed = true } : a)];
+
     public void Apply(SituationExamined e)
     {
         Agenda = [.. Agenda.Select(a => a.SeanceId == e.SeanceId ? a with { Examined = true } : a)];
@@ -86,12 +98,13 @@ public sealed class Situation
         FirstExaminedAt ??= e.At;
         LastExaminedAt = e.At;
         DecisionKinds = [.. DecisionKinds.Union(e.Decisions.Select(d => d.Kind))];
+        Examinations.Add(new ExaminationRecord(e.SeanceId, e.At, [.. e.Decisions.Select(d => d.Kind).Distinct()]));
     }
 
     public void Apply(FollowUpAssigned e)
     {
         ReferentId = e.ReferentId;
-        Actions.AddRange(e.Actions.Select(a => new ActionState(a.ActionId, a.Kind, a.OwnerOrganisation, a.OwnerRole, a.DueOn, "en-cours")));
+        Actions.AddRange(e.Actions.Select(a => new ActionState(a.ActionId, a.Kind, a.OwnerOrganisation, a.OwnerRole, a.DueOn, "en-cours", e.At)));
     }
 
     public void Apply(FollowUpRecorded e) =>
@@ -102,7 +115,7 @@ public sealed class Situation
         // The new group examines it afresh: pending agenda entries and the référent belong to the old group.
         GroupId = e.ToGroupId;
         TransferCount++;
-        Agenda = [.. Agenda.Where(a => a.Examined)];
+        Agenda = [.. Agenda.Where(a => !a.Pending)];
         ReferentId = null;
     }
 

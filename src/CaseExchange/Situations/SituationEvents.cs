@@ -24,6 +24,9 @@ public sealed record SituationReferred(
 
 public sealed record SituationPlacedOnAgenda(Guid SituationId, Guid SeanceId, DateTimeOffset SeanceDate, Guid PlacedBy, DateTimeOffset At);
 
+/// <summary>The séance closed without examining the situation: it waits for a later séance (report).</summary>
+public sealed record SituationPostponed(Guid SituationId, Guid SeanceId, Guid PostponedBy, DateTimeOffset At);
+
 public sealed record Decision(string Kind, SealedText? Detail);
 
 public sealed record SituationExamined(

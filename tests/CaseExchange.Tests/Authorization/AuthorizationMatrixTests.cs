@@ -146,6 +146,28 @@ public sealed class AuthorizationMatrixTests(MatrixFixture fixture) : IClassFixt
         ["GET /api/councils/{council}/groups/{groupId}/seances"] = Allow((f, _) =>
             Task.FromResult(Get($"{Api(f)}/groups/{f.Council.GroupA}/seances")), Ok, CouncilMembers),
 
+        ["GET /api/councils/{council}/seances/{seanceId}"] = Allow(async (f, _) =>
+            Get($"{Api(f)}/seances/{await f.Steps.NewSeanceAsync()}"), Ok, AnonymisedReaders),
+        ["POST /api/councils/{council}/seances/{seanceId}/agenda-publication"] = Allow(async (f, _) =>
+            Post($"{Api(f)}/seances/{(await f.Steps.OnAgendaAsync()).Seance}/agenda-publication", new { expectedVersion = 1 }), Ok, Leads),
+        ["PUT /api/councils/{council}/seances/{seanceId}/attendance"] = Allow(async (f, _) =>
+            (HttpMethod.Put, $"{Api(f)}/seances/{await SeanceTodayAsync(f)}/attendance",
+                new { nominativePart = new[] { f.Council.Id(f.Council.Animateur) }, expectedVersion = 1 }), Ok, Leads),
+        ["POST /api/councils/{council}/seances/{seanceId}/closure"] = Allow(async (f, _) =>
+            Post($"{Api(f)}/seances/{await SeanceTodayAsync(f, attended: true)}/closure", new { expectedVersion = 2 }), Ok, Leads),
+        ["POST /api/councils/{council}/seances/{seanceId}/compte-rendu"] = Allow(async (f, _) =>
+            Post($"{Api(f)}/seances/{await SeanceTodayAsync(f, attended: true, closed: true)}/compte-rendu",
+                new { synthese = "Synthèse générale.", expectedVersion = 3 }), Created, Leads),
+        // The CR goes to the group's members under the charter, and to the coordonnateur who establishes it.
+        ["GET /api/councils/{council}/seances/{seanceId}/compte-rendu"] = Allow(async (f, _) =>
+            Get($"{Api(f)}/seances/{await SeanceTodayAsync(f, attended: true, closed: true)}/compte-rendu"),
+            Ok, Caller.Coordonnateur, Caller.Animateur, Caller.MemberOfHoldingGroup),
+        ["GET /api/councils/{council}/seances/{seanceId}/compte-rendu/{number}/{format}"] = Allow(async (f, _) =>
+            Get($"{Api(f)}/seances/{await SeanceTodayAsync(f, attended: true, closed: true, reported: true)}/compte-rendu/1/docx"),
+            Ok, Caller.Coordonnateur, Caller.Animateur, Caller.MemberOfHoldingGroup),
+        // Plenary statistics: the coordonnateur and the président only.
+        ["GET /api/councils/{council}/statistics"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/statistics")), Ok, Caller.Coordonnateur, Caller.President),
+
         // Referring is done in group A: its members and animateur, under the charter.
         ["POST /api/councils/{council}/situations"] = Allow((f, _) => Task.FromResult(Post($"{Api(f)}/situations", new
         {
@@ -188,6 +210,23 @@ public sealed class AuthorizationMatrixTests(MatrixFixture fixture) : IClassFixt
             Post($"{Api(f)}/situations/{await f.Steps.ReferredAsync()}/file-openings", new { purpose = "suivi" }),
             Ok, Caller.Animateur, Caller.MemberOfHoldingGroup),
     };
+
+    /// <summary>A séance of group A held today, taken as far as asked by the coordonnateur.</summary>
+    private static async Task<Guid> SeanceTodayAsync(MatrixFixture f, bool attended = false, bool closed = false, bool reported = false)
+    {
+        var api = Api(f);
+        var coordonnateur = f.Council.Coordonnateur;
+        var seance = (await f.Service.PostJsonAsync<JsonElement>(coordonnateur, $"{api}/groups/{f.Council.GroupA}/seances",
+            new { date = DateTimeOffset.UtcNow }, 201)).GetProperty("seanceId").GetGuid();
+        if (attended)
+            await Http.ExpectAsync(await f.Service.SendAsync(coordonnateur, HttpMethod.Put, $"{api}/seances/{seance}/attendance",
+                new { nominativePart = new[] { f.Council.Id(f.Council.Animateur) }, expectedVersion = 1 }), 200);
+        if (closed)
+            await f.Service.PostJsonAsync<JsonElement>(coordonnateur, $"{api}/seances/{seance}/closure", new { expectedVersion = 2 });
+        if (reported)
+            await f.Service.PostJsonAsync<JsonElement>(coordonnateur, $"{api}/seances/{seance}/compte-rendu", new { expectedVersion = 3 }, 201);
+        return seance;
+    }
 
     public static TheoryData<string> Rows() => [.. Matrix.Keys];
 

@@ -34,7 +34,7 @@ public static class PlaceOnAgendaEndpoint
         if (seance.IsClosed) throw Problems.OutOfOrder("Cette séance est close : son ordre du jour ne peut plus changer.");
         if (situation.Agenda.Any(a => a.SeanceId == seance.Id))
             throw Problems.OutOfOrder("La situation est déjà inscrite à l'ordre du jour de cette séance.");
-        if (situation.Agenda.Any(a => !a.Examined))
+        if (situation.Agenda.Any(a => a.Pending))
             throw Problems.OutOfOrder("La situation est déjà inscrite à une autre séance qui ne l'a pas encore examinée.");
         return new SituationPlacedOnAgenda(situation.Id, seance.Id, seance.Date, placedBy, now);
     }

@@ -4,6 +4,7 @@ using CaseExchange.Charter;
 using CaseExchange.Councils;
 using CaseExchange.Hosting;
 using CaseExchange.Protection;
+using CaseExchange.Seances;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
@@ -43,8 +44,11 @@ public static class RecordExaminationEndpoint
             errors.When(!policy.DecisionKinds.Has(decision.Kind), $"decisions[{i}].kind", "Le type de décision doit être choisi dans la liste de la charte.");
             errors.OptionalText(decision.DetailInClear, $"decisions[{i}].detail", "Le détail de la décision", 1000);
         }
+        var seance = command.SeanceId == Guid.Empty ? null : await session.LoadAsync<Seance>(command.SeanceId);
+        errors.When(command.SeanceId != Guid.Empty && seance is null, "seanceId", "Séance introuvable dans ce conseil.");
         errors.ThrowIfAny();
         target.RequireVersion(command.ExpectedVersion);
+        if (seance!.IsClosed) throw Problems.OutOfOrder("Cette séance est close : on ne peut plus y enregistrer d'examen.");
         RequireOnAgenda(target.Situation, command.SeanceId);
 
         var cipher = await keys.OpenAsync(session, situationId);
@@ -62,5 +66,6 @@ public static class RecordExaminationEndpoint
         var entry = situation.Agenda.FirstOrDefault(a => a.SeanceId == seanceId)
                     ?? throw Problems.OutOfOrder("La situation n'est pas inscrite à l'ordre du jour de cette séance : inscrivez-la avant de l'examiner.");
         if (entry.Examined) throw Problems.OutOfOrder("La situation a déjà été examinée lors de cette séance.");
+        if (entry.Postponed) throw Problems.OutOfOrder("L'examen de la situation a été reporté lors de la clôture de cette séance.");
     }
 }

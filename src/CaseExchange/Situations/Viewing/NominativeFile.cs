@@ -54,6 +54,9 @@ public static class NominativeFileBuilder
                 case SituationPlacedOnAgenda p:
                     history.Add(new FileEntry(p.At, "inscription-odj", NameOf(p.PlacedBy), SeanceId: p.SeanceId));
                     break;
+                case SituationPostponed p:
+                    history.Add(new FileEntry(p.At, "report", NameOf(p.PostponedBy), SeanceId: p.SeanceId));
+                    break;
                 case SituationExamined x:
                     history.Add(new FileEntry(x.At, "examen", NameOf(x.RecordedBy), SeanceId: x.SeanceId,
                         Text: cipher.Open(SealedFields.DiscussionSummary, x.DiscussionSummary),
@@ -86,6 +89,7 @@ public static class NominativeFileBuilder
     {
         SituationReferred r => [r.SignalledBy],
         SituationPlacedOnAgenda p => [p.PlacedBy],
+        SituationPostponed p => [p.PostponedBy],
         SituationExamined x => [x.RecordedBy],
         FollowUpAssigned f => [f.AssignedBy, f.ReferentId],
         FollowUpRecorded f => [f.RecordedBy],

@@ -1,0 +1,10 @@
+using CaseExchange.Seances.CompteRendu;
+
+namespace CaseExchange.Seances;
+
+public static class SeancesServices
+{
+    /// <summary>The CR generator; the séance endpoints are found by Wolverine.</summary>
+    public static IServiceCollection AddCaseExchangeSeances(this IServiceCollection services) =>
+        services.AddSingleton<CompteRenduGenerator>();
+}

@@ -1,0 +1,120 @@
+using CaseExchange.Charter;
+using CaseExchange.Councils;
+using CaseExchange.Seances;
+using CaseExchange.Situations;
+using Marten;
+
+namespace CaseExchange.Statistics;
+
+/// <summary>The non-nominative fields of one situation that statistics read: nothing else leaves the database.</summary>
+public sealed class SituationFacts
+{
+    public List<string> Reasons { get; set; } = [];
+    public string Sector { get; set; } = "";
+    public DateTimeOffset ReferredAt { get; set; }
+    public DateTimeOffset? FirstExaminedAt { get; set; }
+    public string? Outcome { get; set; }
+}
+
+/// <summary>One cell, ready for a chart: a suppressed count is null and says so.</summary>
+public sealed record StatisticsCell(string Code, string Label, int? Count, bool Suppressed);
+
+/// <summary>A table of counts. <c>Total</c> is the number of situations when the cells partition them; null otherwise.</summary>
+public sealed record StatisticsTable(string Code, string Title, string? Note, int? Total, IReadOnlyList<StatisticsCell> Cells);
+
+public sealed record StatisticsReport(
+    string Council, DateOnly From, DateOnly To, int Threshold, int? Situations, bool SituationsSuppressed,
+    IReadOnlyList<StatisticsTable> Tables, int? MedianDaysToFirstExamination, bool MedianSuppressed, string Population, string Notice);
+
+public static class StatisticsTables
+{
+    public const string Reasons = "motifs";
+    public const string Sectors = "secteurs";
+    public const string Months = "mois";
+    public const string Outcomes = "issues";
+    public const string Delays = "delais";
+
+    public const string StillOpen = "en-cours";
+    public const string NotYetExamined = "non-examinee";
+}
+
+/// <summary>
+/// Plenary statistics per period (charter, article 10; règlement, article 17): situations referred during the period,
+/// by reason, sector, month, outcome and delay from referral to first examination. Built from the Situation documents'
+/// non-nominative fields only; every count below the charter's threshold is suppressed, with its complements.
+/// </summary>
+public sealed class PlenaryStatistics(CharterPolicy policy)
+{
+    public static readonly (string Code, string Label, int MaxDays)[] DelayBands =
+    [
+        ("moins-15-jours", "Moins de 15 jours", 14),
+        ("15-30-jours", "De 15 à 30 jours", 30),
+        ("1-3-mois", "De 1 à 3 mois", 91),
+        ("plus-3-mois", "Plus de 3 mois", int.MaxValue),
+    ];
+
+    /// <summary>One query that reads only the fields above, for the situations referred in [from, to] (French calendar days).</summary>
+    public async Task<StatisticsReport> ComputeAsync(IQuerySession session, Council council, DateOnly from, DateOnly to,
+        CancellationToken cancellation = default)
+    {
+        var start = FrenchTime.StartOf(from);
+        var end = FrenchTime.StartOf(to.AddDays(1));
+        var facts = await session.Query<Situation>()
+            .Where(s => s.ReferredAt >= start && s.ReferredAt < end)
+            .Select(s => new SituationFacts
+            {
+                Reasons = s.Reasons, Sector = s.Sector, ReferredAt = s.ReferredAt, FirstExaminedAt = s.FirstExaminedAt, Outcome = s.Outcome,
+            })
+            .ToListAsync(cancellation);
+        return Compute(facts, council, from, to);
+    }
+
+    /// <summary>Pure: the report of the given situations.</summary>
+    public StatisticsReport Compute(IReadOnlyList<SituationFacts> facts, Council council, DateOnly from, DateOnly to)
+    {
+        var threshold = policy.Statistics.MinimumCount;
+        var total = facts.Count;
+        var tooFew = total < threshold;
+
+        StatisticsTable Table(string code, string title, string? note, bool partition, IEnumerable<(string Code, string Label, int Count)> rows)
+        {
+            var cells = rows.ToList();
+            var suppressed = tooFew ? [.. cells.Select(_ => true)] : Suppression.Protect([.. cells.Select(c => c.Count)], threshold);
+            return new StatisticsTable(code, title, note, partition && !tooFew ? total : null,
+                [.. cells.Select((c, i) => new StatisticsCell(c.Code, c.Label, suppressed[i] ? null : c.Count, suppressed[i]))]);
+        }
+
+        var reasons = Table(StatisticsTables.Reasons, "Situations par motif de signalement",
+            "Une situation peut relever de plusieurs motifs : la somme des cases dépasse le nombre de situations.", partition: false,
+            policy.ReferralReasons.Select(r => (r.Code, r.Label, facts.Count(f => f.Reasons.Contains(r.Code)))));
+
+        var sectors = council.Sectors.Select(s => (s.Code, s.Label))
+            .Concat(facts.Select(f => f.Sector).Distinct().Where(code => !council.HasSector(code)).Order(StringComparer.Ordinal).Select(code => (code, code)));
+        var bySector = Table(StatisticsTables.Sectors, "Situations par secteur", null, partition: true,
+            sectors.Select(s => (s.Item1, s.Item2, facts.Count(f => f.Sector == s.Item1))));
+
+        var perMonth = facts.Select(f => FrenchTime.Local(f.ReferredAt)).CountBy(local => (local.Year, local.Month)).ToDictionary();
+        var months = new List<(string, string, int)>();
+        for (var month = new DateOnly(from.Year, from.Month, 1); month <= to; month = month.AddMonths(1))
+            months.Add(($"{month.Year:D4}-{month.Month:D2}", FrenchTime.Month(month.Year, month.Month), perMonth.GetValueOrDefault((month.Year, month.Month))));
+        var byMonth = Table(StatisticsTables.Months, "Situations par mois de signalement", null, partition: true, months);
+
+        var byOutcome = Table(StatisticsTables.Outcomes, "Situations par issue", "Issue à la date du calcul.", partition: true,
+            policy.Outcomes.Select(o => (o.Code, o.Label, facts.Count(f => f.Outcome == o.Code)))
+                .Append((StatisticsTables.StillOpen, "Situation en cours", facts.Count(f => f.Outcome is null))));
+
+        var delays = facts.Where(f => f.FirstExaminedAt is not null).Select(f => (int)(f.FirstExaminedAt!.Value - f.ReferredAt).TotalDays).Order().ToList();
+        var byDelay = Table(StatisticsTables.Delays, "Délai entre le signalement et le premier examen", null, partition: true,
+            DelayBands.Select((b, i) => (b.Code, b.Label, delays.Count(d => d <= b.MaxDays && (i == 0 || d > DelayBands[i - 1].MaxDays))))
+                .Append((StatisticsTables.NotYetExamined, "Pas encore examinée", total - delays.Count)));
+
+        var medianPublished = !tooFew && delays.Count >= threshold;
+        int? median = medianPublished ? (int)Math.Round(delays.Count % 2 == 1 ? delays[delays.Count / 2] : (delays[delays.Count / 2 - 1] + delays[delays.Count / 2]) / 2.0) : null;
+
+        return new StatisticsReport(council.Name, from, to, threshold, tooFew ? null : total, tooFew,
+            [reasons, bySector, byMonth, byOutcome, byDelay], median, !medianPublished,
+            "Situations signalées pendant la période (date du signalement, heure de Paris).",
+            $"Statistiques anonymisées : tout effectif inférieur à {threshold} est occulté, ainsi que les cases qui permettraient " +
+            "de le reconstituer par différence avec les totaux (charte, article 10).");
+    }
+}

@@ -1,0 +1,250 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using CaseExchange.Tests.Infrastructure;
+using DocumentFormat.OpenXml.Packaging;
+
+namespace CaseExchange.Tests.Seances;
+
+public sealed class CompteRenduFixture : SeanceCouncilFixture
+{
+    public static readonly TestPerson Alpha = TestPerson.Distinctive("Cra");
+    public static readonly TestPerson Beta = TestPerson.Distinctive("Crb");
+    public static readonly TestPerson Reported = TestPerson.Distinctive("Crc");
+
+    /// <summary>Two situations examined with decisions and actions, one postponed; closed.</summary>
+    public ClosedSeance Seance { get; private set; } = null!;
+
+    protected override async Task SeedAsync(TestService service)
+    {
+        await base.SeedAsync(service);
+        Seance = await new SeanceSteps(service, Council).ClosedSeanceAsync([Alpha, Beta], Reported);
+    }
+
+    public IEnumerable<string> EverythingThatMustNotLeave =>
+    [
+        .. Leaks.Of(Alpha), .. Leaks.Of(Beta), .. Leaks.Of(Reported), .. Leaks.Secrets,
+        // Members are named nowhere in the CR: organisations and functions only.
+        "Membre animateur", "Membre membre-a", "Membre referent", "Coordonnatrice Test", "Membre sans-signature",
+    ];
+}
+
+public sealed class CompteRenduTests(CompteRenduFixture fixture) : IClassFixture<CompteRenduFixture>
+{
+    private TestService Service => fixture.Service;
+    private TestCouncil Council => fixture.Council;
+    private SeanceSteps Steps => new(Service, Council);
+    private ClosedSeance Seance => fixture.Seance;
+
+    private const string CleanSynthese = "Le groupe constate une amélioration de l'assiduité ; la famille est accompagnée par le CCAS.";
+    private const string CleanNextSteps = "Point d'étape à la prochaine séance ; le bailleur informera le groupe.";
+
+    [Fact]
+    public async Task No_CR_format_contains_an_identity_field_of_any_person()
+    {
+        var created = await Service.PostJsonAsync<JsonElement>(Council.Coordonnateur, $"{Steps.Api}/seances/{Seance.SeanceId}/compte-rendu",
+            new { synthese = CleanSynthese, prochainesEtapes = CleanNextSteps, expectedVersion = await Steps.SeanceVersionAsync(Seance.SeanceId) }, 201);
+        var number = created.GetProperty("number").GetInt32();
+
+        foreach (var (format, text) in await AllFormatsAsync(number))
+        {
+            foreach (var (_, pseudonym) in Seance.Examined) Assert.Contains(pseudonym, text);
+            Assert.Contains(Seance.Postponed!.Value.Pseudonym, text);
+            Assert.Contains("Décrochage ou absentéisme scolaire", text);
+            Assert.Contains("Orientation vers un dispositif ou un partenaire", text);
+            Assert.Contains("Prise de contact avec la famille", text);
+            Assert.Contains("Prévention spécialisée (Éducatrice)", text);
+            Assert.Contains("16 à 17 ans", text);
+            Assert.Contains("Quartier nord", text);
+            Assert.Contains("Éducation nationale", text); // an organisation present at the nominative part
+            Assert.Contains("Association de quartier", text); // a guest, general part only
+            Assert.Contains("la famille est accompagnée par le CCAS", text);
+            Leaks.AssertNone(text, fixture.EverythingThatMustNotLeave, $"the CR as {format}");
+        }
+    }
+
+    [Theory]
+    [InlineData("Contacter ZORGLUBOVITCHCRA avant la prochaine séance.", "nom de famille")]
+    [InlineData("Contacter zorglubovitchcrb avant la prochaine séance.", "nom de famille")]
+    [InlineData("Philomene sera reçue par le CCAS.", "prénom")]
+    [InlineData("Voir avec Zorglubo la semaine prochaine.", "nom de famille")]
+    [InlineData("Rendez-vous impasse des quetzalscra.", "adresse")]
+    [InlineData("Appeler le 06.12.34.56.78.", "téléphone")]
+    public async Task Free_text_naming_a_person_is_refused_whatever_the_case_accents_or_truncation(string text, string kind)
+    {
+        var versions = await VersionCountAsync();
+        var response = await Steps.GenerateAsync(Seance.SeanceId, CleanSynthese, text);
+        var body = await response.Content.ReadAsStringAsync();
+        var problem = await Http.ProblemAsync(response, 400);
+
+        Assert.Equal("urn:caseexchange:problem:identifying-free-text", problem.GetProperty("type").GetString());
+        var message = problem.GetProperty("errors").GetProperty("prochainesEtapes")[0].GetString()!;
+        Assert.Contains("prochaines étapes", message);
+        Assert.Contains(kind, message);
+        Assert.False(problem.GetProperty("errors").TryGetProperty("synthese", out _));
+        var finding = problem.GetProperty("findings")[0];
+        Assert.True(finding.GetProperty("start").GetInt32() >= 0 && finding.GetProperty("length").GetInt32() > 0);
+        // The answer points at the passage; it never repeats an identity.
+        Leaks.AssertNone(body, [.. Leaks.Of(CompteRenduFixture.Alpha), .. Leaks.Of(CompteRenduFixture.Beta)], "the refusal");
+        Assert.Equal(versions, await VersionCountAsync());
+        // The refusal is kept on the séance (field and kind only), and the séance is intact.
+        var view = await Steps.ViewAsync(Seance.SeanceId);
+        Assert.Equal("GT A (détenteur)", view.GetProperty("groupName").GetString());
+        Assert.True(view.GetProperty("closed").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_note_on_a_situation_is_checked_like_the_other_texts()
+    {
+        var (id, pseudonym) = Seance.Examined[0];
+        var problem = await Http.ProblemAsync(await Steps.GenerateAsync(Seance.SeanceId, CleanSynthese, CleanNextSteps,
+            [new { situationId = id, text = $"Née le {CompteRenduFixture.Alpha.DateNaissance:dd/MM/yyyy}, vue par l'éducatrice." }]), 400);
+        Assert.Contains(pseudonym, problem.GetProperty("errors").GetProperty("notes[0].text")[0].GetString());
+
+        var response = await Steps.GenerateAsync(Seance.SeanceId, CleanSynthese, CleanNextSteps,
+            [new { situationId = Seance.Postponed!.Value.Id, text = "Reportée." }]);
+        var notExamined = await Http.ProblemAsync(response, 400);
+        Assert.True(notExamined.GetProperty("errors").TryGetProperty("notes[0].situationId", out _));
+    }
+
+    [Fact]
+    public async Task Regenerating_the_CR_keeps_the_earlier_version()
+    {
+        await Http.ExpectAsync(await Steps.GenerateAsync(Seance.SeanceId, "Première rédaction de la synthèse."), 201);
+        await Http.ExpectAsync(await Steps.GenerateAsync(Seance.SeanceId, "Rédaction corrigée de la synthèse."), 201);
+
+        var versions = await Service.GetJsonAsync<JsonElement>(Council.MemberOfHoldingGroup, $"{Steps.Api}/seances/{Seance.SeanceId}/compte-rendu");
+        var numbers = versions.EnumerateArray().Select(v => v.GetProperty("number").GetInt32()).ToList();
+        var (latest, previous) = (numbers.Max(), numbers.Max() - 1);
+        Assert.Equal(numbers.Count, numbers.Distinct().Count());
+
+        var earlier = await TextOfAsync(await Steps.DownloadAsync(Seance.SeanceId, previous, "md"));
+        var later = await TextOfAsync(await Steps.DownloadAsync(Seance.SeanceId, latest, "md"));
+        Assert.Contains("Première rédaction", earlier);
+        Assert.DoesNotContain("corrigée", earlier);
+        Assert.Contains("Rédaction corrigée", later);
+        Assert.Contains($"version {previous}", earlier);
+    }
+
+    [Fact]
+    public async Task Only_those_who_prepare_the_seance_generate_the_CR_and_only_the_group_reads_it()
+    {
+        await Http.ExpectAsync(await Steps.GenerateAsync(Seance.SeanceId, CleanSynthese), 201);
+        var url = $"{Steps.Api}/seances/{Seance.SeanceId}/compte-rendu";
+
+        foreach (var outsider in new[] { Council.MemberOfOtherGroup, Council.MemberOfHoldingGroup, Council.President, Council.Auditeur, Council.UnsignedMember })
+            await Http.ProblemAsync(await Steps.GenerateAsync(Seance.SeanceId, CleanSynthese, by: outsider), 403);
+        await Http.ExpectAsync(await Steps.GenerateAsync(Seance.SeanceId, CleanSynthese, by: Council.Animateur), 201);
+
+        foreach (var reader in new[] { Council.MemberOfHoldingGroup, Council.Animateur, Council.Coordonnateur })
+            await Http.ExpectAsync(await Steps.DownloadAsync(Seance.SeanceId, 1, "html", reader), 200);
+        foreach (var outsider in new[] { Council.MemberOfOtherGroup, Council.President, Council.Auditeur, Council.UnsignedMember, Council.RemovedMember })
+        {
+            await Http.ProblemAsync(await Service.GetAsync(outsider, url), 403);
+            await Http.ProblemAsync(await Steps.DownloadAsync(Seance.SeanceId, 1, "docx", outsider), 403);
+        }
+    }
+
+    [Fact]
+    public async Task An_action_owner_naming_a_person_is_masked_in_the_CR()
+    {
+        var person = TestPerson.Distinctive("Crm");
+        var seance = await Steps.ScheduleAsync();
+        var situation = await Council.ReferAsync(Service, person, "Faits.");
+        await Steps.PlaceAsync(situation.Id, seance);
+        await Http.ExpectAsync(await Steps.RecordAttendanceAsync(seance, [Council.Animateur]), 200);
+        await Http.ExpectAsync(await Steps.ExamineAsync(situation.Id, seance), 200);
+        await Steps.AssignFollowUpAsync(situation.Id, ownerOrganisation: "Famille", ownerRole: $"Tante de {person.Prenom}");
+        await Http.ExpectAsync(await Steps.CloseAsync(seance), 200);
+
+        await Http.ExpectAsync(await Steps.GenerateAsync(seance, CleanSynthese), 201);
+        var markdown = await TextOfAsync(await Steps.DownloadAsync(seance, 1, "md"));
+        Assert.Contains("[mention occultée]", markdown.Replace("\\[", "[").Replace("\\]", "]"));
+        Leaks.AssertNone(markdown, Leaks.Of(person), "the CR");
+    }
+
+    [Fact]
+    public async Task The_DOCX_opens_as_a_Word_document_with_the_CR_text()
+    {
+        await Http.ExpectAsync(await Steps.GenerateAsync(Seance.SeanceId, CleanSynthese), 201);
+        var response = await Steps.DownloadAsync(Seance.SeanceId, 1, "docx");
+        await Http.ExpectAsync(response, 200);
+        Assert.Equal("application/vnd.openxmlformats-officedocument.wordprocessingml.document", response.Content.Headers.ContentType?.MediaType);
+        Assert.EndsWith(".docx", response.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
+        var text = DocxText(await response.Content.ReadAsByteArrayAsync());
+        Assert.Contains("Compte rendu anonymisé", text);
+        Assert.Contains(Seance.Examined[0].Pseudonym, text);
+    }
+
+    [Fact]
+    public async Task The_DOCX_converts_to_PDF_with_LibreOffice_where_it_is_installed()
+    {
+        var office = new[] { "soffice", "libreoffice" }.Select(Which).FirstOrDefault(p => p is not null);
+        if (office is null) Assert.Skip("LibreOffice (soffice) n'est pas installé sur cette machine : conversion non vérifiée.");
+
+        await Http.ExpectAsync(await Steps.GenerateAsync(Seance.SeanceId, CleanSynthese), 201);
+        var directory = Directory.CreateTempSubdirectory("caseexchange-cr-");
+        try
+        {
+            var docx = Path.Combine(directory.FullName, "cr.docx");
+            await File.WriteAllBytesAsync(docx, await (await Steps.DownloadAsync(Seance.SeanceId, 1, "docx")).Content.ReadAsByteArrayAsync());
+            var start = new ProcessStartInfo(office!, ["--headless", $"-env:UserInstallation=file://{directory.FullName}/profile", "--convert-to", "pdf",
+                "--outdir", directory.FullName, docx]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            using var process = Process.Start(start)!;
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+            await process.WaitForExitAsync(timeout.Token);
+            Assert.Equal(0, process.ExitCode);
+            var pdf = await File.ReadAllBytesAsync(Path.Combine(directory.FullName, "cr.pdf"));
+            Assert.Equal("%PDF"u8.ToArray(), pdf[..4]);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    private async Task<int> VersionCountAsync() =>
+        (await Service.GetJsonAsync<JsonElement>(Council.Coordonnateur, $"{Steps.Api}/seances/{Seance.SeanceId}/compte-rendu")).GetArrayLength();
+
+    private async Task<IEnumerable<(string Format, string Text)>> AllFormatsAsync(int number)
+    {
+        var result = new List<(string, string)>();
+        foreach (var format in new[] { "docx", "html", "md" })
+        {
+            var response = await Steps.DownloadAsync(Seance.SeanceId, number, format);
+            await Http.ExpectAsync(response, 200);
+            Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
+            var bytes = await response.Content.ReadAsByteArrayAsync();
+            result.Add((format, format == "docx" ? DocxText(bytes) + DocxEveryPart(bytes) : WebUtility.HtmlDecode(System.Text.Encoding.UTF8.GetString(bytes))));
+        }
+        return result;
+    }
+
+    private static async Task<string> TextOfAsync(HttpResponseMessage response)
+    {
+        await Http.ExpectAsync(response, 200);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    /// <summary>The document's text, paragraph by paragraph, as the OpenXml SDK reads it.</summary>
+    private static string DocxText(byte[] bytes)
+    {
+        using var document = WordprocessingDocument.Open(new MemoryStream(bytes), false);
+        return string.Join("\n", document.MainDocumentPart!.Document!.Body!
+            .Descendants<DocumentFormat.OpenXml.Wordprocessing.Paragraph>().Select(p => p.InnerText));
+    }
+
+    /// <summary>Every part of the package in raw form (XML, properties), so that nothing hides outside the body.</summary>
+    private static string DocxEveryPart(byte[] bytes)
+    {
+        using var archive = new System.IO.Compression.ZipArchive(new MemoryStream(bytes));
+        return string.Join("\n", archive.Entries.Select(e =>
+        {
+            using var reader = new StreamReader(e.Open());
+            return reader.ReadToEnd();
+        }));
+    }
+
+    private static string? Which(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, program)).FirstOrDefault(File.Exists);
+}
