@@ -2,6 +2,7 @@ using CaseExchange.Charter;
 using CaseExchange.Demo;
 using CaseExchange.Hosting;
 using CaseExchange.Protection;
+using CaseExchange.Web;
 using JasperFx;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -15,6 +16,7 @@ var connectionString = await Database.ResolveConnectionStringAsync(builder);
 builder.AddCaseExchangeEventStore(connectionString);
 builder.AddCaseExchangeProtection(connectionString);
 builder.AddCaseExchangeAuthentication();
+builder.AddCaseExchangeWeb();
 builder.Services.AddCaseExchangeProblemDetails();
 builder.Services.AddCaseExchangeHealthChecks(connectionString);
 builder.Services.AddCaseExchangeOpenApi();
@@ -22,8 +24,11 @@ if (builder.Configuration.GetValue<bool>("Demo:Seed")) builder.Services.AddHoste
 
 var app = builder.Build();
 
-app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseForwardedHeaders();
+app.UseCaseExchangeProblemResponses();
+// Explicitly after the error handling, so that an error page re-executed for a request is routed again.
+app.UseRouting();
+app.UseCaseExchangeWeb();
 app.UseAuthentication();
 app.UseAuthorization();
 
@@ -31,6 +36,7 @@ app.MapCaseExchangeHealthChecks();
 app.MapOpenApi().AllowAnonymous();
 app.MapDevelopmentSignIn();
 app.MapCaseExchangeEndpoints();
+app.MapRazorPages();
 
 return await app.RunJasperFxCommands(args);
 
