@@ -181,6 +181,19 @@ public sealed class JourneyTests(BrowserFixture fixture) : IClassFixture<Browser
         await Expect(members.Locator("tr", new() { HasText = "Membre membre-a" }).Locator("select")).ToHaveValueAsync("membre");
         await Accessibility.AssertAsync(page);
         await Screenshots.SaveAsync(page, "coordonnateur");
+
+        // Roles change and members leave; then the session ends.
+        var row = members.Locator("tr", new() { HasText = "Membre membre-a" });
+        await row.GetByLabel("Rôle de Membre membre-a").SelectOptionAsync("animateur");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Changer le rôle de Membre membre-a" }).ClickAsync();
+        await Expect(page.Locator("[role=status]")).ToContainTextAsync("Le rôle de Membre membre-a est maintenant « Animateur du groupe »");
+        await members.Locator("tr", new() { HasText = "Yvonne Médiatrice" }).GetByRole(AriaRole.Button, new() { Name = "Retirer Yvonne Médiatrice du groupe" }).ClickAsync();
+        await Expect(page.Locator("[role=status]")).ToContainTextAsync("Le membre a quitté le groupe");
+        await Expect(members.Locator("tr", new() { HasText = "Yvonne Médiatrice" })).ToHaveCountAsync(0);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Se déconnecter" }).ClickAsync();
+        await Expect(page.Locator("main")).ToContainTextAsync("Vous êtes déconnecté(e).");
+        var afterSignOut = await page.GotoAsync($"/c/{Council.Code}/groupes");
+        Assert.Contains("/connexion", afterSignOut!.Url);
         Console.WriteLine($"[browser] coordonnateur journey: {timer.Elapsed.TotalSeconds:F1} s");
     }
 

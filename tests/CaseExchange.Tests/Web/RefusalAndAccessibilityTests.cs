@@ -96,6 +96,58 @@ public sealed class RefusalAndAccessibilityTests(BrowserFixture fixture) : IClas
     }
 
     [Fact]
+    public async Task A_closed_situations_file_opens_only_with_an_archive_reason_and_a_written_justification()
+    {
+        Assert.SkipUnless(BrowserFixture.CanRun, BrowserFixture.SkipReason);
+        var situation = await fixture.Steps.ClosedAsync();
+        var page = await fixture.SignInAsync(Council.MemberOfHoldingGroup);
+        await page.GotoAsync($"/c/{Council.Code}/situations/{situation}");
+        await page.GetByLabel("Motif de la consultation").SelectOptionAsync("suivi");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Ouvrir le dossier nominatif" }).ClickAsync();
+        var summary = page.Locator(".error-summary");
+        await Expect(summary).ToContainTextAsync("Le motif d'accès à l'archive doit être choisi dans la liste.");
+        await Expect(summary).ToContainTextAsync("La justification écrite est obligatoire.");
+        await Accessibility.AssertAsync(page);
+
+        await page.GetByLabel("Motif d'accès à l'archive").SelectOptionAsync(new SelectOptionValue { Label = "Exercice des droits de la personne concernée" });
+        await page.GetByLabel("Justification écrite").FillAsync("Demande d'accès de la personne, courrier du 2 mars (fictif).");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Ouvrir le dossier nominatif" }).ClickAsync();
+        await Expect(page.Locator("h1")).ToContainTextAsync("Dossier nominatif");
+        await Expect(page.Locator("main")).ToContainTextAsync("Clôture");
+    }
+
+    [Fact]
+    public async Task A_follow_up_recorded_on_a_stale_page_gets_the_changed_meanwhile_page_and_changes_nothing()
+    {
+        Assert.SkipUnless(BrowserFixture.CanRun, BrowserFixture.SkipReason);
+        var (situation, _) = await fixture.Steps.FollowedUpAsync(Council.Referent);
+        var first = await fixture.SignInAsync(Council.Referent);
+        var second = await first.Context.NewPageAsync();
+        var form = $"/c/{Council.Code}/suivis/{situation}";
+        await first.GotoAsync(form);
+        await second.GotoAsync(form);
+
+        foreach (var (page, note) in new[] { (second, "Premier point (fictif)."), (first, "Point saisi sur une page périmée (fictif).") })
+        {
+            await page.GetByLabel("État de l'action").SelectOptionAsync("en-cours");
+            await page.GetByLabel("Note de suivi").FillAsync(note);
+        }
+        await second.GetByRole(AriaRole.Button, new() { Name = "Enregistrer le point de suivi" }).ClickAsync();
+        await Expect(second.Locator("[role=status]")).ToContainTextAsync("Point de suivi enregistré");
+        var before = await fixture.Service.EventCountAsync();
+
+        var response = await first.RunAndWaitForResponseAsync(
+            () => first.GetByRole(AriaRole.Button, new() { Name = "Enregistrer le point de suivi" }).ClickAsync(),
+            r => r.Request.Method == "POST");
+        Assert.Equal(409, response.Status);
+        await Expect(first.Locator("h1")).ToHaveTextAsync("Modifiée entre-temps");
+        await Expect(first.Locator("main")).ToContainTextAsync("rien n'a été enregistré");
+        await Expect(first.GetByRole(AriaRole.Link, new() { Name = "Recharger la page pour voir la version actuelle" })).ToHaveAttributeAsync("href", form);
+        await Accessibility.AssertNoTechnicalDetailAsync(first);
+        Assert.Equal(before, await fixture.Service.EventCountAsync());
+    }
+
+    [Fact]
     public async Task A_member_on_a_coordination_page_or_an_unknown_page_gets_a_French_page()
     {
         Assert.SkipUnless(BrowserFixture.CanRun, BrowserFixture.SkipReason);
