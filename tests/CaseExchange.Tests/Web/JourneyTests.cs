@@ -49,6 +49,11 @@ public sealed class JourneyTests(BrowserFixture fixture) : IClassFixture<Browser
         await Accessibility.AssertAsync(page);
         await Screenshots.SaveAsync(page, "membre-formulaire-erreurs");
 
+        // One more person block, without JavaScript: the form comes back with a fourth block and no error.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Ajouter une personne" }).ClickAsync();
+        await Expect(page.Locator("legend", new() { HasText = "Personne 4" })).ToBeVisibleAsync();
+        await Expect(page.Locator(".error-summary")).ToHaveCountAsync(0);
+
         await page.GetByLabel("Décrochage ou absentéisme scolaire").CheckAsync();
         await page.GetByLabel("Errance, présence prolongée sur l'espace public").CheckAsync();
         await page.GetByLabel("Secteur", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "Quartier nord" });
