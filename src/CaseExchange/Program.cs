@@ -5,6 +5,7 @@ using CaseExchange.Protection;
 using CaseExchange.Retention;
 using CaseExchange.Seances;
 using CaseExchange.Statistics;
+using CaseExchange.Web;
 using JasperFx;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -19,6 +20,7 @@ builder.AddCaseExchangeEventStore(connectionString);
 builder.AddCaseExchangeProtection(connectionString);
 builder.AddCaseExchangeAuthentication();
 builder.AddCaseExchangeRetention();
+builder.AddCaseExchangeWeb();
 builder.Services.AddCaseExchangeProblemDetails();
 builder.Services.AddCaseExchangeHealthChecks(connectionString);
 builder.Services.AddCaseExchangeOpenApi();
@@ -28,8 +30,11 @@ if (builder.Configuration.GetValue<bool>("Demo:Seed")) builder.Services.AddHoste
 
 var app = builder.Build();
 
-app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseForwardedHeaders();
+app.UseCaseExchangeProblemResponses();
+// Explicitly after the error handling, so that an error page re-executed for a request is routed again.
+app.UseRouting();
+app.UseCaseExchangeWeb();
 app.UseAuthentication();
 app.UseAuthorization();
 
@@ -37,6 +42,7 @@ app.MapCaseExchangeHealthChecks();
 app.MapOpenApi().AllowAnonymous();
 app.MapDevelopmentSignIn();
 app.MapCaseExchangeEndpoints();
+app.MapRazorPages();
 
 return await app.RunJasperFxCommands(args);
 

@@ -1,7 +1,9 @@
 using System.IdentityModel.Tokens.Jwt;
 using System.Security.Claims;
 using System.Security.Cryptography;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 
 namespace CaseExchange.Hosting;
@@ -13,7 +15,29 @@ public sealed class CaseExchangeAuthenticationOptions
     /// <summary>OpenID Connect authority that issues members' tokens (production), e.g. the council's Keycloak realm.</summary>
     public string? Authority { get; set; }
     public string Audience { get; set; } = "caseexchange";
+
+    /// <summary>OpenID Connect client of the web pages at that authority (production sign-in).</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>Its secret, or a file holding it (e.g. a systemd credential).</summary>
+    public string? ClientSecret { get; set; }
+    public string? ClientSecretFile { get; set; }
+
     public DevelopmentSignInOptions DevelopmentSignIn { get; set; } = new();
+}
+
+/// <summary>
+/// The API authenticates bearer tokens only (a cookie would expose the JSON API to cross-site requests); the
+/// pages authenticate the session cookie, which OpenID Connect (production) or the development sign-in issues.
+/// </summary>
+public static class AuthenticationSchemes
+{
+    public const string ByPath = "CaseExchange";
+    public const string Api = JwtBearerDefaults.AuthenticationScheme;
+    public const string Pages = CookieAuthenticationDefaults.AuthenticationScheme;
+    public const string OpenIdConnect = OpenIdConnectDefaults.AuthenticationScheme;
+
+    public static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments("/api");
 }
 
 public sealed class DevelopmentSignInOptions
@@ -44,6 +68,10 @@ public static class Authentication
             throw new InvalidOperationException(
                 "No authentication configured: set Authentication__Authority to the OpenID Connect authority of the council's members " +
                 "(or, outside Production, Authentication__DevelopmentSignIn__Enabled=true).");
+        if (!options.DevelopmentSignIn.Enabled && string.IsNullOrWhiteSpace(options.ClientId))
+            throw new InvalidOperationException(
+                "No sign-in for the web pages: set Authentication__ClientId (and Authentication__ClientSecretFile) to the OpenID Connect " +
+                "client registered for CaseExchange at Authentication__Authority.");
 
         DevelopmentSignIn? development = null;
         if (options.DevelopmentSignIn.Enabled)
@@ -52,7 +80,23 @@ public static class Authentication
             builder.Services.AddSingleton(development);
         }
 
-        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+        var authentication = builder.Services.AddAuthentication(AuthenticationSchemes.ByPath)
+            .AddPolicyScheme(AuthenticationSchemes.ByPath, "Jeton pour l'API, session pour les pages", policy =>
+                policy.ForwardDefaultSelector = context => AuthenticationSchemes.IsApi(context) ? AuthenticationSchemes.Api : AuthenticationSchemes.Pages)
+            .AddCookie(AuthenticationSchemes.Pages, cookie =>
+            {
+                cookie.Cookie.Name = "CaseExchange.Session";
+                cookie.Cookie.HttpOnly = true;
+                cookie.Cookie.SameSite = SameSiteMode.Lax;
+                cookie.Cookie.SecurePolicy = builder.Environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+                // A session left open on a shared office computer ends on its own.
+                cookie.ExpireTimeSpan = TimeSpan.FromMinutes(30);
+                cookie.SlidingExpiration = true;
+                cookie.LoginPath = "/connexion";
+                cookie.LogoutPath = "/deconnexion";
+                cookie.AccessDeniedPath = "/erreur/403";
+                cookie.ReturnUrlParameter = "retour";
+            })
             .AddJwtBearer(jwt =>
             {
                 jwt.MapInboundClaims = false; // keep "sub" as the subject
@@ -67,6 +111,25 @@ public static class Authentication
                     jwt.TokenValidationParameters.ValidateAudience = true;
                 }
             });
+        if (!string.IsNullOrWhiteSpace(options.Authority) && !string.IsNullOrWhiteSpace(options.ClientId))
+        {
+            var secret = options.ClientSecretFile is { Length: > 0 } secretFile ? File.ReadAllText(secretFile).Trim() : options.ClientSecret;
+            authentication.AddOpenIdConnect(AuthenticationSchemes.OpenIdConnect, oidc =>
+            {
+                oidc.Authority = options.Authority;
+                oidc.ClientId = options.ClientId;
+                oidc.ClientSecret = secret;
+                oidc.ResponseType = "code";
+                oidc.UsePkce = true;
+                oidc.MapInboundClaims = false; // keep "sub": members are known by their subject
+                oidc.Scope.Clear();
+                oidc.Scope.Add("openid");
+                oidc.Scope.Add("profile");
+                oidc.SaveTokens = false;
+                oidc.SignInScheme = AuthenticationSchemes.Pages;
+                oidc.TokenValidationParameters.NameClaimType = "name";
+            });
+        }
         builder.Services.AddAuthorization();
     }
 

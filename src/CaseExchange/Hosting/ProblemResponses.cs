@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CaseExchange.Web;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
@@ -59,6 +60,22 @@ public static class ProblemResponses
         return services;
     }
 
+    /// <summary>
+    /// Errors and bare status codes become problem details for programs (the API) and French pages for people in a
+    /// browser (see <see cref="ErrorPages"/>).
+    /// </summary>
+    public static void UseCaseExchangeProblemResponses(this WebApplication app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandlingPath = ErrorPages.Path,
+            AllowStatusCode404Response = true,
+            // KnownExceptionsAsProblems logs exception types and stack frames; the middleware would log messages too.
+            SuppressDiagnosticsCallback = _ => true,
+        });
+        app.UseStatusCodePages(ErrorPages.ShowAsync);
+    }
+
     // Titles we write are French; the framework's defaults ("Bad Request", "Not Found"...) are replaced.
     private static bool LooksFrench(string title) => !FrameworkTitles.Contains(title);
 
@@ -108,23 +125,13 @@ internal sealed class KnownExceptionsAsProblems(IProblemDetailsService problems,
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        var problem = exception switch
-        {
-            ProblemException known => known.Problem,
-            _ when ConcurrencyFailures.IsConcurrencyFailure(exception) => ConcurrencyFailures.Problem(),
-            BadHttpRequestException bad => new ProblemDetails
-            {
-                Status = bad.StatusCode, Type = ProblemTypes.MalformedBody,
-                Title = "Requête invalide", Detail = "La requête est mal formée.",
-            },
-            _ => null,
-        };
+        var problem = Of(exception);
 
         if (problem is null)
         {
             // Types and stack frames only: messages from lower layers are not trusted to be free of nominative data.
-            logger.LogError("Unhandled {ExceptionType} at {Path}: {StackTrace}", ExceptionChain(exception), httpContext.Request.Path,
-                exception.StackTrace);
+            var path = httpContext.Features.Get<IExceptionHandlerPathFeature>()?.Path ?? httpContext.Request.Path.Value;
+            logger.LogError("Unhandled {ExceptionType} at {Path}: {StackTrace}", ExceptionChain(exception), path, exception.StackTrace);
             problem = new ProblemDetails
             {
                 Status = 500, Type = ProblemTypes.Internal, Title = "Erreur interne du service",
@@ -134,11 +141,30 @@ internal sealed class KnownExceptionsAsProblems(IProblemDetailsService problems,
         }
 
         httpContext.Response.StatusCode = problem.Status ?? 500;
+        if (ErrorPages.WantsPage(httpContext))
+        {
+            // People in a browser get the French error page (re-executed by the exception handler), never a stack trace.
+            ErrorPages.Remember(httpContext, problem);
+            return false;
+        }
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext, ProblemDetails = problem, Exception = exception,
         });
     }
+
+    /// <summary>The problem an expected exception stands for; null for an unexpected one.</summary>
+    public static ProblemDetails? Of(Exception exception) => exception switch
+    {
+        ProblemException known => known.Problem,
+        _ when ConcurrencyFailures.IsConcurrencyFailure(exception) => ConcurrencyFailures.Problem(),
+        BadHttpRequestException bad => new ProblemDetails
+        {
+            Status = bad.StatusCode, Type = ProblemTypes.MalformedBody,
+            Title = "Requête invalide", Detail = "La requête est mal formée.",
+        },
+        _ => null,
+    };
 
     private static string ExceptionChain(Exception exception)
     {

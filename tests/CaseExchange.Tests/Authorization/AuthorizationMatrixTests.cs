@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CaseExchange.Tests.Infrastructure;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -247,11 +248,13 @@ public sealed class AuthorizationMatrixTests(MatrixFixture fixture) : IClassFixt
         Assert.True(failures.Count == 0, $"{endpoint}\n{string.Join("\n", failures)}");
     }
 
+    /// <summary>The pages are checked by <see cref="PageAuthorizationTests"/>, with the same principle.</summary>
     [Fact]
     public void Every_endpoint_of_the_service_is_in_the_matrix()
     {
         var endpoints = fixture.Service.Services.GetRequiredService<EndpointDataSource>().Endpoints
             .OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<PageActionDescriptor>() is null)
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["*"])
                 .Select(m => $"{m} {("/" + e.RoutePattern.RawText!.TrimStart('/')).TrimEnd('/')}"))
             .Distinct()

@@ -16,6 +16,7 @@ public sealed class StartupGuardTests
             builder.UseSetting("ConnectionStrings:CaseExchange", connectionString);
             builder.UseSetting("Protection:KeyRingCertificatePath", TestSecrets.KeyRingCertificatePath);
             builder.UseSetting("Authentication:Authority", "https://sso.example.test/realms/clspd");
+            builder.UseSetting("Authentication:ClientId", "caseexchange-pages");
             foreach (var (key, value) in settings) builder.UseSetting(key, value);
         });
         return Assert.ThrowsAny<Exception>(() => factory.Server);
@@ -26,6 +27,13 @@ public sealed class StartupGuardTests
     {
         var error = await StartInProductionAsync(new Dictionary<string, string?> { ["Authentication:DevelopmentSignIn:Enabled"] = "true" });
         Assert.Contains("DevelopmentSignIn", error.ToString());
+    }
+
+    [Fact]
+    public async Task Production_requires_the_OpenID_Connect_client_of_the_pages()
+    {
+        var error = await StartInProductionAsync(new Dictionary<string, string?> { ["Authentication:ClientId"] = "" });
+        Assert.Contains("Authentication__ClientId", error.ToString());
     }
 
     [Fact]

@@ -1,11 +1,19 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Alba;
+using JasperFx.CommandLine;
 using CaseExchange.Protection;
 using Marten;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -34,49 +42,114 @@ public static class TestSecrets
     }
 
     public static readonly string SigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+    private static readonly Lazy<X509Certificate2> Tls = new(() =>
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        names.AddDnsName("localhost");
+        request.CertificateExtensions.Add(names.Build());
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], critical: false));
+        using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7));
+        return X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pkcs12), null);
+    });
+
+    /// <summary>The browser tests' HTTPS certificate (self-signed, for 127.0.0.1), made once per run.</summary>
+    public static X509Certificate2 TlsCertificate => Tls.Value;
 }
 
-/// <summary>The real service (Program), in memory, on a database of its own.</summary>
+/// <summary>
+/// The real service (Program) on a database of its own: in memory (Alba's test server) for API tests, or on a real
+/// socket (Kestrel, a free port of 127.0.0.1) for the browser tests.
+/// </summary>
 public sealed class TestService : IAsyncDisposable
 {
     private readonly Dictionary<string, string> _tokens = [];
+    private readonly IAsyncDisposable _host;
+    private readonly Func<HttpMessageHandler> _handler;
 
-    private TestService(IAlbaHost host, string connectionString, FakeTimeProvider? clock)
+    private TestService(IAsyncDisposable host, IServiceProvider services, Func<HttpMessageHandler> handler, Uri baseAddress,
+        string connectionString, FakeTimeProvider? clock)
     {
-        Host = host;
+        _host = host;
+        _handler = handler;
+        Services = services;
+        BaseAddress = baseAddress;
         ConnectionString = connectionString;
         Clock = clock;
-        Client = host.Server.CreateClient();
+        Client = new HttpClient(handler()) { BaseAddress = baseAddress };
     }
 
-    public IAlbaHost Host { get; }
     public string ConnectionString { get; }
     public FakeTimeProvider? Clock { get; }
     public HttpClient Client { get; }
-    public IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
-    public IServiceProvider Services => Host.Services;
+    public Uri BaseAddress { get; }
+    public IDocumentStore Store => Services.GetRequiredService<IDocumentStore>();
+    public IServiceProvider Services { get; }
 
     public static async Task<TestService> StartAsync(string connectionString, FakeTimeProvider? clock = null,
         IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
-        var host = await AlbaHost.For<Program>(builder =>
-        {
-            builder.UseEnvironment("Testing");
-            builder.UseSetting("ConnectionStrings:CaseExchange", connectionString);
-            builder.UseSetting("Protection:KeyRingCertificatePath", TestSecrets.KeyRingCertificatePath);
-            builder.UseSetting("Authentication:DevelopmentSignIn:Enabled", "true");
-            builder.UseSetting("Authentication:DevelopmentSignIn:SigningKey", TestSecrets.SigningKey);
-            builder.UseSetting("Demo:Seed", "false");
-            builder.UseSetting("Logging:LogLevel:Default", "Warning");
-            builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware", "None");
-            foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) builder.UseSetting(key, value);
-            builder.ConfigureTestServices(s =>
+        var host = await AlbaHost.For<Program>(builder => Configure(builder, connectionString, clock, settings, services));
+        // https: the session and antiforgery cookies are Secure outside Development.
+        return new TestService(host, host.Services, () => host.Server.CreateHandler(), new Uri("https://localhost/"), connectionString, clock);
+    }
+
+    /// <summary>
+    /// The service on Kestrel over HTTPS (a self-signed certificate for 127.0.0.1), for a real browser: the session and
+    /// antiforgery cookies are Secure, as in production.
+    /// </summary>
+    public static Task<TestService> StartOnKestrelAsync(string connectionString)
+    {
+        // The entry point ends with RunJasperFxCommands: without this, the factory's host is built but never started.
+        JasperFxEnvironment.AutoStartHost = true;
+        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder => Configure(builder, connectionString, null, null, null));
+        factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(TestSecrets.TlsCertificate)));
+        factory.StartServer();
+        var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return Task.FromResult(new TestService(factory, factory.Services,
+            () => new SocketsHttpHandler
             {
-                if (clock is not null) s.AddSingleton<TimeProvider>(clock);
-                services?.Invoke(s);
-            });
+                AllowAutoRedirect = false, UseCookies = false,
+                SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate?.GetCertHashString() == TestSecrets.TlsCertificate.GetCertHashString() },
+            },
+            new Uri(address.TrimEnd('/') + "/"), connectionString, null));
+    }
+
+    private static void Configure(IWebHostBuilder builder, string connectionString, FakeTimeProvider? clock,
+        IReadOnlyDictionary<string, string?>? settings, Action<IServiceCollection>? services)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:CaseExchange", connectionString);
+        builder.UseSetting("Protection:KeyRingCertificatePath", TestSecrets.KeyRingCertificatePath);
+        builder.UseSetting("Authentication:DevelopmentSignIn:Enabled", "true");
+        builder.UseSetting("Authentication:DevelopmentSignIn:SigningKey", TestSecrets.SigningKey);
+        builder.UseSetting("Demo:Seed", "false");
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware", "None");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) builder.UseSetting(key, value);
+        builder.ConfigureTestServices(s =>
+        {
+            if (clock is not null) s.AddSingleton<TimeProvider>(clock);
+            services?.Invoke(s);
         });
-        return new TestService(host, connectionString, clock);
+    }
+
+    /// <summary>A browser-like client for the pages: keeps cookies, does not follow redirects, signed in as the subject.</summary>
+    public async Task<HttpClient> PageClientAsync(string? subject)
+    {
+        var client = new HttpClient(new CookieContainerHandler { InnerHandler = _handler() }) { BaseAddress = BaseAddress };
+        client.DefaultRequestHeaders.Accept.ParseAdd("text/html");
+        if (subject is null) return client;
+        var token = await Pages.AntiforgeryTokenAsync(client, "/connexion");
+        var response = await client.PostAsync("/connexion", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Subject"] = subject, ["__RequestVerificationToken"] = token,
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return client;
     }
 
     public async Task<string> TokenAsync(string subject)
@@ -127,7 +200,21 @@ public sealed class TestService : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        await Host.DisposeAsync();
+        await _host.DisposeAsync();
+    }
+}
+
+public static class Pages
+{
+    private static readonly Regex Token = new("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"", RegexOptions.Compiled);
+
+    /// <summary>The antiforgery token of a form on the page, as a browser would send it back.</summary>
+    public static async Task<string> AntiforgeryTokenAsync(HttpClient client, string url)
+    {
+        var html = await client.GetStringAsync(url);
+        var match = Token.Match(html);
+        Assert.True(match.Success, $"No antiforgery token on {url}");
+        return match.Groups[1].Value;
     }
 }
 

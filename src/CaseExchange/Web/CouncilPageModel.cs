@@ -1,0 +1,83 @@
+using CaseExchange.Charter;
+using CaseExchange.Councils;
+using CaseExchange.Hosting;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace CaseExchange.Web;
+
+/// <summary>
+/// A page of one council (<c>/c/{council}/…</c>). Before any handler runs, <see cref="ProblemsAsPages"/> opens a Marten
+/// session for the council and loads the member behind the session cookie: a visitor who is not an active member of
+/// this council gets the refusal page. Handlers call the same use cases as the API, with this session.
+/// </summary>
+public abstract class CouncilPageModel : PageModel
+{
+    private const string NoticeKey = "Notice";
+
+    public string Council { get; private set; } = "";
+    public IDocumentSession Session { get; private set; } = null!;
+    public Actor Actor { get; private set; } = null!;
+    public MeView Me { get; private set; } = null!;
+    public CharterPolicy Policy { get; private set; } = null!;
+    public TimeProvider Clock { get; private set; } = TimeProvider.System;
+
+    public DateOnly Today => Display.Today(Clock);
+
+    /// <summary>A confirmation left by the previous request (after a redirect); it holds no nominative data.</summary>
+    public string? Notice { get; private set; }
+
+    public string CouncilName => Actor.Council.Name;
+
+    public string Href(string relative = "") => relative.Length == 0 ? $"/c/{Council}" : $"/c/{Council}/{relative}";
+
+    public bool HasCouncilCapability(string capability) => AccessRules.CouncilCapability(Policy, Actor.Member, capability).Allowed;
+
+    public bool CanReadAnonymised => AccessRules.ReadAnonymised(Policy, Actor.Member, Me.Groups.Count > 0).Allowed;
+
+    public IEnumerable<MyGroup> GroupsWhereICan(string capability) => Me.Groups.Where(g => Policy.RoleHas(g.Role, capability));
+
+    internal async Task InitialiseAsync()
+    {
+        Council = RouteData.Values["council"] as string ?? "";
+        if (!Codes.IsValid(Council)) throw Problems.NotFound("Ce conseil n'existe pas.");
+        var services = HttpContext.RequestServices;
+        Policy = services.GetRequiredService<CharterPolicy>();
+        Clock = services.GetRequiredService<TimeProvider>();
+        Session = services.GetRequiredService<IDocumentStore>().LightweightSession(Council);
+        HttpContext.Response.RegisterForDisposeAsync(Session);
+        Actor = await Actor.RequireAsync(User, Session, HttpContext.RequestAborted);
+        Me = await CouncilEndpoints.GetMe(Council, User, Session);
+        // Only a request that carries a notice touches TempData (otherwise every response would clear its cookie).
+        if (Request.Cookies.ContainsKey(WebSetup.NoticeCookie)) Notice = TempData[NoticeKey] as string;
+    }
+
+    /// <summary>Shown once, on the page the browser is redirected to.</summary>
+    protected void Tell(string notice) => TempData[NoticeKey] = notice;
+
+    /// <summary>
+    /// Runs a use case and commits its events. A validation problem goes back to the form, field by field (its
+    /// French messages never repeat a value); any other problem (refusal, conflict…) becomes the error page.
+    /// </summary>
+    protected async Task<IActionResult> SubmitAsync<T>(Func<Task<T>> useCase, Func<T, IActionResult> then, Func<Task> reload,
+        string prefix = "Input", Func<string, string>? mapField = null)
+    {
+        if (ModelState.IsValid)
+        {
+            try
+            {
+                var result = await useCase();
+                await Session.SaveChangesAsync(HttpContext.RequestAborted);
+                return then(result);
+            }
+            catch (ProblemException e) when (e.Problem is HttpValidationProblemDetails validation)
+            {
+                FormErrors.Add(ModelState, validation, prefix, HttpContext, mapField);
+            }
+        }
+        await reload();
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return Page();
+    }
+}

@@ -1,0 +1,73 @@
+using System.Globalization;
+using CaseExchange.Charter;
+using CaseExchange.Councils;
+
+namespace CaseExchange.Web;
+
+/// <summary>French wording of codes, dates and times on the pages. Times are shown in the council's time zone.</summary>
+public static class Display
+{
+    public static readonly CultureInfo French = CultureInfo.GetCultureInfo("fr-FR");
+
+    private static readonly TimeZoneInfo Paris = FindParis();
+
+    private static TimeZoneInfo FindParis()
+    {
+        try { return TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris"); }
+        catch (TimeZoneNotFoundException) { return TimeZoneInfo.Utc; }
+    }
+
+    public static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), Paris).DateTime);
+
+    public static string Date(DateOnly date) => date.ToString("d MMMM yyyy", French);
+
+    public static string Date(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, Paris).ToString("d MMMM yyyy", French);
+
+    public static string DateTime(DateTimeOffset instant) =>
+        TimeZoneInfo.ConvertTime(instant, Paris).ToString("d MMMM yyyy 'à' HH'h'mm", French);
+
+    /// <summary>ISO date for the machine-readable datetime attribute of &lt;time&gt;.</summary>
+    public static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    public static string Iso(DateTimeOffset instant) => instant.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture);
+
+    public static string RoleLabel(CharterPolicy policy, string role) =>
+        policy.Roles.TryGetValue(role, out var r) ? r.Label : role;
+
+    public static string GroupKind(string kind) => kind switch
+    {
+        GroupKinds.Thematique => "Thématique",
+        GroupKinds.Territorial => "Territorial",
+        _ => kind,
+    };
+
+    public static string Sector(Council council, string? code) =>
+        code is null ? "—" : council.Sectors.FirstOrDefault(s => s.Code == code)?.Label ?? code;
+
+    public static string AgeBand(CharterPolicy policy, string code) =>
+        policy.AgeBands.FirstOrDefault(b => b.Code == code)?.Label ?? code;
+
+    public static string Sex(string? code) => code switch
+    {
+        "F" => "Féminin",
+        "M" => "Masculin",
+        "X" => "Autre ou non précisé",
+        _ => "Non renseigné",
+    };
+
+    /// <summary>Kinds of the steps of a situation's history (<c>FileEntry.Kind</c>).</summary>
+    public static string HistoryKind(string kind) => kind switch
+    {
+        "signalement" => "Signalement",
+        "inscription-odj" => "Inscription à l'ordre du jour",
+        "examen" => "Examen en séance",
+        "suivi-confie" => "Suivi confié",
+        "suivi" => "Point de suivi",
+        "transfert" => "Transfert",
+        "cloture" => "Clôture",
+        _ => kind,
+    };
+
+    /// <summary>An action is overdue when still in progress after its due date.</summary>
+    public static bool IsOverdue(DateOnly dueOn, string status, DateOnly today) => status == "en-cours" && dueOn < today;
+}

@@ -1,0 +1,39 @@
+using CaseExchange.Charter;
+
+namespace CaseExchange.Web;
+
+public sealed record NavItem(string Label, string Href, bool Current);
+
+/// <summary>
+/// The council's menu: one line per page a member may reach, shown only to those the charter lets in (the pages
+/// check again). Séances, CR, statistics and the access journal take their places here.
+/// </summary>
+public static class Navigation
+{
+    private sealed record Entry(string Label, string Path, Func<CouncilPageModel, bool> Visible);
+
+    private static readonly Entry[] Entries =
+    [
+        new("Accueil", "", _ => true),
+        // Membre
+        new("Situations", "situations", p => p.CanReadAnonymised),
+        new("Signaler une situation", "situations/nouvelle", p => p.GroupsWhereICan(Capabilities.ReferSituations).Any()),
+        // Référent
+        new("Mes suivis", "suivis", p => p.Me.Groups.Count > 0),
+        // Coordonnateur
+        new("Groupes de travail", "groupes", p => p.HasCouncilCapability(Capabilities.ManageGroups)),
+        new("Membres", "membres", p => p.HasCouncilCapability(Capabilities.ManageCouncil)),
+        // Phase 2: "Séances" (prepare-seances), "Statistiques" (read-statistics), "Journal des accès" (read-journal).
+        new("Charte", "charte", _ => true),
+    ];
+
+    public static IReadOnlyList<NavItem> For(CouncilPageModel page)
+    {
+        var path = page.Request.Path.Value?.TrimEnd('/') ?? "";
+        var visible = Entries.Where(e => e.Visible(page)).Select(e => (Entry: e, Href: page.Href(e.Path))).ToList();
+        // The current entry is the longest one the path starts with ("situations/nouvelle" rather than "situations").
+        var current = visible.Where(v => path == v.Href || path.StartsWith(v.Href + "/", StringComparison.Ordinal))
+            .OrderByDescending(v => v.Href.Length).Select(v => v.Href).FirstOrDefault();
+        return [.. visible.Select(v => new NavItem(v.Entry.Label, v.Href, v.Href == current))];
+    }
+}

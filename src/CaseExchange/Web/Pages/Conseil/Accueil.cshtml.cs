@@ -1,0 +1,14 @@
+using CaseExchange.Charter;
+
+namespace CaseExchange.Web.Pages.Conseil;
+
+/// <summary>The member's home in a council: their groups and roles, the charter's state, what they can do from here.</summary>
+public sealed class AccueilModel : CouncilPageModel
+{
+    public bool CanRefer => GroupsWhereICan(Capabilities.ReferSituations).Any();
+    public bool IsCoordinator => HasCouncilCapability(Capabilities.ManageGroups);
+
+    public void OnGet()
+    {
+    }
+}

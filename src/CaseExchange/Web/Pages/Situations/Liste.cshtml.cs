@@ -1,0 +1,48 @@
+using CaseExchange.Charter;
+using CaseExchange.Councils;
+using CaseExchange.Situations.Viewing;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+
+namespace CaseExchange.Web.Pages.Situations;
+
+/// <summary>
+/// The anonymised list: pseudonyms and coarse attributes only, never a name. A member sees their groups'
+/// situations; those who follow the whole council (coordonnateur, auditeur) see every group's.
+/// </summary>
+public sealed class ListeModel : CouncilPageModel
+{
+    public const int PageSize = 200;
+
+    [BindProperty(SupportsGet = true, Name = "groupe")] public Guid? GroupFilter { get; set; }
+    [BindProperty(SupportsGet = true, Name = "statut")] public string? StatusFilter { get; set; }
+
+    /// <summary>The groups whose situations this member may list, by id.</summary>
+    public IReadOnlyDictionary<Guid, string> Groups { get; private set; } = new Dictionary<Guid, string>();
+    public IReadOnlyList<AnonymisedSituation> Items { get; private set; } = [];
+    public bool Truncated { get; private set; }
+
+    public async Task OnGetAsync()
+    {
+        await AnonymisedViewEndpoints.RequireAnonymisedAccessAsync(Actor, Session, Policy);
+        var wholeCouncil = Me.CouncilRoles.Any(r => Policy.RoleHas(r, Capabilities.ReadAnonymisedSituations));
+        Groups = wholeCouncil
+            ? (await Session.Query<Group>().OrderBy(g => g.Name).ToListAsync()).ToDictionary(g => g.Id, g => g.Name)
+            : Me.Groups.ToDictionary(g => g.GroupId, g => g.Name);
+        if (GroupFilter is { } selected && !Groups.ContainsKey(selected)) GroupFilter = null;
+        var status = StatusFilter is "ouvertes" or "cloturee" ? StatusFilter : null;
+
+        var items = new List<AnonymisedSituation>();
+        // A member's groups are listed one by one: the use case filters by one group at a time.
+        IEnumerable<Guid?> groups = GroupFilter is { } one ? [one] : wholeCouncil ? [null] : Groups.Keys.Select(g => (Guid?)g);
+        foreach (var group in groups)
+        {
+            var page = await AnonymisedViewEndpoints.List(Council, User, Session, Policy, group, status, null, 1, PageSize);
+            items.AddRange(page.Items);
+            Truncated |= page.TotalCount > page.Items.Count;
+        }
+        Items = [.. items.OrderByDescending(s => s.ReferredAt)];
+    }
+
+    public string GroupName(Guid groupId) => Groups.TryGetValue(groupId, out var name) ? name : "autre groupe";
+}

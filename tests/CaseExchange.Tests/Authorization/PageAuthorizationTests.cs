@@ -1,0 +1,141 @@
+using System.Net;
+using CaseExchange.Tests.Infrastructure;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CaseExchange.Tests.Authorization;
+
+/// <summary>
+/// Every page × every caller → the expected answer to opening it: 200, the French refusal page (403), the sign-in
+/// redirect (302) for an anonymous visitor. A page added without a row here makes
+/// <see cref="Every_page_of_the_service_is_in_the_matrix"/> fail. What a page's form does is decided by the use case it
+/// calls, whose authorisation <see cref="AuthorizationMatrixTests"/> checks for every caller.
+/// </summary>
+public sealed class PageAuthorizationTests(MatrixFixture fixture) : IClassFixture<MatrixFixture>
+{
+    private const int Ok = 200, Redirect = 302, Forbidden = 403, NotFound = 404;
+
+    public delegate Task<string> Arrange(MatrixFixture f);
+
+    public sealed record Row(Arrange Arrange, IReadOnlyDictionary<Caller, int> Expected);
+
+    private static readonly Caller[] Signed = [.. Enum.GetValues<Caller>().Where(c => c != Caller.Anonymous)];
+
+    private static Row Allow(Arrange arrange, params Caller[] allowed) => new(arrange,
+        Enum.GetValues<Caller>().ToDictionary(c => c, c => c == Caller.Anonymous ? Redirect : allowed.Contains(c) ? Ok : Forbidden));
+
+    private static Row Everyone(Arrange arrange, int status) => new(arrange, Enum.GetValues<Caller>().ToDictionary(c => c, _ => status));
+
+    private static readonly Caller[] CouncilMembers =
+    [
+        Caller.Coordonnateur, Caller.Animateur, Caller.MemberOfHoldingGroup, Caller.MemberOfOtherGroup, Caller.UnsignedMember,
+        Caller.RemovedMember, Caller.Auditeur, Caller.President,
+    ];
+
+    private static readonly Caller[] AnonymisedReaders =
+    [
+        Caller.Coordonnateur, Caller.Animateur, Caller.MemberOfHoldingGroup, Caller.MemberOfOtherGroup, Caller.UnsignedMember, Caller.Auditeur,
+    ];
+
+    private static Arrange Page(string relative) => f => Task.FromResult($"/c/{f.Council.Code}{relative}");
+
+    public static readonly IReadOnlyDictionary<string, Row> Matrix = new Dictionary<string, Row>
+    {
+        // Signed in, one council each: straight to it.
+        ["/"] = Everyone(_ => Task.FromResult("/"), Redirect),
+        ["/connexion"] = Everyone(_ => Task.FromResult("/connexion"), Ok),
+        ["/deconnexion"] = Everyone(_ => Task.FromResult("/deconnexion"), Ok),
+        ["/erreur/{code:int?}"] = Everyone(_ => Task.FromResult("/erreur/404"), NotFound),
+
+        ["/c/{council}"] = Allow(Page(""), CouncilMembers),
+        ["/c/{council}/charte"] = Allow(Page("/charte"), CouncilMembers),
+        ["/c/{council}/situations"] = Allow(Page("/situations"), AnonymisedReaders),
+        ["/c/{council}/situations/{situationId:guid}"] = Allow(async f => $"/c/{f.Council.Code}/situations/{await f.Steps.ReferredAsync()}",
+            AnonymisedReaders),
+        // Members who may refer in one of their groups, under the charter (group B's member refers in group B).
+        ["/c/{council}/situations/nouvelle"] = Allow(Page("/situations/nouvelle"),
+            Caller.Animateur, Caller.MemberOfHoldingGroup, Caller.MemberOfOtherGroup),
+        ["/c/{council}/suivis"] = Allow(Page("/suivis"), AnonymisedReaders),
+        // Recording a follow-up: the designated référent only (here the member of the holding group).
+        ["/c/{council}/suivis/{situationId:guid}"] = Allow(async f =>
+            $"/c/{f.Council.Code}/suivis/{(await f.Steps.FollowedUpAsync(f.Council.MemberOfHoldingGroup)).Situation}", Caller.MemberOfHoldingGroup),
+        ["/c/{council}/groupes"] = Allow(Page("/groupes"), Caller.Coordonnateur),
+        ["/c/{council}/groupes/{groupId:guid}"] = Allow(f => Task.FromResult($"/c/{f.Council.Code}/groupes/{f.Council.GroupA}"), Caller.Coordonnateur),
+        ["/c/{council}/membres"] = Allow(Page("/membres"), Caller.Coordonnateur),
+    };
+
+    public static TheoryData<string> Rows() => [.. Matrix.Keys];
+
+    [Theory]
+    [MemberData(nameof(Rows))]
+    public async Task Each_caller_gets_the_expected_page(string route)
+    {
+        var row = Matrix[route];
+        var url = await row.Arrange(fixture);
+        var failures = new List<string>();
+        foreach (var caller in Enum.GetValues<Caller>())
+        {
+            using var client = await fixture.Service.PageClientAsync(fixture.SubjectOf(caller));
+            var response = await client.GetAsync(url);
+            var body = await response.Content.ReadAsStringAsync();
+            var expected = row.Expected[caller];
+            if ((int)response.StatusCode != expected)
+                failures.Add($"{caller}: expected {expected}, got {(int)response.StatusCode}");
+            else if (caller == Caller.Anonymous && expected == Redirect && response.Headers.Location?.OriginalString.Contains("/connexion") != true)
+                failures.Add($"{caller}: redirected to {response.Headers.Location}, not to the sign-in page");
+            else if (expected == Forbidden && !body.Contains("<h1>Accès refusé</h1>"))
+                failures.Add($"{caller}: the refusal is not the French refusal page");
+        }
+        Assert.True(failures.Count == 0, $"{route} ({url})\n{string.Join("\n", failures)}");
+    }
+
+    [Fact]
+    public void Every_page_of_the_service_is_in_the_matrix()
+    {
+        var pages = fixture.Service.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<PageActionDescriptor>() is not null)
+            .Select(e => "/" + e.RoutePattern.RawText!.TrimStart('/'))
+            .Distinct()
+            .ToList();
+        var missing = pages.Except(Matrix.Keys).ToList();
+        var stale = Matrix.Keys.Except(pages).ToList();
+        Assert.True(missing.Count == 0, "Pages without a row in the page authorisation matrix:\n" + string.Join("\n", missing));
+        Assert.True(stale.Count == 0, "Matrix rows for pages that no longer exist:\n" + string.Join("\n", stale));
+    }
+
+    [Fact]
+    public async Task A_form_posted_without_a_session_goes_to_sign_in_and_changes_nothing()
+    {
+        using var anonymous = await fixture.Service.PageClientAsync(null);
+        var before = await fixture.Service.EventCountAsync();
+        var response = await anonymous.PostAsync($"/c/{fixture.Council.Code}/membres",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["Input.Subject"] = "intrus", ["Input.DisplayName"] = "Intrus" }));
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Contains("/connexion", response.Headers.Location!.OriginalString);
+        Assert.Equal(before, await fixture.Service.EventCountAsync());
+    }
+
+    [Fact]
+    public async Task A_form_posted_without_its_antiforgery_token_is_refused_with_a_French_page_and_changes_nothing()
+    {
+        using var coordinator = await fixture.Service.PageClientAsync(fixture.Council.Coordonnateur);
+        var before = await fixture.Service.EventCountAsync();
+        var response = await coordinator.PostAsync($"/c/{fixture.Council.Code}/membres", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Input.Subject"] = "forge", ["Input.DisplayName"] = "Forgé", ["Input.Organisation"] = "O", ["Input.Function"] = "F",
+        }));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("La demande n'a pas pu être traitée", WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()));
+        Assert.Equal(before, await fixture.Service.EventCountAsync());
+    }
+
+    [Fact]
+    public async Task The_API_does_not_accept_the_session_cookie()
+    {
+        using var member = await fixture.Service.PageClientAsync(fixture.Council.MemberOfHoldingGroup);
+        var response = await member.GetAsync($"{fixture.Council.Api}/me");
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+}
