@@ -54,7 +54,7 @@ public static class BrowseJournalEndpoints
 {
     public const int MaxExportRows = 100_000;
 
-    [WolverineGet("/api/councils/{council}/journal/entries"), Tags("Journal")]
+    [WolverineGet("/api/councils/{council}/journal/entries", Summary = "Journal des accès : entrées filtrées, avec le verdict rejoué (auditeur)"), Tags("Journal")]
     public static async Task<JournalPage> List(string council, ClaimsPrincipal user, IQuerySession session, CharterPolicy policy,
         AccessReplay replay, Guid? memberId, string? pseudonym, DateTimeOffset? from, DateTimeOffset? to, int? page, int? pageSize,
         CancellationToken cancellation)
@@ -73,7 +73,7 @@ public static class BrowseJournalEndpoints
     }
 
     /// <summary>The same entries as a CSV file for a spreadsheet: UTF-8 with a byte order mark, semicolons (French Excel).</summary>
-    [WolverineGet("/api/councils/{council}/journal/export"), Tags("Journal")]
+    [WolverineGet("/api/councils/{council}/journal/export", Summary = "Journal des accès : export CSV des entrées filtrées (auditeur)"), Tags("Journal")]
     public static async Task<IResult> Export(string council, ClaimsPrincipal user, IQuerySession session, CharterPolicy policy,
         AccessReplay replay, TimeProvider clock, Guid? memberId, string? pseudonym, DateTimeOffset? from, DateTimeOffset? to,
         CancellationToken cancellation)

@@ -18,7 +18,7 @@ public sealed record SealingResult(IReadOnlyList<CheckpointSummary> Sealed, Chec
 public static class CheckpointEndpoints
 {
     /// <summary>Seals now the chains that moved since the last checkpoint (the service also does it periodically).</summary>
-    [WolverinePost("/api/councils/{council}/journal/checkpoints"), Tags("Journal")]
+    [WolverinePost("/api/councils/{council}/journal/checkpoints", Summary = "Sceller maintenant les chaînes du journal des accès (auditeur)"), Tags("Journal")]
     public static async Task<SealingResult> Seal(string council, ClaimsPrincipal user, IQuerySession session, CharterPolicy policy,
         JournalSealer sealer, CancellationToken cancellation)
     {
@@ -29,7 +29,7 @@ public static class CheckpointEndpoints
     }
 
     /// <summary>The council's checkpoints, latest first.</summary>
-    [WolverineGet("/api/councils/{council}/journal/checkpoints"), Tags("Journal")]
+    [WolverineGet("/api/councils/{council}/journal/checkpoints", Summary = "Points de scellement du journal des accès (auditeur)"), Tags("Journal")]
     public static async Task<IReadOnlyList<CheckpointSummary>> List(string council, ClaimsPrincipal user, IQuerySession session,
         CharterPolicy policy, int? page, int? pageSize, CancellationToken cancellation)
     {

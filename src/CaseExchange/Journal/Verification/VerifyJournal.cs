@@ -33,7 +33,7 @@ public sealed record VerificationView(
 public static class VerifyJournalEndpoint
 {
     /// <summary>Seals the chains that moved, then verifies the whole journal of the council.</summary>
-    [WolverinePost("/api/councils/{council}/journal/verifications"), Tags("Journal")]
+    [WolverinePost("/api/councils/{council}/journal/verifications", Summary = "Vérifier l'intégrité du journal des accès après scellement (auditeur)"), Tags("Journal")]
     public static async Task<VerificationView> Post(string council, ClaimsPrincipal user, IQuerySession session, CharterPolicy policy,
         JournalSealer sealer, JournalVerifier verifier, CancellationToken cancellation)
     {
