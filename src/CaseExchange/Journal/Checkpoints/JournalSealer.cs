@@ -101,7 +101,7 @@ internal sealed class JournalCheckpointTimer(JournalSealer sealer, NpgsqlDataSou
     TimeProvider clock, ILogger<JournalCheckpointTimer> logger) : BackgroundService
 {
     // "CaseJrnl" as a number: the key of the advisory lock that elects the node sealing this round.
-    private const long LockKey = 0x436173654A726E6C;
+    internal const long LockKey = 0x436173654A726E6C;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -125,16 +125,18 @@ internal sealed class JournalCheckpointTimer(JournalSealer sealer, NpgsqlDataSou
         }
     }
 
-    private async Task SealUnderLockAsync(CancellationToken cancellation)
+    /// <summary>One round: seals every council if this node wins the lock; false if another node is sealing.</summary>
+    internal async Task<bool> SealUnderLockAsync(CancellationToken cancellation)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellation);
         await using (var take = new NpgsqlCommand("select pg_try_advisory_lock($1)", connection) { Parameters = { new() { Value = LockKey } } })
         {
-            if (await take.ExecuteScalarAsync(cancellation) is not true) return;
+            if (await take.ExecuteScalarAsync(cancellation) is not true) return false;
         }
         try
         {
             await sealer.SealAllCouncilsAsync(cancellation);
+            return true;
         }
         finally
         {

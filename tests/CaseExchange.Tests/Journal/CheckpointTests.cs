@@ -1,0 +1,52 @@
+using CaseExchange.Journal;
+using CaseExchange.Journal.Checkpoints;
+using CaseExchange.Journal.Verification;
+using CaseExchange.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+
+namespace CaseExchange.Tests.Journal;
+
+public sealed class CheckpointFixture : ServiceFixture;
+
+public sealed class CheckpointTests(CheckpointFixture fixture) : IClassFixture<CheckpointFixture>
+{
+    private TestService Service => fixture.Service;
+
+    [Fact]
+    public async Task A_periodic_round_seals_every_council_that_moved_and_runs_on_one_node_at_a_time()
+    {
+        var journal = Service.Services.GetRequiredService<AccessJournal>();
+        var verifier = Service.Services.GetRequiredService<JournalVerifier>();
+        var round = Service.Services.GetServices<IHostedService>().OfType<JournalCheckpointTimer>().Single();
+        foreach (var council in new[] { "nord", "sud" })
+            await journal.AppendAsync(council, new JournalRequest(JournalActions.FileOpening, Guid.CreateVersion7(), "S-2026-0001",
+                Guid.CreateVersion7(), "membre.test", "suivi", null, null, Granted: true, Refusal: null));
+
+        // Another node holds the lock: this one leaves the round to it.
+        await using (var otherNode = new NpgsqlConnection(Service.ConnectionString))
+        {
+            await otherNode.OpenAsync();
+            await using var take = new NpgsqlCommand("select pg_advisory_lock($1)", otherNode) { Parameters = { new() { Value = JournalCheckpointTimer.LockKey } } };
+            await take.ExecuteScalarAsync();
+            Assert.False(await round.SealUnderLockAsync(CancellationToken.None));
+            Assert.Equal(0, (await verifier.VerifyAsync("nord")).CheckpointCount);
+            // A pooled connection keeps its session, and the session its lock, until told otherwise.
+            await using var release = new NpgsqlCommand("select pg_advisory_unlock($1)", otherNode) { Parameters = { new() { Value = JournalCheckpointTimer.LockKey } } };
+            await release.ExecuteScalarAsync();
+        }
+
+        Assert.True(await round.SealUnderLockAsync(CancellationToken.None));
+        foreach (var council in new[] { "nord", "sud" })
+        {
+            var report = await verifier.VerifyAsync(council);
+            Assert.True(report.Intact);
+            Assert.Equal((1, 0), (report.CheckpointCount, report.UnsealedEntryCount));
+        }
+
+        // Nothing moved since: no empty checkpoint.
+        Assert.True(await round.SealUnderLockAsync(CancellationToken.None));
+        Assert.Equal(1, (await verifier.VerifyAsync("nord")).CheckpointCount);
+    }
+}
