@@ -215,4 +215,22 @@ public sealed class TamperingTests(TamperingFixture fixture) : IClassFixture<Tam
         var broken = Assert.Single(report.Breaks);
         Assert.Equal((source.Chain(1), JournalBreakKinds.Altered, 1L), (broken.ChainId, broken.Kind, broken.Sequence));
     }
+
+    [Fact]
+    public async Task The_auditor_is_shown_the_first_broken_link()
+    {
+        var council = await TestCouncil.CreateAsync(Service, "audit");
+        var (id, pseudonym) = await council.ReferAsync(Service, TestPerson.Distinctive("Audit"), "Faits Audit");
+        for (var i = 0; i < 3; i++) await Http.ExpectAsync(await Service.OpenFileAsync(council, council.MemberOfHoldingGroup, id), 200);
+        await Service.ExecuteSqlAsync("delete from caseexchange.mt_events where tenant_id = $1 and stream_id = $2 and version = 2",
+            council.Code, JournalChains.ChainOf(id));
+
+        var report = await Service.PostJsonAsync<JsonElement>(council.Auditeur, $"{council.Api}/journal/verifications", null);
+        Assert.False(report.GetProperty("intact").GetBoolean());
+        var first = report.GetProperty("firstBreak");
+        Assert.Equal((JournalBreakKinds.Missing, pseudonym, 2L),
+            (first.GetProperty("kind").GetString(), first.GetProperty("pseudonym").GetString(), first.GetProperty("sequence").GetInt64()));
+        Assert.StartsWith("Entrée manquante", first.GetProperty("explanation").GetString());
+        Assert.StartsWith("Journal altéré", report.GetProperty("summary").GetString());
+    }
 }

@@ -35,10 +35,14 @@ public static class VerifyJournalEndpoint
     /// <summary>Seals the chains that moved, then verifies the whole journal of the council.</summary>
     [WolverinePost("/api/councils/{council}/journal/verifications", Summary = "Vérifier l'intégrité du journal des accès après scellement (auditeur)"), Tags("Journal")]
     public static async Task<VerificationView> Post(string council, ClaimsPrincipal user, IQuerySession session, CharterPolicy policy,
-        JournalSealer sealer, JournalVerifier verifier, CancellationToken cancellation)
+        JournalSealer sealer, JournalVerifier verifier, ILogger<JournalVerifier> logger, CancellationToken cancellation)
     {
         await BrowseJournalEndpoints.RequireAuditorAsync(user, session, policy);
         await sealer.SealAsync(session.TenantId, cancellation);
-        return VerificationView.Of(await verifier.VerifyAsync(session.TenantId, cancellation));
+        var report = await verifier.VerifyAsync(session.TenantId, cancellation);
+        if (report.FirstBreak is { } first)
+            logger.LogWarning("The access journal of council {Council} is broken: {BrokenChainCount} chain(s), first {BreakKind} in chain {ChainId} at {Sequence}",
+                report.Council, report.BrokenChainCount, first.Kind, first.ChainId, first.Sequence);
+        return VerificationView.Of(report);
     }
 }
