@@ -22,31 +22,31 @@ public sealed class CheckpointTests(CheckpointFixture fixture) : IClassFixture<C
         var round = Service.Services.GetServices<IHostedService>().OfType<JournalCheckpointTimer>().Single();
         foreach (var council in new[] { "nord", "sud" })
             await journal.AppendAsync(council, new JournalRequest(JournalActions.FileOpening, Guid.CreateVersion7(), "S-2026-0001",
-                Guid.CreateVersion7(), "membre.test", "suivi", null, null, Granted: true, Refusal: null));
+                Guid.CreateVersion7(), "membre.test", "suivi", null, null, Granted: true, Refusal: null), TestContext.Current.CancellationToken);
 
         // Another node holds the lock: this one leaves the round to it.
         await using (var otherNode = new NpgsqlConnection(Service.ConnectionString))
         {
-            await otherNode.OpenAsync();
+            await otherNode.OpenAsync(TestContext.Current.CancellationToken);
             await using var take = new NpgsqlCommand("select pg_advisory_lock($1)", otherNode) { Parameters = { new() { Value = JournalCheckpointTimer.LockKey } } };
-            await take.ExecuteScalarAsync();
-            Assert.False(await round.SealUnderLockAsync(CancellationToken.None));
-            Assert.Equal(0, (await verifier.VerifyAsync("nord")).CheckpointCount);
+            await take.ExecuteScalarAsync(TestContext.Current.CancellationToken);
+            Assert.False(await round.SealUnderLockAsync(TestContext.Current.CancellationToken));
+            Assert.Equal(0, (await verifier.VerifyAsync("nord", TestContext.Current.CancellationToken)).CheckpointCount);
             // A pooled connection keeps its session, and the session its lock, until told otherwise.
             await using var release = new NpgsqlCommand("select pg_advisory_unlock($1)", otherNode) { Parameters = { new() { Value = JournalCheckpointTimer.LockKey } } };
-            await release.ExecuteScalarAsync();
+            await release.ExecuteScalarAsync(TestContext.Current.CancellationToken);
         }
 
-        Assert.True(await round.SealUnderLockAsync(CancellationToken.None));
+        Assert.True(await round.SealUnderLockAsync(TestContext.Current.CancellationToken));
         foreach (var council in new[] { "nord", "sud" })
         {
-            var report = await verifier.VerifyAsync(council);
+            var report = await verifier.VerifyAsync(council, TestContext.Current.CancellationToken);
             Assert.True(report.Intact);
             Assert.Equal((1, 0), (report.CheckpointCount, report.UnsealedEntryCount));
         }
 
         // Nothing moved since: no empty checkpoint.
-        Assert.True(await round.SealUnderLockAsync(CancellationToken.None));
-        Assert.Equal(1, (await verifier.VerifyAsync("nord")).CheckpointCount);
+        Assert.True(await round.SealUnderLockAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(1, (await verifier.VerifyAsync("nord", TestContext.Current.CancellationToken)).CheckpointCount);
     }
 }

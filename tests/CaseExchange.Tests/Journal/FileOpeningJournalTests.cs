@@ -25,7 +25,7 @@ public sealed class FileOpeningJournalTests(JournalFixture fixture) : IClassFixt
 
         var response = await Service.OpenFileAsync(Council, Council.MemberOfHoldingGroup, id);
         await Http.ExpectAsync(response, 200);
-        var file = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var file = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
         Assert.Equal(CouncilEndpoints.JournalNotice, file.GetProperty("notice").GetString());
         Assert.Contains(person.Nom, file.GetRawText());
 
@@ -150,13 +150,13 @@ public sealed class FileOpeningJournalTests(JournalFixture fixture) : IClassFixt
         // Sealed with the situation's key, under its own field: readable only through that key.
         await using (var session = Service.Store.QuerySession(Council.Code))
         {
-            var cipher = await Service.Services.GetRequiredService<SituationKeys>().OpenAsync(session, id);
+            var cipher = await Service.Services.GetRequiredService<SituationKeys>().OpenAsync(session, id, TestContext.Current.CancellationToken);
             Assert.Equal(detail, cipher.Open(SealedFields.ArchiveAccessDetail, sealedDetail));
         }
 
         var listed = await Service.GetAsync(Council.Auditeur, $"{Council.Api}/journal/entries?pseudonym={pseudonym}");
         await Http.ExpectAsync(listed, 200);
-        var text = await listed.Content.ReadAsStringAsync();
+        var text = await listed.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         Assert.DoesNotContain("Zorglubovitch", text);
         Assert.DoesNotContain(sealedDetail.Value, text);
         var item = JsonDocument.Parse(text).RootElement.GetProperty("items")[0];
@@ -176,7 +176,7 @@ public sealed class FileOpeningJournalTests(JournalFixture fixture) : IClassFixt
         var response = await Service.GetAsync(Council.Auditeur, $"{Council.Api}/journal/export?pseudonym={pseudonym}");
         await Http.ExpectAsync(response, 200);
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
-        var bytes = await response.Content.ReadAsByteArrayAsync();
+        var bytes = await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken);
         Assert.Equal(Encoding.UTF8.GetPreamble(), bytes[..3]);
         var lines = Encoding.UTF8.GetString(bytes[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(3, lines.Length);
@@ -213,7 +213,7 @@ public sealed class FileOpeningJournalTests(JournalFixture fixture) : IClassFixt
         var verification = await Service.PostJsonAsync<JsonElement>(Council.Auditeur, $"{Council.Api}/journal/verifications", null);
         Assert.True(verification.GetProperty("intact").GetBoolean(), verification.GetRawText());
         Assert.Equal(0, verification.GetProperty("unsealedEntryCount").GetInt64());
-        var report = await Service.Services.GetRequiredService<JournalVerifier>().VerifyAsync(Council.Code);
+        var report = await Service.Services.GetRequiredService<JournalVerifier>().VerifyAsync(Council.Code, TestContext.Current.CancellationToken);
         Assert.True(report.Intact);
         Assert.True(report.EntryCount >= 12);
     }

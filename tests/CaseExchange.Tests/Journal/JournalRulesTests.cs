@@ -68,8 +68,8 @@ public sealed class JournalRulesTests
     {
         var text = HashOf(Entry);
         Assert.Equal(text, JournalHash.Parse(text).ToString());
-        Assert.False(JournalHash.TryParse(text[..63], out _));
-        Assert.False(JournalHash.TryParse(text[..63] + "z", out _));
+        Assert.False(JournalHash.TryParse(text.AsSpan(0, 63), out _));
+        Assert.False(JournalHash.TryParse(string.Concat(text.AsSpan(0, 63), "z"), out _));
         Assert.Equal(new string('0', 64), JournalHash.Genesis.ToString());
     }
 

@@ -41,20 +41,20 @@ public static class JournalTestSupport
     public static async Task<string> StoredJournalAsync(this TestService service, string council)
     {
         await using var connection = new NpgsqlConnection(service.ConnectionString);
-        await connection.OpenAsync();
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
         await using var command = new NpgsqlCommand(
             "select coalesce(string_agg(data::text, E'\\n'), '') from caseexchange.mt_events where tenant_id = $1 and type like '%journal%'", connection)
         {
             Parameters = { new() { Value = council } },
         };
-        return (string)(await command.ExecuteScalarAsync())!;
+        return (string)(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
     }
 
     /// <summary>SQL straight to the service's database: the tampering and failure tests work below the service.</summary>
     public static async Task<int> ExecuteSqlAsync(this TestService service, string sql, params object?[] parameters)
     {
         await using var connection = new NpgsqlConnection(service.ConnectionString);
-        await connection.OpenAsync();
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
         await using var command = new NpgsqlCommand(sql, connection);
         foreach (var parameter in parameters) command.Parameters.Add(new NpgsqlParameter { Value = parameter ?? DBNull.Value });
         return await command.ExecuteNonQueryAsync();

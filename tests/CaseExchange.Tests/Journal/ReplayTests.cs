@@ -92,7 +92,7 @@ public sealed class ReplayTests(ReplayFixture fixture) : IClassFixture<ReplayFix
         Clock.Advance(TimeSpan.FromMinutes(10));
         await Http.ProblemAsync(await Service.OpenFileAsync(Council, subject, id), 403);
         await Service.Services.GetRequiredService<AccessJournal>().AppendAsync(Council.Code,
-            new JournalRequest(JournalActions.FileOpening, id, pseudonym, member, subject, "suivi", null, null, Granted: true, Refusal: null));
+            new JournalRequest(JournalActions.FileOpening, id, pseudonym, member, subject, "suivi", null, null, Granted: true, Refusal: null), TestContext.Current.CancellationToken);
 
         var entries = await EntriesAsync($"memberId={member}");
         Assert.Equal(3, entries.Length);
@@ -140,7 +140,7 @@ public sealed class ReplayTests(ReplayFixture fixture) : IClassFixture<ReplayFix
 
         var csv = await Service.GetAsync(Council.Auditeur, $"{Council.Api}/journal/export?memberId={referent}");
         await Http.ExpectAsync(csv, 200);
-        var lines = Encoding.UTF8.GetString(await csv.Content.ReadAsByteArrayAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        var lines = Encoding.UTF8.GetString(await csv.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken)).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(3, lines.Length);
         Assert.Contains($";{firstPseudonym};", lines[1]);
         Assert.Contains($";{secondPseudonym};", lines[2]);

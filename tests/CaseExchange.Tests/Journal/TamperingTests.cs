@@ -34,10 +34,10 @@ public sealed class TamperingTests(TamperingFixture fixture) : IClassFixture<Tam
         for (var i = 0; i < 3; i++)
             for (var n = 0; n < 4; n++)
                 await AppendAsync(shape, i, granted: n % 3 != 2);
-        Assert.Single(await Sealer.SealAsync(council));
+        Assert.Single(await Sealer.SealAsync(council, TestContext.Current.CancellationToken));
         await AppendAsync(shape, 0, granted: true);
 
-        var untouched = await Verifier.VerifyAsync(council);
+        var untouched = await Verifier.VerifyAsync(council, TestContext.Current.CancellationToken);
         Assert.True(untouched.Intact, JournalVerifyCommand.Describe(untouched));
         return shape;
     }
@@ -61,7 +61,7 @@ public sealed class TamperingTests(TamperingFixture fixture) : IClassFixture<Tam
 
     private async Task<JournalBreak> SingleBreakAsync(Shape shape, string kind, long sequence)
     {
-        var report = await Verifier.VerifyAsync(shape.Council);
+        var report = await Verifier.VerifyAsync(shape.Council, TestContext.Current.CancellationToken);
         Assert.False(report.Intact);
         var broken = Assert.Single(report.Breaks);
         Assert.Equal(broken, report.FirstBreak);
@@ -74,13 +74,13 @@ public sealed class TamperingTests(TamperingFixture fixture) : IClassFixture<Tam
     public async Task An_untouched_journal_verifies_intact_with_its_counts()
     {
         var shape = await BuildAsync("intact");
-        var report = await Verifier.VerifyAsync(shape.Council);
+        var report = await Verifier.VerifyAsync(shape.Council, TestContext.Current.CancellationToken);
         Assert.True(report.Intact);
         Assert.Null(report.FirstBreak);
         Assert.Equal((13, 3, 1, 3, 1), (report.EntryCount, report.ChainCount, report.CheckpointCount, report.SealedChainCount, report.UnsealedEntryCount));
 
-        Assert.Single(await Sealer.SealAsync(shape.Council));
-        var sealedAgain = await Verifier.VerifyAsync(shape.Council);
+        Assert.Single(await Sealer.SealAsync(shape.Council, TestContext.Current.CancellationToken));
+        var sealedAgain = await Verifier.VerifyAsync(shape.Council, TestContext.Current.CancellationToken);
         Assert.True(sealedAgain.Intact);
         Assert.Equal((2, 0), (sealedAgain.CheckpointCount, sealedAgain.UnsealedEntryCount));
     }
@@ -177,8 +177,8 @@ public sealed class TamperingTests(TamperingFixture fixture) : IClassFixture<Tam
         var shape = await BuildAsync("queue");
         // Entry 5 of the first chain is not sealed yet; the head document still remembers it.
         await SqlAsync(shape, 0, "delete from caseexchange.mt_events where {row} and version = 5");
-        Assert.True((await Verifier.VerifyAsync(shape.Council)).Intact);
-        await Sealer.SealAsync(shape.Council);
+        Assert.True((await Verifier.VerifyAsync(shape.Council, TestContext.Current.CancellationToken)).Intact);
+        await Sealer.SealAsync(shape.Council, TestContext.Current.CancellationToken);
         await SingleBreakAsync(shape, JournalBreakKinds.Truncated, 5);
     }
 
@@ -186,10 +186,10 @@ public sealed class TamperingTests(TamperingFixture fixture) : IClassFixture<Tam
     public async Task Removing_a_checkpoint_in_the_middle_is_detected()
     {
         var shape = await BuildAsync("scellements");
-        await Sealer.SealAsync(shape.Council);
+        await Sealer.SealAsync(shape.Council, TestContext.Current.CancellationToken);
         await AppendAsync(shape, 1, granted: true);
-        await Sealer.SealAsync(shape.Council);
-        Assert.True((await Verifier.VerifyAsync(shape.Council)).Intact);
+        await Sealer.SealAsync(shape.Council, TestContext.Current.CancellationToken);
+        Assert.True((await Verifier.VerifyAsync(shape.Council, TestContext.Current.CancellationToken)).Intact);
 
         await Service.ExecuteSqlAsync("delete from caseexchange.mt_events where tenant_id = $1 and stream_id = $2 and version = 2",
             shape.Council, JournalChains.CheckpointStreamId);
@@ -211,7 +211,7 @@ public sealed class TamperingTests(TamperingFixture fixture) : IClassFixture<Tam
               select nextval('caseexchange.mt_events_sequence'), gen_random_uuid(), stream_id, version, data, type, $2, mt_dotnet_type, timestamp
               from caseexchange.mt_events where tenant_id = $1 and stream_id = $3 order by version
             """, source.Council, target.Council, source.Chain(1));
-        var report = await Verifier.VerifyAsync(target.Council);
+        var report = await Verifier.VerifyAsync(target.Council, TestContext.Current.CancellationToken);
         var broken = Assert.Single(report.Breaks);
         Assert.Equal((source.Chain(1), JournalBreakKinds.Altered, 1L), (broken.ChainId, broken.Kind, broken.Sequence));
     }
