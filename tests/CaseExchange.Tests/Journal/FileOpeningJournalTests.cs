@@ -6,6 +6,7 @@ using CaseExchange.Councils;
 using CaseExchange.Journal;
 using CaseExchange.Journal.Verification;
 using CaseExchange.Protection;
+using CaseExchange.Situations.Viewing;
 using CaseExchange.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -79,6 +80,7 @@ public sealed class FileOpeningJournalTests(JournalFixture fixture) : IClassFixt
         {
             var problem = await Http.ProblemAsync(await Service.OpenFileAsync(Council, subject, id), 403);
             Assert.Equal($"urn:caseexchange:problem:forbidden:{refusal}", problem.GetProperty("type").GetString());
+            Assert.Equal(OpenFileEndpoint.RefusalNotice, problem.GetProperty("notice").GetString());
         }
 
         var entries = await Service.JournalAsync(Council.Code, id);

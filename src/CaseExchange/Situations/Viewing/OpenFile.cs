@@ -32,6 +32,7 @@ public static class OpenFileEndpoint
 {
     public const int MinArchiveDetailLength = 15;
     public const int MaxArchiveDetailLength = 1000;
+    public const string RefusalNotice = "Cette tentative d'accès a été enregistrée dans le journal des accès.";
 
     [WolverinePost("/api/councils/{council}/situations/{situationId}/file-openings", Summary = "Ouvrir le dossier nominatif (motif requis, consultation journalisée)"), Tags("Situations")]
     public static async Task<NominativeSituationFile> Post(string council, Guid situationId, OpenFile command, ClaimsPrincipal user,
@@ -67,7 +68,9 @@ public static class OpenFileEndpoint
         if (!verdict.Allowed)
         {
             await journal.AppendAsync(session.TenantId, attempt, cancellation);
-            throw new ProblemException(Actor.Forbidden(verdict.Refusal!));
+            var refused = Actor.Forbidden(verdict.Refusal!);
+            refused.Extensions["notice"] = RefusalNotice;
+            throw new ProblemException(refused);
         }
 
         CheckRequest(command, situation, policy);
