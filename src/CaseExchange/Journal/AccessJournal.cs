@@ -42,13 +42,18 @@ public sealed class JournalChainHead : ITenanted
 
 /// <summary>
 /// Appends entries to the council's access journal, in a session and transaction of its own, and returns only once
-/// the entry is committed. Two members opening one file at once race for the same chain position: the loser reads
-/// the new head and tries again. If the entry cannot be committed, the caller gets a 503 problem and must return
-/// nothing (fail closed).
+/// the entry is committed. Appends to one chain queue behind a PostgreSQL transaction lock on that chain (a séance
+/// where every member opens the same file at once), so each reads the head its predecessor committed; appends to
+/// different chains never wait for each other. Should the head still have moved (a stale head document), the
+/// append at an expected version fails and is tried again from the stream itself. If the entry cannot be
+/// committed, the caller gets a 503 problem and must return nothing (fail closed).
 /// </summary>
-public sealed class AccessJournal(IDocumentStore store, TimeProvider clock, ILogger<AccessJournal> logger)
+public sealed class AccessJournal(IDocumentStore store, NpgsqlDataSource dataSource, TimeProvider clock, ILogger<AccessJournal> logger)
 {
-    public const int MaxAttempts = 6;
+    public const int MaxAttempts = 4;
+
+    // The two-key form of PostgreSQL advisory locks does not overlap the one-key form other locks use.
+    private const int ChainLockClass = 0x4A524E4C; // "JRNL"
 
     public async Task<AccessJournalled> AppendAsync(string council, JournalRequest request, CancellationToken cancellation = default)
     {
@@ -58,7 +63,18 @@ public sealed class AccessJournal(IDocumentStore store, TimeProvider clock, ILog
         {
             try
             {
-                await using var session = store.LightweightSession(council);
+                await using var connection = await dataSource.OpenConnectionAsync(cancellation);
+                await using var transaction = await connection.BeginTransactionAsync(cancellation);
+                await using (var queue = new NpgsqlCommand("select pg_advisory_xact_lock($1, $2)", connection, transaction))
+                {
+                    queue.Parameters.Add(new NpgsqlParameter { Value = ChainLockClass });
+                    queue.Parameters.Add(new NpgsqlParameter { Value = BitConverter.ToInt32(chainId.ToByteArray()) });
+                    await queue.ExecuteNonQueryAsync(cancellation);
+                }
+
+                var options = Marten.Services.SessionOptions.ForTransaction(transaction);
+                options.TenantId = council;
+                await using var session = store.LightweightSession(options);
                 var head = headFromStream
                     ? await HeadFromStreamAsync(session, chainId, cancellation)
                     : await session.LoadAsync<JournalChainHead>(chainId, cancellation);
@@ -71,14 +87,13 @@ public sealed class AccessJournal(IDocumentStore store, TimeProvider clock, ILog
                     LastSequence = entry.Sequence, LastHash = entry.Hash, LastAt = entry.At, SealedSequence = head?.SealedSequence ?? 0,
                 });
                 await session.SaveChangesAsync(cancellation);
+                await transaction.CommitAsync(cancellation);
                 return entry;
             }
             catch (Exception e) when (IsChainConflict(e) && attempt < MaxAttempts)
             {
-                // Someone appended to this chain since we read its head (or the head document is behind the
-                // stream): read the head from the stream itself this time.
+                // The head moved although we held the chain's lock: the head document is behind the stream.
                 headFromStream = true;
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 8) * attempt), cancellation);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -205,18 +205,18 @@ public sealed class FileOpeningJournalTests(JournalFixture fixture) : IClassFixt
     public async Task Members_opening_one_file_at_once_all_get_it_and_its_chain_stays_whole()
     {
         var (id, _) = await Council.ReferAsync(Service, TestPerson.Distinctive("Ensemble"), "Faits Ensemble");
-        var responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(i =>
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
             Service.OpenFileAsync(Council, i % 2 == 0 ? Council.MemberOfHoldingGroup : Council.Animateur, id)));
         foreach (var response in responses) await Http.ExpectAsync(response, 200);
 
         var entries = await Service.JournalAsync(Council.Code, id);
-        Assert.Equal(Enumerable.Range(1, 12).Select(i => (long)i), entries.Select(e => e.Sequence).Order());
+        Assert.Equal(Enumerable.Range(1, 20).Select(i => (long)i), entries.Select(e => e.Sequence).Order());
 
         var verification = await Service.PostJsonAsync<JsonElement>(Council.Auditeur, $"{Council.Api}/journal/verifications", null);
         Assert.True(verification.GetProperty("intact").GetBoolean(), verification.GetRawText());
         Assert.Equal(0, verification.GetProperty("unsealedEntryCount").GetInt64());
         var report = await Service.Services.GetRequiredService<JournalVerifier>().VerifyAsync(Council.Code, TestContext.Current.CancellationToken);
         Assert.True(report.Intact);
-        Assert.True(report.EntryCount >= 12);
+        Assert.True(report.EntryCount >= 20);
     }
 }
