@@ -8,9 +8,9 @@ using Npgsql;
 
 namespace CaseExchange.Tests.Journal;
 
-public sealed class CheckpointFixture : ServiceFixture;
+public sealed class ChainHeadsFixture : ServiceFixture;
 
-public sealed class CheckpointTests(CheckpointFixture fixture) : IClassFixture<CheckpointFixture>
+public sealed class ChainHeadsAndCheckpointsTests(ChainHeadsFixture fixture) : IClassFixture<ChainHeadsFixture>
 {
     private TestService Service => fixture.Service;
 
@@ -48,5 +48,24 @@ public sealed class CheckpointTests(CheckpointFixture fixture) : IClassFixture<C
         // Nothing moved since: no empty checkpoint.
         Assert.True(await round.SealUnderLockAsync(TestContext.Current.CancellationToken));
         Assert.Equal(1, (await verifier.VerifyAsync("nord", TestContext.Current.CancellationToken)).CheckpointCount);
+    }
+
+    [Fact]
+    public async Task A_head_document_behind_its_chain_does_not_stop_the_journal()
+    {
+        var journal = Service.Services.GetRequiredService<AccessJournal>();
+        var request = new JournalRequest(JournalActions.FileOpening, Guid.CreateVersion7(), "S-2026-0002", Guid.CreateVersion7(), "membre.test",
+            "suivi", null, null, Granted: true, Refusal: null);
+        await journal.AppendAsync("ouest", request, TestContext.Current.CancellationToken);
+        await journal.AppendAsync("ouest", request, TestContext.Current.CancellationToken);
+        await Service.ExecuteSqlAsync(
+            "update caseexchange.mt_doc_journalchainhead set data = jsonb_set(data, '{LastSequence}', '1') where tenant_id = $1 and id = $2",
+            "ouest", JournalChains.ChainOf(request.SituationId));
+
+        var third = await journal.AppendAsync("ouest", request, TestContext.Current.CancellationToken);
+        Assert.Equal(3, third.Sequence);
+        var report = await Service.Services.GetRequiredService<JournalVerifier>().VerifyAsync("ouest", TestContext.Current.CancellationToken);
+        Assert.True(report.Intact);
+        Assert.Equal(3, report.EntryCount);
     }
 }
