@@ -57,6 +57,7 @@ public sealed class AccessJournal(IDocumentStore store, NpgsqlDataSource dataSou
 
     public async Task<AccessJournalled> AppendAsync(string council, JournalRequest request, CancellationToken cancellation = default)
     {
+        if (!JournalActions.All.Contains(request.Action)) throw new ArgumentException($"Unknown journal action '{request.Action}'.", nameof(request));
         var chainId = JournalChains.ChainOf(request.SituationId);
         var headFromStream = false;
         for (var attempt = 1; ; attempt++)
