@@ -1,6 +1,7 @@
 using System.Reflection;
 using CaseExchange.Journal;
 using CaseExchange.Tests.Infrastructure;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Wolverine.Http;
@@ -13,8 +14,8 @@ public sealed class NominativeEndpointsFixture : JournalFixture
 }
 
 /// <summary>
-/// Finds every endpoint whose response can carry nominative data in clear and calls it: each call must leave one more
-/// granted entry in the journal. A new such endpoint fails this test until it has a call here, and then until it
+/// Finds every endpoint whose response can carry nominative data in clear (API operations and pages) and calls it:
+/// each call must leave one more granted entry in the journal. A new such endpoint fails this test until it has a call here, and then until it
 /// journals.
 /// </summary>
 public sealed class EveryNominativeEndpointIsJournalledTests(NominativeEndpointsFixture fixture) : IClassFixture<NominativeEndpointsFixture>
@@ -31,20 +32,38 @@ public sealed class EveryNominativeEndpointIsJournalledTests(NominativeEndpoints
                 var situation = await f.Steps.ReferredAsync();
                 return (await f.Service.OpenFileAsync(f.Council, f.Council.MemberOfHoldingGroup, situation), situation);
             },
+            ["PAGE /c/{council}/situations/{situationId:guid}"] = async f =>
+            {
+                var situation = await f.Steps.ReferredAsync();
+                using var member = await f.Service.PageClientAsync(f.Council.MemberOfHoldingGroup);
+                var page = $"/c/{f.Council.Code}/situations/{situation}";
+                var token = await Pages.AntiforgeryTokenAsync(member, page);
+                var response = await member.PostAsync(page, new FormUrlEncodedContent(new Dictionary<string, string>
+                {
+                    ["__RequestVerificationToken"] = token, ["Input.Purpose"] = JournalTestSupport.Purpose,
+                }));
+                return (response, situation);
+            },
         };
 
     [Fact]
     public async Task Every_endpoint_returning_nominative_data_journals_each_call()
     {
-        var nominative = Service.Services.GetRequiredService<EndpointDataSource>().Endpoints
+        var endpoints = Service.Services.GetRequiredService<EndpointDataSource>().Endpoints;
+        var api = endpoints
             .Select(e => e.Metadata.GetMetadata<HttpChain>())
             .OfType<HttpChain>()
             .Where(chain => NominativeData.CanBeReturnedBy(chain.Method.Method))
-            .SelectMany(chain => chain.HttpMethods.Select(method => $"{method} /{chain.RoutePattern!.RawText!.TrimStart('/')}"))
-            .Distinct()
-            .Order()
-            .ToList();
-        Assert.NotEmpty(nominative);
+            .SelectMany(chain => chain.HttpMethods.Select(method => $"{method} /{chain.RoutePattern!.RawText!.TrimStart('/')}"));
+        // The pages render what their model holds: a page whose model can hold nominative data is an access path too.
+        var pages = endpoints
+            .Select(e => e.Metadata.GetMetadata<CompiledPageActionDescriptor>())
+            .OfType<CompiledPageActionDescriptor>()
+            .Where(page => NominativeData.CanBeRenderedBy(page.ModelTypeInfo!.AsType()))
+            .Select(page => $"PAGE /{page.AttributeRouteInfo!.Template!.TrimStart('/')}");
+        var nominative = api.Concat(pages).Distinct().Order().ToList();
+        var stale = Calls.Keys.Except(nominative).ToList();
+        Assert.True(stale.Count == 0, "Calls for endpoints not found as nominative: " + string.Join(", ", stale));
 
         var failures = new List<string>();
         foreach (var endpoint in nominative)
@@ -93,6 +112,12 @@ public static class NominativeData
 {
     public static bool CanBeReturnedBy(MethodInfo method) =>
         method.IsDefined(typeof(ReturnsNominativeDataAttribute)) || Carries(method.ReturnType, []);
+
+    /// <summary>A page model's own properties (not those of ASP.NET Core's base class) are what its page can render.</summary>
+    public static bool CanBeRenderedBy(Type pageModel) =>
+        pageModel.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.DeclaringType?.Namespace?.StartsWith("CaseExchange", StringComparison.Ordinal) == true)
+            .Any(p => Carries(p.PropertyType, []));
 
     private static bool Carries(Type type, HashSet<Type> seen)
     {
