@@ -1,6 +1,7 @@
 using CaseExchange.Charter;
 using CaseExchange.Demo;
 using CaseExchange.Hosting;
+using CaseExchange.Journal;
 using CaseExchange.Protection;
 using CaseExchange.Retention;
 using CaseExchange.Seances;
@@ -18,6 +19,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 var connectionString = await Database.ResolveConnectionStringAsync(builder);
 builder.AddCaseExchangeEventStore(connectionString);
 builder.AddCaseExchangeProtection(connectionString);
+builder.AddCaseExchangeJournal();
 builder.AddCaseExchangeAuthentication();
 builder.AddCaseExchangeRetention();
 builder.AddCaseExchangeWeb();

@@ -210,6 +210,15 @@ public sealed class AuthorizationMatrixTests(MatrixFixture fixture) : IClassFixt
         ["POST /api/councils/{council}/situations/{situationId}/file-openings"] = Allow(async (f, _) =>
             Post($"{Api(f)}/situations/{await f.Steps.ReferredAsync()}/file-openings", new { purpose = "suivi" }),
             Ok, Caller.Animateur, Caller.MemberOfHoldingGroup),
+
+        // The access journal: the auditeur only (read-journal), never nominative content.
+        ["GET /api/councils/{council}/journal/entries"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/journal/entries")), Ok, Caller.Auditeur),
+        ["GET /api/councils/{council}/journal/export"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/journal/export")), Ok, Caller.Auditeur),
+        ["POST /api/councils/{council}/journal/verifications"] = Allow((f, _) =>
+            Task.FromResult(Post($"{Api(f)}/journal/verifications", new { })), Ok, Caller.Auditeur),
+        ["POST /api/councils/{council}/journal/checkpoints"] = Allow((f, _) =>
+            Task.FromResult(Post($"{Api(f)}/journal/checkpoints", new { })), Ok, Caller.Auditeur),
+        ["GET /api/councils/{council}/journal/checkpoints"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/journal/checkpoints")), Ok, Caller.Auditeur),
     };
 
     /// <summary>A séance of group A held today, taken as far as asked by the coordonnateur.</summary>

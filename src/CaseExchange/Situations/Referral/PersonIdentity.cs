@@ -1,5 +1,6 @@
 using System.Net.Mail;
 using CaseExchange.Hosting;
+using CaseExchange.Journal;
 
 namespace CaseExchange.Situations.Referral;
 
@@ -8,6 +9,7 @@ namespace CaseExchange.Situations.Referral;
 /// It exists only in a request being sealed or in a file being returned to an entitled member; it is never
 /// logged, stored or put in an exception message.
 /// </summary>
+[ReturnsNominativeData]
 public sealed record PersonIdentity(
     string Nom, string Prenom, string? Sexe, DateOnly DateNaissance, string? Adresse, string? Telephone, string? Courriel,
     string? SituationScolaireOuProfessionnelle, string? RepresentantsLegaux)

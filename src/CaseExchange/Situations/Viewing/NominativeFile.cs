@@ -1,4 +1,5 @@
 using CaseExchange.Councils;
+using CaseExchange.Journal;
 using CaseExchange.Protection;
 using CaseExchange.Situations.Referral;
 using JasperFx.Events;
@@ -21,6 +22,7 @@ public sealed record FileEntry(
 /// NOMINATIVE, IN CLEAR: the full file of a situation, decrypted at the boundary for one entitled member,
 /// after the access was journalled. Never logged, cached or stored.
 /// </summary>
+[ReturnsNominativeData]
 public sealed record NominativeSituationFile(
     AnonymisedSituation Summary, string GroupName, string SignalledBy, IReadOnlyList<PersonInFile> Persons, string Facts,
     IReadOnlyList<FileEntry> History, string Notice)

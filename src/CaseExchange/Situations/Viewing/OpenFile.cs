@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using CaseExchange.Charter;
 using CaseExchange.Councils;
 using CaseExchange.Hosting;
+using CaseExchange.Journal;
 using CaseExchange.Protection;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
@@ -10,39 +11,116 @@ using Wolverine.Http;
 
 namespace CaseExchange.Situations.Viewing;
 
-/// <summary>For a closed situation (inactive archive), a closed-list reason plus a written justification.</summary>
-public sealed record ArchiveAccessReason(string? Code, [property: JsonPropertyName("detail")] string? DetailInClear);
+/// <summary>
+/// For a closed situation (inactive archive), a closed-list reason plus a written justification.
+/// NOMINATIVE, IN CLEAR until sealed: the justification is free text.
+/// </summary>
+public sealed record ArchiveAccessReason(string? Code, [property: JsonPropertyName("detail")] string? DetailInClear)
+{
+    public override string ToString() => "[motif d'accès à l'archive]";
+}
 
 /// <summary>Opening a full file requires a stated purpose from the charter's list.</summary>
 public sealed record OpenFile(string? Purpose, ArchiveAccessReason? ArchiveReason);
 
+/// <summary>
+/// The full file, for an entitled member, in this order: decide with the charter's rules; journal a refusal and
+/// answer 403; unwrap the situation's key; journal the access and wait for its commit; only then decrypt and answer.
+/// If the journal cannot be written, the answer is a 503 and nothing is decrypted (fail closed).
+/// </summary>
 public static class OpenFileEndpoint
 {
+    public const int MinArchiveDetailLength = 15;
+    public const int MaxArchiveDetailLength = 1000;
+    public const string RefusalNotice = "Cette tentative d'accès a été enregistrée dans le journal des accès.";
+
     [WolverinePost("/api/councils/{council}/situations/{situationId}/file-openings", Summary = "Ouvrir le dossier nominatif (motif requis, consultation journalisée)"), Tags("Situations")]
     public static async Task<NominativeSituationFile> Post(string council, Guid situationId, OpenFile command, ClaimsPrincipal user,
-        IDocumentSession session, CharterPolicy policy, SituationKeys keys)
+        IQuerySession session, CharterPolicy policy, SituationKeys keys, AccessJournal journal, CancellationToken cancellation)
     {
-        var actor = await Actor.RequireAsync(user, session);
-        var situation = await session.LoadAsync<Situation>(situationId) ?? throw Problems.NotFound("Situation introuvable dans ce conseil.");
-        var group = await session.LoadAsync<Group>(situation.GroupId);
+        var subject = Actor.SubjectOf(user) ?? throw new ProblemException(Actor.Forbidden(Refusals.NotACouncilMember));
+        var batch = session.CreateBatchQuery();
+        var memberLookup = batch.Query<Member>().Where(m => m.Subject == subject).FirstOrDefault();
+        var councilLookup = batch.Load<Council>(Council.StreamId);
+        var situationLookup = batch.Load<Situation>(situationId);
+        await batch.Execute(cancellation);
+        var member = await memberLookup;
+        var councilState = await councilLookup;
+        var situation = await situationLookup;
 
-        var errors = new ValidationErrors()
-            .When(!policy.AccessPurposes.Has(command.Purpose), "purpose", "Indiquez le motif de la consultation, choisi dans la liste de la charte.");
-        if (command.ArchiveReason is { } reason)
+        if (councilState is null || situation is null)
         {
-            errors.When(!policy.ArchiveAccessReasons.Has(reason.Code), "archiveReason.code", "Le motif d'accès à l'archive doit être choisi dans la liste.");
-            errors.RequireText(reason.DetailInClear, "archiveReason.detail", "La justification écrite", 1000);
-            errors.When(reason.DetailInClear is { Length: < 15 }, "archiveReason.detail", "La justification écrite doit être explicite (15 caractères au moins).");
+            // Same answer as for any council one does not belong to: existence is not disclosed to outsiders.
+            if (councilState is null || member is not { Active: true }) throw new ProblemException(Actor.Forbidden(Refusals.NotACouncilMember));
+            throw Problems.NotFound("Situation introuvable dans ce conseil.");
         }
-        errors.ThrowIfAny();
 
-        var verdict = AccessRules.OpenNominativeFile(policy, actor.Member, actor.Council, group, situation, command.ArchiveReason is not null);
-        actor.Require(verdict);
+        var group = await session.LoadAsync<Group>(situation.GroupId, cancellation);
+        var verdict = AccessRules.OpenNominativeFile(policy, member, councilState, group, situation, command.ArchiveReason is not null);
+        // Only codes from the charter's lists reach the journal, never text typed by the requester.
+        var attempt = new JournalRequest(
+            situation.IsClosed ? JournalActions.ArchiveOpening : JournalActions.FileOpening, situation.Id, situation.Pseudonym,
+            member?.Id, subject,
+            Purpose: policy.AccessPurposes.Has(command.Purpose) ? command.Purpose : null,
+            ArchiveReasonCode: situation.IsClosed && policy.ArchiveAccessReasons.Has(command.ArchiveReason?.Code) ? command.ArchiveReason!.Code : null,
+            ArchiveReasonDetail: null, Granted: false, Refusal: verdict.Refusal);
 
-        var cipher = await keys.OpenAsync(session, situationId);
-        var events = await session.Events.FetchStreamAsync(situationId);
-        var members = await session.LoadManyAsync<Member>(NominativeFileBuilder.MembersNamedIn(events));
+        if (!verdict.Allowed)
+        {
+            await journal.AppendAsync(session.TenantId, attempt, cancellation);
+            var refused = Actor.Forbidden(verdict.Refusal!);
+            refused.Extensions["notice"] = RefusalNotice;
+            throw new ProblemException(refused);
+        }
+
+        CheckRequest(command, situation, policy);
+
+        SituationCipher cipher;
+        try
+        {
+            cipher = await keys.OpenAsync(session, situationId, cancellation);
+        }
+        catch (ProblemException unavailable)
+        {
+            var failure = unavailable.Problem.Status == StatusCodes.Status410Gone ? Refusals.NominativeDataErased : JournalFailures.KeyUnavailable;
+            await JournalFailedAttemptAsync(journal, session.TenantId, attempt with { Refusal = failure }, cancellation);
+            throw;
+        }
+
+        var detail = situation.IsClosed ? cipher.Seal(SealedFields.ArchiveAccessDetail, command.ArchiveReason!.DetailInClear!.Trim()) : null;
+        await journal.AppendAsync(session.TenantId, attempt with { Granted = true, Refusal = null, ArchiveReasonDetail = detail }, cancellation);
+
+        var events = await session.Events.FetchStreamAsync(situationId, token: cancellation);
+        var members = await session.LoadManyAsync<Member>(cancellation, NominativeFileBuilder.MembersNamedIn(events));
         return NominativeFileBuilder.Build(situation, events, cipher, members.ToDictionary(m => m.Id), group?.Name ?? "",
             CouncilEndpoints.JournalNotice);
+    }
+
+    /// <summary>An entitled member's request must be complete; an incomplete one opens nothing and is not an access.</summary>
+    public static void CheckRequest(OpenFile command, Situation situation, CharterPolicy policy)
+    {
+        var errors = new ValidationErrors()
+            .When(!policy.AccessPurposes.Has(command.Purpose), "purpose", "Indiquez le motif de la consultation, choisi dans la liste de la charte.");
+        if (situation.IsClosed && command.ArchiveReason is { } reason)
+        {
+            errors.When(!policy.ArchiveAccessReasons.Has(reason.Code), "archiveReason.code", "Le motif d'accès à l'archive doit être choisi dans la liste.");
+            errors.RequireText(reason.DetailInClear, "archiveReason.detail", "La justification écrite", MaxArchiveDetailLength);
+            errors.When(reason.DetailInClear is { } text && text.Trim().Length < MinArchiveDetailLength, "archiveReason.detail",
+                $"La justification écrite doit être explicite ({MinArchiveDetailLength} caractères au moins).");
+        }
+        errors.ThrowIfAny();
+    }
+
+    /// <summary>The key could not be unwrapped: journal the failed attempt if the journal can be written, and answer with the key's problem.</summary>
+    private static async Task JournalFailedAttemptAsync(AccessJournal journal, string council, JournalRequest attempt, CancellationToken cancellation)
+    {
+        try
+        {
+            await journal.AppendAsync(council, attempt, cancellation);
+        }
+        catch (ProblemException)
+        {
+            // The journal logged its own failure; the key's problem is the answer either way, and it returns nothing.
+        }
     }
 }

@@ -1,5 +1,6 @@
 using CaseExchange.Charter;
 using CaseExchange.Councils;
+using CaseExchange.Journal;
 using CaseExchange.Protection;
 using CaseExchange.Situations.Viewing;
 using Marten;
@@ -26,7 +27,7 @@ public sealed class OpenFileForm
 /// purpose. The full file is the answer to that POST only: never in a URL, never cached, and the page says that the
 /// consultation is recorded in the access journal.
 /// </summary>
-public sealed class SituationModel(SituationKeys keys) : CouncilPageModel
+public sealed class SituationModel(SituationKeys keys, AccessJournal journal) : CouncilPageModel
 {
     [BindProperty] public OpenFileForm Input { get; set; } = new();
 
@@ -50,7 +51,8 @@ public sealed class SituationModel(SituationKeys keys) : CouncilPageModel
         // A closed situation's form asks for the archive reason: an empty one is a form error, not a refusal.
         var archive = Situation.ClosedAt is null ? null : new ArchiveAccessReason(Input.ArchiveReason.Code, Input.ArchiveReason.Detail);
         return await SubmitAsync(
-            () => OpenFileEndpoint.Post(Council, situationId, new OpenFile(Input.Purpose, archive), User, Session, Policy, keys),
+            () => OpenFileEndpoint.Post(Council, situationId, new OpenFile(Input.Purpose, archive), User, Session, Policy, keys, journal,
+                HttpContext.RequestAborted),
             file =>
             {
                 NominativeFile = file;

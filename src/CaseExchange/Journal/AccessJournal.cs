@@ -1,0 +1,162 @@
+using CaseExchange.Hosting;
+using CaseExchange.Protection;
+using JasperFx.Events;
+using Marten;
+using Marten.Metadata;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+
+namespace CaseExchange.Journal;
+
+/// <summary>An access to journal: everything but the chain position, the instant and the hashes, which the journal sets.</summary>
+public sealed record JournalRequest(
+    string Action,
+    Guid SituationId,
+    string Pseudonym,
+    Guid? MemberId,
+    string Subject,
+    string? Purpose,
+    string? ArchiveReasonCode,
+    SealedText? ArchiveReasonDetail,
+    bool Granted,
+    string? Refusal);
+
+/// <summary>
+/// The head of one chain, kept in the same transaction as each append so that the next append and the checkpoint
+/// sealer read it in one lookup. A convenience only: verification never trusts it.
+/// </summary>
+public sealed class JournalChainHead : ITenanted
+{
+    public Guid Id { get; set; }
+    public Guid SituationId { get; set; }
+    public string Pseudonym { get; set; } = "";
+    public long LastSequence { get; set; }
+    public string LastHash { get; set; } = "";
+    public DateTimeOffset LastAt { get; set; }
+
+    /// <summary>The last sequence of this chain that a checkpoint covers.</summary>
+    public long SealedSequence { get; set; }
+
+    public string? TenantId { get; set; }
+}
+
+/// <summary>
+/// Appends entries to the council's access journal, in a session and transaction of its own, and returns only once
+/// the entry is committed. Appends to one chain queue behind a PostgreSQL transaction lock on that chain (a séance
+/// where every member opens the same file at once), so each reads the head its predecessor committed; appends to
+/// different chains never wait for each other. Should the head still have moved (a stale head document), the
+/// append at an expected version fails and is tried again from the stream itself. If the entry cannot be
+/// committed, the caller gets a 503 problem and must return nothing (fail closed).
+/// </summary>
+public sealed class AccessJournal(IDocumentStore store, NpgsqlDataSource dataSource, TimeProvider clock, ILogger<AccessJournal> logger)
+{
+    public const int MaxAttempts = 4;
+
+    // The two-key form of PostgreSQL advisory locks does not overlap the one-key form other locks use.
+    private const int ChainLockClass = 0x4A524E4C; // "JRNL"
+
+    public async Task<AccessJournalled> AppendAsync(string council, JournalRequest request, CancellationToken cancellation = default)
+    {
+        if (!JournalActions.All.Contains(request.Action)) throw new ArgumentException($"Unknown journal action '{request.Action}'.", nameof(request));
+        var chainId = JournalChains.ChainOf(request.SituationId);
+        var headFromStream = false;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var connection = await dataSource.OpenConnectionAsync(cancellation);
+                await using var transaction = await connection.BeginTransactionAsync(cancellation);
+                await using (var queue = new NpgsqlCommand("select pg_advisory_xact_lock($1, $2)", connection, transaction))
+                {
+                    queue.Parameters.Add(new NpgsqlParameter { Value = ChainLockClass });
+                    queue.Parameters.Add(new NpgsqlParameter { Value = BitConverter.ToInt32(chainId.ToByteArray()) });
+                    await queue.ExecuteNonQueryAsync(cancellation);
+                }
+
+                var options = Marten.Services.SessionOptions.ForTransaction(transaction);
+                options.TenantId = council;
+                await using var session = store.LightweightSession(options);
+                var head = headFromStream
+                    ? await HeadFromStreamAsync(session, chainId, cancellation)
+                    : await session.LoadAsync<JournalChainHead>(chainId, cancellation);
+                var entry = Entry(council, request, head, clock.GetUtcNow());
+
+                session.Events.Append(chainId, entry.Sequence, entry);
+                session.Store(new JournalChainHead
+                {
+                    Id = chainId, SituationId = request.SituationId, Pseudonym = request.Pseudonym,
+                    LastSequence = entry.Sequence, LastHash = entry.Hash, LastAt = entry.At, SealedSequence = head?.SealedSequence ?? 0,
+                });
+                await session.SaveChangesAsync(cancellation);
+                await transaction.CommitAsync(cancellation);
+                return entry;
+            }
+            catch (Exception e) when (IsChainConflict(e) && attempt < MaxAttempts)
+            {
+                // The head moved although we held the chain's lock: the head document is behind the stream.
+                headFromStream = true;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The exception's type only: messages from lower layers may quote row data.
+                logger.LogError("The access journal of council {Council} could not be written ({ExceptionType}); nothing is returned",
+                    council, e.GetType().Name);
+                throw new ProblemException(Unavailable());
+            }
+        }
+    }
+
+    /// <summary>The next entry of the chain: its position, instant and hashes.</summary>
+    public static AccessJournalled Entry(string council, JournalRequest request, JournalChainHead? head, DateTimeOffset now)
+    {
+        var previous = head is null ? JournalHash.Genesis : JournalHash.TryParse(head.LastHash, out var h) ? h : JournalHash.Genesis;
+        var entry = new AccessJournalled(
+            Guid.CreateVersion7(now), (head?.LastSequence ?? 0) + 1, now, request.MemberId, request.Subject, request.Action,
+            request.SituationId, request.Pseudonym, request.Purpose, request.ArchiveReasonCode, request.ArchiveReasonDetail,
+            request.Granted, request.Refusal, previous.ToString(), Hash: "");
+        return entry with { Hash = JournalHashing.OfEntry(council, entry, previous).ToString() };
+    }
+
+    private static async Task<JournalChainHead?> HeadFromStreamAsync(IDocumentSession session, Guid chainId, CancellationToken cancellation)
+    {
+        var state = await session.Events.FetchStreamStateAsync(chainId, cancellation);
+        if (state is null) return null;
+        var last = await LastEventAsync(session, chainId, state.Version, cancellation);
+        var sealedSequence = (await session.LoadAsync<JournalChainHead>(chainId, cancellation))?.SealedSequence ?? 0;
+        return new JournalChainHead
+        {
+            Id = chainId, LastSequence = state.Version, LastHash = (last?.Data as AccessJournalled)?.Hash ?? "", SealedSequence = sealedSequence,
+        };
+    }
+
+    /// <summary>The stream's last event: the one at its recorded version, or, if that one is gone, the last one left.</summary>
+    public static async Task<IEvent?> LastEventAsync(IQuerySession session, Guid streamId, long version, CancellationToken cancellation)
+    {
+        var events = await session.Events.FetchStreamAsync(streamId, version: version, fromVersion: version, token: cancellation);
+        if (events.Count > 0) return events[^1];
+        var all = await session.Events.FetchStreamAsync(streamId, token: cancellation);
+        return all.Count > 0 ? all[^1] : null;
+    }
+
+    public static bool IsChainConflict(Exception exception)
+    {
+        if (ConcurrencyFailures.IsConcurrencyFailure(exception)) return true;
+        for (var e = exception; e is not null; e = e.InnerException)
+            if (e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation }) return true;
+        return false;
+    }
+
+    public static ProblemDetails Unavailable() => new()
+    {
+        Status = StatusCodes.Status503ServiceUnavailable,
+        Type = JournalProblemTypes.Unavailable,
+        Title = "Journal des accès indisponible",
+        Detail = "Journal indisponible ; aucune donnée communiquée. La consultation n'a pas pu être enregistrée dans le journal " +
+                 "des accès : par sécurité, rien n'est affiché. Réessayez dans un instant ou prévenez l'administrateur.",
+    };
+}
+
+public static class JournalProblemTypes
+{
+    public const string Unavailable = "urn:caseexchange:problem:journal-unavailable";
+}

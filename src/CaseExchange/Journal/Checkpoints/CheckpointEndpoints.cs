@@ -1,0 +1,46 @@
+using System.Security.Claims;
+using CaseExchange.Charter;
+using CaseExchange.Journal.Browsing;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace CaseExchange.Journal.Checkpoints;
+
+/// <summary>A checkpoint without its list of heads: what to compare with the hashes kept outside the database.</summary>
+public sealed record CheckpointSummary(long Sequence, DateTimeOffset At, int ChainCount, string Hash)
+{
+    public static CheckpointSummary Of(JournalCheckpointSealed c) => new(c.Sequence, c.At, c.Heads.Count, c.Hash);
+}
+
+public sealed record SealingResult(IReadOnlyList<CheckpointSummary> Sealed, CheckpointSummary? Latest);
+
+public static class CheckpointEndpoints
+{
+    /// <summary>Seals now the chains that moved since the last checkpoint (the service also does it periodically).</summary>
+    [WolverinePost("/api/councils/{council}/journal/checkpoints", Summary = "Sceller maintenant les chaînes du journal des accès (auditeur)"), Tags("Journal")]
+    public static async Task<SealingResult> Seal(string council, ClaimsPrincipal user, IQuerySession session, CharterPolicy policy,
+        JournalSealer sealer, CancellationToken cancellation)
+    {
+        await BrowseJournalEndpoints.RequireAuditorAsync(user, session, policy);
+        var sealedNow = await sealer.SealAsync(session.TenantId, cancellation);
+        var latest = sealedNow.Count > 0 ? sealedNow[^1] : await LatestAsync(session, cancellation);
+        return new SealingResult([.. sealedNow.Select(CheckpointSummary.Of)], latest is null ? null : CheckpointSummary.Of(latest));
+    }
+
+    /// <summary>The council's checkpoints, latest first.</summary>
+    [WolverineGet("/api/councils/{council}/journal/checkpoints", Summary = "Points de scellement du journal des accès (auditeur)"), Tags("Journal")]
+    public static async Task<IReadOnlyList<CheckpointSummary>> List(string council, ClaimsPrincipal user, IQuerySession session,
+        CharterPolicy policy, int? page, int? pageSize, CancellationToken cancellation)
+    {
+        await BrowseJournalEndpoints.RequireAuditorAsync(user, session, policy);
+        var size = Math.Clamp(pageSize ?? 50, 1, 200);
+        var skip = (Math.Max(page ?? 1, 1) - 1) * size;
+        var checkpoints = await session.Events.QueryRawEventDataOnly<JournalCheckpointSealed>()
+            .OrderByDescending(c => c.Sequence).Skip(skip).Take(size).ToListAsync(cancellation);
+        return [.. checkpoints.Select(CheckpointSummary.Of)];
+    }
+
+    private static async Task<JournalCheckpointSealed?> LatestAsync(IQuerySession session, CancellationToken cancellation) =>
+        await session.Events.QueryRawEventDataOnly<JournalCheckpointSealed>().OrderByDescending(c => c.Sequence).FirstOrDefaultAsync(cancellation);
+}

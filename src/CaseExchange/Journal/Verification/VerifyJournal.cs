@@ -1,0 +1,48 @@
+using System.Security.Claims;
+using CaseExchange.Charter;
+using CaseExchange.Journal.Browsing;
+using CaseExchange.Journal.Checkpoints;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace CaseExchange.Journal.Verification;
+
+public sealed record JournalBreakView(string Kind, string Explanation, Guid ChainId, Guid? SituationId, string? Pseudonym, long Sequence, string Detail)
+{
+    public static JournalBreakView Of(JournalBreak b) =>
+        new(b.Kind, JournalBreakKinds.Explain(b.Kind), b.ChainId, b.SituationId, b.Pseudonym, b.Sequence, b.Detail);
+}
+
+/// <summary>The verification report as auditors read it.</summary>
+public sealed record VerificationView(
+    bool Intact, string Summary, DateTimeOffset VerifiedAt, long EntryCount, int ChainCount, long CheckpointCount, int SealedChainCount,
+    long UnsealedEntryCount, long? LastCheckpointSequence, string? LastCheckpointHash, JournalBreakView? FirstBreak, int BrokenChainCount,
+    IReadOnlyList<JournalBreakView> Breaks)
+{
+    public static VerificationView Of(JournalVerificationReport r) => new(
+        r.Intact, Summarise(r), r.VerifiedAt, r.EntryCount, r.ChainCount, r.CheckpointCount, r.SealedChainCount, r.UnsealedEntryCount,
+        r.LastCheckpointSequence, r.LastCheckpointHash, r.FirstBreak is null ? null : JournalBreakView.Of(r.FirstBreak), r.BrokenChainCount,
+        [.. r.Breaks.Select(JournalBreakView.Of)]);
+
+    public static string Summarise(JournalVerificationReport r) => r.Intact
+        ? $"Journal intègre : {r.EntryCount} entrées dans {r.ChainCount} chaînes, {r.CheckpointCount} points de scellement."
+        : $"Journal altéré : {r.BrokenChainCount} chaîne(s) rompue(s). Premier lien rompu : {r.FirstBreak!.Detail}";
+}
+
+public static class VerifyJournalEndpoint
+{
+    /// <summary>Seals the chains that moved, then verifies the whole journal of the council.</summary>
+    [WolverinePost("/api/councils/{council}/journal/verifications", Summary = "Vérifier l'intégrité du journal des accès après scellement (auditeur)"), Tags("Journal")]
+    public static async Task<VerificationView> Post(string council, ClaimsPrincipal user, IQuerySession session, CharterPolicy policy,
+        JournalSealer sealer, JournalVerifier verifier, ILogger<JournalVerifier> logger, CancellationToken cancellation)
+    {
+        await BrowseJournalEndpoints.RequireAuditorAsync(user, session, policy);
+        await sealer.SealAsync(session.TenantId, cancellation);
+        var report = await verifier.VerifyAsync(session.TenantId, cancellation);
+        if (report.FirstBreak is { } first)
+            logger.LogWarning("The access journal of council {Council} is broken: {BrokenChainCount} chain(s), first {BreakKind} in chain {ChainId} at {Sequence}",
+                report.Council, report.BrokenChainCount, first.Kind, first.ChainId, first.Sequence);
+        return VerificationView.Of(report);
+    }
+}
