@@ -77,6 +77,20 @@ public static class AccessRules
         return CharterSignedInForce(member, council);
     }
 
+    /// <summary>The right of access: the coordonnateur gathers what is held about a person, under the charter in force.</summary>
+    public static AccessVerdict AnswerAccessRequest(CharterPolicy policy, Member? member, Council council) =>
+        CouncilActUnderCharter(policy, member, council, Capabilities.AnswerAccessRequests);
+
+    /// <summary>An erasure order (court decision, right to erasure): the coordonnateur, under the charter in force.</summary>
+    public static AccessVerdict OrderErasure(CharterPolicy policy, Member? member, Council council) =>
+        CouncilActUnderCharter(policy, member, council, Capabilities.OrderErasure);
+
+    private static AccessVerdict CouncilActUnderCharter(CharterPolicy policy, Member? member, Council council, string capability)
+    {
+        var role = CouncilCapability(policy, member, capability);
+        return role.Allowed ? CharterSignedInForce(member!, council) : role;
+    }
+
     /// <summary>A council-level capability (manage groups, read the journal, statistics…), no nominative data involved.</summary>
     public static AccessVerdict CouncilCapability(CharterPolicy policy, Member? member, string capability)
     {

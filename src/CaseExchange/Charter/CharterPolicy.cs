@@ -22,6 +22,7 @@ public sealed class CharterPolicy
     public required IReadOnlyList<ListEntry> Urgencies { get; init; }
     public required IReadOnlyList<ListEntry> AccessPurposes { get; init; }
     public required IReadOnlyList<ListEntry> ArchiveAccessReasons { get; init; }
+    public required IReadOnlyList<ListEntry> ErasureOrderReasons { get; init; }
     public required IReadOnlyList<ListEntry> DecisionKinds { get; init; }
     public required IReadOnlyList<ListEntry> ActionKinds { get; init; }
     public required IReadOnlyList<ListEntry> ActionStatuses { get; init; }

@@ -28,6 +28,7 @@ internal static class CharterPolicyValidation
                  {
                      ("personRoles", policy.PersonRoles), ("referralReasons", policy.ReferralReasons), ("urgencies", policy.Urgencies),
                      ("accessPurposes", policy.AccessPurposes), ("archiveAccessReasons", policy.ArchiveAccessReasons),
+                     ("erasureOrderReasons", policy.ErasureOrderReasons),
                      ("decisionKinds", policy.DecisionKinds), ("actionKinds", policy.ActionKinds),
                      ("actionStatuses", policy.ActionStatuses), ("outcomes", policy.Outcomes),
                  })

@@ -22,6 +22,7 @@ public static class EventStore
     {
         builder.Services.AddSingleton(NpgsqlDataSource.Create(connectionString));
         builder.Services.AddSingleton<Pseudonyms>();
+        builder.Services.AddSingleton<PersonsConcerned>();
         builder.Services.AddSingleton<ParameterFreeMartenLogger>();
 
         builder.Services.AddMarten(services =>

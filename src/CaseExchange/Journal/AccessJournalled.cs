@@ -1,3 +1,4 @@
+using CaseExchange.Charter;
 using CaseExchange.Protection;
 
 namespace CaseExchange.Journal;
@@ -34,13 +35,35 @@ public static class JournalActions
     public const string ArchiveOpening = "ouverture-archive";
     public const string NominativeExport = "export-nominatif";
 
-    public static readonly IReadOnlySet<string> All = new HashSet<string> { FileOpening, ArchiveOpening, NominativeExport };
+    /// <summary>The coordonnateur answers a person's right of access: that person's data in one situation is exported.</summary>
+    public const string RightOfAccessExport = "export-droit-acces";
+
+    /// <summary>The coordonnateur orders the erasure of a situation's nominative data; the purpose is the order's reason code.</summary>
+    public const string ErasureOrder = "ordre-effacement";
+
+    public static readonly IReadOnlySet<string> All = new HashSet<string> { FileOpening, ArchiveOpening, NominativeExport, RightOfAccessExport, ErasureOrder };
+
+    /// <summary>The purpose of a right-of-access export (the request itself is the purpose).</summary>
+    public const string RightOfAccessPurpose = "demande-droit-acces";
+
+    private static readonly IReadOnlyList<ListEntry> RightOfAccessPurposes =
+        [new ListEntry(RightOfAccessPurpose, "Demande d'accès de la personne concernée (RGPD, art. 15)")];
+
+    /// <summary>The closed list an entry's purpose comes from, by action.</summary>
+    public static IReadOnlyList<ListEntry> PurposesFor(string action, CharterPolicy policy) => action switch
+    {
+        ErasureOrder => policy.ErasureOrderReasons,
+        RightOfAccessExport => RightOfAccessPurposes,
+        _ => policy.AccessPurposes,
+    };
 
     public static string Label(string action) => action switch
     {
         FileOpening => "Ouverture du dossier nominatif",
         ArchiveOpening => "Ouverture d'un dossier archivé (situation clôturée)",
         NominativeExport => "Export contenant des données nominatives",
+        RightOfAccessExport => "Réponse au droit d'accès d'une personne concernée",
+        ErasureOrder => "Ordre d'effacement des données nominatives",
         _ => action,
     };
 }

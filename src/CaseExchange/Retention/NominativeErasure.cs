@@ -13,8 +13,11 @@ namespace CaseExchange.Retention;
 public sealed class NominativeErasure(IDocumentStore store, SituationKeys keys, ILogger<NominativeErasure> logger)
 {
     /// <returns>true if this call erased; false if the data was already erased.</returns>
-    public async Task<bool> EraseAsync(string council, Guid situationId, string cause, Guid? orderedBy, DateTimeOffset now,
-        CancellationToken cancellation = default)
+    public Task<bool> EraseAsync(string council, Guid situationId, string cause, Guid? orderedBy, DateTimeOffset now,
+        CancellationToken cancellation = default) =>
+        EraseAsync(council, situationId, new NominativeDataErased(situationId, cause, orderedBy, now), cancellation);
+
+    public async Task<bool> EraseAsync(string council, Guid situationId, NominativeDataErased erased, CancellationToken cancellation = default)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -23,12 +26,12 @@ public sealed class NominativeErasure(IDocumentStore store, SituationKeys keys, 
             if (stream.Aggregate is null) throw new InvalidOperationException("No such situation in this council.");
             if (stream.Aggregate.IsErased) return false;
 
-            stream.AppendOne(new NominativeDataErased(situationId, cause, orderedBy, now));
+            stream.AppendOne(erased);
             keys.Destroy(session, situationId);
             try
             {
                 await session.SaveChangesAsync(cancellation);
-                logger.LogInformation("Nominative data of situation {Pseudonym} erased ({Cause})", stream.Aggregate.Pseudonym, cause);
+                logger.LogInformation("Nominative data of situation {Pseudonym} erased ({Cause})", stream.Aggregate.Pseudonym, erased.Cause);
                 return true;
             }
             catch (Exception e) when (Hosting.ConcurrencyFailures.IsConcurrencyFailure(e) && attempt < 5)

@@ -6,6 +6,7 @@ public static class RetentionSetup
     {
         builder.Services.Configure<RetentionOptions>(builder.Configuration.GetSection(RetentionOptions.Section));
         builder.Services.AddSingleton<NominativeErasure>();
+        builder.Services.AddSingleton<RightOfAccess.RightOfAccessDocuments>();
         builder.Services.AddSingleton<RetentionSweeper>();
         builder.Services.AddHostedService(services => services.GetRequiredService<RetentionSweeper>());
     }

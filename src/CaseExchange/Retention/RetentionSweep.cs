@@ -24,7 +24,7 @@ public sealed record SweepReport(DateTimeOffset StartedAt, int Councils, int Exa
 /// idempotent and optimistic, so a situation is erased exactly once however many sweeps see it.
 /// </summary>
 public sealed class RetentionSweeper(
-    IDocumentStore store, NpgsqlDataSource dataSource, SituationKeys keys, NominativeErasure erasure, CharterPolicy policy,
+    IDocumentStore store, NpgsqlDataSource dataSource, PersonsConcerned personsConcerned, NominativeErasure erasure, CharterPolicy policy,
     TimeProvider clock, Microsoft.Extensions.Options.IOptions<RetentionOptions> options, ILogger<RetentionSweeper> logger) : BackgroundService
 {
     private const long AdvisoryLockKey = 0x43455f5245544e; // "CE_RETN"
@@ -138,11 +138,8 @@ public sealed class RetentionSweeper(
         if (!situation.PersonRoles.Any(policy.Retention.AgeLimitAppliesToRoles.Contains)) return null;
         if (_ageLimits.TryGetValue((council, situation.Id), out var cached)) return cached;
 
-        var events = await session.Events.FetchStreamAsync(situation.Id, version: 1, token: cancellation);
-        var referred = events.Select(e => e.Data).OfType<SituationReferred>().Single();
-        var cipher = await keys.OpenAsync(session, situation.Id, cancellation);
-        var persons = referred.Persons.Select(p => (p.Role, cipher.OpenJson<PersonIdentity>(SealedFields.PersonIdentity, p.Identity).DateNaissance));
-        var limit = RetentionDates.AgeLimitReached(persons, referred.At, policy.Retention);
+        var persons = await personsConcerned.OpenAsync(session, [situation], cancellation);
+        var limit = RetentionDates.AgeLimitReached(persons.Select(p => (p.Sealed.Role, p.Identity.DateNaissance)), situation.ReferredAt, policy.Retention);
         _ageLimits[(council, situation.Id)] = limit;
         return limit;
     }

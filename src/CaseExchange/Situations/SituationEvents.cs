@@ -47,7 +47,10 @@ public sealed record SituationClosed(Guid SituationId, string Outcome, SealedTex
 /// The situation's key was destroyed: every sealed value of the stream is now unreadable. The stream keeps its
 /// non-nominative skeleton, so statistics and the access journal stay true.
 /// </summary>
-public sealed record NominativeDataErased(Guid SituationId, string Cause, Guid? OrderedBy, DateTimeOffset At);
+/// <para>For an erasure order, the reason is a code from the charter's closed list and the reference (e.g. the
+/// court decision's number) passed the identity check before it was recorded.</para>
+public sealed record NominativeDataErased(
+    Guid SituationId, string Cause, Guid? OrderedBy, DateTimeOffset At, string? OrderReason = null, string? OrderReference = null);
 
 public static class ErasureCauses
 {

@@ -211,6 +211,14 @@ public sealed class AuthorizationMatrixTests(MatrixFixture fixture) : IClassFixt
             Post($"{Api(f)}/situations/{await f.Steps.ReferredAsync()}/file-openings", new { purpose = "suivi" }),
             Ok, Caller.Animateur, Caller.MemberOfHoldingGroup),
 
+        // Retention: erasure orders and the right of access belong to the coordonnateur, under the charter.
+        ["POST /api/councils/{council}/situations/{situationId}/erasure-orders"] = Allow(async (f, _) =>
+            Post($"{Api(f)}/situations/{await f.Steps.ReferredAsync()}/erasure-orders", new { reason = "decision-de-justice" }), Ok, Caller.Coordonnateur),
+        ["POST /api/councils/{council}/access-requests"] = Allow((f, _) => Task.FromResult(Post($"{Api(f)}/access-requests",
+            new { nom = "Personne", prenom = "Inconnue", dateNaissance = "2001-02-03" })), Ok, Caller.Coordonnateur),
+        ["POST /api/councils/{council}/access-requests/document"] = Allow((f, _) => Task.FromResult(Post($"{Api(f)}/access-requests/document",
+            new { nom = "Personne", prenom = "Inconnue", dateNaissance = "2001-02-03" })), Ok, Caller.Coordonnateur),
+
         // The access journal: the auditeur only (read-journal), never nominative content.
         ["GET /api/councils/{council}/journal/entries"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/journal/entries")), Ok, Caller.Auditeur),
         ["GET /api/councils/{council}/journal/export"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/journal/export")), Ok, Caller.Auditeur),

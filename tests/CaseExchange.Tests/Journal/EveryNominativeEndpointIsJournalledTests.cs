@@ -32,6 +32,8 @@ public sealed class EveryNominativeEndpointIsJournalledTests(NominativeEndpoints
                 var situation = await f.Steps.ReferredAsync();
                 return (await f.Service.OpenFileAsync(f.Council, f.Council.MemberOfHoldingGroup, situation), situation);
             },
+            ["POST /api/councils/{council}/access-requests"] = f => AccessRequestAsync(f, "access-requests"),
+            ["POST /api/councils/{council}/access-requests/document"] = f => AccessRequestAsync(f, "access-requests/document"),
             ["PAGE /c/{council}/situations/{situationId:guid}"] = async f =>
             {
                 var situation = await f.Steps.ReferredAsync();
@@ -45,6 +47,16 @@ public sealed class EveryNominativeEndpointIsJournalledTests(NominativeEndpoints
                 return (response, situation);
             },
         };
+
+    /// <summary>The right of access for a person concerned by exactly one situation: one export journalled.</summary>
+    private static async Task<(HttpResponseMessage, Guid)> AccessRequestAsync(NominativeEndpointsFixture f, string route)
+    {
+        var person = TestPerson.Distinctive($"Acces{Guid.NewGuid():N}"[..14]);
+        var (situation, _) = await f.Council.ReferAsync(f.Service, person, "Faits pour le droit d'accès");
+        var response = await f.Service.PostAsync(f.Council.Coordonnateur, $"{f.Council.Api}/{route}",
+            new { nom = person.Nom, prenom = person.Prenom, dateNaissance = person.DateNaissance });
+        return (response, situation);
+    }
 
     [Fact]
     public async Task Every_endpoint_returning_nominative_data_journals_each_call()

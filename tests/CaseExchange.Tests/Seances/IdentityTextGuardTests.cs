@@ -1,3 +1,4 @@
+using CaseExchange.Charter;
 using CaseExchange.Seances.CompteRendu;
 using CaseExchange.Situations.Referral;
 

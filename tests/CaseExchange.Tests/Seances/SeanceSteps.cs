@@ -1,3 +1,4 @@
+using CaseExchange.Charter;
 using System.Text.Json;
 using CaseExchange.Seances.CompteRendu;
 using CaseExchange.Tests.Infrastructure;

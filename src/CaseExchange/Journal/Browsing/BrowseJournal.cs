@@ -109,7 +109,7 @@ public static class BrowseJournalEndpoints
             return new JournalEntryView(e.EntryId, e.At, JournalChains.ChainOf(e.SituationId), e.Sequence,
                 e.MemberId, e.Subject, member?.DisplayName, member?.Organisation,
                 e.Action, JournalActions.Label(e.Action), e.SituationId, e.Pseudonym,
-                e.Purpose, e.Purpose is null ? null : policy.AccessPurposes.LabelOf(e.Purpose),
+                e.Purpose, e.Purpose is null ? null : JournalActions.PurposesFor(e.Action, policy).LabelOf(e.Purpose),
                 e.ArchiveReasonCode, e.ArchiveReasonCode is null ? null : policy.ArchiveAccessReasons.LabelOf(e.ArchiveReasonCode),
                 WrittenReasonRecorded: e.ArchiveReasonDetail is not null,
                 e.Granted, e.Refusal, ReplayView.Of(verdicts[e.EntryId]), e.Hash);

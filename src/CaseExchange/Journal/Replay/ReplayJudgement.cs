@@ -75,15 +75,22 @@ public static class ReplayJudgement
         else
         {
             var reasonGiven = entry.ArchiveReasonCode is not null && entry.ArchiveReasonDetail is not null;
-            var verdict = AccessRules.OpenNominativeFile(policy, state.Member, state.Council, state.HoldingGroup, state.Situation, reasonGiven);
+            // Each action is re-judged by the rule that decided it live.
+            var verdict = entry.Action switch
+            {
+                JournalActions.RightOfAccessExport => AccessRules.AnswerAccessRequest(policy, state.Member, state.Council),
+                JournalActions.ErasureOrder => AccessRules.OrderErasure(policy, state.Member, state.Council),
+                _ => AccessRules.OpenNominativeFile(policy, state.Member, state.Council, state.HoldingGroup, state.Situation, reasonGiven),
+            };
+            var opening = entry.Action is JournalActions.FileOpening or JournalActions.ArchiveOpening;
             entitled = verdict.Allowed;
             refusal = verdict.Refusal;
             if (entry.Granted)
             {
                 if (!entitled) reasons.Add(ReplayReasons.GrantedWithoutEntitlement);
-                if ((entry.Action == JournalActions.ArchiveOpening || state.Situation.IsClosed) && !reasonGiven)
+                if (opening && (entry.Action == JournalActions.ArchiveOpening || state.Situation.IsClosed) && !reasonGiven)
                     reasons.Add(ReplayReasons.ArchiveOpenedWithoutReason);
-                if (!policy.AccessPurposes.Has(entry.Purpose)) reasons.Add(ReplayReasons.GrantedWithoutPurpose);
+                if (!JournalActions.PurposesFor(entry.Action, policy).Has(entry.Purpose)) reasons.Add(ReplayReasons.GrantedWithoutPurpose);
                 if (state.Member is { } member && member.Subject != entry.Subject) reasons.Add(ReplayReasons.SubjectMismatch);
             }
             else if (entitled)

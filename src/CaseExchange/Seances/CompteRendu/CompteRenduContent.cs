@@ -1,3 +1,4 @@
+using CaseExchange.Charter;
 using System.Security.Cryptography;
 using System.Text.Json;
 

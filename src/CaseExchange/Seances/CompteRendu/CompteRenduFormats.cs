@@ -1,3 +1,4 @@
+using CaseExchange.Charter;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;

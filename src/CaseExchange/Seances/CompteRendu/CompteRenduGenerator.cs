@@ -48,7 +48,7 @@ public sealed record CompteRenduSources(
 /// (date, attendance as organisations and functions) and the checked free texts. The persons' identities are decrypted
 /// server-side only to check strings that would reach the CR, and never returned.
 /// </summary>
-public sealed class CompteRenduGenerator(CharterPolicy policy, SituationKeys keys)
+public sealed class CompteRenduGenerator(CharterPolicy policy, PersonsConcerned persons)
 {
     public const string Masked = "[mention occultée]";
     public const int MaxSyntheseLength = 4000;
@@ -68,32 +68,14 @@ public sealed class CompteRenduGenerator(CharterPolicy policy, SituationKeys key
         var members = await session.LoadManyAsync<Member>(cancellation, seance.NominativePart.Concat(seance.GeneralPartOnly).Distinct().ToArray());
         var byId = members.ToDictionary(m => m.Id);
         var onAgenda = await situations;
-        var guard = new IdentityTextGuard(await IdentitiesAsync(session, onAgenda, cancellation));
+        // Erased situations have no key any more: nothing of theirs can be named, nothing to check against.
+        var guard = new IdentityTextGuard((await persons.OpenAsync(session, onAgenda, cancellation)).Select(p => p.Identity));
 
         return new CompteRenduSources(seance, await council ?? throw new InvalidOperationException("Council stream missing"),
             await group ?? throw new InvalidOperationException("Group of the séance missing"),
             [.. seance.NominativePart.Where(byId.ContainsKey).Select(id => byId[id])],
             [.. seance.GeneralPartOnly.Where(byId.ContainsKey).Select(id => byId[id])],
             [.. onAgenda.OrderBy(s => s.Pseudonym, StringComparer.Ordinal)], guard);
-    }
-
-    /// <summary>NOMINATIVE, IN CLEAR: every person concerned by the situations, decrypted for the check only.</summary>
-    private async Task<List<PersonIdentity>> IdentitiesAsync(IQuerySession session, IReadOnlyList<Situation> situations, CancellationToken cancellation)
-    {
-        // Erased situations have no key any more: nothing of theirs can be named, nothing to check against.
-        var readable = situations.Where(s => !s.IsErased).Select(s => s.Id).ToArray();
-        if (readable.Length == 0) return [];
-        var referrals = await session.Events.QueryAllRawEvents()
-            .Where(e => e.StreamId.IsOneOf(readable) && e.EventTypesAre(typeof(SituationReferred)))
-            .ToListAsync(cancellation);
-
-        var identities = new List<PersonIdentity>();
-        foreach (var referral in referrals.Select(e => (SituationReferred)e.Data))
-        {
-            var cipher = await keys.OpenAsync(session, referral.SituationId, cancellation);
-            identities.AddRange(referral.Persons.Select(p => cipher.OpenJson<PersonIdentity>(SealedFields.PersonIdentity, p.Identity)));
-        }
-        return identities;
     }
 
     /// <summary>Pure: the CR content with the given number, or the identity elements found in the free texts.</summary>

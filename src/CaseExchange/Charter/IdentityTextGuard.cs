@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using CaseExchange.Situations.Referral;
 
-namespace CaseExchange.Seances.CompteRendu;
+namespace CaseExchange.Charter;
 
 /// <summary>What kind of identity field a text was found to contain. Codes of policy.json's identity fields, plus initials.</summary>
 public static class IdentityKinds

@@ -1,0 +1,80 @@
+using System.Security.Claims;
+using CaseExchange.Charter;
+using CaseExchange.Councils;
+using CaseExchange.Hosting;
+using CaseExchange.Journal;
+using CaseExchange.Situations;
+using CaseExchange.Situations.Referral;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace CaseExchange.Retention.RightOfAccess;
+
+/// <summary>
+/// NOMINATIVE, IN CLEAR: the identity of the person exercising their right of access, as the coordonnateur checked
+/// it on an identity document.
+/// </summary>
+public sealed record AccessRequestInClear(string? Nom, string? Prenom, DateOnly? DateNaissance)
+{
+    public override string ToString() => "[demande d'accès nominative]";
+}
+
+/// <summary>
+/// The right of access (RGPD art. 15): the coordonnateur finds every situation that concerns the person and produces
+/// everything held about them in each, as a document to hand over. Each situation exported is journalled before the
+/// document is returned. Only the decrypted identities of the stored persons can be searched, so the search runs
+/// server-side over the council's live situations; nothing of the situations that do not match is returned.
+/// </summary>
+public static class AnswerAccessRequestEndpoint
+{
+    [WolverinePost("/api/councils/{council}/access-requests",
+        Summary = "Droit d'accès : tout ce qui est détenu sur une personne (coordonnateur, journalisé)"), Tags("Conservation")]
+    public static Task<RightOfAccessDocument> Post(string council, AccessRequestInClear command, ClaimsPrincipal user, IQuerySession session,
+        CharterPolicy policy, AccessJournal journal, PersonsConcerned persons, RightOfAccessDocuments documents, TimeProvider clock,
+        CancellationToken cancellation) =>
+        AnswerAsync(council, command, user, session, policy, journal, persons, documents, clock, cancellation);
+
+    /// <summary>The same document as a printable HTML file, the one usually handed over.</summary>
+    [WolverinePost("/api/councils/{council}/access-requests/document",
+        Summary = "Droit d'accès : le document à remettre à la personne, en HTML imprimable (coordonnateur, journalisé)"), Tags("Conservation")]
+    public static async Task<RightOfAccessHtml> PostDocument(string council, AccessRequestInClear command, ClaimsPrincipal user, IQuerySession session,
+        CharterPolicy policy, AccessJournal journal, PersonsConcerned persons, RightOfAccessDocuments documents, TimeProvider clock,
+        CancellationToken cancellation) =>
+        new(await AnswerAsync(council, command, user, session, policy, journal, persons, documents, clock, cancellation));
+
+    public static async Task<RightOfAccessDocument> AnswerAsync(string council, AccessRequestInClear command, ClaimsPrincipal user,
+        IQuerySession session, CharterPolicy policy, AccessJournal journal, PersonsConcerned persons, RightOfAccessDocuments documents,
+        TimeProvider clock, CancellationToken cancellation)
+    {
+        var actor = await Actor.RequireAsync(user, session, cancellation);
+        actor.Require(AccessRules.AnswerAccessRequest(policy, actor.Member, actor.Council));
+        var errors = new ValidationErrors()
+            .RequireText(command.Nom, "nom", "Le nom", 100)
+            .RequireText(command.Prenom, "prenom", "Le prénom", 100)
+            .When(command.DateNaissance is null, "dateNaissance", "La date de naissance est obligatoire.");
+        errors.ThrowIfAny();
+
+        var live = await session.Query<Situation>().Where(s => s.NominativeDataErasedAt == null).ToListAsync(cancellation);
+        var matches = (await persons.OpenAsync(session, live, cancellation))
+            .Where(p => SamePerson(p.Identity, command))
+            .ToList();
+
+        // Journal first, one entry per situation exported; only then is anything decrypted for the document.
+        foreach (var situationId in matches.Select(m => m.SituationId).Distinct())
+        {
+            var situation = live.First(s => s.Id == situationId);
+            await journal.AppendAsync(council, new JournalRequest(JournalActions.RightOfAccessExport, situationId, situation.Pseudonym,
+                actor.Id, actor.Member.Subject, JournalActions.RightOfAccessPurpose, null, null, Granted: true, Refusal: null), cancellation);
+        }
+        return await documents.BuildAsync(session, actor.Council, command, matches, live, clock.GetUtcNow(), cancellation);
+    }
+
+    /// <summary>Same name, first name and birth date, ignoring case, accents, hyphens and extra spaces.</summary>
+    public static bool SamePerson(PersonIdentity identity, AccessRequestInClear request) =>
+        identity.DateNaissance == request.DateNaissance
+        && Folded(identity.Nom) == Folded(request.Nom!)
+        && Folded(identity.Prenom) == Folded(request.Prenom!);
+
+    private static string Folded(string value) => string.Join(' ', IdentityTextGuard.Tokenise(value).Select(t => t.Folded));
+}

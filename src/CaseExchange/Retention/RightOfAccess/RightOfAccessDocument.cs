@@ -1,0 +1,183 @@
+using System.Net;
+using System.Text;
+using CaseExchange.Charter;
+using CaseExchange.Councils;
+using CaseExchange.Journal;
+using CaseExchange.Protection;
+using CaseExchange.Situations;
+using CaseExchange.Situations.Referral;
+using Marten;
+
+namespace CaseExchange.Retention.RightOfAccess;
+
+/// <summary>
+/// NOMINATIVE, IN CLEAR: everything the council holds about one person, to hand over to them. Other persons concerned
+/// are counted, never identified; members are named by organisation only.
+/// </summary>
+[ReturnsNominativeData]
+public sealed record RightOfAccessDocument(
+    string CouncilName, DateTimeOffset ProducedAt, string Nom, string Prenom, DateOnly DateNaissance,
+    IReadOnlyList<HeldSituation> Situations, string Notice)
+{
+    public override string ToString() => "[document de droit d'accès]";
+}
+
+public sealed record HeldSituation(
+    string Pseudonym, string GroupName, string Role, PersonIdentity IdentityAsRecorded, int OtherPersonsConcerned,
+    DateTimeOffset ReferredAt, string SignallingOrganisation, IReadOnlyList<string> Reasons, string Sector, string Status,
+    string Facts, IReadOnlyList<HeldStep> Steps, IReadOnlyList<RecordedAccess> Accesses, DateTimeOffset? ErasureDueAt);
+
+public sealed record HeldStep(DateTimeOffset At, string Label, string? Text, IReadOnlyList<string> Details);
+
+/// <summary>Who consulted the file (as an organisation), when and why: the recipients the person has a right to know.</summary>
+public sealed record RecordedAccess(DateTimeOffset At, string Organisation, string Action, string? Purpose, bool Granted);
+
+/// <summary>Builds the right-of-access document from the situations' streams and journal chains.</summary>
+public sealed class RightOfAccessDocuments(SituationKeys keys, CharterPolicy policy)
+{
+    public const string Notice =
+        "Document établi au titre du droit d'accès (RGPD, art. 15). Avant de le remettre, relisez les textes libres : " +
+        "ils peuvent mentionner des tiers, dont les informations ne doivent pas être communiquées (art. 15-4).";
+
+    public async Task<RightOfAccessDocument> BuildAsync(IQuerySession session, Council council, AccessRequestInClear request,
+        IReadOnlyList<PersonConcerned> matches, IReadOnlyList<Situation> situations, DateTimeOffset now, CancellationToken cancellation)
+    {
+        var held = new List<HeldSituation>();
+        foreach (var match in matches)
+        {
+            var situation = situations.First(s => s.Id == match.SituationId);
+            held.Add(await SituationAsync(session, council, situation, match, cancellation));
+        }
+        return new RightOfAccessDocument(council.Name, now, request.Nom!.Trim(), request.Prenom!.Trim(), request.DateNaissance!.Value,
+            [.. held.OrderBy(h => h.ReferredAt)], Notice);
+    }
+
+    private async Task<HeldSituation> SituationAsync(IQuerySession session, Council council, Situation situation, PersonConcerned match,
+        CancellationToken cancellation)
+    {
+        var cipher = await keys.OpenAsync(session, situation.Id, cancellation);
+        var events = await session.Events.FetchStreamAsync(situation.Id, token: cancellation);
+        var journal = await session.Events.FetchStreamAsync(JournalChains.ChainOf(situation.Id), token: cancellation);
+        var groups = (await session.Query<Group>().ToListAsync(cancellation)).ToDictionary(g => g.Id, g => g.Name);
+        var members = (await session.Query<Member>().ToListAsync(cancellation)).ToDictionary(m => m.Id, m => m.Organisation);
+        string Organisation(Guid? id) => id is { } known && members.TryGetValue(known, out var organisation) ? organisation : "organisation inconnue";
+        string Label(IReadOnlyList<ListEntry> list, string code) => list.LabelOf(code);
+
+        var referral = events.Select(e => e.Data).OfType<SituationReferred>().Single();
+        var steps = new List<HeldStep>();
+        foreach (var data in events.Select(e => e.Data))
+        {
+            switch (data)
+            {
+                case SituationExamined x:
+                    steps.Add(new HeldStep(x.At, "Examen en séance du groupe", cipher.Open(SealedFields.DiscussionSummary, x.DiscussionSummary),
+                        [.. x.Decisions.Select(d => Label(policy.DecisionKinds, d.Kind) + (d.Detail is null ? "" : " — " + cipher.Open(SealedFields.DecisionDetail, d.Detail)))]));
+                    break;
+                case FollowUpAssigned f:
+                    steps.Add(new HeldStep(f.At, $"Suivi confié à un référent ({Organisation(f.ReferentId)})", null,
+                        [.. f.Actions.Select(a => $"{Label(policy.ActionKinds, a.Kind)} — {a.OwnerOrganisation}, {a.OwnerRole}, échéance {a.DueOn:dd/MM/yyyy} : " +
+                                                   cipher.Open(SealedFields.ActionDescription, a.Description))]));
+                    break;
+                case FollowUpRecorded f:
+                    steps.Add(new HeldStep(f.At, $"Point de suivi — action {Label(policy.ActionStatuses, f.ActionStatus).ToLowerInvariant()}",
+                        cipher.Open(SealedFields.FollowUpNote, f.Note), []));
+                    break;
+                case SituationTransferred t:
+                    steps.Add(new HeldStep(t.At, $"Transfert au groupe « {groups.GetValueOrDefault(t.ToGroupId, "?")} »",
+                        cipher.Open(SealedFields.TransferReason, t.Reason), []));
+                    break;
+                case SituationClosed c:
+                    steps.Add(new HeldStep(c.At, $"Clôture — {Label(policy.Outcomes, c.Outcome)}",
+                        c.Comment is null ? null : cipher.Open(SealedFields.ClosureComment, c.Comment), []));
+                    break;
+            }
+        }
+
+        var accesses = journal.Select(e => e.Data).OfType<AccessJournalled>()
+            .Select(a => new RecordedAccess(a.At, Organisation(a.MemberId), JournalActions.Label(a.Action),
+                a.Purpose is null ? null : JournalActions.PurposesFor(a.Action, policy).LabelOf(a.Purpose), a.Granted))
+            .ToList();
+
+        var birthDates = referral.Persons.Select(p => (p.Role, cipher.OpenJson<PersonIdentity>(SealedFields.PersonIdentity, p.Identity).DateNaissance));
+        var due = RetentionDates.Due(situation.ClosedAt, RetentionDates.AgeLimitReached(birthDates, referral.At, policy.Retention), policy.Retention);
+
+        return new HeldSituation(situation.Pseudonym, groups.GetValueOrDefault(situation.GroupId, "?"), Label(policy.PersonRoles, match.Sealed.Role),
+            match.Identity, referral.Persons.Count - 1, referral.At, referral.SignallingOrganisation,
+            [.. referral.Reasons.Select(r => Label(policy.ReferralReasons, r))], council.Sectors.FirstOrDefault(s => s.Code == referral.Sector)?.Label ?? referral.Sector,
+            SituationStatuses.Label(situation.Status), cipher.Open(SealedFields.Facts, referral.Facts), steps, accesses, due?.At);
+    }
+}
+
+/// <summary>NOMINATIVE, IN CLEAR: the document as a printable HTML file; every value is HTML-encoded.</summary>
+[ReturnsNominativeData]
+public sealed record RightOfAccessHtml(RightOfAccessDocument Document) : IResult
+{
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        httpContext.Response.ContentType = "text/html; charset=utf-8";
+        httpContext.Response.Headers.CacheControl = "no-store";
+        httpContext.Response.Headers.ContentDisposition = $"attachment; filename=\"droit-acces-{Document.ProducedAt:yyyy-MM-dd}.html\"";
+        await httpContext.Response.WriteAsync(Render(Document), Encoding.UTF8);
+    }
+
+    public static string Render(RightOfAccessDocument d)
+    {
+        static string E(string? value) => WebUtility.HtmlEncode(value ?? "");
+        static string Day(DateTimeOffset at) => at.ToString("dd/MM/yyyy");
+        var html = new StringBuilder();
+        html.Append("<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Droit d'accès — ").Append(E(d.CouncilName))
+            .Append("</title><style>body{font-family:sans-serif;max-width:48rem;margin:2rem auto;line-height:1.5}h2{border-top:1px solid #999;padding-top:1rem}</style></head><body>");
+        html.Append("<h1>Réponse à votre demande d'accès</h1>");
+        html.Append("<p>").Append(E(d.CouncilName)).Append(", le ").Append(Day(d.ProducedAt)).Append(".</p>");
+        html.Append("<p>Personne concernée : <strong>").Append(E(d.Prenom)).Append(' ').Append(E(d.Nom)).Append("</strong>, née ou né le ")
+            .Append(d.DateNaissance.ToString("dd/MM/yyyy")).Append(".</p>");
+        if (d.Situations.Count == 0)
+            html.Append("<p>Aucune donnée vous concernant n'est détenue par les groupes de travail du conseil.</p>");
+        foreach (var s in d.Situations)
+        {
+            html.Append("<h2>Situation ").Append(E(s.Pseudonym)).Append("</h2><ul>");
+            html.Append("<li>Groupe de travail : ").Append(E(s.GroupName)).Append("</li>");
+            html.Append("<li>Votre qualité : ").Append(E(s.Role)).Append("</li>");
+            html.Append("<li>Signalée le ").Append(Day(s.ReferredAt)).Append(" par : ").Append(E(s.SignallingOrganisation)).Append("</li>");
+            html.Append("<li>Motifs : ").Append(E(string.Join(", ", s.Reasons))).Append("</li>");
+            html.Append("<li>Secteur : ").Append(E(s.Sector)).Append(" — état : ").Append(E(s.Status)).Append("</li>");
+            html.Append("<li>Autres personnes concernées (non identifiées ici) : ").Append(s.OtherPersonsConcerned).Append("</li>");
+            if (s.ErasureDueAt is { } due) html.Append("<li>Effacement prévu au plus tard le ").Append(Day(due)).Append("</li>");
+            html.Append("</ul><h3>Votre identité telle qu'elle est enregistrée</h3><ul>");
+            var i = s.IdentityAsRecorded;
+            foreach (var (label, value) in new (string, string?)[]
+                     {
+                         ("Nom", i.Nom), ("Prénom", i.Prenom), ("Sexe", i.Sexe), ("Date de naissance", i.DateNaissance.ToString("dd/MM/yyyy")),
+                         ("Adresse", i.Adresse), ("Téléphone", i.Telephone), ("Courriel", i.Courriel),
+                         ("Situation scolaire ou professionnelle", i.SituationScolaireOuProfessionnelle), ("Représentants légaux", i.RepresentantsLegaux),
+                     })
+                if (!string.IsNullOrWhiteSpace(value)) html.Append("<li>").Append(label).Append(" : ").Append(E(value)).Append("</li>");
+            html.Append("</ul><h3>Faits signalés</h3><p>").Append(E(s.Facts)).Append("</p>");
+            if (s.Steps.Count > 0)
+            {
+                html.Append("<h3>Suite donnée</h3><ol>");
+                foreach (var step in s.Steps)
+                {
+                    html.Append("<li><strong>").Append(Day(step.At)).Append(" — ").Append(E(step.Label)).Append("</strong>");
+                    if (step.Text is not null) html.Append("<p>").Append(E(step.Text)).Append("</p>");
+                    if (step.Details.Count > 0) html.Append("<ul>").AppendJoin("", step.Details.Select(x => $"<li>{E(x)}</li>")).Append("</ul>");
+                    html.Append("</li>");
+                }
+                html.Append("</ol>");
+            }
+            html.Append("<h3>Consultations de votre dossier</h3>");
+            if (s.Accesses.Count == 0) html.Append("<p>Aucune consultation enregistrée.</p>");
+            else
+            {
+                html.Append("<table><thead><tr><th scope=\"col\">Date</th><th scope=\"col\">Organisation</th><th scope=\"col\">Action</th><th scope=\"col\">Motif</th><th scope=\"col\">Issue</th></tr></thead><tbody>");
+                foreach (var a in s.Accesses)
+                    html.Append("<tr><td>").Append(Day(a.At)).Append("</td><td>").Append(E(a.Organisation)).Append("</td><td>").Append(E(a.Action))
+                        .Append("</td><td>").Append(E(a.Purpose)).Append("</td><td>").Append(a.Granted ? "accordée" : "refusée").Append("</td></tr>");
+                html.Append("</tbody></table>");
+            }
+        }
+        // The review notice is for the coordonnateur (in the JSON answer), not for the person.
+        html.Append("</body></html>");
+        return html.ToString();
+    }
+}
