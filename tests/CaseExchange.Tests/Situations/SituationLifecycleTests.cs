@@ -187,4 +187,27 @@ public sealed class SituationLifecycleTests(LifecycleFixture fixture) : IClassFi
         await Service.PostJsonAsync<JsonElement>(Council.Referent, $"{Api}/situations/{id}/follow-up/records",
             new { actionId = action, status = "en-cours", note = "Point d'étape", expectedVersion = 4 });
     }
+
+    [Fact]
+    public async Task An_action_owner_that_names_a_person_concerned_is_refused_without_repeating_the_name()
+    {
+        var person = TestPerson.Distinctive("Proprio");
+        var (id, _) = await Council.ReferAsync(Service, person, "Faits");
+        var seance = await fixture.Steps.NewSeanceAsync();
+        await Service.PostJsonAsync<JsonElement>(Council.Animateur, $"{Api}/situations/{id}/agenda", new { seanceId = seance, expectedVersion = 1 });
+        await Service.PostJsonAsync<JsonElement>(Council.Animateur, $"{Api}/situations/{id}/examinations", new
+        {
+            seanceId = seance, discussionSummary = "Résumé", expectedVersion = 2, decisions = new[] { new { kind = "orientation" } },
+        });
+        var before = await Service.EventCountAsync();
+        var problem = await Http.ProblemAsync(await Service.PostAsync(Council.Animateur, $"{Api}/situations/{id}/follow-up", new
+        {
+            referentId = Council.Id(Council.Referent), expectedVersion = 3,
+            actions = new[] { new { kind = "mediation", ownerOrganisation = "CCAS", ownerRole = $"Tante de {person.Prenom}",
+                dueOn = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(9)), description = "Médiation familiale" } },
+        }), 400);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("actions[0].ownerRole", out _));
+        Assert.DoesNotContain(person.Prenom, problem.GetRawText());
+        Assert.Equal(before, await Service.EventCountAsync());
+    }
 }

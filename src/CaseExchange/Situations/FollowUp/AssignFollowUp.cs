@@ -24,7 +24,7 @@ public static class AssignFollowUpEndpoint
 {
     [WolverinePost("/api/councils/{council}/situations/{situationId}/follow-up", Summary = "Confier le suivi à un référent, avec actions et échéances"), Tags("Situations")]
     public static async Task<SituationChanged> Post(string council, Guid situationId, AssignFollowUp command, ClaimsPrincipal user,
-        IDocumentSession session, CharterPolicy policy, SituationKeys keys, TimeProvider clock)
+        IDocumentSession session, CharterPolicy policy, SituationKeys keys, PersonsConcerned persons, TimeProvider clock)
     {
         var actor = await Actor.RequireAsync(user, session);
         var target = await SituationForWriting.FetchAsync(session, situationId);
@@ -50,6 +50,7 @@ public static class AssignFollowUpEndpoint
             errors.RequireText(action.DescriptionInClear, $"actions[{i}].description", "La description de l'action", 1000);
         }
         errors.ThrowIfAny();
+        await RequireOwnersAreNotPersonsConcernedAsync(command.Actions!, target.Situation, session, persons);
         target.RequireVersion(command.ExpectedVersion);
         target.RequireNotClosed();
         if (target.Situation.ExaminationCount == 0)
@@ -61,5 +62,24 @@ public static class AssignFollowUpEndpoint
                 a.DueOn!.Value, cipher.Seal(SealedFields.ActionDescription, a.DescriptionInClear!.Trim())))],
             actor.Id, now);
         return target.Append(assigned);
+    }
+
+    /// <summary>
+    /// Owners are stored in clear (they reach the CR): an organisation and a function, never a person. A text that
+    /// names a person concerned by the situation is refused, without repeating it.
+    /// </summary>
+    private static async Task RequireOwnersAreNotPersonsConcernedAsync(IReadOnlyList<ActionInClear> actions, Situation situation,
+        IQuerySession session, PersonsConcerned persons)
+    {
+        var guard = new IdentityTextGuard((await persons.OpenAsync(session, [situation])).Select(p => p.Identity));
+        var errors = new ValidationErrors();
+        for (var i = 0; i < actions.Count; i++)
+        {
+            foreach (var (field, text) in new[] { ("ownerOrganisation", actions[i].OwnerOrganisation), ("ownerRole", actions[i].OwnerRole) })
+                if (guard.Check(text).FirstOrDefault() is { } finding)
+                    errors.Add($"actions[{i}].{field}",
+                        $"Ce champ contient {IdentityKinds.Describe(finding.Kind)} d'une personne concernée : indiquez une organisation et une fonction, jamais une personne.");
+        }
+        errors.ThrowIfAny();
     }
 }
