@@ -1,4 +1,5 @@
 using CaseExchange.Charter;
+using CaseExchange.Hosting;
 using JasperFx;
 using JasperFx.CommandLine;
 using Marten;
@@ -50,11 +51,12 @@ public sealed class CreateCouncilCommand : JasperFxAsyncCommand<CreateCouncilInp
             .Select(parts => new Sector(parts[0], parts.Length > 1 ? parts[1] : parts[0]))
             .ToList();
 
+        // The host is built, not started: no HTTP port, no background work, next to a running service.
         using var host = input.BuildHost();
-        await host.StartAsync();
         try
         {
             var store = host.Services.GetRequiredService<IDocumentStore>();
+            await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
             var policy = host.Services.GetRequiredService<CharterPolicy>();
             var clock = host.Services.GetRequiredService<TimeProvider>();
             await CouncilBootstrap.EstablishAsync(store, policy, input.Code, input.Name, sectors,
@@ -70,7 +72,8 @@ public sealed class CreateCouncilCommand : JasperFxAsyncCommand<CreateCouncilInp
         }
         finally
         {
-            await host.StopAsync();
+            // Outside the running service nothing stops the embedded PostgreSQL this command may have started.
+            if (host.Services.GetService<EmbeddedPostgres>() is { } embedded) await embedded.DisposeAsync();
         }
     }
 }
