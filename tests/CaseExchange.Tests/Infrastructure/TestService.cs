@@ -262,3 +262,18 @@ public class ServiceFixture : IAsyncLifetime
         if (Service is not null) await Service.DisposeAsync();
     }
 }
+
+/// <summary>A class fixture with one <see cref="TestCouncil"/> (named after the fixture unless overridden) and its situation steps.</summary>
+public class CouncilFixture : ServiceFixture
+{
+    public TestCouncil Council { get; private set; } = null!;
+    public SituationSteps Steps { get; private set; } = null!;
+
+    protected virtual string Code => GetType().Name.Replace("Fixture", "").ToLowerInvariant();
+
+    protected override async Task SeedAsync(TestService service)
+    {
+        Council = await TestCouncil.CreateAsync(service, Code);
+        Steps = new SituationSteps(service, Council);
+    }
+}

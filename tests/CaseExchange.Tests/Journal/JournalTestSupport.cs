@@ -6,18 +6,9 @@ using Npgsql;
 namespace CaseExchange.Tests.Journal;
 
 /// <summary>A service with a test council whose members stand for every position of the charter.</summary>
-public class JournalFixture : ServiceFixture
+public class JournalFixture : CouncilFixture
 {
-    public TestCouncil Council { get; private set; } = null!;
-    public SituationSteps Steps { get; private set; } = null!;
-
-    protected virtual string Code => "journal";
-
-    protected override async Task SeedAsync(TestService service)
-    {
-        Council = await TestCouncil.CreateAsync(service, Code);
-        Steps = new SituationSteps(service, Council);
-    }
+    protected override string Code => "journal";
 }
 
 public static class JournalTestSupport

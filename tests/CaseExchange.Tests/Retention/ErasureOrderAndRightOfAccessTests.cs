@@ -11,17 +11,7 @@ using System.Net.Http.Json;
 
 namespace CaseExchange.Tests.Retention;
 
-public sealed class RightsFixture : ServiceFixture
-{
-    public TestCouncil Council { get; private set; } = null!;
-    public SituationSteps Steps { get; private set; } = null!;
-
-    protected override async Task SeedAsync(TestService service)
-    {
-        Council = await TestCouncil.CreateAsync(service, "droits");
-        Steps = new SituationSteps(service, Council);
-    }
-}
+public sealed class RightsFixture : CouncilFixture;
 
 public sealed class ErasureOrderAndRightOfAccessTests(RightsFixture fixture) : IClassFixture<RightsFixture>
 {

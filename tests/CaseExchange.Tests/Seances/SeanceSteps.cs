@@ -6,14 +6,7 @@ using CaseExchange.Tests.Infrastructure;
 namespace CaseExchange.Tests.Seances;
 
 /// <summary>A council with group A, ready for séances.</summary>
-public class SeanceCouncilFixture : ServiceFixture
-{
-    public TestCouncil Council { get; private set; } = null!;
-
-    protected virtual string Code => GetType().Name.Replace("Fixture", "").ToLowerInvariant();
-
-    protected override async Task SeedAsync(TestService service) => Council = await TestCouncil.CreateAsync(service, Code);
-}
+public class SeanceCouncilFixture : CouncilFixture;
 
 /// <summary>The steps of a séance through the HTTP API, as the coordonnateur (or the given subject) takes them.</summary>
 public sealed class SeanceSteps(TestService service, TestCouncil council)

@@ -4,17 +4,7 @@ using CaseExchange.Tests.Infrastructure;
 
 namespace CaseExchange.Tests.Situations;
 
-public sealed class ConcurrencyFixture : ServiceFixture
-{
-    public TestCouncil Council { get; private set; } = null!;
-    public SituationSteps Steps { get; private set; } = null!;
-
-    protected override async Task SeedAsync(TestService service)
-    {
-        Council = await TestCouncil.CreateAsync(service, "concurrence");
-        Steps = new SituationSteps(service, Council);
-    }
-}
+public sealed class ConcurrencyFixture : CouncilFixture;
 
 public sealed class ConcurrencyTests(ConcurrencyFixture fixture) : IClassFixture<ConcurrencyFixture>
 {

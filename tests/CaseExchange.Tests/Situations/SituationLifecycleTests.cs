@@ -3,17 +3,7 @@ using CaseExchange.Tests.Infrastructure;
 
 namespace CaseExchange.Tests.Situations;
 
-public sealed class LifecycleFixture : ServiceFixture
-{
-    public TestCouncil Council { get; private set; } = null!;
-    public SituationSteps Steps { get; private set; } = null!;
-
-    protected override async Task SeedAsync(TestService service)
-    {
-        Council = await TestCouncil.CreateAsync(service, "cycle");
-        Steps = new SituationSteps(service, Council);
-    }
-}
+public sealed class LifecycleFixture : CouncilFixture;
 
 public sealed class SituationLifecycleTests(LifecycleFixture fixture) : IClassFixture<LifecycleFixture>
 {
