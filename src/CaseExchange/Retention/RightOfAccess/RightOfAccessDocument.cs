@@ -22,12 +22,20 @@ public sealed record RightOfAccessDocument(
     public override string ToString() => "[document de droit d'accès]";
 }
 
+[ReturnsNominativeData]
 public sealed record HeldSituation(
     string Pseudonym, string GroupName, string Role, PersonIdentity IdentityAsRecorded, int OtherPersonsConcerned,
     DateTimeOffset ReferredAt, string SignallingOrganisation, IReadOnlyList<string> Reasons, string Sector, string Status,
-    string Facts, IReadOnlyList<HeldStep> Steps, IReadOnlyList<RecordedAccess> Accesses, DateTimeOffset? ErasureDueAt);
+    string Facts, IReadOnlyList<HeldStep> Steps, IReadOnlyList<RecordedAccess> Accesses, DateTimeOffset? ErasureDueAt)
+{
+    public override string ToString() => $"[situation nominative {Pseudonym}]";
+}
 
-public sealed record HeldStep(DateTimeOffset At, string Label, string? Text, IReadOnlyList<string> Details);
+[ReturnsNominativeData]
+public sealed record HeldStep(DateTimeOffset At, string Label, string? Text, IReadOnlyList<string> Details)
+{
+    public override string ToString() => "[étape nominative]";
+}
 
 /// <summary>Who consulted the file (as an organisation), when and why: the recipients the person has a right to know.</summary>
 public sealed record RecordedAccess(DateTimeOffset At, string Organisation, string Action, string? Purpose, bool Granted);
@@ -112,6 +120,8 @@ public sealed class RightOfAccessDocuments(SituationKeys keys, CharterPolicy pol
 [ReturnsNominativeData]
 public sealed record RightOfAccessHtml(RightOfAccessDocument Document) : IResult
 {
+    public override string ToString() => "[document de droit d'accès, HTML]";
+
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         httpContext.Response.ContentType = "text/html; charset=utf-8";

@@ -12,7 +12,10 @@ using Wolverine.Http;
 namespace CaseExchange.Situations.Examination;
 
 /// <summary>NOMINATIVE, IN CLEAR until sealed: a decision's optional detail is free text.</summary>
-public sealed record DecisionInClear(string? Kind, [property: JsonPropertyName("detail")] string? DetailInClear);
+public sealed record DecisionInClear(string? Kind, [property: JsonPropertyName("detail")] string? DetailInClear)
+{
+    public override string ToString() => "[décision nominative]";
+}
 
 /// <summary>NOMINATIVE, IN CLEAR until sealed: the discussion summary is free text.</summary>
 public sealed record RecordExamination(

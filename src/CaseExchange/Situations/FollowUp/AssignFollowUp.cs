@@ -13,7 +13,10 @@ namespace CaseExchange.Situations.FollowUp;
 /// <summary>NOMINATIVE, IN CLEAR until sealed: the action's description is free text. Its owner is an organisation and a role.</summary>
 public sealed record ActionInClear(
     string? Kind, string? OwnerOrganisation, string? OwnerRole, DateOnly? DueOn,
-    [property: JsonPropertyName("description")] string? DescriptionInClear);
+    [property: JsonPropertyName("description")] string? DescriptionInClear)
+{
+    public override string ToString() => "[action nominative]";
+}
 
 public sealed record AssignFollowUp(Guid ReferentId, IReadOnlyList<ActionInClear>? Actions, long? ExpectedVersion)
 {

@@ -6,17 +6,36 @@ using JasperFx.Events;
 
 namespace CaseExchange.Situations.Viewing;
 
-public sealed record PersonInFile(Guid PersonId, string Role, string AgeBand, PersonIdentity Identity);
+/// <summary>NOMINATIVE, IN CLEAR: a person of the full file.</summary>
+[ReturnsNominativeData]
+public sealed record PersonInFile(Guid PersonId, string Role, string AgeBand, PersonIdentity Identity)
+{
+    public override string ToString() => "[personne nominative]";
+}
 
-public sealed record DecisionInFile(string Kind, string? Detail);
+/// <summary>NOMINATIVE, IN CLEAR: a decision and its decrypted detail.</summary>
+[ReturnsNominativeData]
+public sealed record DecisionInFile(string Kind, string? Detail)
+{
+    public override string ToString() => "[décision nominative]";
+}
 
-public sealed record ActionInFile(Guid ActionId, string Kind, string OwnerOrganisation, string OwnerRole, DateOnly DueOn, string Description);
+/// <summary>NOMINATIVE, IN CLEAR: an action and its decrypted description.</summary>
+[ReturnsNominativeData]
+public sealed record ActionInFile(Guid ActionId, string Kind, string OwnerOrganisation, string OwnerRole, DateOnly DueOn, string Description)
+{
+    public override string ToString() => "[action nominative]";
+}
 
 /// <summary>One step of the situation's history, decrypted. Only the fields of its kind are set.</summary>
+[ReturnsNominativeData]
 public sealed record FileEntry(
     DateTimeOffset At, string Kind, string? By = null, Guid? SeanceId = null, string? Text = null,
     IReadOnlyList<DecisionInFile>? Decisions = null, IReadOnlyList<ActionInFile>? Actions = null,
-    Guid? ActionId = null, string? ActionStatus = null, Guid? FromGroupId = null, Guid? ToGroupId = null, string? Outcome = null);
+    Guid? ActionId = null, string? ActionStatus = null, Guid? FromGroupId = null, Guid? ToGroupId = null, string? Outcome = null)
+{
+    public override string ToString() => $"[étape nominative {Kind}]";
+}
 
 /// <summary>
 /// NOMINATIVE, IN CLEAR: the full file of a situation, decrypted at the boundary for one entitled member,
