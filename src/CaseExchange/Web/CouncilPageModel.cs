@@ -38,6 +38,9 @@ public abstract class CouncilPageModel : PageModel
 
     public IEnumerable<MyGroup> GroupsWhereICan(string capability) => Me.Groups.Where(g => Policy.RoleHas(g.Role, capability));
 
+    /// <summary>Séances are prepared by the coordonnateur (council role) or a group's animateur (group role).</summary>
+    public bool CanPrepareSeances => HasCouncilCapability(Capabilities.PrepareSeances) || GroupsWhereICan(Capabilities.PrepareSeances).Any();
+
     internal async Task InitialiseAsync()
     {
         Council = RouteData.Values["council"] as string ?? "";
