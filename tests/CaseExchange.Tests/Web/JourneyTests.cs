@@ -318,7 +318,8 @@ public sealed class JourneyTests(BrowserFixture fixture) : IClassFixture<Browser
         const string synthese = "Le groupe constate une amélioration de l'assiduité ; la famille est accompagnée par le CCAS.";
         await page.GetByLabel("Synthèse générale (facultative)").FillAsync(synthese);
         await page.GetByLabel($"Note sur la situation {pseudonym} (facultative)").FillAsync("Point d'étape à la prochaine séance.");
-        await page.GetByLabel("Prochaines étapes (facultatives)").FillAsync("Le bailleur informera le groupe.");
+        // Markup typed in a text stays text in the preview (and in the files).
+        await page.GetByLabel("Prochaines étapes (facultatives)").FillAsync("Le bailleur informera le groupe <b>rapidement</b>.");
         await page.GetByRole(AriaRole.Button, new() { Name = "Établir la version 1" }).ClickAsync();
         await Expect(page.Locator("[role=status]")).ToContainTextAsync("La version 1 du compte rendu est établie.");
         var preview = page.Locator("article.cr");
@@ -327,6 +328,8 @@ public sealed class JourneyTests(BrowserFixture fixture) : IClassFixture<Browser
         await Expect(preview).ToContainTextAsync("Orientation vers un dispositif ou un partenaire");
         await Expect(preview).ToContainTextAsync("Prévention spécialisée (Éducatrice)");
         await Expect(preview).ToContainTextAsync("Association de quartier — Médiatrice");
+        await Expect(preview).ToContainTextAsync("Le bailleur informera le groupe <b>rapidement</b>.");
+        await Expect(preview.Locator("b")).ToHaveCountAsync(0);
         Leaks.AssertNone(await page.ContentAsync(), [.. mustNotLeave, "Membre animateur", "Membre membre-a"], "the CR page");
         await Accessibility.AssertAsync(page);
         await Screenshots.SaveAsync(page, "coordonnateur-compte-rendu");
