@@ -341,7 +341,7 @@ public sealed class JourneyTests(BrowserFixture fixture) : IClassFixture<Browser
             var download = await page.RunAndWaitForDownloadAsync(() => link.ClickAsync());
             Assert.EndsWith(extension, download.SuggestedFilename);
             var path = await download.PathAsync();
-            var text = extension == ".docx" ? DocxText(path) : await File.ReadAllTextAsync(path);
+            var text = extension == ".docx" ? DocxText(path) : await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken);
             Assert.Contains(pseudonym, text);
             Assert.Contains("la famille est accompagnée par le CCAS", text);
             Leaks.AssertNone(text, mustNotLeave, $"the CR as {extension}");
@@ -365,7 +365,7 @@ public sealed class JourneyTests(BrowserFixture fixture) : IClassFixture<Browser
         // As a bug would have done: a well-formed, correctly chained entry granting the file to a member of another group.
         await fixture.Service.Services.GetRequiredService<AccessJournal>().AppendAsync(Council.Code, new JournalRequest(
             JournalActions.FileOpening, situation, pseudonym, Council.Id(Council.MemberOfOtherGroup), Council.MemberOfOtherGroup, "suivi",
-            null, null, true, null));
+            null, null, true, null), TestContext.Current.CancellationToken);
         var mustNotLeave = Leaks.Of(person).Append("FaitsSecretsAbc").ToList();
 
         var page = await fixture.SignInAsync(Council.Auditeur);
@@ -397,7 +397,7 @@ public sealed class JourneyTests(BrowserFixture fixture) : IClassFixture<Browser
         // The same filter, exported: the API's CSV, with the verdicts and nothing nominative.
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Exporter ces entrées (CSV)" }).ClickAsync());
         Assert.EndsWith(".csv", download.SuggestedFilename);
-        var csv = await File.ReadAllTextAsync(await download.PathAsync());
+        var csv = await File.ReadAllTextAsync(await download.PathAsync(), TestContext.Current.CancellationToken);
         var lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("horodatage_utc;pseudonyme;", lines[0].TrimStart('\uFEFF'));
         Assert.Equal(4, lines.Length);
