@@ -38,6 +38,9 @@ public abstract class CouncilPageModel : PageModel
 
     public IEnumerable<MyGroup> GroupsWhereICan(string capability) => Me.Groups.Where(g => Policy.RoleHas(g.Role, capability));
 
+    /// <summary>Séances are prepared by the coordonnateur (council role) or a group's animateur (group role).</summary>
+    public bool CanPrepareSeances => HasCouncilCapability(Capabilities.PrepareSeances) || GroupsWhereICan(Capabilities.PrepareSeances).Any();
+
     internal async Task InitialiseAsync()
     {
         Council = RouteData.Values["council"] as string ?? "";
@@ -51,6 +54,24 @@ public abstract class CouncilPageModel : PageModel
         Me = await CouncilEndpoints.GetMe(Council, User, Session);
         // Only a request that carries a notice touches TempData (otherwise every response would clear its cookie).
         if (Request.Cookies.ContainsKey(WebSetup.NoticeCookie)) Notice = TempData[NoticeKey] as string;
+    }
+
+    /// <summary>
+    /// Runs a query whose parameters come from a form sent by GET (filters, a period): a validation problem marks the
+    /// fields and the page is shown with a 400 and no result; any other problem becomes the error page.
+    /// </summary>
+    protected async Task<T?> QueryAsync<T>(Func<Task<T>> query, string prefix = "", Func<string, string>? mapField = null) where T : class
+    {
+        try
+        {
+            return await query();
+        }
+        catch (ProblemException e) when (e.Problem is HttpValidationProblemDetails validation)
+        {
+            FormErrors.Add(ModelState, validation, prefix, HttpContext, mapField);
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return null;
+        }
     }
 
     /// <summary>Shown once, on the page the browser is redirected to.</summary>

@@ -26,6 +26,15 @@ public static class Display
     public static string DateTime(DateTimeOffset instant) =>
         TimeZoneInfo.ConvertTime(instant, Paris).ToString("d MMMM yyyy 'à' HH'h'mm", French);
 
+    public static DateOnly Day(DateTimeOffset instant) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, Paris).DateTime);
+
+    /// <summary>The instant of a day and a time typed in a form, read in the council's time zone.</summary>
+    public static DateTimeOffset At(DateOnly day, TimeOnly time)
+    {
+        var local = day.ToDateTime(time, DateTimeKind.Unspecified);
+        return new DateTimeOffset(local, Paris.GetUtcOffset(local));
+    }
+
     /// <summary>ISO date for the machine-readable datetime attribute of &lt;time&gt;.</summary>
     public static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
@@ -66,6 +75,15 @@ public static class Display
         "transfert" => "Transfert",
         "cloture" => "Clôture",
         _ => kind,
+    };
+
+    /// <summary>States of a situation on a séance's ODJ (<c>AgendaItem.State</c>).</summary>
+    public static string AgendaState(string state) => state switch
+    {
+        Seances.AgendaItemStates.AExaminer => "À examiner",
+        Seances.AgendaItemStates.Examinee => "Examinée",
+        Seances.AgendaItemStates.Reportee => "Reportée",
+        _ => state,
     };
 
     /// <summary>An action is overdue when still in progress after its due date.</summary>

@@ -6,7 +6,7 @@ public sealed record NavItem(string Label, string Href, bool Current);
 
 /// <summary>
 /// The council's menu: one line per page a member may reach, shown only to those the charter lets in (the pages
-/// check again). Séances, CR, statistics and the access journal take their places here.
+/// check again).
 /// </summary>
 public static class Navigation
 {
@@ -23,7 +23,11 @@ public static class Navigation
         // Coordonnateur
         new("Groupes de travail", "groupes", p => p.HasCouncilCapability(Capabilities.ManageGroups)),
         new("Membres", "membres", p => p.HasCouncilCapability(Capabilities.ManageCouncil)),
-        // Phase 2: "Séances" (prepare-seances), "Statistiques" (read-statistics), "Journal des accès" (read-journal).
+        new("Séances", "seances", p => p.CanPrepareSeances),
+        // Président (and coordonnateur)
+        new("Statistiques", "statistiques", p => p.HasCouncilCapability(Capabilities.ReadStatistics)),
+        // Auditeur
+        new("Journal des accès", "journal", p => p.HasCouncilCapability(Capabilities.ReadJournal)),
         new("Charte", "charte", _ => true),
     ];
 

@@ -63,6 +63,26 @@ public sealed class PageAuthorizationTests(MatrixFixture fixture) : IClassFixtur
         ["/c/{council}/groupes"] = Allow(Page("/groupes"), Caller.Coordonnateur),
         ["/c/{council}/groupes/{groupId:guid}"] = Allow(f => Task.FromResult($"/c/{f.Council.Code}/groupes/{f.Council.GroupA}"), Caller.Coordonnateur),
         ["/c/{council}/membres"] = Allow(Page("/membres"), Caller.Coordonnateur),
+
+        // Séances: those who prepare them under the charter, the coordonnateur (council) and group A's animateur.
+        ["/c/{council}/seances"] = Allow(Page("/seances"), Caller.Coordonnateur, Caller.Animateur),
+        ["/c/{council}/seances/{seanceId:guid}"] = Allow(async f => $"/c/{f.Council.Code}/seances/{await f.Steps.NewSeanceAsync()}",
+            Caller.Coordonnateur, Caller.Animateur),
+        // Examining a situation of the ODJ and assigning its follow-up: lead-situations in the holding group.
+        ["/c/{council}/seances/{seanceId:guid}/situations/{situationId:guid}"] = Allow(async f =>
+        {
+            var (situation, seance) = await f.Steps.OnAgendaAsync();
+            return $"/c/{f.Council.Code}/seances/{seance}/situations/{situation}";
+        }, Caller.Coordonnateur, Caller.Animateur),
+        // The CR goes to the group's members under the charter, and to the coordonnateur who establishes it (as the API).
+        ["/c/{council}/seances/{seanceId:guid}/compte-rendu"] = Allow(async f => $"/c/{f.Council.Code}/seances/{await f.Steps.NewSeanceAsync()}/compte-rendu",
+            Caller.Coordonnateur, Caller.Animateur, Caller.MemberOfHoldingGroup),
+        // Plenary statistics: the coordonnateur and the président only.
+        ["/c/{council}/statistiques"] = Allow(Page("/statistiques"), Caller.Coordonnateur, Caller.President),
+        // The access journal: the auditeur only.
+        ["/c/{council}/journal"] = Allow(Page("/journal"), Caller.Auditeur),
+        ["/c/{council}/journal/verification"] = Allow(Page("/journal/verification"), Caller.Auditeur),
+        ["/c/{council}/journal/scellements"] = Allow(Page("/journal/scellements"), Caller.Auditeur),
     };
 
     public static TheoryData<string> Rows() => [.. Matrix.Keys];

@@ -1,9 +1,13 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using CaseExchange.Councils;
+using CaseExchange.Journal;
 using CaseExchange.Protection;
 using CaseExchange.Situations;
 using CaseExchange.Tests.Infrastructure;
+using CaseExchange.Tests.Journal;
+using CaseExchange.Tests.Seances;
+using DocumentFormat.OpenXml.Packaging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -185,7 +189,7 @@ public sealed class JourneyTests(BrowserFixture fixture) : IClassFixture<Browser
         await Expect(members.Locator("tr", new() { HasText = "Yvonne Médiatrice" }).Locator("select")).ToHaveValueAsync("animateur");
         await Expect(members.Locator("tr", new() { HasText = "Membre membre-a" }).Locator("select")).ToHaveValueAsync("membre");
         await Accessibility.AssertAsync(page);
-        await Screenshots.SaveAsync(page, "coordonnateur");
+        await Screenshots.SaveAsync(page, "coordonnateur-groupes");
 
         // Roles change and members leave; then the session ends.
         var row = members.Locator("tr", new() { HasText = "Membre membre-a" });
@@ -200,6 +204,322 @@ public sealed class JourneyTests(BrowserFixture fixture) : IClassFixture<Browser
         var afterSignOut = await page.GotoAsync($"/c/{Council.Code}/groupes");
         Assert.Contains("/connexion", afterSignOut!.Url);
         Console.WriteLine($"[browser] coordonnateur journey: {timer.Elapsed.TotalSeconds:F1} s");
+    }
+
+    [Fact]
+    public async Task Coordonnateur_prepares_a_seance_records_attendance_and_an_examination_closes_it_and_establishes_an_anonymised_CR()
+    {
+        Assert.SkipUnless(BrowserFixture.CanRun, BrowserFixture.SkipReason);
+        var timer = Stopwatch.StartNew();
+        var person = TestPerson.Distinctive("Seance");
+        var (_, pseudonym) = await Council.ReferAsync(fixture.Service, person, $"Faits FaitsSecretsAbc concernant {person.Prenom} {person.Nom}.");
+        await ReferEnoughForStatisticsAsync();
+        var mustNotLeave = Leaks.Of(person).Concat(Leaks.Secrets).ToList();
+
+        var page = await fixture.SignInAsync(Council.Coordonnateur);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Préparer les séances" }).ClickAsync();
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Séances");
+        await Accessibility.AssertAsync(page);
+        await page.GetByLabel("Groupe de travail", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "GT A (détenteur)" });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Afficher" }).ClickAsync();
+        await Expect(page.Locator("main h2").First).ToHaveTextAsync("Séances du groupe « GT A (détenteur) »");
+
+        // Scheduled without a date: the use case's French message, by the field. Then today, so that it can be held.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Planifier la séance" }).ClickAsync();
+        await Expect(page.Locator(".error-summary")).ToContainTextAsync("La date de la séance est obligatoire.");
+        await Accessibility.AssertAsync(page);
+        await page.GetByLabel("Date de la séance").FillAsync(CaseExchange.Web.Display.Iso(CaseExchange.Web.Display.Today(TimeProvider.System)));
+        await page.GetByLabel("Heure").FillAsync("09:00");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Planifier la séance" }).ClickAsync();
+        await Expect(page.Locator("[role=status]")).ToContainTextAsync("est planifiée");
+        await Expect(page.Locator("h1")).ToContainTextAsync("Séance du");
+        await Accessibility.AssertAsync(page);
+
+        // The ODJ: the situation placed on it, anonymised; then published.
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Inscrire {pseudonym} à l'ordre du jour" }).ClickAsync();
+        await Expect(page.Locator("[role=status]")).ToContainTextAsync($"La situation {pseudonym} est inscrite à l'ordre du jour.");
+        var item = page.Locator("section", new() { Has = page.Locator("#odj") }).Locator("tbody tr", new() { HasText = pseudonym });
+        await Expect(item).ToContainTextAsync("16 à 17 ans");
+        await Expect(item).ToContainTextAsync("Décrochage ou absentéisme scolaire");
+        await Expect(item).ToContainTextAsync("Quartier nord");
+        await Expect(item).ToContainTextAsync("Prioritaire");
+        await Expect(item).ToContainTextAsync("À examiner");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Publier l'ordre du jour" }).ClickAsync();
+        await Expect(page.Locator("[role=status]")).ToContainTextAsync("L'ordre du jour est publié (1 situation)");
+        Leaks.AssertNone(await page.ContentAsync(), mustNotLeave, "the séance page");
+
+        // Attendance: a member who has not signed the charter is refused at the nominative part, with the rule.
+        await page.GetByLabel("Partie nominative : Membre animateur").CheckAsync();
+        await page.GetByLabel("Partie nominative : Membre membre-a").CheckAsync();
+        await page.GetByLabel("Partie nominative : Membre sans-signature").CheckAsync();
+        await page.GetByLabel("Partie générale seulement : Coordonnatrice Test").CheckAsync();
+        await page.GetByLabel("Organisation de l'invité 1").FillAsync("Association de quartier");
+        await page.GetByLabel("Fonction de l'invité 1").FillAsync("Médiatrice");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer la présence" }).ClickAsync();
+        var summary = page.Locator(".error-summary");
+        await Expect(summary).ToContainTextAsync("Ce membre n'a pas signé la charte en vigueur : il ne peut assister qu'à la partie générale (règlement intérieur, article 8).");
+        var refusedRow = page.Locator("tbody tr", new() { HasText = "Membre sans-signature" });
+        await Expect(refusedRow.Locator(".field-error")).ToContainTextAsync("n'a pas signé la charte en vigueur");
+        await Accessibility.AssertAsync(page);
+        await page.GetByLabel("Partie générale seulement : Membre sans-signature").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer la présence" }).ClickAsync();
+        await Expect(page.Locator("[role=status]")).ToContainTextAsync("Présence enregistrée : 2 à la partie nominative, 2 à la partie générale seulement, 1 invité.");
+
+        // The examination: nominative free texts, sealed by the use case; decisions from the charter's list.
+        await page.GetByRole(AriaRole.Link, new() { Name = $"Enregistrer l'examen de {pseudonym}" }).ClickAsync();
+        await Expect(page.Locator("h1")).ToHaveTextAsync($"Examen de {pseudonym}");
+        await Expect(page.Locator("main")).ToContainTextAsync("Texte nominatif : il est chiffré avant d'être enregistré");
+        await Accessibility.AssertAsync(page);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer l'examen" }).ClickAsync();
+        await Expect(page.Locator(".error-summary")).ToContainTextAsync("Le résumé des échanges est obligatoire.");
+        await Expect(page.Locator(".error-summary")).ToContainTextAsync("Indiquez au moins une décision.");
+        await page.GetByLabel("Résumé des échanges").FillAsync($"SecretDeSeanceXyz : {person.Prenom} a repris le chemin du collège.");
+        await page.GetByLabel("Orientation vers un dispositif ou un partenaire", new() { Exact = true }).CheckAsync();
+        await page.GetByLabel("Détail de la décision « Orientation vers un dispositif ou un partenaire » (facultatif, nominatif)").FillAsync("DetailDecisionSecretQwz");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer l'examen" }).ClickAsync();
+        await Expect(page.Locator("[role=status]")).ToContainTextAsync($"L'examen de {pseudonym} est enregistré.");
+        await Expect(page.Locator("main")).ToContainTextAsync("Décisions : Orientation vers un dispositif ou un partenaire.");
+        Assert.DoesNotContain("SecretDeSeanceXyz", await page.ContentAsync());
+
+        // The follow-up: a référent of the group, an action with its owner and due date.
+        await page.GetByLabel("Référent").SelectOptionAsync(new SelectOptionValue { Label = "Membre referent — Prévention spécialisée" });
+        await page.Locator("#Suivi_Actions_0__Kind").SelectOptionAsync(new SelectOptionValue { Label = "Prise de contact avec la famille" });
+        await page.Locator("#Suivi_Actions_0__OwnerOrganisation").FillAsync("Prévention spécialisée");
+        await page.Locator("#Suivi_Actions_0__OwnerRole").FillAsync("Éducatrice");
+        await page.Locator("#Suivi_Actions_0__DueOn").FillAsync(DateOnly.FromDateTime(DateTime.UtcNow.AddDays(20)).ToString("yyyy-MM-dd"));
+        await page.Locator("#Suivi_Actions_0__Description").FillAsync("DescriptionActionSecrete");
+        await Accessibility.AssertAsync(page);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Confier le suivi" }).ClickAsync();
+        await Expect(page.Locator("[role=status]")).ToContainTextAsync($"Le suivi de {pseudonym} est confié (1 action).");
+        await Expect(page.Locator("#odj ~ table tbody tr", new() { HasText = pseudonym })).ToContainTextAsync("Examinée");
+        Leaks.AssertNone(await page.ContentAsync(), mustNotLeave, "the séance page after the examination");
+        await Screenshots.SaveAsync(page, "coordonnateur");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Clore la séance" }).ClickAsync();
+        await Expect(page.Locator("[role=status]")).ToContainTextAsync("La séance est close.");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer la présence" })).ToHaveCountAsync(0);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Établir le compte rendu anonymisé" }).ClickAsync();
+        await Expect(page.Locator("h1")).ToContainTextAsync("Compte rendu anonymisé");
+        await Accessibility.AssertAsync(page);
+
+        // A text naming the person is refused: the field and the kind of element are shown, never the value.
+        await page.GetByLabel("Synthèse générale (facultative)").FillAsync($"La famille {person.Nom} est accompagnée par le CCAS.");
+        var refused = await page.RunAndWaitForResponseAsync(
+            () => page.GetByRole(AriaRole.Button, new() { Name = "Établir la version 1" }).ClickAsync(), r => r.Request.Method == "POST");
+        Assert.Equal(400, refused.Status);
+        await Expect(page.Locator("[role=alert]").First).ToContainTextAsync("Texte identifiant refusé");
+        summary = page.Locator(".error-summary");
+        await Expect(summary).ToContainTextAsync("Le texte « synthèse générale » contient un nom de famille d'une personne concernée");
+        await Expect(page.Locator("#Input_Synthese")).ToHaveAttributeAsync("aria-invalid", "true");
+        var messages = string.Join(" ", [await summary.InnerTextAsync(), .. await page.Locator(".field-error").AllInnerTextsAsync()]);
+        Leaks.AssertNone(messages, mustNotLeave, "the refusal messages");
+        await Accessibility.AssertAsync(page);
+
+        const string synthese = "Le groupe constate une amélioration de l'assiduité ; la famille est accompagnée par le CCAS.";
+        await page.GetByLabel("Synthèse générale (facultative)").FillAsync(synthese);
+        await page.GetByLabel($"Note sur la situation {pseudonym} (facultative)").FillAsync("Point d'étape à la prochaine séance.");
+        // Markup typed in a text stays text in the preview (and in the files).
+        await page.GetByLabel("Prochaines étapes (facultatives)").FillAsync("Le bailleur informera le groupe <b>rapidement</b>.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Établir la version 1" }).ClickAsync();
+        await Expect(page.Locator("[role=status]")).ToContainTextAsync("La version 1 du compte rendu est établie.");
+        var preview = page.Locator("article.cr");
+        await Expect(preview).ToContainTextAsync(pseudonym);
+        await Expect(preview).ToContainTextAsync(synthese);
+        await Expect(preview).ToContainTextAsync("Orientation vers un dispositif ou un partenaire");
+        await Expect(preview).ToContainTextAsync("Prévention spécialisée (Éducatrice)");
+        await Expect(preview).ToContainTextAsync("Association de quartier — Médiatrice");
+        await Expect(preview).ToContainTextAsync("Le bailleur informera le groupe <b>rapidement</b>.");
+        await Expect(preview.Locator("b")).ToHaveCountAsync(0);
+        Leaks.AssertNone(await page.ContentAsync(), [.. mustNotLeave, "Membre animateur", "Membre membre-a"], "the CR page");
+        await Accessibility.AssertAsync(page);
+        await Screenshots.SaveAsync(page, "coordonnateur-compte-rendu");
+
+        // The downloads are the API's files: the pseudonym, no identity value, no sealed text.
+        foreach (var (format, extension) in new[] { ("Word (DOCX)", ".docx"), ("page web (HTML)", ".html"), ("texte (Markdown)", ".md") })
+        {
+            var link = page.Locator("main table tbody tr", new() { HasText = "Version 1" }).GetByRole(AriaRole.Link, new() { Name = format });
+            var download = await page.RunAndWaitForDownloadAsync(() => link.ClickAsync());
+            Assert.EndsWith(extension, download.SuggestedFilename);
+            var path = await download.PathAsync();
+            var text = extension == ".docx" ? DocxText(path) : await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken);
+            Assert.Contains(pseudonym, text);
+            Assert.Contains("la famille est accompagnée par le CCAS", text);
+            Leaks.AssertNone(text, mustNotLeave, $"the CR as {extension}");
+        }
+
+        // The plenary statistics: tables, suppressed cells explained, a chart drawn on the server.
+        await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Statistiques" }).ClickAsync();
+        await ExpectStatisticsAsync(page);
+        Console.WriteLine($"[browser] coordonnateur journey (séance, CR, statistics): {timer.Elapsed.TotalSeconds:F1} s");
+    }
+
+    [Fact]
+    public async Task Auditeur_filters_the_journal_sees_the_replayed_verdicts_verifies_its_integrity_and_exports_it()
+    {
+        Assert.SkipUnless(BrowserFixture.CanRun, BrowserFixture.SkipReason);
+        var timer = Stopwatch.StartNew();
+        var person = TestPerson.Distinctive("Audit");
+        var (situation, pseudonym) = await Council.ReferAsync(fixture.Service, person, "Faits FaitsSecretsAbc Audit");
+        await Http.ExpectAsync(await fixture.Service.OpenFileAsync(Council, Council.MemberOfHoldingGroup, situation), 200);
+        await Http.ExpectAsync(await fixture.Service.OpenFileAsync(Council, Council.MemberOfOtherGroup, situation), 403);
+        // As a bug would have done: a well-formed, correctly chained entry granting the file to a member of another group.
+        await fixture.Service.Services.GetRequiredService<AccessJournal>().AppendAsync(Council.Code, new JournalRequest(
+            JournalActions.FileOpening, situation, pseudonym, Council.Id(Council.MemberOfOtherGroup), Council.MemberOfOtherGroup, "suivi",
+            null, null, true, null), TestContext.Current.CancellationToken);
+        var mustNotLeave = Leaks.Of(person).Append("FaitsSecretsAbc").ToList();
+
+        var page = await fixture.SignInAsync(Council.Auditeur);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Contrôler le journal des accès" }).ClickAsync();
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Journal des accès");
+        await Accessibility.AssertAsync(page);
+
+        await page.GetByLabel("Pseudonyme de la situation").FillAsync(pseudonym);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filtrer" }).ClickAsync();
+        var table = page.Locator("table.table--journal");
+        await Expect(table.Locator("caption")).ToContainTextAsync("3 entrées");
+        var flagged = table.Locator("tbody tr.row--flagged");
+        await Expect(flagged).ToHaveCountAsync(1);
+        await Expect(flagged).ToContainTextAsync("Membre membre-b");
+        await Expect(flagged).ToContainTextAsync("Accordé");
+        await Expect(flagged).ToContainTextAsync("Signalé");
+        await Expect(flagged).ToContainTextAsync("Accès accordé alors que les règles de la charte, rejouées à cet instant, le refusent.");
+        var legitimate = table.Locator("tbody tr", new() { HasText = "Membre membre-a" });
+        await Expect(legitimate).ToContainTextAsync("Ouverture du dossier nominatif");
+        await Expect(legitimate).ToContainTextAsync("Motif : Préparation d'une séance du groupe");
+        await Expect(legitimate).ToContainTextAsync("Légitime");
+        var refusal = table.Locator("tbody tr", new() { HasText = "Refusé" });
+        await Expect(refusal).ToContainTextAsync("Seuls les membres du groupe de travail qui détient cette situation peuvent en consulter le dossier nominatif.");
+        await Expect(refusal).ToContainTextAsync("Légitime");
+        Leaks.AssertNone(await page.ContentAsync(), mustNotLeave, "the journal page");
+        await Accessibility.AssertAsync(page);
+        await Screenshots.SaveAsync(page, "auditeur");
+
+        // The same filter, exported: the API's CSV, with the verdicts and nothing nominative.
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Exporter ces entrées (CSV)" }).ClickAsync());
+        Assert.EndsWith(".csv", download.SuggestedFilename);
+        var csv = await File.ReadAllTextAsync(await download.PathAsync(), TestContext.Current.CancellationToken);
+        var lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("horodatage_utc;pseudonyme;", lines[0].TrimStart('\uFEFF'));
+        Assert.Equal(4, lines.Length);
+        Assert.All(lines.Skip(1), line => Assert.Contains(pseudonym, line));
+        Assert.Single(lines, line => line.Contains(";signale;"));
+        Leaks.AssertNone(csv, mustNotLeave, "the CSV export");
+
+        // Filters by member and by period.
+        await page.GetByLabel("Membre", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "Membre membre-b — Bailleur social" });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filtrer" }).ClickAsync();
+        await Expect(table.Locator("caption")).ToContainTextAsync("2 entrées");
+        var today = CaseExchange.Web.Display.Today(TimeProvider.System);
+        await page.GetByLabel("Du", new() { Exact = true }).FillAsync(CaseExchange.Web.Display.Iso(today));
+        await page.GetByLabel("Au (inclus)").FillAsync(CaseExchange.Web.Display.Iso(today));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filtrer" }).ClickAsync();
+        await Expect(table.Locator("caption")).ToContainTextAsync("2 entrées");
+        await page.GetByLabel("Du", new() { Exact = true }).FillAsync("2020-01-01");
+        await page.GetByLabel("Au (inclus)").FillAsync("2020-12-31");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filtrer" }).ClickAsync();
+        await Expect(page.Locator("main")).ToContainTextAsync("Aucune entrée ne correspond à ces filtres.");
+
+        // The integrity of the chain, then the checkpoints it sealed.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Vérification de l'intégrité" }).ClickAsync();
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Vérification du journal des accès");
+        await Accessibility.AssertAsync(page);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Lancer la vérification" }).ClickAsync();
+        await Expect(page.Locator("[role=status]")).ToContainTextAsync("Journal intègre.");
+        await Accessibility.AssertAsync(page);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Points de scellement" }).ClickAsync();
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Points de scellement du journal");
+        Assert.True(await page.Locator("main table tbody tr").CountAsync() >= 1);
+        await Accessibility.AssertAsync(page);
+
+        // Auditors see no séance, CR or statistics.
+        var forbidden = await page.GotoAsync($"/c/{Council.Code}/statistiques");
+        Assert.Equal(403, forbidden!.Status);
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Accès refusé");
+        Console.WriteLine($"[browser] auditeur journey: {timer.Elapsed.TotalSeconds:F1} s");
+    }
+
+    [Fact]
+    public async Task President_sees_the_plenary_statistics_and_nothing_else()
+    {
+        Assert.SkipUnless(BrowserFixture.CanRun, BrowserFixture.SkipReason);
+        var timer = Stopwatch.StartNew();
+        await ReferEnoughForStatisticsAsync();
+        await fixture.Steps.ExaminedAsync();
+
+        var page = await fixture.SignInAsync(Council.President);
+        var menu = await page.GetByRole(AriaRole.Navigation, new() { Name = "Menu du conseil" }).GetByRole(AriaRole.Link).AllInnerTextsAsync();
+        Assert.Equal(["Accueil", "Statistiques", "Charte"], menu.Select(m => m.Trim()));
+        await Accessibility.AssertAsync(page);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Consulter les statistiques plénières" }).ClickAsync();
+        await ExpectStatisticsAsync(page);
+
+        // A period is whole months; an impossible one is refused by the field.
+        var year = CaseExchange.Web.Display.Today(TimeProvider.System).Year;
+        await page.GetByLabel("Du mois").FillAsync($"{year}-03");
+        await page.GetByLabel("Au mois (inclus)").FillAsync($"{year}-01");
+        var refused = await page.RunAndWaitForResponseAsync(
+            () => page.GetByRole(AriaRole.Button, new() { Name = "Afficher la période" }).ClickAsync(), r => r.Url.Contains("/statistiques"));
+        Assert.Equal(400, refused.Status);
+        await Expect(page.Locator(".error-summary")).ToContainTextAsync("La fin de la période précède son début.");
+        await Expect(page.Locator("#Au")).ToHaveAttributeAsync("aria-invalid", "true");
+        await Accessibility.AssertAsync(page);
+        await page.GetByLabel("Du mois").FillAsync($"{year}-01");
+        await page.GetByLabel("Au mois (inclus)").FillAsync($"{year}-12");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Afficher la période" }).ClickAsync();
+        await Expect(page.Locator("main h2").First).ToHaveTextAsync($"Du 1 janvier {year} au 31 décembre {year}");
+        await ExpectStatisticsAsync(page);
+        var month = CaseExchange.Web.Display.Today(TimeProvider.System).ToString("yyyy-MM");
+        await page.GetByLabel("Du mois").FillAsync(month);
+        await page.GetByLabel("Au mois (inclus)").FillAsync(month);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Afficher la période" }).ClickAsync();
+        await Expect(page.Locator("table.table--statistics").Nth(2).Locator("tbody tr")).ToHaveCountAsync(1);
+        await Screenshots.SaveAsync(page, "statistiques");
+
+        // Nothing nominative, nor anonymised situations, is reachable from the président's role.
+        foreach (var path in new[] { "/situations", "/seances", "/journal" })
+        {
+            var response = await page.GotoAsync($"/c/{Council.Code}{path}");
+            Assert.Equal(403, response!.Status);
+            await Expect(page.Locator("h1")).ToHaveTextAsync("Accès refusé");
+            await Expect(page.Locator("main")).ToContainTextAsync("Votre rôle ne permet pas cette action selon la charte.");
+            await Accessibility.AssertNoTechnicalDetailAsync(page);
+        }
+        await Accessibility.AssertAsync(page);
+        await Screenshots.SaveAsync(page, "president-refus");
+        Console.WriteLine($"[browser] président journey: {timer.Elapsed.TotalSeconds:F1} s");
+    }
+
+    /// <summary>Statistics publish nothing under the charter's threshold: enough situations of the year for tables to appear.</summary>
+    private async Task ReferEnoughForStatisticsAsync()
+    {
+        for (var i = 0; i < 5; i++) await fixture.Steps.ReferredAsync();
+    }
+
+    /// <summary>The statistics page: every table, a suppressed cell and its explanation, a chart described in words, no CSP violation.</summary>
+    private static async Task ExpectStatisticsAsync(IPage page)
+    {
+        var violations = new List<string>();
+        page.Console += (_, message) => { if (message.Text.Contains("Content Security Policy")) violations.Add(message.Text); };
+        await page.ReloadAsync();
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Statistiques plénières");
+        await Expect(page.Locator("table.table--statistics")).ToHaveCountAsync(5);
+        var reasons = page.Locator("section.statistics", new() { Has = page.Locator("h3", new() { HasText = "Situations par motif de signalement" }) });
+        await Expect(reasons.Locator("tbody tr", new() { HasText = "Décrochage ou absentéisme scolaire" }).Locator("td")).ToHaveTextAsync(new Regex(@"^\d+$"));
+        var chart = reasons.Locator("svg[role=img]");
+        await Expect(chart.Locator("title")).ToHaveTextAsync("Graphique : Situations par motif de signalement");
+        await Expect(chart.Locator("desc")).ToContainTextAsync("Le tableau ci-dessus fait référence.");
+        Assert.True(await chart.Locator("rect").CountAsync() > 0);
+        // Few situations were examined: the delays' table has suppressed cells, shown as such and explained.
+        await Expect(page.Locator("td.suppressed").First).ToHaveTextAsync("secret statistique");
+        await Expect(page.Locator("main")).ToContainTextAsync("« Secret statistique » : case occultée parce que son effectif est inférieur à 5");
+        await Accessibility.AssertAsync(page);
+        Assert.Empty(violations);
+    }
+
+    private static string DocxText(string path)
+    {
+        using var document = WordprocessingDocument.Open(path, false);
+        return string.Join("\n", document.MainDocumentPart!.Document!.Body!.Descendants<DocumentFormat.OpenXml.Wordprocessing.Paragraph>().Select(p => p.InnerText));
     }
 
     /// <summary>Time has passed: an action whose due date is behind us (the use case refuses past dates when assigning).</summary>

@@ -26,17 +26,31 @@ public static class DownloadCompteRenduEndpoints
         var (_, seance) = await RequireReaderAsync(user, session, policy, seanceId);
         if (!CompteRenduFormats.All.Contains(format))
             throw Problems.NotFound("Format inconnu : les comptes rendus sont disponibles en docx, html et md.");
-        if (seance.CompteRendus.All(v => v.Number != number))
-            throw Problems.NotFound("Cette version du compte rendu n'existe pas.");
-
-        var events = await session.Events.FetchStreamAsync(seanceId);
-        var generated = events.Select(e => e.Data).OfType<CompteRenduGenerated>().Single(g => g.Number == number);
+        var generated = await LoadVersionAsync(session, seance, number);
         var file = CompteRenduFormats.Render(generated.Content, format);
         http.Response.Headers.CacheControl = "no-store";
         http.Response.Headers.XContentTypeOptions = "nosniff";
         http.Response.Headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'";
         http.Response.Headers["X-Content-Hash"] = generated.ContentHash;
         return Results.File(file.Bytes, file.ContentType, file.FileName);
+    }
+
+    /// <summary>
+    /// One version as generated, for whoever may read the CR: the pages render its content (escaped) as a preview.
+    /// Not an endpoint; the same checks as <see cref="Download"/>.
+    /// </summary>
+    public static async Task<CompteRenduGenerated> Version(Guid seanceId, int number, ClaimsPrincipal user, IQuerySession session, CharterPolicy policy)
+    {
+        var (_, seance) = await RequireReaderAsync(user, session, policy, seanceId);
+        return await LoadVersionAsync(session, seance, number);
+    }
+
+    private static async Task<CompteRenduGenerated> LoadVersionAsync(IQuerySession session, Seance seance, int number)
+    {
+        if (seance.CompteRendus.All(v => v.Number != number))
+            throw Problems.NotFound("Cette version du compte rendu n'existe pas.");
+        var events = await session.Events.FetchStreamAsync(seance.Id);
+        return events.Select(e => e.Data).OfType<CompteRenduGenerated>().Single(g => g.Number == number);
     }
 
     private static async Task<(Actor Actor, Seance Seance)> RequireReaderAsync(ClaimsPrincipal user, IQuerySession session, CharterPolicy policy, Guid seanceId)

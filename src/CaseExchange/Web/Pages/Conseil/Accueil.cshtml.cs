@@ -7,6 +7,8 @@ public sealed class AccueilModel : CouncilPageModel
 {
     public bool CanRefer => GroupsWhereICan(Capabilities.ReferSituations).Any();
     public bool IsCoordinator => HasCouncilCapability(Capabilities.ManageGroups);
+    public bool CanReadStatistics => HasCouncilCapability(Capabilities.ReadStatistics);
+    public bool CanReadJournal => HasCouncilCapability(Capabilities.ReadJournal);
 
     public void OnGet()
     {

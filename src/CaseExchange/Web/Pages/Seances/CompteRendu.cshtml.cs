@@ -1,0 +1,119 @@
+using CaseExchange.Charter;
+using CaseExchange.Councils;
+using CaseExchange.Seances;
+using CaseExchange.Seances.CompteRendu;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+
+namespace CaseExchange.Web.Pages.Seances;
+
+/// <summary>IN CLEAR until checked by the identity guard: the coordonnateur's free texts for the CR.</summary>
+public sealed class CompteRenduForm
+{
+    public string? Synthese { get; set; }
+    public string? ProchainesEtapes { get; set; }
+
+    /// <summary>A note per examined situation; blank ones are left out.</summary>
+    public Dictionary<Guid, string?> Notes { get; set; } = [];
+
+    public long? ExpectedVersion { get; set; }
+
+    public override string ToString() => "[textes de compte rendu]";
+}
+
+/// <summary>
+/// The anonymised CR of a closed séance: the form of the coordonnateur's free texts (checked against every identity of
+/// the persons concerned by the use case, which refuses the whole CR naming the field and the kind of element, never
+/// the value), every version with its preview, rendered here from the version's content model (escaped by Razor, no
+/// markup from the stored document), and its downloads. The group's members reach it too, to read and download.
+/// </summary>
+public sealed class CompteRenduModel(IDocumentStore store, CompteRenduGenerator generator) : CouncilPageModel
+{
+    [BindProperty] public CompteRenduForm Input { get; set; } = new();
+
+    [BindProperty(SupportsGet = true, Name = "version")] public int? Shown { get; set; }
+
+    public SeanceView Seance { get; private set; } = null!;
+    public IReadOnlyList<CompteRenduVersionView> Versions { get; private set; } = [];
+    public CompteRenduGenerated? Preview { get; private set; }
+    public bool CanWrite { get; private set; }
+
+    /// <summary>The last submission was refused because a text names a person concerned.</summary>
+    public bool IdentityRefused { get; private set; }
+
+    public IEnumerable<AgendaItem> Examined => Seance.OrdreDuJour.Where(i => i.State == AgendaItemStates.Examinee);
+
+    public async Task OnGetAsync(Guid seanceId)
+    {
+        await LoadAsync(seanceId);
+        Input.ExpectedVersion = Seance.Version;
+        if (Versions.Count > 0) Preview = await DownloadCompteRenduEndpoints.Version(seanceId, Shown ?? Versions[0].Number, User, Session, Policy);
+    }
+
+    public async Task<IActionResult> OnPostAsync(Guid seanceId)
+    {
+        await LoadAsync(seanceId);
+        var notes = Input.Notes.Where(n => !string.IsNullOrWhiteSpace(n.Value)).Select(n => new SituationNote(n.Key, n.Value)).ToList();
+        var command = new GenerateCompteRendu(Input.Synthese, Input.ProchainesEtapes, notes, Input.ExpectedVersion);
+        return await SubmitAsync(
+            async () =>
+            {
+                try
+                {
+                    return await GenerateCompteRenduEndpoint.Post(Council, seanceId, command, User, Session, store, Policy, generator, Clock);
+                }
+                catch (Hosting.ProblemException e) when (e.Problem.Type == GenerateCompteRenduEndpoint.IdentifyingTextProblem)
+                {
+                    IdentityRefused = true;
+                    throw;
+                }
+            },
+            created =>
+            {
+                Tell($"La version {created.Number} du compte rendu est établie. Relisez-la ci-dessous avant de la télécharger et de la diffuser au groupe.");
+                return Redirect(Href($"seances/{seanceId}/compte-rendu?version={created.Number}") + "#apercu");
+            },
+            async () =>
+            {
+                // The refusal itself was recorded on the séance (field and kind, never the text): one event later.
+                if (IdentityRefused && Input.ExpectedVersion is { } seen)
+                {
+                    ModelState.Remove("Input.ExpectedVersion");
+                    Input.ExpectedVersion = seen + 1;
+                }
+                if (Versions.Count > 0) Preview = await DownloadCompteRenduEndpoints.Version(seanceId, Versions[0].Number, User, Session, Policy);
+            },
+            mapField: field => MapNoteField(field, notes));
+    }
+
+    /// <summary>A version as a file (DOCX, HTML or Markdown), served by the same use case as the API.</summary>
+    public async Task<IActionResult> OnGetTelechargerAsync(Guid seanceId, int version, string? format) =>
+        new EndpointResult(await DownloadCompteRenduEndpoints.Download(Council, seanceId, version, format ?? "", User, Session, Policy, HttpContext));
+
+    public string DownloadHref(int version, string format) =>
+        Href($"seances/{Seance.SeanceId}/compte-rendu?handler=Telecharger&version={version}&format={format}");
+
+    public static string FormatLabel(string format) => format switch
+    {
+        CompteRenduFormats.Docx => "Word (DOCX)",
+        CompteRenduFormats.Html => "page web (HTML)",
+        CompteRenduFormats.Markdown => "texte (Markdown)",
+        _ => format,
+    };
+
+    private async Task LoadAsync(Guid seanceId)
+    {
+        // Whoever may read the CR (the group's members under the charter, the coordonnateur): the same check as the downloads.
+        Versions = await DownloadCompteRenduEndpoints.List(Council, seanceId, User, Session, Policy);
+        Seance = await SeanceEndpoints.Get(Council, seanceId, User, Session, Policy);
+        var group = await Session.LoadAsync<Group>(Seance.GroupId);
+        CanWrite = Seance.Closed && AccessRules.ActInGroup(Policy, Actor.Member, Actor.Council, group, Capabilities.PrepareSeances).Allowed;
+    }
+
+    private static string MapNoteField(string field, IReadOnlyList<SituationNote> notes)
+    {
+        if (!field.StartsWith("notes[", StringComparison.Ordinal)) return field;
+        var close = field.IndexOf(']');
+        return int.TryParse(field.AsSpan(6, close - 6), out var index) && index < notes.Count ? $"notes[{notes[index].SituationId}]" : "synthese";
+    }
+}
