@@ -41,22 +41,26 @@ public static class BenchmarkRun
         var live = await postgres.CreateDatabaseAsync("bench_live");
         await PgBench.PrepareAsync(live);
         Phase($"pgbench: 1 KB JSON row inserts, {settings.Clients} clients");
-        var pgbenchBefore = await PgBench.RunAsync(postgres.BinDirectory, live, settings.Clients, settings.PgBenchDuration);
+        var pgbenchBefore = await PgBench.RunAsync(postgres.BinDirectory, live, settings.Clients, settings.PgBenchDuration, postgres.Cpu);
         report.Detail(pgbenchBefore + " (before the service figures)");
         Phase("pgbench: the same, 1 client (one durable commit)");
-        var pgbenchOne = await PgBench.RunAsync(postgres.BinDirectory, live, 1, settings.PgBenchSingleClientDuration);
+        var pgbenchOne = await PgBench.RunAsync(postgres.BinDirectory, live, 1, settings.PgBenchSingleClientDuration, postgres.Cpu);
         report.Detail(pgbenchOne.ToString());
 
         Phase("Starting the service on Kestrel");
-        LoadResult referral, http, opening;
+        LoadResult bareInsert, bareAppend, referral, http, opening;
         (int Attempts, int Returned, int Refused503, long JournalRowsAdded) failClosed;
         IReadOnlyDictionary<string, (double MeanNs, long AllocatedBytes)> crypto;
         PgBenchResult pgbenchAfter;
         await using (var service = BenchService.Start(live, kestrel: true))
         {
             var council = await BenchCouncil.SeedAsync(service.Store, service.Get<CharterPolicy>(), "mesure", settings.Clients, DateTimeOffset.UtcNow);
-            var figures = new LiveFigures(service, council, settings, report);
+            var figures = new LiveFigures(service, council, settings, postgres.Cpu, report);
             var profiler = new StatementProfile(live, settings.Profile, report);
+
+            Phase($"1. Ladder: Npgsql insert of the pgbench row, then a bare Marten append, {settings.Clients} tasks");
+            bareInsert = await figures.BareInsertAsync(live);
+            bareAppend = await figures.BareAppendAsync();
 
             Phase($"1. Referral in-process, {settings.Clients} writers");
             await profiler.ResetAsync();
@@ -79,7 +83,7 @@ public static class BenchmarkRun
             crypto = Cryptography.Run(service.Services, settings, artifacts, report);
 
             Phase($"pgbench again, {settings.Clients} clients (after the service figures)");
-            pgbenchAfter = await PgBench.RunAsync(postgres.BinDirectory, live, settings.Clients, settings.PgBenchDuration);
+            pgbenchAfter = await PgBench.RunAsync(postgres.BinDirectory, live, settings.Clients, settings.PgBenchDuration, postgres.Cpu);
             report.Detail(pgbenchAfter + " (after the service figures)");
         }
 
@@ -108,6 +112,10 @@ public static class BenchmarkRun
 
         report.Add(new Figure("1", $"Referral in-process (validation, encryption, append, inline projections), {settings.Clients} writers",
             Rate(referral.PerSecond, "referrals"), pgbench16, Rate(tps, "tx"), Report.Percent(referral.PerSecond / tps), "≥ 50 %", referral.PerSecond / tps >= 0.5));
+        report.Add(new Figure("1.i", $"— for reference: the same 1 KB row inserted from .NET (Npgsql, pooled), {settings.Clients} tasks",
+            Rate(bareInsert.PerSecond, "rows"), pgbench16, Rate(tps, "tx"), Report.Percent(bareInsert.PerSecond / tps), "(reported)", null));
+        report.Add(new Figure("1.ii", $"— for reference: one 1 KB event appended through Marten (no lookup, encryption or projection), {settings.Clients} tasks",
+            Rate(bareAppend.PerSecond, "events"), pgbench16, Rate(tps, "tx"), Report.Percent(bareAppend.PerSecond / tps), "(reported)", null));
         report.Add(new Figure("2a", $"Referral over HTTP (authentication included), {settings.Clients} clients",
             Rate(http.PerSecond, "req"), pgbench16, Rate(tps, "tx"), Report.Percent(http.PerSecond / tps), "≥ 25 %", http.PerSecond / tps >= 0.25));
         report.Add(new Figure("2b", "— its p50 latency", Report.Ms(http.P50Ms), "pgbench mean latency, 16 clients", Report.Ms(latency),
@@ -120,7 +128,7 @@ public static class BenchmarkRun
             $"{failClosed.Returned} of {failClosed.Attempts} returned", "attempts answered 503 'journal indisponible'", $"{failClosed.Refused503}",
             "—", "0 returned", failClosed.Returned == 0 && failClosed.Refused503 == failClosed.Attempts && failClosed.JournalRowsAdded == 0));
         var perEventUs = crypto["PerEvent"].MeanNs / 1000;
-        report.Add(new Figure("4", "Per-event cryptography (key from cache, AES-GCM seal + open of an identity and facts, journal SHA-256)",
+        report.Add(new Figure("4", "Per-event cryptography (key from cache, AES-GCM seal of an identity and the facts, journal SHA-256)",
             $"{perEventUs:F1} µs", "one durable commit, 1 client (pgbench mean latency)", Report.Ms(pgbenchOne.LatencyMs),
             Report.Percent(perEventUs / 1000 / pgbenchOne.LatencyMs), "≤ 5 %", perEventUs / 1000 / pgbenchOne.LatencyMs <= 0.05));
         double PerSecond(TimeSpan time, long items) => items / time.TotalSeconds;

@@ -7,6 +7,7 @@ public sealed record RunSettings
     public TimeSpan WarmUp { get; init; } = TimeSpan.FromSeconds(5);
     public TimeSpan Window { get; init; } = TimeSpan.FromSeconds(20);
     public TimeSpan BreakdownWindow { get; init; } = TimeSpan.FromSeconds(8);
+    public TimeSpan LadderWindow { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan PgBenchDuration { get; init; } = TimeSpan.FromSeconds(15);
     public TimeSpan PgBenchSingleClientDuration { get; init; } = TimeSpan.FromSeconds(10);
     public int FailClosedAttemptsPerReader { get; init; } = 20;
@@ -29,7 +30,7 @@ public sealed record RunSettings
         return settings with
         {
             Quick = true,
-            WarmUp = TimeSpan.FromSeconds(2), Window = TimeSpan.FromSeconds(4), BreakdownWindow = TimeSpan.FromSeconds(2),
+            WarmUp = TimeSpan.FromSeconds(2), Window = TimeSpan.FromSeconds(4), BreakdownWindow = TimeSpan.FromSeconds(2), LadderWindow = TimeSpan.FromSeconds(2),
             PgBenchDuration = TimeSpan.FromSeconds(4), PgBenchSingleClientDuration = TimeSpan.FromSeconds(3),
             FailClosedAttemptsPerReader = 3, TotalEvents = 10_000, Situations = 2_000, JournalChains = 200,
         };

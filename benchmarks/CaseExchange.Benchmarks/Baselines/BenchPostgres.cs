@@ -1,3 +1,4 @@
+using CaseExchange.Benchmarks.Measurement;
 using CaseExchange.Hosting;
 using Npgsql;
 
@@ -23,6 +24,9 @@ public sealed class BenchPostgres : IAsyncDisposable
     }
 
     public string BinDirectory { get; }
+
+    /// <summary>CPU of this process and of the run's own cluster (PostgreSQL's share is unknown on an external server).</summary>
+    public CpuMeter Cpu => new(_cluster?.DataDirectory);
 
     public string Description => _cluster is null ? $"external server ({ExternalVariable})" : "throwaway cluster started by the run";
 

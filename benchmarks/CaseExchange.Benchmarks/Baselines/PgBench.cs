@@ -1,14 +1,16 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using CaseExchange.Benchmarks.Measurement;
 using Npgsql;
 
 namespace CaseExchange.Benchmarks.Baselines;
 
-public sealed record PgBenchResult(int Clients, double Tps, double LatencyMs, long Transactions, TimeSpan Duration)
+public sealed record PgBenchResult(int Clients, double Tps, double LatencyMs, long Transactions, TimeSpan Duration, CpuSample Cpu)
 {
     public override string ToString() =>
-        $"pgbench {Clients} client(s), {Duration.TotalSeconds:F0} s: {Tps:F1} tps, latency average {LatencyMs:F2} ms ({Transactions} transactions)";
+        $"pgbench {Clients} client(s), {Duration.TotalSeconds:F0} s: {Tps:F1} tps, latency average {LatencyMs:F2} ms ({Transactions} transactions); " +
+        $"CPU per transaction: pgbench {Cpu.Children.TotalMilliseconds / Transactions:F3} ms + PostgreSQL {Cpu.Postgres.TotalMilliseconds / Transactions:F3} ms";
 }
 
 /// <summary>
@@ -23,13 +25,16 @@ public static partial class PgBench
     private static readonly string Payload = string.Concat(Enumerable.Repeat(
         "Absences répétées depuis la rentrée, signalées par l’établissement ; famille rencontrée une fois. ", 10))[..960];
 
+    /// <summary>The same row as the pgbench script inserts, for the .NET ladder figures.</summary>
+    public static string Document(long r) => $"{{\"r\": {r}, \"payload\": \"{Payload}\"}}";
+
     public static async Task PrepareAsync(string connectionString)
     {
         await BenchPostgres.ExecuteAsync(connectionString,
             $"drop table if exists {Table}; create table {Table} (id bigserial primary key, data jsonb not null)");
     }
 
-    public static async Task<PgBenchResult> RunAsync(string binDirectory, string connectionString, int clients, TimeSpan duration)
+    public static async Task<PgBenchResult> RunAsync(string binDirectory, string connectionString, int clients, TimeSpan duration, CpuMeter meter)
     {
         var script = Path.Combine(Path.GetTempPath(), $"caseexchange-pgbench-{Environment.ProcessId}.sql");
         await File.WriteAllTextAsync(script,
@@ -49,17 +54,19 @@ public static partial class PgBench
         start.Environment["PGUSER"] = builder.Username;
         start.Environment["PGPASSWORD"] = builder.Password;
         start.Environment["PGDATABASE"] = builder.Database;
+        var before = meter.Sample();
         using var process = Process.Start(start) ?? throw new InvalidOperationException("pgbench did not start");
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
+        var cpu = meter.Sample() - before;
         var text = await output;
         if (process.ExitCode != 0) throw new InvalidOperationException($"pgbench failed ({process.ExitCode}): {await error}");
         File.Delete(script);
 
         double Parse(Regex pattern) => double.Parse(pattern.Match(text) is { Success: true } m ? m.Groups[1].Value
             : throw new InvalidOperationException($"Unexpected pgbench output: {text}"), CultureInfo.InvariantCulture);
-        return new PgBenchResult(clients, Parse(TpsLine()), Parse(LatencyLine()), (long)Parse(TransactionsLine()), duration);
+        return new PgBenchResult(clients, Parse(TpsLine()), Parse(LatencyLine()), (long)Parse(TransactionsLine()), duration, cpu);
     }
 
     [GeneratedRegex(@"tps = ([0-9.]+) \(without initial connection time\)")]

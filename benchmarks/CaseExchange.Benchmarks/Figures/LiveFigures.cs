@@ -25,7 +25,7 @@ namespace CaseExchange.Benchmarks.Figures;
 /// The figures of a running service under 16 concurrent clients: referrals in-process and over HTTP, full-file openings,
 /// and the fail-closed check. Each worker acts as its own member on its own situations.
 /// </summary>
-public sealed class LiveFigures(BenchService service, BenchCouncil council, RunSettings settings, Report report)
+public sealed class LiveFigures(BenchService service, BenchCouncil council, RunSettings settings, CpuMeter cpu, Report report)
 {
     private const string Purpose = "preparation-seance";
 
@@ -39,6 +39,40 @@ public sealed class LiveFigures(BenchService service, BenchCouncil council, RunS
     /// <summary>Situations referred by each worker: the readers open their own worker's, so journal chains never contend.</summary>
     private readonly ConcurrentBag<Guid>[] _referred = [.. Enumerable.Range(0, settings.Clients).Select(_ => new ConcurrentBag<Guid>())];
 
+    /// <summary>
+    /// The first rung between pgbench and a referral: the same 1 KB JSON row inserted from this process through Npgsql,
+    /// one pooled connection and one durable commit per row: what .NET and the driver cost before any of the service's work.
+    /// </summary>
+    public async Task<LoadResult> BareInsertAsync(string connectionString)
+    {
+        await BenchPostgres.ExecuteAsync(connectionString, "create table if not exists bench_npgsql_rows (id bigserial primary key, data jsonb not null)");
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        var result = await ConcurrentLoad.RunAsync("Npgsql insert of the pgbench row", settings.Clients, settings.WarmUp / 2, settings.LadderWindow, async (worker, iteration) =>
+        {
+            await using var command = dataSource.CreateCommand("insert into bench_npgsql_rows (data) values ($1::jsonb)");
+            command.Parameters.Add(new NpgsqlParameter { Value = PgBench.Document(worker * 10_000_000L + iteration) });
+            await command.ExecuteNonQueryAsync();
+        }, cpu);
+        report.Detail(result.ToString());
+        return result;
+    }
+
+    /// <summary>
+    /// The second rung: one event of the same size appended to a new stream through Marten, in the council's tenant, committed:
+    /// Marten's append (function, stream row, event row) without lookups, validation, encryption, key document or projection.
+    /// </summary>
+    public async Task<LoadResult> BareAppendAsync()
+    {
+        var result = await ConcurrentLoad.RunAsync("Marten append of one 1 KB event", settings.Clients, settings.WarmUp / 2, settings.LadderWindow, async (worker, iteration) =>
+        {
+            await using var session = _store.LightweightSession(council.Code);
+            session.Events.StartStream(Guid.CreateVersion7(), new BenchRowAppended(worker * 10_000_000L + iteration, PgBench.Document(iteration)));
+            await session.SaveChangesAsync();
+        }, cpu);
+        report.Detail(result.ToString());
+        return result;
+    }
+
     /// <summary>Exactly what the endpoint runs, minus HTTP: Wolverine opens a lightweight session for the council and commits it.</summary>
     public async Task<LoadResult> ReferInProcessAsync()
     {
@@ -50,7 +84,7 @@ public sealed class LiveFigures(BenchService service, BenchCouncil council, RunS
                 _policy, _keys, _pseudonyms, _clock);
             await session.SaveChangesAsync();
             _referred[worker].Add(created.SituationId);
-        });
+        }, cpu);
         report.Detail(result.ToString());
         return result;
     }
@@ -117,7 +151,7 @@ public sealed class LiveFigures(BenchService service, BenchCouncil council, RunS
             await response.Content.LoadIntoBufferAsync();
             if (response.StatusCode != HttpStatusCode.Created)
                 throw new InvalidOperationException($"HTTP {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-        });
+        }, cpu);
         report.Detail(result.ToString());
 
         // Fail closed over the wire too: a few openings while the journal refuses entries.
@@ -141,7 +175,7 @@ public sealed class LiveFigures(BenchService service, BenchCouncil council, RunS
             var file = await OpenFileEndpoint.Post(council.Code, pool[iteration % pool.Length], new OpenFile(Purpose, null), council.Members[worker].Principal,
                 session, _policy, _keys, _journal, CancellationToken.None);
             if (file.Persons.Count == 0) throw new InvalidOperationException("A file without its persons");
-        });
+        }, cpu);
         report.Detail(result.ToString());
         return result;
     }
@@ -245,6 +279,9 @@ public sealed class LiveFigures(BenchService service, BenchCouncil council, RunS
         return (attempts, returned, refused, after - before);
     }
 }
+
+/// <summary>An event that belongs to no aggregate and no projection: Marten's bare append cost.</summary>
+public sealed record BenchRowAppended(long R, string Payload);
 
 /// <summary>Mean time per step across all operations of a breakdown run.</summary>
 public sealed class StepTimes(params string[] names)
