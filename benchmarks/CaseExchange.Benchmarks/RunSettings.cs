@@ -19,12 +19,16 @@ public sealed record RunSettings
     public bool Profile { get; init; }
     public bool Verbose { get; init; }
 
+    /// <summary>Npgsql settings appended to the service's connection strings (<c>--connection-options "Max Auto Prepare=64"</c>), to try a driver setting.</summary>
+    public string? ConnectionOptions { get; init; }
+
     public static RunSettings Parse(string[] args)
     {
         var settings = new RunSettings
         {
             Profile = args.Contains("--profile"),
             Verbose = args.Contains("--verbose"),
+            ConnectionOptions = Array.IndexOf(args, "--connection-options") is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null,
         };
         if (!args.Contains("--quick")) return settings;
         return settings with

@@ -41,7 +41,7 @@ public sealed class BenchPostgres : IAsyncDisposable
         return new BenchPostgres(cluster, cluster.ConnectionString("postgres"), cluster.BinDirectory);
     }
 
-    public async Task<string> CreateDatabaseAsync(string name)
+    public async Task<string> CreateDatabaseAsync(string name, string? options = null)
     {
         await using (var connection = new NpgsqlConnection(_maintenance))
         {
@@ -51,7 +51,9 @@ public sealed class BenchPostgres : IAsyncDisposable
             await using var create = new NpgsqlCommand($"create database \"{name}\"", connection);
             await create.ExecuteNonQueryAsync();
         }
-        return new NpgsqlConnectionStringBuilder(_maintenance) { Database = name, MaxPoolSize = 200 }.ConnectionString;
+        var builder = new NpgsqlConnectionStringBuilder(_maintenance) { Database = name, MaxPoolSize = 200 };
+        if (options is not null) builder.ConnectionString += ";" + options;
+        return builder.ConnectionString;
     }
 
     /// <summary>The settings that decide what a commit costs; the run stops if a commit would not be durable.</summary>
