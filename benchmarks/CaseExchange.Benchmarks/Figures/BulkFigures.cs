@@ -143,6 +143,27 @@ public sealed class BulkFigures(BenchService service, string connectionString, R
                 for (var f = 0; f < CompteRenduFormats.All.Count; f++) sizes[f] = CompteRenduFormats.Render(draft.Content, CompteRenduFormats.All[f]).Bytes.Length;
             });
 
+        // Where the CR's time goes: one more generation, phase by phase, keys evicted as above.
+        foreach (var id in onAgenda) keys.Forget(BulkData.Council, id);
+        var phases = new List<string>();
+        await using (var session = _store.QuerySession(BulkData.Council))
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var seance = await session.LoadAsync<Seance>(seanceId);
+            var sources = await generator.LoadAsync(session, seance!);
+            phases.Add($"sources and identities {watch.Elapsed.TotalMilliseconds:F0} ms");
+            watch.Restart();
+            var draft = generator.Draft(sources, texts, 1, DateTimeOffset.UtcNow);
+            phases.Add($"identity check and content {watch.Elapsed.TotalMilliseconds:F0} ms");
+            foreach (var format in CompteRenduFormats.All)
+            {
+                watch.Restart();
+                CompteRenduFormats.Render(draft.Content!, format);
+                phases.Add($"{format} {watch.Elapsed.TotalMilliseconds:F0} ms");
+            }
+        }
+        report.Detail($"Where a CR's time goes: {string.Join(", ", phases)}");
+
         var schema = Database.SchemaName;
         var select = await Timing.MedianAsync(5, async () =>
         {

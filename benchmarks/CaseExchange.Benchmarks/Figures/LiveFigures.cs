@@ -46,7 +46,8 @@ public sealed class LiveFigures(BenchService service, BenchCouncil council, RunS
     public async Task<LoadResult> BareInsertAsync(string connectionString)
     {
         await BenchPostgres.ExecuteAsync(connectionString, "create table if not exists bench_npgsql_rows (id bigserial primary key, data jsonb not null)");
-        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        // The driver settings the service itself runs with.
+        await using var dataSource = NpgsqlDataSource.Create(Database.WithStatementPreparation(connectionString));
         var result = await ConcurrentLoad.RunAsync("Npgsql insert of the pgbench row", settings.Clients, settings.WarmUp / 2, settings.LadderWindow, async (worker, iteration) =>
         {
             await using var command = dataSource.CreateCommand("insert into bench_npgsql_rows (data) values ($1::jsonb)");
