@@ -1,12 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
-using CaseExchange.Benchmarks;
 using CaseExchange.Benchmarks.Baselines;
 using CaseExchange.Benchmarks.Figures;
 using CaseExchange.Benchmarks.Measurement;
 using CaseExchange.Benchmarks.Service;
 using CaseExchange.Charter;
-using Npgsql;
 
 namespace CaseExchange.Benchmarks;
 

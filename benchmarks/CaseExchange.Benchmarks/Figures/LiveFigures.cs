@@ -36,6 +36,10 @@ public sealed class LiveFigures(BenchService service, BenchCouncil council, RunS
     private readonly AccessJournal _journal = service.Get<AccessJournal>();
     private readonly TimeProvider _clock = service.Get<TimeProvider>();
 
+    /// <summary>The members' bearer tokens and a client for the service on Kestrel, once the HTTP figure has run.</summary>
+    private string[]? _httpTokens;
+    private Func<HttpClient>? _httpClientFactory;
+
     /// <summary>Situations referred by each worker: the readers open their own worker's, so journal chains never contend.</summary>
     private readonly ConcurrentBag<Guid>[] _referred = [.. Enumerable.Range(0, settings.Clients).Select(_ => new ConcurrentBag<Guid>())];
 
@@ -155,14 +159,11 @@ public sealed class LiveFigures(BenchService service, BenchCouncil council, RunS
         }, cpu);
         report.Detail(result.ToString());
 
-        // Fail closed over the wire too: a few openings while the journal refuses entries.
+        // Kept for the fail-closed figure, which also tries a few openings over the wire.
         _httpTokens = tokens;
         _httpClientFactory = () => new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = service.BaseAddress };
         return result;
     }
-
-    private string[]? _httpTokens;
-    private Func<HttpClient>? _httpClientFactory;
 
     /// <summary>Authorisation, journal append (committed) and decryption, through the endpoint method, each reader on its own situations.</summary>
     public async Task<LoadResult> OpenFilesAsync()
