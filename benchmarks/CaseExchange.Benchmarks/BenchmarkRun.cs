@@ -13,6 +13,18 @@ public static class BenchmarkRun
 {
     public static async Task<int> Main(string[] args)
     {
+        try
+        {
+            return await RunAsync(args);
+        }
+        finally
+        {
+            BenchService.DeleteSecrets();
+        }
+    }
+
+    private static async Task<int> RunAsync(string[] args)
+    {
 #if DEBUG
         Console.Error.WriteLine("Run the benchmarks in Release: dotnet run -c Release --project benchmarks/CaseExchange.Benchmarks");
         await Task.CompletedTask;
@@ -164,7 +176,6 @@ public static class BenchmarkRun
 
         report.Context("Load average at end (1, 5, 15 min)", LoadAverage());
         report.Context("Elapsed", $"{elapsed.Elapsed:mm\\:ss} (budget 15 min)");
-        BenchService.DeleteSecrets();
 
         var results = Path.Combine(artifacts, "results.md");
         await File.WriteAllTextAsync(results, report.Markdown());

@@ -74,9 +74,11 @@ public sealed class BenchService : IAsyncDisposable
 
     private static class Secrets
     {
+        private static readonly string Folder = Path.Combine(Path.GetTempPath(), $"caseexchange-bench-{Environment.ProcessId}");
+
         private static readonly Lazy<string> Certificate = new(() =>
         {
-            var path = Path.Combine(Path.GetTempPath(), $"caseexchange-bench-{Environment.ProcessId}", "keyring.pfx");
+            var path = Path.Combine(Folder, "keyring.pfx");
             if (!File.Exists(path)) KeyRing.CreateDevelopmentCertificate(path);
             return path;
         });
@@ -87,7 +89,14 @@ public sealed class BenchService : IAsyncDisposable
 
         public static void Delete()
         {
-            try { Directory.Delete(Path.GetDirectoryName(KeyRingCertificate)!, recursive: true); } catch (IOException) { }
+            try
+            {
+                if (Directory.Exists(Folder)) Directory.Delete(Folder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A leftover throwaway certificate in the temporary folder; nothing of value.
+            }
         }
     }
 
