@@ -15,7 +15,7 @@ public static class Database
     public static async Task<string> ResolveConnectionStringAsync(WebApplicationBuilder builder)
     {
         var configured = builder.Configuration.GetConnectionString(ConnectionStringName);
-        if (!string.IsNullOrWhiteSpace(configured)) return configured;
+        if (!string.IsNullOrWhiteSpace(configured)) return WithStatementPreparation(configured);
 
         if (builder.Environment.IsProduction())
             throw new InvalidOperationException(
@@ -29,7 +29,24 @@ public static class Database
         await EnsureDatabaseExistsAsync(cluster.ConnectionString("postgres"), EmbeddedDatabaseName);
         builder.Services.AddSingleton(cluster);
         builder.Services.AddHostedService<EmbeddedPostgresShutdown>();
-        return cluster.ConnectionString(EmbeddedDatabaseName);
+        return WithStatementPreparation(cluster.ConnectionString(EmbeddedDatabaseName));
+    }
+
+    /// <summary>
+    /// Npgsql prepares the statements the service repeats (Marten's appends and lookups, the journal's), unless the connection
+    /// string sets these keys itself. PostgreSQL then no longer parses and plans them on every call, and, since prepared
+    /// statements must outlive a connection's return to the pool, the pool's reset no longer discards every cached plan
+    /// (DISCARD ALL), which made PostgreSQL re-plan Marten's append function at each commit. Measured: about 40 % less
+    /// PostgreSQL CPU per referral and per file opening (README, "Performance"). "Max Auto Prepare=0" turns it off, e.g.
+    /// behind a connection pooler that cannot keep prepared statements.
+    /// </summary>
+    public static string WithStatementPreparation(string connectionString)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        var tuned = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare")) tuned.MaxAutoPrepare = 64;
+        if (!given.ContainsKey("Auto Prepare Min Usages") && !given.ContainsKey("AutoPrepareMinUsages")) tuned.AutoPrepareMinUsages = 2;
+        return tuned.ConnectionString;
     }
 
     public static async Task EnsureDatabaseExistsAsync(string maintenanceConnectionString, string database)

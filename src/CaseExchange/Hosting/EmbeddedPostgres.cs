@@ -25,6 +25,9 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     public string Password { get; }
     public string DataDirectory => Path.Combine(_root, "data");
 
+    /// <summary>The folder of the server's binaries (initdb, pg_ctl, and also psql and pgbench).</summary>
+    public string BinDirectory => _binDir;
+
     private EmbeddedPostgres(string root, string binDir, int port, string password, bool ephemeral, bool startedByUs)
     {
         _root = root;
@@ -76,7 +79,24 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     }
 
     /// <summary>A throwaway cluster for tests: no fsync, deleted on dispose.</summary>
-    public static async Task<EmbeddedPostgres> StartEphemeralAsync()
+    public static Task<EmbeddedPostgres> StartEphemeralAsync() => StartThrowawayAsync(durable: false, []);
+
+    /// <summary>
+    /// A throwaway cluster with production durability (fsync, synchronous_commit and full_page_writes on), deleted on
+    /// dispose: for benchmarks, whose figures must include the cost of a durable commit. <paramref name="settings"/> are
+    /// extra postgresql.conf lines (e.g. <c>shared_preload_libraries</c>); they cannot turn durability off.
+    /// </summary>
+    public static Task<EmbeddedPostgres> StartThrowawayDurableAsync(IReadOnlyList<string>? settings = null)
+    {
+        var extra = settings ?? [];
+        if (extra.Any(line => DurabilitySettings.Any(name => line.TrimStart().StartsWith(name, StringComparison.OrdinalIgnoreCase))))
+            throw new ArgumentException("A durable cluster keeps PostgreSQL's durability settings.", nameof(settings));
+        return StartThrowawayAsync(durable: true, extra);
+    }
+
+    private static readonly string[] DurabilitySettings = ["fsync", "synchronous_commit", "full_page_writes", "wal_sync_method"];
+
+    private static async Task<EmbeddedPostgres> StartThrowawayAsync(bool durable, IReadOnlyList<string> settings)
     {
         var binDir = PostgresBinaries.Locate();
         var root = Path.Combine(Path.GetTempPath(), $"caseexchange-pg-{Guid.NewGuid():N}");
@@ -86,9 +106,10 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         await WriteSecretFileAsync(passwordFile, password);
         var dataDir = Path.Combine(root, "data");
         PrepareOwnership(root);
-        await RunServerToolAsync(binDir, "initdb",
-            ["-D", dataDir, "-U", SuperUser, "--auth=scram-sha-256", $"--pwfile={passwordFile}", "-E", "UTF8", "--locale=C", "--no-instructions", "--no-sync"]);
-        await AppendConfigurationAsync(dataDir, ephemeral: true);
+        List<string> initdb = ["-D", dataDir, "-U", SuperUser, "--auth=scram-sha-256", $"--pwfile={passwordFile}", "-E", "UTF8", "--locale=C", "--no-instructions"];
+        if (!durable) initdb.Add("--no-sync");
+        await RunServerToolAsync(binDir, "initdb", initdb);
+        await AppendConfigurationAsync(dataDir, ephemeral: !durable, settings);
         var port = await StartServerAsync(binDir, root, dataDir);
         return new EmbeddedPostgres(root, binDir, port, password, ephemeral: true, startedByUs: true);
     }
@@ -159,7 +180,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         }
     }
 
-    private static async Task AppendConfigurationAsync(string dataDir, bool ephemeral)
+    private static async Task AppendConfigurationAsync(string dataDir, bool ephemeral, IReadOnlyList<string>? settings = null)
     {
         var lines = new List<string>
         {
@@ -177,6 +198,12 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             // Throwaway test clusters only: the persistent cluster keeps PostgreSQL's durable defaults.
             lines.AddRange(["fsync = off", "synchronous_commit = off", "full_page_writes = off"]);
         }
+        else
+        {
+            // Spelled out, so that a benchmark measures what production pays for an acknowledged write.
+            lines.AddRange(["fsync = on", "synchronous_commit = on", "full_page_writes = on"]);
+        }
+        lines.AddRange(settings ?? []);
         await File.AppendAllLinesAsync(Path.Combine(dataDir, "postgresql.conf"), lines);
     }
 

@@ -61,6 +61,29 @@ public sealed class EmbeddedPostgresTests
     }
 
     [Fact]
+    public async Task The_benchmarks_throwaway_cluster_is_durable_and_deleted_on_dispose()
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => EmbeddedPostgres.StartThrowawayDurableAsync(["fsync = off"]));
+
+        var cluster = await EmbeddedPostgres.StartThrowawayDurableAsync(["track_io_timing = on"]);
+        var dataDirectory = cluster.DataDirectory;
+        try
+        {
+            var postgres = cluster.ConnectionString("postgres");
+            Assert.Equal("on", await ScalarAsync(postgres, "show fsync"));
+            Assert.Equal("on", await ScalarAsync(postgres, "show synchronous_commit"));
+            Assert.Equal("on", await ScalarAsync(postgres, "show full_page_writes"));
+            Assert.Equal("on", await ScalarAsync(postgres, "show track_io_timing"));
+            Assert.True(File.Exists(Path.Combine(cluster.BinDirectory, "pg_ctl")));
+        }
+        finally
+        {
+            await cluster.DisposeAsync();
+        }
+        Assert.False(Directory.Exists(dataDirectory));
+    }
+
+    [Fact]
     public void A_missing_PostgreSQL_says_how_to_install_it()
     {
         Assert.Contains("apt-get install postgresql", PostgresBinaries.InstallHint);
