@@ -78,8 +78,12 @@ public sealed class TestPostgres : IAsyncDisposable
     }
 }
 
-/// <summary>Assembly fixture whose only job is to stop the shared PostgreSQL at the end of the run.</summary>
+/// <summary>Assembly fixture that, at the end of the run, stops the shared PostgreSQL and deletes the run's certificates.</summary>
 public sealed class TestPostgresLifetime : IAsyncDisposable
 {
-    public ValueTask DisposeAsync() => TestPostgres.StopSharedAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await TestPostgres.StopSharedAsync();
+        if (Directory.Exists(TestSecrets.Directory)) Directory.Delete(TestSecrets.Directory, recursive: true);
+    }
 }

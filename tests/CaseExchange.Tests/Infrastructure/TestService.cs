@@ -24,9 +24,12 @@ namespace CaseExchange.Tests.Infrastructure;
 /// <summary>Settings every test host shares: the test run's key ring certificate and development sign-in key.</summary>
 public static class TestSecrets
 {
+    /// <summary>This test run's certificates; deleted when the run ends.</summary>
+    public static readonly string Directory = Path.Combine(Path.GetTempPath(), $"caseexchange-tests-{Environment.ProcessId}");
+
     private static readonly Lazy<string> Certificate = new(() =>
     {
-        var path = Path.Combine(Path.GetTempPath(), $"caseexchange-tests-{Environment.ProcessId}", "keyring.pfx");
+        var path = Path.Combine(Directory, "keyring.pfx");
         if (!File.Exists(path)) KeyRing.CreateDevelopmentCertificate(path);
         return path;
     });
@@ -36,7 +39,7 @@ public static class TestSecrets
     /// <summary>Another certificate: "the outside secret" an attacker with a dump does not have.</summary>
     public static string CreateOtherCertificate()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"caseexchange-tests-{Environment.ProcessId}", $"other-{Guid.NewGuid():N}.pfx");
+        var path = Path.Combine(Directory, $"other-{Guid.NewGuid():N}.pfx");
         KeyRing.CreateDevelopmentCertificate(path);
         return path;
     }
