@@ -3,6 +3,7 @@ using CaseExchange.Councils;
 using CaseExchange.Protection;
 using CaseExchange.Seances;
 using CaseExchange.Situations;
+using CaseExchange.Situations.Agenda;
 using CaseExchange.Situations.Referral;
 using Marten;
 
@@ -76,9 +77,14 @@ public sealed class DemoCouncil(IDocumentStore store, CharterPolicy policy, Situ
         Group(session, "GT Violences intrafamiliales", GroupKinds.Thematique, null, coordinatorId, now, ids);
         Group(session, "GT Centre-Ville", GroupKinds.Territorial, "centre-ville", coordinatorId, now, ids);
 
-        var seanceId = Guid.CreateVersion7();
-        session.Events.StartStream<Seance>(seanceId, new SeanceScheduled(seanceId, fontbarlettes, now.AddDays(7), ids["animatrice.fontbarlettes"], now));
+        // Today's séance can be conducted at once (attendance, examinations, closure, CR); next week's prepared.
+        var today = new SeanceScheduled(Guid.CreateVersion7(), fontbarlettes, now, ids["animatrice.fontbarlettes"], now);
+        var nextWeek = new SeanceScheduled(Guid.CreateVersion7(), fontbarlettes, now.AddDays(7), ids["animatrice.fontbarlettes"], now);
+        session.Events.StartStream<Seance>(today.SeanceId, today);
+        session.Events.StartStream<Seance>(nextWeek.SeanceId, nextWeek);
         await session.SaveChangesAsync(cancellation);
+        var todaysSeance = new Seance();
+        todaysSeance.Apply(today);
 
         var signaller = (await session.LoadAsync<Member>(ids["membre.education"], cancellation))!;
         foreach (var (group, referral) in Situations(decrochage, fontbarlettes))
@@ -86,8 +92,17 @@ public sealed class DemoCouncil(IDocumentStore store, CharterPolicy policy, Situ
             var situationId = Guid.CreateVersion7();
             var pseudonym = await pseudonyms.NextAsync(Code, now.Year, cancellation);
             var cipher = keys.CreateFor(session, situationId, now);
-            session.Events.StartStream<Situation>(situationId,
-                ReferSituationEndpoint.Decide(referral with { GroupId = group }, situationId, pseudonym, signaller, cipher, policy, now));
+            var referred = ReferSituationEndpoint.Decide(referral with { GroupId = group }, situationId, pseudonym, signaller, cipher, policy, now);
+            if (group != fontbarlettes)
+            {
+                session.Events.StartStream<Situation>(situationId, referred);
+                continue;
+            }
+            // The territorial group's situations are on today's ODJ.
+            var situation = new Situation();
+            situation.Apply(referred);
+            session.Events.StartStream<Situation>(situationId, referred,
+                PlaceOnAgendaEndpoint.Decide(situation, todaysSeance, ids["animatrice.fontbarlettes"], now));
         }
         await session.SaveChangesAsync(cancellation);
     }
