@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using CaseExchange.Charter;
 using CaseExchange.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
 
 namespace CaseExchange.Tests.Web;
 
@@ -70,7 +72,10 @@ public sealed class BrowserFixture : IAsyncLifetime
         await page.GotoAsync("/connexion");
         await page.GetByLabel("Identifiant du membre").FillAsync(subject);
         await page.GetByRole(AriaRole.Button, new() { Name = "Se connecter", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync($"**/c/{Council.Code}");
+        // The URL is polled rather than awaited with WaitForURL, whose wait for the "load" event after a double
+        // redirect (sign-in → / → the council) was seen to miss it under load and time out on a loaded page.
+        await Expect(page).ToHaveURLAsync(new Regex($"/c/{Regex.Escape(Council.Code)}$"));
+        await Expect(page.Locator("h1")).ToBeVisibleAsync();
         return page;
     }
 
