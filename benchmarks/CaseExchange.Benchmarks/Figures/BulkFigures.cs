@@ -110,7 +110,7 @@ public sealed class BulkFigures(BenchService service, string connectionString, R
         var checkpoints = await service.Get<JournalSealer>().SealAsync(BulkData.Council);
 
         await BenchPostgres.ExecuteAsync(connectionString, "checkpoint");
-        var verifier = new JournalVerifier(service.Get<NpgsqlDataSource>());
+        var verifier = service.Get<JournalVerifier>();
         JournalVerificationReport? verified = null;
         var verify = await Timing.MedianAsync(3, async () => verified = await verifier.VerifyAsync(BulkData.Council));
         if (verified is not { Intact: true } || verified.EntryCount != documents.Count)

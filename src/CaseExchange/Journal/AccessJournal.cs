@@ -37,6 +37,9 @@ public sealed class JournalChainHead : ITenanted
     /// <summary>The last sequence of this chain that a checkpoint covers.</summary>
     public long SealedSequence { get; set; }
 
+    /// <summary>The hash of that entry: the sealer reads the chain from there and checks it still links.</summary>
+    public string SealedHash { get; set; } = "";
+
     public string? TenantId { get; set; }
 }
 
@@ -85,7 +88,8 @@ public sealed class AccessJournal(IDocumentStore store, NpgsqlDataSource dataSou
                 session.Store(new JournalChainHead
                 {
                     Id = chainId, SituationId = request.SituationId, Pseudonym = request.Pseudonym,
-                    LastSequence = entry.Sequence, LastHash = entry.Hash, LastAt = entry.At, SealedSequence = head?.SealedSequence ?? 0,
+                    LastSequence = entry.Sequence, LastHash = entry.Hash, LastAt = entry.At,
+                    SealedSequence = head?.SealedSequence ?? 0, SealedHash = head?.SealedHash ?? "",
                 });
                 await session.SaveChangesAsync(cancellation);
                 await transaction.CommitAsync(cancellation);
@@ -122,10 +126,11 @@ public sealed class AccessJournal(IDocumentStore store, NpgsqlDataSource dataSou
         var state = await session.Events.FetchStreamStateAsync(chainId, cancellation);
         if (state is null) return null;
         var last = await LastEventAsync(session, chainId, state.Version, cancellation);
-        var sealedSequence = (await session.LoadAsync<JournalChainHead>(chainId, cancellation))?.SealedSequence ?? 0;
+        var document = await session.LoadAsync<JournalChainHead>(chainId, cancellation);
         return new JournalChainHead
         {
-            Id = chainId, LastSequence = state.Version, LastHash = (last?.Data as AccessJournalled)?.Hash ?? "", SealedSequence = sealedSequence,
+            Id = chainId, LastSequence = state.Version, LastHash = (last?.Data as AccessJournalled)?.Hash ?? "",
+            SealedSequence = document?.SealedSequence ?? 0, SealedHash = document?.SealedHash ?? "",
         };
     }
 

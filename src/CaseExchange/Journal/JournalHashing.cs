@@ -66,9 +66,14 @@ public readonly struct JournalHash : IEquatable<JournalHash>
 public static class JournalHashing
 {
     public const int EntryFormat = 1;
-    public const int CheckpointFormat = 1;
+    public const int CheckpointFormat = 2;
+
+    /// <summary>Checkpoints sealed before they carried a keyed MAC; verified as legacy only (see the verifier).</summary>
+    public const int UnkeyedCheckpointFormat = 1;
     private const string EntryTag = "caseexchange/journal-entry/v1";
-    private const string CheckpointTag = "caseexchange/journal-checkpoint/v1";
+    private const string UnkeyedCheckpointTag = "caseexchange/journal-checkpoint/v1";
+    private const string CheckpointTag = "caseexchange/journal-checkpoint/v2";
+    private const string MacTag = "caseexchange/journal-checkpoint-mac/v1";
 
     [ThreadStatic] private static CanonicalWriter? _writer;
 
@@ -97,10 +102,12 @@ public static class JournalHashing
 
     public static JournalHash OfCheckpoint(string council, JournalCheckpointSealed checkpoint, JournalHash previous)
     {
-        if (checkpoint.Format != CheckpointFormat) throw new NotSupportedException($"Unknown journal checkpoint format {checkpoint.Format}.");
+        if (checkpoint.Format is not (CheckpointFormat or UnkeyedCheckpointFormat))
+            throw new NotSupportedException($"Unknown journal checkpoint format {checkpoint.Format}.");
         var w = Writer();
-        w.String(CheckpointTag);
+        w.String(checkpoint.Format == CheckpointFormat ? CheckpointTag : UnkeyedCheckpointTag);
         w.String(council);
+        if (checkpoint.Format == CheckpointFormat) w.String(checkpoint.KeyId);
         w.Guid(checkpoint.CheckpointId);
         w.Int64(checkpoint.Sequence);
         w.Int64(checkpoint.At.UtcTicks);
@@ -115,6 +122,19 @@ public static class JournalHashing
         }
         w.Hash(previous);
         return w.Sha256();
+    }
+
+    /// <summary>
+    /// The keyed MAC of a checkpoint: HMAC-SHA-256, with a key that is not in the database, over the council and the
+    /// checkpoint's hash (which covers its sequence, its heads and the previous checkpoint's hash).
+    /// </summary>
+    public static string MacOfCheckpoint(ReadOnlySpan<byte> key, string council, JournalHash checkpointHash)
+    {
+        var w = Writer();
+        w.String(MacTag);
+        w.String(council);
+        w.Hash(checkpointHash);
+        return w.HmacSha256(key).ToString();
     }
 
     private static CanonicalWriter Writer()
@@ -178,6 +198,13 @@ public static class JournalHashing
         {
             Span<byte> digest = stackalloc byte[JournalHash.Size];
             SHA256.HashData(_buffer.AsSpan(0, _length), digest);
+            return JournalHash.FromBytes(digest);
+        }
+
+        public JournalHash HmacSha256(ReadOnlySpan<byte> key)
+        {
+            Span<byte> digest = stackalloc byte[JournalHash.Size];
+            HMACSHA256.HashData(key, _buffer.AsSpan(0, _length), digest);
             return JournalHash.FromBytes(digest);
         }
 

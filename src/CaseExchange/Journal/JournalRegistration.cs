@@ -24,6 +24,7 @@ public static class JournalRegistration
             options.Schema.For<JournalChainHead>();
         });
 
+        builder.Services.AddJournalCheckpointKey();
         builder.Services.AddSingleton<AccessJournal>();
         builder.Services.AddSingleton<JournalSealer>();
         builder.Services.AddSingleton<JournalVerifier>();

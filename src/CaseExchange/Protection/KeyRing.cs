@@ -22,6 +22,9 @@ public sealed class ProtectionOptions
     public string? KeyRingCertificatePasswordFile { get; set; }
 }
 
+/// <summary>The key ring certificate, for the other keys held outside the database (the journal's checkpoint key).</summary>
+public sealed record KeyRingCertificate(X509Certificate2 Certificate);
+
 /// <summary>
 /// ASP.NET Core Data Protection, with its key ring kept in PostgreSQL (shared by every service node) and
 /// encrypted by a certificate that is not in the database.
@@ -36,6 +39,7 @@ public static class KeyRing
         var certificate = LoadOrCreateCertificate(options, builder.Environment);
 
         builder.Services.AddMemoryCache();
+        builder.Services.AddSingleton(new KeyRingCertificate(certificate));
         builder.Services.AddSingleton<SituationKeys>();
         builder.Services.AddSingleton(new PostgresXmlRepository(connectionString));
         builder.Services.AddDataProtection()

@@ -138,7 +138,7 @@ public sealed class ErasureOrderAndRightOfAccessTests(RightsFixture fixture) : I
 
         var after = (await Service.GetJsonAsync<JsonElement>(Council.Coordonnateur, $"{Council.Api}/statistics?{period}")).GetRawText();
         Assert.Equal(before, after);
-        var report = await new JournalVerifier(Service.Services.GetRequiredService<NpgsqlDataSource>()).VerifyAsync(Council.Code);
+        var report = await Service.Services.GetRequiredService<JournalVerifier>().VerifyAsync(Council.Code);
         Assert.True(report.Intact, report.FirstBreak?.ToString());
     }
 }

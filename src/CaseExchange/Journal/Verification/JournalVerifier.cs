@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using CaseExchange.Hosting;
 using CaseExchange.Journal.Checkpoints;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace CaseExchange.Journal.Verification;
@@ -16,6 +17,8 @@ public static class JournalBreakKinds
     public const string Reordered = "reordered";
     public const string Truncated = "truncated";
     public const string StreamRemoved = "stream-removed";
+    public const string Unauthenticated = "unauthenticated";
+    public const string HeadMismatch = "head-mismatch";
 
     public static string Explain(string kind) => kind switch
     {
@@ -25,6 +28,8 @@ public static class JournalBreakKinds
         Reordered => "Entrées réordonnées : les entrées de la chaîne ne sont plus dans leur ordre d'enregistrement.",
         Truncated => "Chaîne tronquée : des entrées scellées par un point de scellement ont disparu de la fin de la chaîne.",
         StreamRemoved => "Chaîne supprimée : une chaîne scellée par un point de scellement a entièrement disparu.",
+        Unauthenticated => "Point de scellement non authentifié : il n'a pas été scellé avec la clé du service (reconstruit, forgé ou copié).",
+        HeadMismatch => "Tête de chaîne incohérente : la dernière entrée connue à l'ajout ne correspond plus aux entrées (fin de chaîne supprimée ou réécrite).",
         _ => kind,
     };
 }
@@ -49,18 +54,21 @@ public sealed record JournalVerificationReport(
     long UnsealedEntryCount,
     long? LastCheckpointSequence,
     string? LastCheckpointHash,
+    long UnkeyedCheckpointCount,
     JournalBreak? FirstBreak,
     int BrokenChainCount,
     IReadOnlyList<JournalBreak> Breaks);
 
 /// <summary>
 /// Verifies a council's access journal from the rows themselves: recomputes every entry's hash and every link of every
-/// chain, replays the checkpoint chain to know how far each chain must reach, and reports the first broken link of each
-/// broken chain. Reads PostgreSQL directly, in one streamed pass ordered by chain and position; never trusts the chain
-/// head documents. Entries appended after the last checkpoint are verified link by link but cannot be proven complete
+/// chain, replays the checkpoint chain (each checkpoint authenticated by its keyed MAC) and checks every head that every
+/// checkpoint attested, and reports the first broken link of each broken chain. Reads PostgreSQL directly, in one
+/// streamed pass ordered by chain and position. The chain head documents are never trusted as evidence of integrity;
+/// one that claims an entry its chain no longer holds is reported (a tail deleted or rewritten after the last seal).
+/// Entries appended after the last checkpoint are verified link by link but cannot be proven complete
 /// (see <see cref="JournalVerificationReport.UnsealedEntryCount"/>): seal a checkpoint first.
 /// </summary>
-public sealed class JournalVerifier(NpgsqlDataSource dataSource, TimeProvider? clock = null)
+public sealed class JournalVerifier(NpgsqlDataSource dataSource, JournalCheckpointKey key, IOptions<JournalOptions> options, TimeProvider? clock = null)
 {
     public const int MaxBreaksListed = 100;
 
@@ -72,10 +80,14 @@ public sealed class JournalVerifier(NpgsqlDataSource dataSource, TimeProvider? c
         $"select version, data from {Database.SchemaName}.mt_events " +
         "where tenant_id = $1 and stream_id = $2 and type = $3 order by version";
 
+    private static readonly string HeadsSql =
+        $"select id, (data->>'LastSequence')::bigint, data->>'LastHash' from {Database.SchemaName}.mt_doc_journalchainhead where tenant_id = $1";
+
     public async Task<JournalVerificationReport> VerifyAsync(string council, CancellationToken cancellation = default)
     {
         var breaks = new List<JournalBreak>();
         var checkpoints = await ReplayCheckpointsAsync(council, breaks, cancellation);
+        var claimedHeads = await ClaimedHeadsAsync(council, cancellation);
 
         long entryCount = 0, unsealedEntries = 0;
         int chainCount = 0, sealedChains = 0;
@@ -87,10 +99,12 @@ public sealed class JournalVerifier(NpgsqlDataSource dataSource, TimeProvider? c
         {
             if (rows.Count == 0) return;
             chainCount++;
-            var sealedHead = checkpoints.Heads.Remove(current, out var head) ? head : (SealedHead?)null;
-            if (sealedHead is not null) sealedChains++;
-            unsealedEntries += rows[^1].Version - Math.Min(sealedHead?.Sequence ?? 0, rows[^1].Version);
-            if (ChainAnalysis.FirstBreak(current, rows, sealedHead) is { } found)
+            var attested = checkpoints.Heads.Remove(current, out var heads) ? heads : [];
+            if (attested.Count > 0) sealedChains++;
+            var sealedUpTo = attested.Count == 0 ? 0 : attested.Max(h => h.Sequence);
+            unsealedEntries += rows[^1].Version - Math.Min(sealedUpTo, rows[^1].Version);
+            claimedHeads.Remove(current, out var claimed);
+            if ((ChainAnalysis.FirstBreak(current, rows, attested) ?? ChainAnalysis.HeadMismatch(rows, claimed)) is { } found)
                 breaks.Add(new JournalBreak(found.Kind, current, identity.SituationId, identity.Pseudonym, found.Sequence, found.Detail));
             rows.Clear();
             identity = default;
@@ -117,18 +131,24 @@ public sealed class JournalVerifier(NpgsqlDataSource dataSource, TimeProvider? c
         }
         EndChain();
 
-        foreach (var (chainId, head) in checkpoints.Heads.OrderBy(h => h.Key))
+        foreach (var (chainId, attested) in checkpoints.Heads.OrderBy(h => h.Key))
+        {
+            var head = attested.MaxBy(h => h.Sequence);
             breaks.Add(new JournalBreak(JournalBreakKinds.StreamRemoved, chainId, head.SituationId, head.Pseudonym, head.Sequence,
                 $"La chaîne scellée jusqu'à l'entrée {head.Sequence} (point de scellement {head.CheckpointSequence}) n'existe plus."));
+        }
+        foreach (var (chainId, claimed) in claimedHeads.Where(h => !checkpoints.Heads.ContainsKey(h.Key)).OrderBy(h => h.Key))
+            breaks.Add(new JournalBreak(JournalBreakKinds.StreamRemoved, chainId, null, null, claimed.Sequence,
+                $"La tête de la chaîne atteste {claimed.Sequence} entrées, mais la chaîne n'en a plus aucune."));
 
         // Report order: the checkpoint chain first, then chains by id: the same journal always gives the same report.
         var ordered = breaks.OrderBy(b => b.InCheckpointChain ? 0 : 1).ThenBy(b => b.ChainId).ToList();
         return new JournalVerificationReport(council, ordered.Count == 0, (clock ?? TimeProvider.System).GetUtcNow(),
             entryCount, chainCount, checkpoints.Count, sealedChains, unsealedEntries,
-            checkpoints.LastSequence, checkpoints.LastHash, ordered.FirstOrDefault(), ordered.Count, [.. ordered.Take(MaxBreaksListed)]);
+            checkpoints.LastSequence, checkpoints.LastHash, checkpoints.UnkeyedCount, ordered.FirstOrDefault(), ordered.Count, [.. ordered.Take(MaxBreaksListed)]);
     }
 
-    private static ChainRow ReadEntry(string council, Guid streamId, long version, byte[] data, ref ChainIdentity identity)
+    internal static ChainRow ReadEntry(string council, Guid streamId, long version, byte[] data, ref ChainIdentity identity)
     {
         AccessJournalled? entry;
         try
@@ -154,6 +174,7 @@ public sealed class JournalVerifier(NpgsqlDataSource dataSource, TimeProvider? c
         var replay = new CheckpointReplay();
         var rows = new List<ChainRow>();
         var sealedHeads = new List<IReadOnlyList<SealedChainHead>?>();
+        var keyedSeen = false;
         await using (var command = dataSource.CreateCommand(CheckpointsSql))
         {
             command.Parameters.Add(new NpgsqlParameter { Value = council });
@@ -183,13 +204,16 @@ public sealed class JournalVerifier(NpgsqlDataSource dataSource, TimeProvider? c
                 }
                 var computed = JournalHashing.OfCheckpoint(council, checkpoint, previous);
                 rows.Add(new ChainRow(version, checkpoint.Sequence, stored, computed, previous, Readable: true, InChain: true));
-                sealedHeads.Add(stored == computed ? checkpoint.Heads : null);
+                var authentic = stored == computed && Authenticate(council, version, checkpoint, stored, keyedSeen, breaks);
+                if (checkpoint.Format == JournalHashing.UnkeyedCheckpointFormat) replay.UnkeyedCount++;
+                else keyedSeen = true;
+                sealedHeads.Add(authentic ? checkpoint.Heads : null);
                 replay.LastSequence = version;
                 replay.LastHash = checkpoint.Hash;
             }
         }
 
-        if (ChainAnalysis.FirstBreak(JournalChains.CheckpointStreamId, rows, sealedHead: null) is { } found)
+        if (ChainAnalysis.FirstBreak(JournalChains.CheckpointStreamId, rows, []) is { } found)
             breaks.Add(new JournalBreak(found.Kind, JournalChains.CheckpointStreamId, null, null, found.Sequence,
                 $"Chaîne des points de scellement : {found.Detail}"));
 
@@ -200,22 +224,61 @@ public sealed class JournalVerifier(NpgsqlDataSource dataSource, TimeProvider? c
             foreach (var head in heads)
             {
                 if (!JournalHash.TryParse(head.Hash, out var hash)) continue;
-                if (!replay.Heads.TryGetValue(head.ChainId, out var known) || known.Sequence <= head.Sequence)
-                    replay.Heads[head.ChainId] = new SealedHead(head.Sequence, hash, head.SituationId, head.Pseudonym, rows[i].Version);
+                if (!replay.Heads.TryGetValue(head.ChainId, out var attested)) replay.Heads[head.ChainId] = attested = [];
+                attested.Add(new SealedHead(head.Sequence, hash, head.SituationId, head.Pseudonym, rows[i].Version));
             }
         }
         return replay;
     }
 
+    /// <summary>
+    /// A keyed checkpoint must carry a MAC made with the service's key. An unkeyed (legacy) checkpoint is accepted only
+    /// up to Journal:AcceptUnkeyedCheckpointsUpTo and never after a keyed one: otherwise rebuilding the checkpoint chain
+    /// in the old format would escape the key.
+    /// </summary>
+    private bool Authenticate(string council, long version, JournalCheckpointSealed checkpoint, JournalHash hash, bool keyedSeen,
+        List<JournalBreak> breaks)
+    {
+        string? problem;
+        if (checkpoint.Format == JournalHashing.UnkeyedCheckpointFormat)
+            problem = keyedSeen || version > options.Value.AcceptUnkeyedCheckpointsUpTo
+                ? $"Le point de scellement {version} n'a pas de code d'authentification (format ancien), alors que le service n'en accepte pas à cette position."
+                : null;
+        else if (checkpoint.KeyId != key.KeyId)
+            problem = $"Le point de scellement {version} est authentifié par une clé inconnue de ce service.";
+        else
+            problem = key.Verifies(council, hash, checkpoint.Mac)
+                ? null
+                : $"Le code d'authentification du point de scellement {version} est faux : il n'a pas été scellé par le service.";
+        if (problem is null) return true;
+        breaks.Add(new JournalBreak(JournalBreakKinds.Unauthenticated, JournalChains.CheckpointStreamId, null, null, version,
+            $"Chaîne des points de scellement : {problem}"));
+        return false;
+    }
+
+    /// <summary>What each chain head document claims: untrusted, but a genuine one is never ahead of its chain.</summary>
+    private async Task<Dictionary<Guid, (long Sequence, string? Hash)>> ClaimedHeadsAsync(string council, CancellationToken cancellation)
+    {
+        var heads = new Dictionary<Guid, (long, string?)>();
+        await using var command = dataSource.CreateCommand(HeadsSql);
+        command.Parameters.Add(new NpgsqlParameter { Value = council });
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        while (await reader.ReadAsync(cancellation))
+            heads[reader.GetGuid(0)] = (reader.IsDBNull(1) ? 0 : reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetString(2));
+        return heads;
+    }
+
     private sealed class CheckpointReplay
     {
-        public Dictionary<Guid, SealedHead> Heads { get; } = [];
+        /// <summary>Every head that an authentic checkpoint attested, by chain, in checkpoint order.</summary>
+        public Dictionary<Guid, List<SealedHead>> Heads { get; } = [];
+        public long UnkeyedCount { get; set; }
         public long Count { get; set; }
         public long? LastSequence { get; set; }
         public string? LastHash { get; set; }
     }
 
-    private record struct ChainIdentity(Guid? SituationId, string? Pseudonym);
+    internal record struct ChainIdentity(Guid? SituationId, string? Pseudonym);
 }
 
 /// <summary>One row of a chain as the verifier needs it: positions and hashes, nothing else kept.</summary>
@@ -230,7 +293,7 @@ public readonly record struct ChainBreak(string Kind, long Sequence, string Deta
 /// <summary>The link checks of one chain, on rows ordered by stream version. Pure: no database, no clock.</summary>
 public static class ChainAnalysis
 {
-    public static ChainBreak? FirstBreak(Guid chainId, IReadOnlyList<ChainRow> rows, SealedHead? sealedHead)
+    public static ChainBreak? FirstBreak(Guid chainId, IReadOnlyList<ChainRow> rows, IReadOnlyList<SealedHead> attested)
     {
         var previous = JournalHash.Genesis;
         var expected = 1L;
@@ -264,19 +327,41 @@ public static class ChainAnalysis
             expected = row.Version + 1;
         }
 
-        if (sealedHead is not { } head) return null;
+        // Every head every checkpoint attested, not only the latest: a chain rewritten and sealed again still differs
+        // from what an earlier checkpoint saw. The links held above, so entry n sits at rows[n - 1].
         var last = rows.Count == 0 ? 0 : rows[^1].Version;
-        if (last < head.Sequence)
+        SealedHead? furthest = null;
+        foreach (var head in attested)
+            if (head.Sequence > last && (furthest is null || head.Sequence > furthest.Value.Sequence)) furthest = head;
+        if (furthest is { } gone)
             return new(JournalBreakKinds.Truncated, last + 1,
-                $"Le point de scellement {head.CheckpointSequence} atteste {head.Sequence} entrées ; il n'en reste que {last}.");
-        for (var i = rows.Count - 1; i >= 0; i--)
+                $"Le point de scellement {gone.CheckpointSequence} atteste {gone.Sequence} entrées ; il n'en reste que {last}.");
+        ChainBreak? earliest = null;
+        foreach (var head in attested)
         {
-            if (rows[i].Version != head.Sequence) continue;
-            return rows[i].Stored == head.Hash
-                ? null
-                : new(JournalBreakKinds.Altered, head.Sequence,
+            if (head.Sequence < 1 || rows[(int)head.Sequence - 1].Stored == head.Hash) continue;
+            if (earliest is null || head.Sequence < earliest.Value.Sequence)
+                earliest = new(JournalBreakKinds.Altered, head.Sequence,
                     $"L'entrée {head.Sequence} ne correspond pas à celle que le point de scellement {head.CheckpointSequence} a attestée : la chaîne a été réécrite.");
         }
+        return earliest;
+    }
+
+    /// <summary>
+    /// The head document is written in the same transaction as each entry, so a genuine one is never ahead of its chain
+    /// and names the hash of the entry it counts. One that is not: the chain's tail was deleted or rewritten (or the
+    /// document itself was altered) after the last seal.
+    /// </summary>
+    public static ChainBreak? HeadMismatch(IReadOnlyList<ChainRow> rows, (long Sequence, string? Hash)? claimed)
+    {
+        if (claimed is not { } head || head.Sequence < 1) return null;
+        var last = rows.Count == 0 ? 0 : rows[^1].Version;
+        if (head.Sequence > last)
+            return new(JournalBreakKinds.HeadMismatch, last + 1,
+                $"La tête de la chaîne atteste {head.Sequence} entrées ; il n'en reste que {last}.");
+        if (!JournalHash.TryParse(head.Hash, out var hash) || rows[(int)head.Sequence - 1].Stored != hash)
+            return new(JournalBreakKinds.HeadMismatch, head.Sequence,
+                $"L'entrée {head.Sequence} ne correspond pas à celle que la tête de la chaîne a enregistrée.");
         return null;
     }
 }

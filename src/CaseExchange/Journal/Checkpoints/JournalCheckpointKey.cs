@@ -1,0 +1,69 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using CaseExchange.Protection;
+using Microsoft.Extensions.Options;
+
+namespace CaseExchange.Journal.Checkpoints;
+
+/// <summary>
+/// The key that authenticates journal checkpoints (an HMAC-SHA-256 key). It never lives in the database: it is read
+/// from <c>Journal:CheckpointKeyFile</c> (a secret held like the key ring certificate's password), or, when that is
+/// not set, derived from the key ring certificate's private key. Someone who can write the database but holds neither
+/// cannot produce a checkpoint that verifies.
+/// </summary>
+public sealed class JournalCheckpointKey
+{
+    private const string DerivationLabel = "caseexchange/journal-checkpoint-key/v1";
+    private readonly byte[] _key;
+
+    public JournalCheckpointKey(ReadOnlySpan<byte> secret)
+    {
+        if (secret.Length < 32) throw new ArgumentException("A journal checkpoint key needs at least 32 bytes of secret.", nameof(secret));
+        _key = HKDF.DeriveKey(HashAlgorithmName.SHA256, secret.ToArray(), 32, info: Encoding.UTF8.GetBytes(DerivationLabel));
+        // A public name of the key, so that a checkpoint says which key sealed it (e.g. after a rotation).
+        KeyId = Convert.ToHexStringLower(SHA256.HashData([.. Encoding.UTF8.GetBytes("caseexchange/journal-key-id/v1"), .. _key])[..8]);
+    }
+
+    public string KeyId { get; }
+
+    public string Mac(string council, JournalHash checkpointHash) => JournalHashing.MacOfCheckpoint(_key, council, checkpointHash);
+
+    /// <summary>True if the MAC was made with this key for this council and checkpoint hash (compared in constant time).</summary>
+    public bool Verifies(string council, JournalHash checkpointHash, string? mac) =>
+        mac is not null && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Mac(council, checkpointHash)), Encoding.ASCII.GetBytes(mac));
+
+    public static JournalCheckpointKey Create(JournalOptions options, KeyRingCertificate certificate)
+    {
+        if (options.CheckpointKeyFile is { Length: > 0 } path)
+        {
+            if (!File.Exists(path)) throw new InvalidOperationException($"Journal:CheckpointKeyFile {path} does not exist.");
+            var secret = File.ReadAllBytes(path);
+            if (secret.Length < 32)
+                throw new InvalidOperationException("Journal:CheckpointKeyFile must hold at least 32 bytes of secret (e.g. openssl rand -base64 48).");
+            return new JournalCheckpointKey(secret);
+        }
+        return FromCertificate(certificate);
+    }
+
+    /// <summary>
+    /// From the certificate's private key: an RSA PKCS#1 v1.5 signature of a fixed label is deterministic and needs no
+    /// exportable key; other key types use their PKCS#8 form.
+    /// </summary>
+    public static JournalCheckpointKey FromCertificate(KeyRingCertificate certificate)
+    {
+        using var rsa = certificate.Certificate.GetRSAPrivateKey();
+        if (rsa is not null)
+            return new JournalCheckpointKey(rsa.SignData(Encoding.UTF8.GetBytes(DerivationLabel), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+        using var ecdsa = certificate.Certificate.GetECDsaPrivateKey()
+                          ?? throw new InvalidOperationException("The key ring certificate has no usable private key to derive the journal checkpoint key from.");
+        return new JournalCheckpointKey(ecdsa.ExportPkcs8PrivateKey());
+    }
+}
+
+internal static class JournalCheckpointKeyRegistration
+{
+    public static void AddJournalCheckpointKey(this IServiceCollection services) =>
+        services.AddSingleton(provider => JournalCheckpointKey.Create(
+            provider.GetRequiredService<IOptions<JournalOptions>>().Value, provider.GetRequiredService<KeyRingCertificate>()));
+}
