@@ -227,6 +227,9 @@ public sealed class AuthorizationMatrixTests(MatrixFixture fixture) : IClassFixt
         ["POST /api/councils/{council}/journal/checkpoints"] = Allow((f, _) =>
             Task.FromResult(Post($"{Api(f)}/journal/checkpoints", new { })), Ok, Caller.Auditeur),
         ["GET /api/councils/{council}/journal/checkpoints"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/journal/checkpoints")), Ok, Caller.Auditeur),
+        ["GET /api/councils/{council}/journal/anchors"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/journal/anchors")), Ok, Caller.Auditeur),
+        ["POST /api/councils/{council}/journal/anchors/comparisons"] = Allow((f, _) => Task.FromResult(Post($"{Api(f)}/journal/anchors/comparisons",
+            new { anchors = $"1;;;{new string('0', 64)}" })), Ok, Caller.Auditeur),
     };
 
     /// <summary>A séance of group A held today, taken as far as asked by the coordonnateur.</summary>
