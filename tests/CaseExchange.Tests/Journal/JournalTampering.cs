@@ -74,7 +74,7 @@ public static class JournalTampering
     /// without the key can: the MAC is made by <paramref name="mac"/> (an old one kept, one of another key, none).
     /// </summary>
     public static async Task RebuildCheckpointsAsync(TestService service, string council,
-        Func<JournalCheckpointSealed, JournalHash, JournalCheckpointSealed> mac)
+        Func<JournalCheckpointSealed, JournalCheckpointSealed> before, Func<JournalCheckpointSealed, JournalHash, JournalCheckpointSealed> mac)
     {
         var checkpoints = await CheckpointsAsync(service, council);
         var previous = JournalHash.Genesis;
@@ -87,7 +87,7 @@ public static class JournalTampering
                 if (!chains.TryGetValue(head.ChainId, out var entries)) chains[head.ChainId] = entries = await EntriesAsync(service, council, head.ChainId);
                 heads.Add(head with { Hash = entries.Count >= head.Sequence ? entries[(int)head.Sequence - 1].Hash : head.Hash });
             }
-            var rebuilt = checkpoints[i] with { Heads = heads, PreviousHash = previous.ToString() };
+            var rebuilt = before(checkpoints[i] with { Heads = heads, PreviousHash = previous.ToString() });
             var hash = JournalHashing.OfCheckpoint(council, rebuilt, previous);
             rebuilt = mac(rebuilt with { Hash = hash.ToString() }, hash);
             await WriteAsync(service, council, JournalChains.CheckpointStreamId, i + 1, rebuilt);

@@ -19,6 +19,7 @@ public static class JournalBreakKinds
     public const string StreamRemoved = "stream-removed";
     public const string Unauthenticated = "unauthenticated";
     public const string HeadMismatch = "head-mismatch";
+    public const string CheckpointMissing = "checkpoint-missing";
 
     public static string Explain(string kind) => kind switch
     {
@@ -29,6 +30,7 @@ public static class JournalBreakKinds
         Truncated => "Chaîne tronquée : des entrées scellées par un point de scellement ont disparu de la fin de la chaîne.",
         StreamRemoved => "Chaîne supprimée : une chaîne scellée par un point de scellement a entièrement disparu.",
         Unauthenticated => "Point de scellement non authentifié : il n'a pas été scellé avec la clé du service (reconstruit, forgé ou copié).",
+        CheckpointMissing => "Point de scellement disparu : la chaîne a été scellée plus loin que ce qu'attestent les points de scellement restants (derniers points de scellement supprimés).",
         HeadMismatch => "Tête de chaîne incohérente : la dernière entrée connue à l'ajout ne correspond plus aux entrées (fin de chaîne supprimée ou réécrite).",
         _ => kind,
     };
@@ -81,13 +83,14 @@ public sealed class JournalVerifier(NpgsqlDataSource dataSource, JournalCheckpoi
         "where tenant_id = $1 and stream_id = $2 and type = $3 order by version";
 
     private static readonly string HeadsSql =
-        $"select id, (data->>'LastSequence')::bigint, data->>'LastHash' from {Database.SchemaName}.mt_doc_journalchainhead where tenant_id = $1";
+        $"select id, (data->>'LastSequence')::bigint, data->>'LastHash', (data->>'SealedSequence')::bigint from {Database.SchemaName}.mt_doc_journalchainhead where tenant_id = $1";
 
     public async Task<JournalVerificationReport> VerifyAsync(string council, CancellationToken cancellation = default)
     {
         var breaks = new List<JournalBreak>();
-        var checkpoints = await ReplayCheckpointsAsync(council, breaks, cancellation);
+        // Heads, then checkpoints, then entries: whatever commits meanwhile only makes a later read longer, never shorter.
         var claimedHeads = await ClaimedHeadsAsync(council, cancellation);
+        var checkpoints = await ReplayCheckpointsAsync(council, breaks, cancellation);
 
         long entryCount = 0, unsealedEntries = 0;
         int chainCount = 0, sealedChains = 0;
@@ -104,7 +107,8 @@ public sealed class JournalVerifier(NpgsqlDataSource dataSource, JournalCheckpoi
             var sealedUpTo = attested.Count == 0 ? 0 : attested.Max(h => h.Sequence);
             unsealedEntries += rows[^1].Version - Math.Min(sealedUpTo, rows[^1].Version);
             claimedHeads.Remove(current, out var claimed);
-            if ((ChainAnalysis.FirstBreak(current, rows, attested) ?? ChainAnalysis.HeadMismatch(rows, claimed)) is { } found)
+            if ((ChainAnalysis.FirstBreak(current, rows, attested) ?? ChainAnalysis.HeadMismatch(rows, claimed)
+                    ?? ChainAnalysis.SealMismatch(sealedUpTo, claimed)) is { } found)
                 breaks.Add(new JournalBreak(found.Kind, current, identity.SituationId, identity.Pseudonym, found.Sequence, found.Detail));
             rows.Clear();
             identity = default;
@@ -257,14 +261,15 @@ public sealed class JournalVerifier(NpgsqlDataSource dataSource, JournalCheckpoi
     }
 
     /// <summary>What each chain head document claims: untrusted, but a genuine one is never ahead of its chain.</summary>
-    private async Task<Dictionary<Guid, (long Sequence, string? Hash)>> ClaimedHeadsAsync(string council, CancellationToken cancellation)
+    private async Task<Dictionary<Guid, ClaimedHead>> ClaimedHeadsAsync(string council, CancellationToken cancellation)
     {
-        var heads = new Dictionary<Guid, (long, string?)>();
+        var heads = new Dictionary<Guid, ClaimedHead>();
         await using var command = dataSource.CreateCommand(HeadsSql);
         command.Parameters.Add(new NpgsqlParameter { Value = council });
         await using var reader = await command.ExecuteReaderAsync(cancellation);
         while (await reader.ReadAsync(cancellation))
-            heads[reader.GetGuid(0)] = (reader.IsDBNull(1) ? 0 : reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetString(2));
+            heads[reader.GetGuid(0)] = new ClaimedHead(reader.IsDBNull(1) ? 0 : reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.IsDBNull(3) ? 0 : reader.GetInt64(3));
         return heads;
     }
 
@@ -280,6 +285,9 @@ public sealed class JournalVerifier(NpgsqlDataSource dataSource, JournalCheckpoi
 
     internal record struct ChainIdentity(Guid? SituationId, string? Pseudonym);
 }
+
+/// <summary>What a chain head document says (untrusted): its last entry and how far it was sealed.</summary>
+public readonly record struct ClaimedHead(long Sequence, string? Hash, long SealedSequence);
 
 /// <summary>One row of a chain as the verifier needs it: positions and hashes, nothing else kept.</summary>
 public readonly record struct ChainRow(
@@ -352,7 +360,7 @@ public static class ChainAnalysis
     /// and names the hash of the entry it counts. One that is not: the chain's tail was deleted or rewritten (or the
     /// document itself was altered) after the last seal.
     /// </summary>
-    public static ChainBreak? HeadMismatch(IReadOnlyList<ChainRow> rows, (long Sequence, string? Hash)? claimed)
+    public static ChainBreak? HeadMismatch(IReadOnlyList<ChainRow> rows, ClaimedHead? claimed)
     {
         if (claimed is not { } head || head.Sequence < 1) return null;
         var last = rows.Count == 0 ? 0 : rows[^1].Version;
@@ -364,6 +372,16 @@ public static class ChainAnalysis
                 $"L'entrée {head.Sequence} ne correspond pas à celle que la tête de la chaîne a enregistrée.");
         return null;
     }
+
+    /// <summary>
+    /// The sealer moves a head document's sealed sequence in the same transaction as the checkpoint that seals it, so a
+    /// genuine one never claims more than the checkpoints attest: if it does, the last checkpoints were deleted.
+    /// </summary>
+    public static ChainBreak? SealMismatch(long attestedUpTo, ClaimedHead? claimed) =>
+        claimed is { } head && head.SealedSequence > attestedUpTo
+            ? new(JournalBreakKinds.CheckpointMissing, head.SealedSequence,
+                $"La chaîne a été scellée jusqu'à l'entrée {head.SealedSequence}, mais les points de scellement restants n'attestent que {attestedUpTo} entrées.")
+            : null;
 }
 
 /// <summary>The names under which journal events are stored; pinned, because verification reads the rows by them.</summary>
