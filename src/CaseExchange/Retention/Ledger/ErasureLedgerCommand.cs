@@ -3,17 +3,10 @@ using JasperFx.CommandLine;
 
 namespace CaseExchange.Retention.Ledger;
 
-public enum ErasureLedgerAction
-{
-    Verify,
-    Export,
-    Apply,
-}
-
 public sealed class ErasureLedgerInput : NetCoreInput
 {
     [Description("verify: check the hash chain; export: copy the verified ledger to a file; apply: erase again every listed situation whose key exists")]
-    public ErasureLedgerAction Action { get; set; } = ErasureLedgerAction.Verify;
+    public string Action { get; set; } = "verify";
 
     [Description("export: the file to write the ledger's copy to")]
     public string ToFlag { get; set; } = "";
@@ -42,31 +35,34 @@ public sealed class ErasureLedgerCommand : JasperFxAsyncCommand<ErasureLedgerInp
                 Console.Error.WriteLine("No erasure ledger is configured: set ErasureLedger__Directory.");
                 return false;
             }
-            switch (input.Action)
+            switch (input.Action.ToLowerInvariant())
             {
-                case ErasureLedgerAction.Export when string.IsNullOrWhiteSpace(input.ToFlag):
+                case "export" when string.IsNullOrWhiteSpace(input.ToFlag):
                     Console.Error.WriteLine("export needs --to <file>.");
                     return false;
-                case ErasureLedgerAction.Export:
+                case "export":
                 {
                     var report = await ledger.ExportAsync(input.ToFlag);
                     Console.WriteLine(report.Describe());
                     if (report.Intact) Console.WriteLine($"Exported to:  {Path.GetFullPath(input.ToFlag)}");
                     return report.Intact;
                 }
-                case ErasureLedgerAction.Apply:
+                case "apply":
                 {
                     var replay = await host.Services.GetRequiredService<ErasureLedgerReplay>().ReplayAsync();
                     Console.WriteLine($"Listed: {replay.Listed}, erased again: {replay.ErasedAgain}, added to the ledger: {replay.AddedToLedger}, " +
                                       $"ledger {(replay.LedgerIntact ? "INTACT" : "BROKEN")}");
                     return replay.LedgerIntact;
                 }
-                default:
+                case "verify":
                 {
                     var report = await ledger.ReadAsync();
                     Console.WriteLine(report.Describe());
                     return report.Intact;
                 }
+                default:
+                    Console.Error.WriteLine("Unknown action: use verify, export or apply.");
+                    return false;
             }
         }
         finally
