@@ -49,6 +49,22 @@ public static class Database
         return tuned.ConnectionString;
     }
 
+    /// <summary>
+    /// The service's data source. A connection string naming several hosts (a primary and its standbys) with
+    /// <c>Target Session Attributes</c> gets a multi-host data source that opens connections on a host of that kind only:
+    /// after a failover, new connections go to the promoted standby without a restart (deploy/README.md, "Failover").
+    /// Npgsql refuses the attribute in a multi-host data source's own string, so it is taken out and applied as a wrapper.
+    /// </summary>
+    public static NpgsqlDataSource CreateDataSource(string connectionString)
+    {
+        var settings = new NpgsqlConnectionStringBuilder(connectionString);
+        if (settings.TargetSessionAttributes is not { Length: > 0 } attributes || !(settings.Host ?? "").Contains(','))
+            return NpgsqlDataSource.Create(settings);
+        settings.TargetSessionAttributes = null;
+        var target = Enum.Parse<TargetSessionAttributes>(attributes.Replace("-", ""), ignoreCase: true);
+        return new NpgsqlDataSourceBuilder(settings.ConnectionString).BuildMultiHost().WithTargetSession(target);
+    }
+
     public static async Task EnsureDatabaseExistsAsync(string maintenanceConnectionString, string database)
     {
         await using var connection = new NpgsqlConnection(maintenanceConnectionString);

@@ -20,7 +20,7 @@ public static class EventStore
 {
     public static void AddCaseExchangeEventStore(this WebApplicationBuilder builder, string connectionString)
     {
-        builder.Services.AddSingleton(NpgsqlDataSource.Create(connectionString));
+        builder.Services.AddSingleton(Database.CreateDataSource(connectionString));
         builder.Services.AddSingleton<Pseudonyms>();
         builder.Services.AddSingleton<PersonsConcerned>();
         builder.Services.AddSingleton<ParameterFreeMartenLogger>();
@@ -28,7 +28,7 @@ public static class EventStore
         builder.Services.AddMarten(services =>
             {
                 var options = new StoreOptions();
-                options.Connection(connectionString);
+                options.Connection(services.GetRequiredService<NpgsqlDataSource>());
                 options.DatabaseSchemaName = Database.SchemaName;
                 options.Logger(services.GetRequiredService<ParameterFreeMartenLogger>());
 

@@ -1,4 +1,5 @@
 using CaseExchange.Protection;
+using CaseExchange.Retention.Ledger;
 using CaseExchange.Situations;
 using Marten;
 
@@ -10,7 +11,7 @@ namespace CaseExchange.Retention;
 /// statistics and the access journal stay true. Idempotent, and optimistic: of two nodes erasing at once, one
 /// commits and the other finds the work done — exactly one erasure event.
 /// </summary>
-public sealed class NominativeErasure(IDocumentStore store, SituationKeys keys, ILogger<NominativeErasure> logger)
+public sealed class NominativeErasure(IDocumentStore store, SituationKeys keys, ErasureLedger ledger, ILogger<NominativeErasure> logger)
 {
     /// <returns>true if this call erased; false if the data was already erased.</returns>
     public Task<bool> EraseAsync(string council, Guid situationId, string cause, Guid? orderedBy, DateTimeOffset now,
@@ -32,12 +33,30 @@ public sealed class NominativeErasure(IDocumentStore store, SituationKeys keys, 
             {
                 await session.SaveChangesAsync(cancellation);
                 logger.LogInformation("Nominative data of situation {Pseudonym} erased ({Cause})", stream.Aggregate.Pseudonym, erased.Cause);
+                await RecordInLedgerAsync(council, situationId, stream.Aggregate.Pseudonym, erased);
                 return true;
             }
             catch (Exception e) when (Hosting.ConcurrencyFailures.IsConcurrencyFailure(e) && attempt < 5)
             {
                 // Someone appended meanwhile (possibly another node erasing): read again and decide again.
             }
+        }
+    }
+
+    /// <summary>
+    /// Outside the database too, so that restoring an older backup cannot bring the data back (see ErasureLedgerReplay).
+    /// The erasure is committed already: a ledger that cannot be written is logged, and the next start completes it.
+    /// </summary>
+    private async Task RecordInLedgerAsync(string council, Guid situationId, string pseudonym, NominativeDataErased erased)
+    {
+        try
+        {
+            await ledger.AppendAsync(council, situationId, pseudonym, erased.Cause, erased.OrderedBy, erased.At, CancellationToken.None);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            logger.LogError("Erasure of {Pseudonym} committed but not written to the erasure ledger ({Error}); the next start adds it",
+                pseudonym, e.GetType().Name);
         }
     }
 }

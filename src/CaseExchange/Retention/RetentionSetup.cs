@@ -1,3 +1,5 @@
+using CaseExchange.Retention.Ledger;
+
 namespace CaseExchange.Retention;
 
 public static class RetentionSetup
@@ -6,6 +8,13 @@ public static class RetentionSetup
     {
         builder.Services.Configure<RetentionOptions>(builder.Configuration.GetSection(RetentionOptions.Section));
         builder.Services.AddSingleton<NominativeErasure>();
+        builder.Services.Configure<ErasureLedgerOptions>(builder.Configuration.GetSection(ErasureLedgerOptions.Section));
+        if (builder.Environment.IsDevelopment() && string.IsNullOrWhiteSpace(builder.Configuration[$"{ErasureLedgerOptions.Section}:Directory"]))
+            builder.Services.PostConfigure<ErasureLedgerOptions>(o => o.Directory = Path.Combine(builder.Environment.ContentRootPath, ".data", "erasure-ledger"));
+        builder.Services.AddSingleton<ErasureLedger>();
+        // Registered before the sweep and after Marten's schema set-up: it runs before the server listens.
+        builder.Services.AddSingleton<ErasureLedgerReplay>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ErasureLedgerReplay>());
         builder.Services.AddSingleton<RightOfAccess.RightOfAccessDocuments>();
         builder.Services.AddSingleton<RetentionSweeper>();
         builder.Services.AddHostedService(services => services.GetRequiredService<RetentionSweeper>());
