@@ -1,6 +1,7 @@
 using System.IdentityModel.Tokens.Jwt;
 using System.Security.Claims;
 using System.Security.Cryptography;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
@@ -22,6 +23,18 @@ public sealed class CaseExchangeAuthenticationOptions
     /// <summary>Its secret, or a file holding it (e.g. a systemd credential).</summary>
     public string? ClientSecret { get; set; }
     public string? ClientSecretFile { get; set; }
+
+    /// <summary>
+    /// Scopes asked at sign-in, space-separated. Only "openid" (the subject) is needed; the others name what the
+    /// provider calls profile claims: "openid profile" for Keycloak, "openid email given_name usual_name siret" for ProConnect.
+    /// </summary>
+    public string Scopes { get; set; } = "openid profile";
+
+    /// <summary>
+    /// After a key rollover at the provider, a token signed with a key the service has not seen makes it fetch the
+    /// provider's keys (JWKS) again, at most once per this interval (the library's default is 5 minutes of refusals).
+    /// </summary>
+    public TimeSpan SigningKeysRefreshInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     public DevelopmentSignInOptions DevelopmentSignIn { get; set; } = new();
 }
@@ -108,6 +121,7 @@ public static class Authentication
                 else
                 {
                     jwt.Authority = options.Authority;
+                    jwt.RefreshInterval = options.SigningKeysRefreshInterval;
                     jwt.TokenValidationParameters.ValidateAudience = true;
                 }
             });
@@ -117,17 +131,36 @@ public static class Authentication
             authentication.AddOpenIdConnect(AuthenticationSchemes.OpenIdConnect, oidc =>
             {
                 oidc.Authority = options.Authority;
+                oidc.RefreshInterval = options.SigningKeysRefreshInterval;
                 oidc.ClientId = options.ClientId;
                 oidc.ClientSecret = secret;
                 oidc.ResponseType = "code";
                 oidc.UsePkce = true;
                 oidc.MapInboundClaims = false; // keep "sub": members are known by their subject
                 oidc.Scope.Clear();
-                oidc.Scope.Add("openid");
-                oidc.Scope.Add("profile");
+                foreach (var scope in options.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)) oidc.Scope.Add(scope);
+                if (!oidc.Scope.Contains("openid")) oidc.Scope.Add("openid");
                 oidc.SaveTokens = false;
+                // RP-initiated logout names the session to end with the ID token (id_token_hint, which ProConnect requires):
+                // the session cookie keeps that token only, not the access token.
+                oidc.Events.OnTokenValidated = context =>
+                {
+                    if (context.TokenEndpointResponse?.IdToken is { Length: > 0 } idToken)
+                        context.Properties!.StoreTokens([new AuthenticationToken { Name = "id_token", Value = idToken }]);
+                    return Task.CompletedTask;
+                };
                 oidc.SignInScheme = AuthenticationSchemes.Pages;
                 oidc.TokenValidationParameters.NameClaimType = "name";
+            });
+        }
+        if (development is null)
+        {
+            // Once the provider's published keys no longer hold a key (retired, or withdrawn after a compromise), its
+            // tokens are refused. The library would otherwise keep validating them with the "last known good" key set
+            // for an hour. A provider that cannot be reached leaves the current key set in place either way.
+            builder.Services.PostConfigure<JwtBearerOptions>(AuthenticationSchemes.Api, jwt =>
+            {
+                if (jwt.ConfigurationManager is BaseConfigurationManager keys) keys.UseLastKnownGoodConfiguration = false;
             });
         }
         builder.Services.AddAuthorization();
