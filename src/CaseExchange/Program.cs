@@ -7,7 +7,6 @@ using CaseExchange.Retention;
 using CaseExchange.Seances;
 using CaseExchange.Statistics;
 using CaseExchange.Web;
-using JasperFx;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -46,7 +45,7 @@ app.MapDevelopmentSignIn();
 app.MapCaseExchangeEndpoints();
 app.MapRazorPages();
 
-return await app.RunJasperFxCommands(args);
+return await app.RunServiceOrCommandAsync(args);
 
 /// <summary>Entry point, visible to the test host.</summary>
 public partial class Program;

@@ -20,6 +20,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     private readonly string _binDir;
     private readonly bool _ephemeral;
     private readonly bool _startedByUs;
+    private readonly Process? _watchdog;
 
     public int Port { get; }
     public string Password { get; }
@@ -36,6 +37,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         Password = password;
         _ephemeral = ephemeral;
         _startedByUs = startedByUs;
+        if (startedByUs) _watchdog = StartWatchdog();
     }
 
     public string ConnectionString(string database) =>
@@ -117,18 +119,56 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (!_startedByUs) return;
-        try
+        if (_watchdog is not null)
         {
-            await RunServerToolAsync(_binDir, "pg_ctl", ["-D", DataDirectory, "-m", _ephemeral ? "immediate" : "fast", "-w", "stop"]);
+            // Closing its stdin is what the watchdog waits for: it stops the cluster (and deletes a throwaway one).
+            _watchdog.StandardInput.Close();
+            await _watchdog.WaitForExitAsync();
+            _watchdog.Dispose();
         }
-        catch (Exception) when (_ephemeral)
+        else
         {
-            // The folder is deleted below anyway; a server that is already gone is not an error here.
+            try
+            {
+                await RunServerToolAsync(_binDir, "pg_ctl", ["-D", DataDirectory, "-m", _ephemeral ? "immediate" : "fast", "-w", "stop"]);
+            }
+            catch (Exception) when (_ephemeral)
+            {
+                // The folder is deleted below anyway; a server that is already gone is not an error here.
+            }
         }
         if (_ephemeral)
         {
             try { Directory.Delete(_root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
+    }
+
+    /// <summary>
+    /// A cluster started by this process must not outlive it, however it ends (an exception before the host runs, SIGTERM,
+    /// kill -9): pg_ctl detaches the postmaster, so a small shell process holds the read end of a pipe whose write end only
+    /// this process has. The kernel closes that end when this process ends, and the watchdog then stops the cluster.
+    /// </summary>
+    private Process? StartWatchdog()
+    {
+        var stop = new List<string> { Path.Combine(_binDir, "pg_ctl"), "-D", DataDirectory, "-m", _ephemeral ? "immediate" : "fast", "-w", "stop" };
+        if (IsRoot) stop.InsertRange(0, ["runuser", "-u", SuperUser, "--"]);
+        var start = new ProcessStartInfo("sh")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        // Signals sent to the service's process group (Ctrl+C, systemd's stop) must not end the watchdog before its job.
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add("exec >/dev/null 2>&1; trap '' INT TERM HUP; cat; \"$@\"; " +
+                               (_ephemeral ? "rm -rf -- \"$CASEEXCHANGE_PG_ROOT\"" : "true"));
+        start.ArgumentList.Add("caseexchange-pg-watchdog");
+        foreach (var arg in stop) start.ArgumentList.Add(arg);
+        start.Environment["CASEEXCHANGE_PG_ROOT"] = _root;
+        start.Environment["LC_ALL"] = "C";
+        start.Environment.Remove("PGDATA");
+        return Process.Start(start);
     }
 
     private static async Task<int> StartServerAsync(string binDir, string root, string dataDir)

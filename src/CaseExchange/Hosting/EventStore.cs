@@ -49,6 +49,7 @@ public static class EventStore
                 options.Schema.For<Situation>().Index(s => s.GroupId).Index(s => s.Pseudonym);
                 options.Schema.For<Seance>().Index(s => s.GroupId);
                 options.Schema.For<SituationKey>();
+                options.Schema.For<CreationReceipt>();
                 return options;
             })
             .UseLightweightSessions()

@@ -99,6 +99,8 @@ public static class ProblemTypes
     public const string ConcurrentUpdate = Prefix + "concurrent-update";
     public const string OutOfOrder = Prefix + "out-of-order";
     public const string Unavailable = Prefix + "unavailable";
+    public const string UnknownOutcome = Prefix + "unknown-outcome";
+    public const string IdempotencyKeyReused = Prefix + "idempotency-key-reused";
     public const string Internal = Prefix + "internal";
 
     public static string ForStatus(int status) => status switch
@@ -125,7 +127,9 @@ internal sealed class KnownExceptionsAsProblems(IProblemDetailsService problems,
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        var problem = Of(exception);
+        var problem = Of(exception, httpContext.Request.Method);
+        if (problem?.Type == ProblemTypes.ConcurrentUpdate && !problem.Extensions.ContainsKey("currentVersion"))
+            await ConcurrencyFailures.AddCurrentVersionAsync(problem, exception, httpContext);
 
         if (problem is null)
         {
@@ -135,8 +139,9 @@ internal sealed class KnownExceptionsAsProblems(IProblemDetailsService problems,
             problem = new ProblemDetails
             {
                 Status = 500, Type = ProblemTypes.Internal, Title = "Erreur interne du service",
-                Detail = "Une erreur inattendue s'est produite ; aucune modification n'a été enregistrée. " +
-                         "Communiquez l'identifiant de trace à l'administrateur.",
+                // Never "nothing was recorded": the fault may come after the commit.
+                Detail = "Une erreur inattendue s'est produite. Rechargez la page pour vérifier si votre action a été prise en compte " +
+                         "avant de la recommencer, et communiquez l'identifiant de trace à l'administrateur.",
             };
         }
 
@@ -154,10 +159,11 @@ internal sealed class KnownExceptionsAsProblems(IProblemDetailsService problems,
     }
 
     /// <summary>The problem an expected exception stands for; null for an unexpected one.</summary>
-    public static ProblemDetails? Of(Exception exception) => exception switch
+    public static ProblemDetails? Of(Exception exception, string? method) => exception switch
     {
         ProblemException known => known.Problem,
         _ when ConcurrencyFailures.IsConcurrencyFailure(exception) => ConcurrencyFailures.Problem(),
+        _ when UnknownOutcome.IsConnectionLoss(exception) => UnknownOutcome.Problem(UnknownOutcome.IsWrite(method)),
         BadHttpRequestException bad => new ProblemDetails
         {
             Status = bad.StatusCode, Type = ProblemTypes.MalformedBody,

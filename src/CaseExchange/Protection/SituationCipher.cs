@@ -59,6 +59,17 @@ public sealed class SituationCipher
         JsonSerializer.Deserialize<T>(Open(field, sealedText), SealedJson.Options)
         ?? throw new CryptographicException("Sealed value holds no content.");
 
+    /// <summary>
+    /// A keyed one-way fingerprint (HMAC-SHA-256 under a key derived from the situation's key): tells whether a retried
+    /// request is the one that created the situation, without storing anything that a dictionary attack could reverse.
+    /// Erasing the situation's key makes it meaningless.
+    /// </summary>
+    public string Fingerprint(string purpose, ReadOnlySpan<byte> data)
+    {
+        var macKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, _key, 32, info: AssociatedData("fingerprint/" + purpose));
+        return Convert.ToBase64String(HMACSHA256.HashData(macKey, data));
+    }
+
     private byte[] AssociatedData(string field) => Encoding.UTF8.GetBytes($"caseexchange/v1/{_council}/{_situationId:N}/{field}");
 }
 

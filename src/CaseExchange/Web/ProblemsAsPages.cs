@@ -25,7 +25,7 @@ public sealed class ProblemsAsPages : IAsyncPageFilter
             {
                 await page.InitialiseAsync();
             }
-            catch (Exception e) when (KnownExceptionsAsProblems.Of(e) is { } problem)
+            catch (Exception e) when (KnownExceptionsAsProblems.Of(e, context.HttpContext.Request.Method) is { } problem)
             {
                 context.Result = Show(context.HttpContext, problem);
                 return;
@@ -33,7 +33,7 @@ public sealed class ProblemsAsPages : IAsyncPageFilter
         }
 
         var executed = await next();
-        if (executed.Exception is { } exception && !executed.ExceptionHandled && KnownExceptionsAsProblems.Of(exception) is { } known)
+        if (executed.Exception is { } exception && !executed.ExceptionHandled && KnownExceptionsAsProblems.Of(exception, context.HttpContext.Request.Method) is { } known)
         {
             executed.Result = Show(context.HttpContext, known);
             executed.ExceptionHandled = true;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using CaseExchange.Tests.Infrastructure;
+using Npgsql;
 
 namespace CaseExchange.Tests.Situations;
 
@@ -62,5 +63,62 @@ public sealed class ConcurrencyTests(ConcurrencyFixture fixture) : IClassFixture
         var problem = await Http.ProblemAsync(
             await Service.PostAsync(Council.Animateur, $"{Council.Api}/situations/{id}/agenda", new { seanceId = seance }), 400);
         Assert.True(problem.GetProperty("errors").TryGetProperty("expectedVersion", out _));
+    }
+
+    [Fact]
+    public async Task A_stale_transfer_to_the_group_that_now_holds_the_situation_gets_409_with_the_current_version_not_400()
+    {
+        var id = await fixture.Steps.ReferredAsync();
+        var first = await Service.PostAsync(Council.Coordonnateur, $"{Council.Api}/situations/{id}/transfer",
+            new { toGroupId = Council.GroupB, reason = "Premier transfert", expectedVersion = 1 });
+        await Http.ExpectAsync(first, 200);
+
+        // Seen from version 1, the destination was another group; at version 2 it is the holding group.
+        var stale = await Service.PostAsync(Council.Coordonnateur, $"{Council.Api}/situations/{id}/transfer",
+            new { toGroupId = Council.GroupB, reason = "Transfert sur une version périmée", expectedVersion = 1 });
+        var problem = await Http.ProblemAsync(stale, 409);
+        Assert.Equal("urn:caseexchange:problem:concurrent-update", problem.GetProperty("type").GetString());
+        Assert.Equal(2, problem.GetProperty("currentVersion").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_writer_that_loses_at_commit_time_gets_409_with_the_current_version()
+    {
+        var id = await fixture.Steps.ReferredAsync();
+        var seances = await Task.WhenAll(fixture.Steps.NewSeanceAsync(), fixture.Steps.NewSeanceAsync());
+
+        // Both writers pass their version check (version 1), then wait at commit on the stream's row, held here;
+        // once it is released one commits and the other loses inside PostgreSQL, not in the endpoint.
+        await using var holder = new NpgsqlConnection(Service.ConnectionString);
+        await holder.OpenAsync();
+        await using var transaction = await holder.BeginTransactionAsync();
+        await using (var hold = new NpgsqlCommand("select 1 from caseexchange.mt_streams where id = $1 for update", holder, transaction)
+                     { Parameters = { new() { Value = id } } })
+            Assert.NotNull(await hold.ExecuteScalarAsync());
+
+        var writers = seances.Select(seance =>
+            Service.PostAsync(Council.Animateur, $"{Council.Api}/situations/{id}/agenda", new { seanceId = seance, expectedVersion = 1 })).ToList();
+        await WaitForBlockedBackendsAsync(holder, 2, writers);
+        await transaction.CommitAsync();
+
+        var responses = await Task.WhenAll(writers);
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.OK);
+        var problem = await Http.ProblemAsync(responses.Single(r => r.StatusCode != HttpStatusCode.OK), 409);
+        Assert.Equal("urn:caseexchange:problem:concurrent-update", problem.GetProperty("type").GetString());
+        Assert.Equal(2, problem.GetProperty("currentVersion").GetInt64());
+    }
+
+    /// <summary>Waits until <paramref name="count"/> other sessions of this database wait on a lock.</summary>
+    private static async Task WaitForBlockedBackendsAsync(NpgsqlConnection connection, int count, IReadOnlyList<Task> requests)
+    {
+        for (var attempt = 0; attempt < 600; attempt++)
+        {
+            Assert.DoesNotContain(requests, r => r.IsCompleted);
+            await using var query = new NpgsqlCommand(
+                "select count(*) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'", connection);
+            if ((long)(await query.ExecuteScalarAsync())! >= count) return;
+            await Task.Delay(100);
+        }
+        Assert.Fail($"{count} writers never reached the commit.");
     }
 }

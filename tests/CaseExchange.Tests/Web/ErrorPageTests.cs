@@ -6,7 +6,10 @@ using Npgsql;
 
 namespace CaseExchange.Tests.Web;
 
-/// <summary>A service whose pseudonym sequence lives on a database that does not answer: every referral fails unexpectedly.</summary>
+/// <summary>
+/// A service whose pseudonym sequence lives on a database that refuses its password: every referral fails unexpectedly.
+/// (A database that does not answer at all is another case: the outcome is unknown, see UnknownOutcomeTests.)
+/// </summary>
 public sealed class BrokenDatabaseFixture : IAsyncLifetime
 {
     public TestService Service { get; private set; } = null!;
@@ -15,8 +18,9 @@ public sealed class BrokenDatabaseFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var postgres = await TestPostgres.GetAsync();
-        Service = await TestService.StartAsync(await postgres.CreateDatabaseAsync("panne"), services: s =>
-            s.AddSingleton(new Pseudonyms(NpgsqlDataSource.Create("Host=127.0.0.1;Port=1;Username=nobody;Password=none;Timeout=2"))));
+        var database = await postgres.CreateDatabaseAsync("panne");
+        var wrongPassword = new NpgsqlConnectionStringBuilder(database) { Password = "mot-de-passe-refuse" }.ConnectionString;
+        Service = await TestService.StartAsync(database, services: s => s.AddSingleton(new Pseudonyms(NpgsqlDataSource.Create(wrongPassword))));
         Council = await TestCouncil.CreateAsync(Service, "panne");
     }
 
@@ -55,7 +59,7 @@ public sealed class ErrorPageTests(BrokenDatabaseFixture fixture) : IClassFixtur
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
         Assert.Contains("<h1>Erreur interne du service</h1>", html);
-        Assert.Contains("aucune modification n'a été enregistrée", html);
+        Assert.Contains("Rechargez la page pour vérifier si votre action a été prise en compte", html);
         Assert.Contains("Identifiant de l'erreur à communiquer", html);
         foreach (var leak in new[] { "Zorglubovitch", "Faits fictifs", "Exception", "Npgsql", "   at ", "Host=" })
             Assert.DoesNotContain(leak, html);

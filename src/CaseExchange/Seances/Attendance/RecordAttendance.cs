@@ -27,13 +27,13 @@ public static class RecordAttendanceEndpoint
         var actor = await Actor.RequireAsync(user, session);
         var target = await SeanceForWriting.FetchAsync(session, seanceId);
         target.RequirePreparer(actor, policy);
+        target.RequireVersion(command.ExpectedVersion);
 
         var nominative = command.NominativePart ?? [];
         var general = command.GeneralPartOnly ?? [];
         var members = await session.LoadManyAsync<Member>(nominative.Concat(general).Distinct().ToArray());
         var errors = Check(command, members.ToDictionary(m => m.Id), actor.Council, target.Group);
         errors.ThrowIfAny();
-        target.RequireVersion(command.ExpectedVersion);
         var now = clock.GetUtcNow();
         target.RequireOpen("la présence ne peut plus être modifiée.");
         target.RequireHeld(now, "la présence s'enregistre le jour de la séance ou après.");

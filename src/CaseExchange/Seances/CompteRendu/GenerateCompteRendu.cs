@@ -34,6 +34,7 @@ public static class GenerateCompteRenduEndpoint
         var actor = await Actor.RequireAsync(user, session);
         var target = await SeanceForWriting.FetchAsync(session, seanceId);
         target.RequirePreparer(actor, policy);
+        target.RequireVersion(command.ExpectedVersion);
 
         var notes = command.Notes ?? [];
         var errors = new ValidationErrors()
@@ -43,7 +44,6 @@ public static class GenerateCompteRenduEndpoint
         for (var i = 0; i < notes.Count; i++)
             errors.RequireText(notes[i].TextInClear, $"notes[{i}].text", "La note", CompteRenduGenerator.MaxNoteLength);
         errors.ThrowIfAny();
-        target.RequireVersion(command.ExpectedVersion);
         if (!target.Seance.IsClosed)
             throw Problems.OutOfOrder("Le compte rendu s'établit après la séance : clôturez-la d'abord.");
 

@@ -20,9 +20,9 @@ public static class PlaceOnAgendaEndpoint
         var actor = await Actor.RequireAsync(user, session);
         var target = await SituationForWriting.FetchAsync(session, situationId);
         target.RequireLead(actor, policy);
+        target.RequireVersion(command.ExpectedVersion);
         var seance = await session.LoadAsync<Seance>(command.SeanceId);
         new ValidationErrors().When(seance is null, "seanceId", "Séance introuvable dans ce conseil.").ThrowIfAny();
-        target.RequireVersion(command.ExpectedVersion);
         return target.Append(Decide(target.Situation, seance!, actor.Id, clock.GetUtcNow()));
     }
 

@@ -25,11 +25,11 @@ public static class CloseSituationEndpoint
         var actor = await Actor.RequireAsync(user, session);
         var target = await SituationForWriting.FetchAsync(session, situationId);
         target.RequireLead(actor, policy);
+        target.RequireVersion(command.ExpectedVersion);
         new ValidationErrors()
             .When(!policy.Outcomes.Has(command.Outcome), "outcome", "L'issue doit être choisie dans la liste de la charte.")
             .OptionalText(command.CommentInClear, "comment", "Le commentaire", 1000)
             .ThrowIfAny();
-        target.RequireVersion(command.ExpectedVersion);
         target.RequireNotClosed();
         if (target.Situation.ExaminationCount == 0)
             throw Problems.OutOfOrder("Une situation ne peut être clôturée qu'après avoir été examinée par le groupe.");

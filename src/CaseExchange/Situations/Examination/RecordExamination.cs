@@ -36,6 +36,7 @@ public static class RecordExaminationEndpoint
         var actor = await Actor.RequireAsync(user, session);
         var target = await SituationForWriting.FetchAsync(session, situationId);
         target.RequireLead(actor, policy);
+        target.RequireVersion(command.ExpectedVersion);
 
         var errors = new ValidationErrors()
             .When(command.SeanceId == Guid.Empty, "seanceId", "Indiquez la séance au cours de laquelle la situation a été examinée.")
@@ -50,7 +51,6 @@ public static class RecordExaminationEndpoint
         var seance = command.SeanceId == Guid.Empty ? null : await session.LoadAsync<Seance>(command.SeanceId);
         errors.When(command.SeanceId != Guid.Empty && seance is null, "seanceId", "Séance introuvable dans ce conseil.");
         errors.ThrowIfAny();
-        target.RequireVersion(command.ExpectedVersion);
         if (seance!.IsClosed) throw Problems.OutOfOrder("Cette séance est close : on ne peut plus y enregistrer d'examen.");
         RequireOnAgenda(target.Situation, command.SeanceId);
 

@@ -32,6 +32,7 @@ public static class AssignFollowUpEndpoint
         var actor = await Actor.RequireAsync(user, session);
         var target = await SituationForWriting.FetchAsync(session, situationId);
         target.RequireLead(actor, policy);
+        target.RequireVersion(command.ExpectedVersion);
         var referent = await session.LoadAsync<Member>(command.ReferentId);
         var now = clock.GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
@@ -54,7 +55,6 @@ public static class AssignFollowUpEndpoint
         }
         errors.ThrowIfAny();
         await RequireOwnersAreNotPersonsConcernedAsync(command.Actions!, target.Situation, session, persons);
-        target.RequireVersion(command.ExpectedVersion);
         target.RequireNotClosed();
         if (target.Situation.ExaminationCount == 0)
             throw Problems.OutOfOrder("Un suivi ne peut être confié qu'après l'examen de la situation par le groupe.");

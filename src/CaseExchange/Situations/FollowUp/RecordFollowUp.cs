@@ -25,12 +25,12 @@ public static class RecordFollowUpEndpoint
         var actor = await Actor.RequireAsync(user, session);
         var target = await SituationForWriting.FetchAsync(session, situationId);
         actor.Require(AccessRules.RecordFollowUp(policy, actor.Member, actor.Council, target.HoldingGroup, target.Situation));
+        target.RequireVersion(command.ExpectedVersion);
 
         new ValidationErrors()
             .When(!policy.ActionStatuses.Has(command.Status), "status", "Le statut doit être choisi dans la liste (en cours, réalisée, abandonnée).")
             .RequireText(command.NoteInClear, "note", "La note de suivi", 2000)
             .ThrowIfAny();
-        target.RequireVersion(command.ExpectedVersion);
         target.RequireNotClosed();
         var action = target.Situation.Actions.FirstOrDefault(a => a.ActionId == command.ActionId)
                      ?? throw Problems.OutOfOrder("Cette action ne fait pas partie du suivi de la situation.");

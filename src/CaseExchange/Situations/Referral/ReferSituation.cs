@@ -10,14 +10,18 @@ using Wolverine.Http;
 
 namespace CaseExchange.Situations.Referral;
 
-/// <summary>A signalement. NOMINATIVE, IN CLEAR until sealed by the endpoint: never log it.</summary>
+/// <summary>
+/// A signalement. NOMINATIVE, IN CLEAR until sealed by the endpoint: never log it. <c>Id</c>, optional, is the new
+/// situation's id chosen by the client, so that a retry cannot refer the same person twice (see IdempotentCreation).
+/// </summary>
 public sealed record ReferSituation(
     Guid GroupId,
     IReadOnlyList<string>? Reasons,
     string? Sector,
     string? Urgency,
     IReadOnlyList<PersonInClear>? Persons,
-    [property: JsonPropertyName("facts")] string? FactsInClear)
+    [property: JsonPropertyName("facts")] string? FactsInClear,
+    Guid? Id = null)
 {
     public override string ToString() => "[signalement nominatif]";
 }
@@ -31,25 +35,41 @@ public static class ReferSituationEndpoint
 
     [WolverinePost("/api/councils/{council}/situations", Summary = "Signaler une situation (données nominatives chiffrées avant enregistrement)"), Tags("Situations")]
     public static async Task<SituationCreated> Post(string council, ReferSituation command, ClaimsPrincipal user,
-        IDocumentSession session, CharterPolicy policy, SituationKeys keys, Pseudonyms pseudonyms, TimeProvider clock)
+        IDocumentSession session, CharterPolicy policy, SituationKeys keys, Pseudonyms pseudonyms, TimeProvider clock,
+        [FromHeader(Name = IdempotentCreation.HeaderName)] string? idempotencyKey = null)
     {
         var actor = await Actor.RequireAsync(user, session);
         var group = command.GroupId == Guid.Empty ? null : await session.LoadAsync<Group>(command.GroupId);
         if (group is not null)
             actor.Require(AccessRules.ActInGroup(policy, actor.Member, actor.Council, group, Capabilities.ReferSituations));
 
+        var situationId = IdempotentCreation.ResourceIdFor(ReceiptKind, session.TenantId, actor.Id, command.Id, idempotencyKey);
+        if (await session.LoadAsync<Situation>(situationId) is { } existing)
+        {
+            // A retry (the first answer was lost): the same situation, never a second referral of the same person.
+            await IdempotentCreation.RequireSameRequestAsync(session, ReceiptKind, situationId, actor.Id,
+                async () => Fingerprint(command, await keys.OpenAsync(session, situationId)));
+            return new SituationCreated(situationId, existing.Pseudonym, existing.Version, $"/api/councils/{council}/situations/{situationId}");
+        }
+
         var now = clock.GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         CheckForm(command, group, actor.Council, policy, today);
 
-        var situationId = Guid.CreateVersion7();
         var pseudonym = await pseudonyms.NextAsync(session.TenantId, now.Year);
         var cipher = keys.CreateFor(session, situationId, now);
         var referred = Decide(command, situationId, pseudonym, actor.Member, cipher, policy, now);
         session.Events.StartStream<Situation>(situationId, referred);
+        IdempotentCreation.Record(session, ReceiptKind, situationId, actor.Id, Fingerprint(command, cipher), now);
 
         return new SituationCreated(situationId, pseudonym, 1, $"/api/councils/{council}/situations/{situationId}");
     }
+
+    private const string ReceiptKind = "situation";
+
+    /// <summary>The request as the client sent it (its id aside), keyed by the situation's own key: nominative, so never a plain hash.</summary>
+    private static string Fingerprint(ReferSituation command, SituationCipher cipher) =>
+        cipher.Fingerprint("referral.request", System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(command with { Id = null }));
 
     /// <summary>The referral event: identities and facts sealed, only codes and age bands in clear.</summary>
     public static SituationReferred Decide(ReferSituation command, Guid situationId, string pseudonym, Member signaller,

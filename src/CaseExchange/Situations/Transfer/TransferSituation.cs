@@ -25,13 +25,14 @@ public static class TransferSituationEndpoint
         var actor = await Actor.RequireAsync(user, session);
         var target = await SituationForWriting.FetchAsync(session, situationId);
         target.RequireLead(actor, policy);
+        // The version first: a stale client learns the current version, not a rule judged on a state it has not seen.
+        target.RequireVersion(command.ExpectedVersion);
         var destination = await session.LoadAsync<Group>(command.ToGroupId);
         new ValidationErrors()
             .When(destination is null, "toGroupId", "Groupe de destination introuvable dans ce conseil.")
             .When(destination?.Id == target.Situation.GroupId, "toGroupId", "La situation est déjà détenue par ce groupe.")
             .RequireText(command.ReasonInClear, "reason", "Le motif du transfert", 1000)
             .ThrowIfAny();
-        target.RequireVersion(command.ExpectedVersion);
         target.RequireNotClosed();
 
         var cipher = await keys.OpenAsync(session, situationId);

@@ -36,6 +36,8 @@ public sealed class PersonForm
 /// <summary>NOMINATIVE, IN CLEAR: the referral form, sealed by the use case before anything is stored.</summary>
 public sealed class ReferralForm
 {
+    /// <summary>The new situation's id, chosen when the form is shown: submitting the form twice refers the situation once.</summary>
+    public Guid? Id { get; set; }
     public Guid? GroupId { get; set; }
     public List<string> Reasons { get; set; } = [];
     public string? Sector { get; set; }
@@ -63,6 +65,7 @@ public sealed class NouvelleModel(SituationKeys keys, Pseudonyms pseudonyms) : C
     public async Task<IActionResult> OnGetAsync()
     {
         await PrepareAsync();
+        Input.Id = Guid.CreateVersion7();
         Input.Persons = [.. Enumerable.Range(0, InitialBlocks).Select(i => new PersonForm { Role = i == 0 ? PersonRoles.Followed : null })];
         if (Groups.Count == 1) Input.GroupId = Groups[0].GroupId;
         return Page();
@@ -82,7 +85,7 @@ public sealed class NouvelleModel(SituationKeys keys, Pseudonyms pseudonyms) : C
         // Blocks left blank are dropped; errors about the others point back to the block they came from.
         var filled = Input.Persons.Select((person, block) => (person, block)).Where(p => !p.person.IsEmpty).ToList();
         var command = new ReferSituation(Input.GroupId ?? Guid.Empty, Input.Reasons, Input.Sector, Input.Urgency,
-            [.. filled.Select(p => p.person.ToRequest())], Input.Facts);
+            [.. filled.Select(p => p.person.ToRequest())], Input.Facts, Input.Id ?? Guid.CreateVersion7());
         return await SubmitAsync(
             () => ReferSituationEndpoint.Post(Council, command, User, Session, Policy, keys, pseudonyms, Clock),
             created =>
