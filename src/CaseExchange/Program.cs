@@ -23,6 +23,7 @@ builder.AddCaseExchangeJournal();
 builder.AddCaseExchangeAuthentication();
 builder.AddCaseExchangeRetention();
 builder.AddCaseExchangeWeb();
+builder.AddCaseExchangeResponseHeaders();
 builder.Services.AddCaseExchangeProblemDetails();
 builder.Services.AddCaseExchangeHealthChecks(connectionString);
 builder.Services.AddCaseExchangeOpenApi();
@@ -33,11 +34,14 @@ if (builder.Configuration.GetValue<bool>("Demo:Seed")) builder.Services.AddHoste
 var app = builder.Build();
 
 app.UseForwardedHeaders();
+app.UseCaseExchangeResponseHeaders();
 app.UseCaseExchangeProblemResponses();
 // Explicitly after the error handling, so that an error page re-executed for a request is routed again.
 app.UseRouting();
 app.UseCaseExchangeWeb();
+app.UseCaseExchangeInputBoundary();
 app.UseAuthentication();
+app.UseCaseExchangeSubjectBoundary();
 app.UseAuthorization();
 
 app.MapCaseExchangeHealthChecks();
