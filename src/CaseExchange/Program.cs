@@ -22,6 +22,7 @@ builder.AddCaseExchangeJournal();
 builder.AddCaseExchangeAuthentication();
 builder.AddCaseExchangeRetention();
 builder.AddCaseExchangeWeb();
+builder.AddCaseExchangeResponseHeaders();
 builder.Services.AddCaseExchangeProblemDetails();
 builder.Services.AddCaseExchangeHealthChecks(connectionString);
 builder.Services.AddCaseExchangeOpenApi();
@@ -32,11 +33,14 @@ if (builder.Configuration.GetValue<bool>("Demo:Seed")) builder.Services.AddHoste
 var app = builder.Build();
 
 app.UseForwardedHeaders();
+app.UseCaseExchangeResponseHeaders();
 app.UseCaseExchangeProblemResponses();
 // Explicitly after the error handling, so that an error page re-executed for a request is routed again.
 app.UseRouting();
 app.UseCaseExchangeWeb();
+app.UseCaseExchangeInputBoundary();
 app.UseAuthentication();
+app.UseCaseExchangeSubjectBoundary();
 app.UseAuthorization();
 
 app.MapCaseExchangeHealthChecks();

@@ -13,10 +13,35 @@ public static class Logging
     public static void AddCaseExchangeLogging(this WebApplicationBuilder builder)
     {
         builder.Logging.ClearProviders();
+        PinFrameworkCategories(builder.Logging);
         if (builder.Environment.IsDevelopment())
             builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         else
             builder.Logging.AddJsonConsole(o => o.UseUtcTimestamp = true);
+    }
+
+    /// <summary>
+    /// Framework categories that write request lines (path and query string, where a search may hold a name), request
+    /// bodies or a client's malformed input. Pinned here, after the configuration's rules, so that raising
+    /// <c>Microsoft.AspNetCore</c> to Information or Debug in appsettings does not bring them back; what they would say
+    /// that an operator needs (a failed request, its status) is in the service's own logs and the proxy's access log.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, LogLevel> PinnedCategories = new Dictionary<string, LogLevel>
+    {
+        ["Microsoft.AspNetCore.Hosting.Diagnostics"] = LogLevel.Warning,       // "Request starting GET /api/...?pseudonyme=..."
+        ["Microsoft.AspNetCore.HttpLogging"] = LogLevel.None,                   // request and response lines, headers, bodies
+        ["Microsoft.AspNetCore.W3CLogging"] = LogLevel.None,
+        ["Microsoft.AspNetCore.Routing"] = LogLevel.Warning,                    // request paths and matched route values
+        ["Microsoft.AspNetCore.StaticFiles"] = LogLevel.Warning,
+        ["Microsoft.AspNetCore.Server.Kestrel.BadRequests"] = LogLevel.Warning, // quotes the malformed request line
+        ["Microsoft.AspNetCore.Mvc.ModelBinding"] = LogLevel.Warning,
+        ["Microsoft.AspNetCore.Http.Result"] = LogLevel.Warning,
+        ["Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware"] = LogLevel.None, // KnownExceptionsAsProblems logs types only
+    };
+
+    private static void PinFrameworkCategories(ILoggingBuilder logging)
+    {
+        foreach (var (category, level) in PinnedCategories) logging.AddFilter(category, level);
     }
 }
 

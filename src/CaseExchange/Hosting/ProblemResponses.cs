@@ -36,20 +36,9 @@ public static class ProblemResponses
             var status = problem.Status ?? context.HttpContext.Response.StatusCode;
             problem.Status = status;
 
-            // Wolverine answers malformed JSON with an English title; people read French.
-            if (problem.Title == "Invalid JSON format")
-            {
-                problem.Type = ProblemTypes.MalformedBody;
-                problem.Title = "Corps de requête JSON invalide";
-                problem.Detail = "Le corps de la requête n'est pas un JSON valide pour cette opération : " +
-                                 "vérifiez la syntaxe et le type de chaque champ.";
-                problem.Extensions.Remove("lineNumber");
-                problem.Extensions.Remove("bytePositionInLine");
-            }
-
-            if (problem.Type is null || problem.Type.StartsWith("https://tools.ietf.org/", StringComparison.Ordinal)
-                                     || problem.Type.StartsWith("https://httpstatuses.com/", StringComparison.Ordinal))
-                problem.Type = ProblemTypes.ForStatus(status);
+            // Problems that the framework or Wolverine wrote (a query value that does not parse, a body it could not read, a
+            // bare status) carry English text that may quote the submitted value: only the status survives.
+            if (problem.Type?.StartsWith(ProblemTypes.Prefix, StringComparison.Ordinal) != true) Replace(problem, status);
 
             if (problem.Title is null || !LooksFrench(problem.Title))
                 problem.Title = FrenchTitles.GetValueOrDefault(status, "Erreur");
@@ -76,6 +65,29 @@ public static class ProblemResponses
         app.UseStatusCodePages(ErrorPages.ShowAsync);
     }
 
+    private static void Replace(ProblemDetails problem, int status)
+    {
+        var parameter = problem.Extensions.TryGetValue("parameter", out var name) && name is string text && IsIdentifier(text) ? text : null;
+        var (type, title, detail) = problem.Title switch
+        {
+            "Invalid query string value" => (ProblemTypes.InvalidQuery, "Paramètre de requête invalide",
+                $"Le paramètre {(parameter is null ? "" : $"« {parameter} » ")}de la requête n'a pas le format attendu (nombre, date ou identifiant) : corrigez-le puis renvoyez la demande."),
+            "Invalid header value" => (ProblemTypes.Validation, "En-tête invalide", "Un en-tête de la requête n'a pas le format attendu."),
+            "Invalid JSON format" or "Request body could not be read" or "Request body could not be deserialized" => (ProblemTypes.MalformedBody,
+                "Corps de requête JSON invalide",
+                "Le corps de la requête n'est pas un JSON valide pour cette opération : vérifiez la syntaxe et le type de chaque champ."),
+            _ => (ProblemTypes.ForStatus(status), FrenchTitles.GetValueOrDefault(status, "Erreur"), null),
+        };
+        problem.Type = type;
+        problem.Title = title;
+        problem.Detail = detail;
+        problem.Instance = null;
+        problem.Extensions.Clear();
+        if (problem is HttpValidationProblemDetails validation) validation.Errors.Clear();
+    }
+
+    private static bool IsIdentifier(string text) => text.Length is > 0 and <= 40 && text.All(char.IsAsciiLetterOrDigit);
+
     // Titles we write are French; the framework's defaults ("Bad Request", "Not Found"...) are replaced.
     private static bool LooksFrench(string title) => !FrameworkTitles.Contains(title);
 
@@ -90,9 +102,10 @@ public static class ProblemResponses
 /// <summary>Stable problem types: programs branch on these, never on the French text.</summary>
 public static class ProblemTypes
 {
-    private const string Prefix = "urn:caseexchange:problem:";
+    public const string Prefix = "urn:caseexchange:problem:";
     public const string Validation = Prefix + "validation";
     public const string MalformedBody = Prefix + "malformed-body";
+    public const string InvalidQuery = Prefix + "invalid-query";
     public const string Unauthenticated = Prefix + "unauthenticated";
     public const string Forbidden = Prefix + "forbidden";
     public const string NotFound = Prefix + "not-found";

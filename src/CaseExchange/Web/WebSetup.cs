@@ -69,6 +69,11 @@ public static class WebSetup
     {
         app.UseStaticFiles();
         var french = new CultureInfo("fr-FR");
+        // Forms post to the service only; signing out posts a form that the service redirects to the identity provider.
+        var formAction = Uri.TryCreate(app.Configuration["Authentication:Authority"], UriKind.Absolute, out var authority)
+            ? $"form-action 'self' {authority.GetLeftPart(UriPartial.Authority)}"
+            : "form-action 'self'";
+        var contentSecurityPolicy = $"default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; {formAction}; frame-ancestors 'none'";
         app.UseWhen(ErrorPages.WantsPage, pages =>
         {
             pages.UseRequestLocalization(new RequestLocalizationOptions
@@ -84,7 +89,7 @@ public static class WebSetup
                 headers.XContentTypeOptions = "nosniff";
                 headers.XFrameOptions = "DENY";
                 headers["Referrer-Policy"] = "same-origin";
-                headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
+                headers.ContentSecurityPolicy = contentSecurityPolicy;
                 return next(context);
             });
         });
