@@ -49,6 +49,8 @@ public static class EventStore
                 options.Schema.For<Situation>().Index(s => s.GroupId).Index(s => s.Pseudonym);
                 options.Schema.For<Seance>().Index(s => s.GroupId);
                 options.Schema.For<SituationKey>();
+                options.Schema.For<IdentityIndexKey>();
+                options.Storage.ExtendedSchemaObjects.Add(IdentityIndex.Schema());
                 return options;
             })
             .UseLightweightSessions()
