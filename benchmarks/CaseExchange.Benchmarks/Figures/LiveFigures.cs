@@ -32,6 +32,7 @@ public sealed class LiveFigures(BenchService service, BenchCouncil council, RunS
     private readonly IDocumentStore _store = service.Store;
     private readonly CharterPolicy _policy = service.Get<CharterPolicy>();
     private readonly SituationKeys _keys = service.Get<SituationKeys>();
+    private readonly IdentityIndex _index = service.Get<IdentityIndex>();
     private readonly Pseudonyms _pseudonyms = service.Get<Pseudonyms>();
     private readonly AccessJournal _journal = service.Get<AccessJournal>();
     private readonly TimeProvider _clock = service.Get<TimeProvider>();
@@ -86,7 +87,7 @@ public sealed class LiveFigures(BenchService service, BenchCouncil council, RunS
             var member = council.Members[worker];
             await using var session = _store.LightweightSession(council.Code);
             var created = await ReferSituationEndpoint.Post(council.Code, council.Referral(worker, iteration), member.Principal, session,
-                _policy, _keys, _pseudonyms, _clock);
+                _policy, _keys, _pseudonyms, _clock, _index);
             await session.SaveChangesAsync();
             _referred[worker].Add(created.SituationId);
         }, cpu);

@@ -14,6 +14,7 @@ public static class Refusals
     public const string NominativeDataErased = "donnees-effacees";
     public const string ArchiveReasonRequired = "motif-archive-requis";
     public const string NotTheReferent = "pas-le-referent";
+    public const string IdentifyingText = "texte-identifiant";
 
     public static string Explain(string code) => code switch
     {
@@ -25,6 +26,7 @@ public static class Refusals
         NominativeDataErased => "Les données nominatives de cette situation ont été effacées.",
         ArchiveReasonRequired => "Cette situation est clôturée et archivée : sa consultation exige un motif écrit.",
         NotTheReferent => "Seul le référent désigné pour cette situation peut enregistrer son suivi.",
+        IdentifyingText => "Un texte saisi en clair désignait une personne connue du conseil : il a été refusé.",
         _ => "Accès refusé.",
     };
 }

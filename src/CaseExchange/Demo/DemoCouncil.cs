@@ -14,7 +14,7 @@ namespace CaseExchange.Demo;
 /// members of every role, groups, a séance and a few situations, so that each journey can be tried at once.
 /// Every name here is invented.
 /// </summary>
-public sealed class DemoCouncil(IDocumentStore store, CharterPolicy policy, SituationKeys keys, Pseudonyms pseudonyms,
+public sealed class DemoCouncil(IDocumentStore store, CharterPolicy policy, SituationKeys keys, Pseudonyms pseudonyms, IdentityIndex index,
     TimeProvider clock, IHostEnvironment environment, ILogger<DemoCouncil> logger) : IHostedService
 {
     public const string Code = "demo";
@@ -93,6 +93,7 @@ public sealed class DemoCouncil(IDocumentStore store, CharterPolicy policy, Situ
             var pseudonym = await pseudonyms.NextAsync(Code, now.Year, cancellation);
             var cipher = keys.CreateFor(session, situationId, now);
             var referred = ReferSituationEndpoint.Decide(referral with { GroupId = group }, situationId, pseudonym, signaller, cipher, policy, now);
+            await index.IndexAsync(session, situationId, ReferSituationEndpoint.PersonsToIndex(referral, referred), cancellation);
             if (group != fontbarlettes)
             {
                 session.Events.StartStream<Situation>(situationId, referred);

@@ -50,6 +50,8 @@ public static class EventStore
                 options.Schema.For<Seance>().Index(s => s.GroupId);
                 options.Schema.For<SituationKey>();
                 options.Schema.For<CreationReceipt>();
+                options.Schema.For<IdentityIndexKey>();
+                options.Storage.ExtendedSchemaObjects.Add(IdentityIndex.Schema());
                 return options;
             })
             .UseLightweightSessions()

@@ -41,7 +41,10 @@ public static class JournalActions
     /// <summary>The coordonnateur orders the erasure of a situation's nominative data; the purpose is the order's reason code.</summary>
     public const string ErasureOrder = "ordre-effacement";
 
-    public static readonly IReadOnlySet<string> All = new HashSet<string> { FileOpening, ArchiveOpening, NominativeExport, RightOfAccessExport, ErasureOrder };
+    /// <summary>A clear text (action owner, erasure reference…) was refused because it names a person known to the council.</summary>
+    public const string IdentifyingTextRefused = "texte-identifiant-refuse";
+
+    public static readonly IReadOnlySet<string> All = new HashSet<string> { FileOpening, ArchiveOpening, NominativeExport, RightOfAccessExport, ErasureOrder, IdentifyingTextRefused };
 
     /// <summary>The purpose of a right-of-access export (the request itself is the purpose).</summary>
     public const string RightOfAccessPurpose = "demande-droit-acces";
@@ -64,6 +67,7 @@ public static class JournalActions
         NominativeExport => "Export contenant des données nominatives",
         RightOfAccessExport => "Réponse au droit d'accès d'une personne concernée",
         ErasureOrder => "Ordre d'effacement des données nominatives",
+        IdentifyingTextRefused => "Texte refusé : il désigne une personne connue du conseil",
         _ => action,
     };
 }

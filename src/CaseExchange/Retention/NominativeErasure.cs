@@ -29,6 +29,7 @@ public sealed class NominativeErasure(IDocumentStore store, SituationKeys keys, 
 
             stream.AppendOne(erased);
             keys.Destroy(session, situationId);
+            IdentityIndex.Remove(session, situationId);
             try
             {
                 await session.SaveChangesAsync(cancellation);

@@ -1,3 +1,4 @@
+using CaseExchange.Charter;
 using System.Text.Json;
 using CaseExchange.Journal;
 using CaseExchange.Journal.Verification;
@@ -73,9 +74,10 @@ public sealed class ErasureOrderAndRightOfAccessTests(RightsFixture fixture) : I
         var before = await Service.EventCountAsync();
         var problem = await Http.ProblemAsync(await OrderErasureAsync(Council.Coordonnateur, id,
             new { reason = "decision-de-justice", reference = $"Jugement {person.Nom.ToUpperInvariant()} 2026" }), 400);
-        Assert.Contains("nom de famille", problem.GetProperty("errors").GetProperty("reference")[0].GetString());
+        Assert.Equal(IdentifyingText.Message("La référence de la décision"), problem.GetProperty("errors").GetProperty("reference")[0].GetString());
         Assert.DoesNotContain(person.Nom, problem.GetRawText(), StringComparison.OrdinalIgnoreCase);
-        Assert.Equal(before, await Service.EventCountAsync());
+        // Nothing erased; the only new event is the journalled refusal.
+        Assert.Equal(before + 1, await Service.EventCountAsync());
     }
 
     [Fact]

@@ -80,6 +80,8 @@ public static class ReplayJudgement
             {
                 JournalActions.RightOfAccessExport => AccessRules.AnswerAccessRequest(policy, state.Member, state.Council),
                 JournalActions.ErasureOrder => AccessRules.OrderErasure(policy, state.Member, state.Council),
+                // A guard refusal is a refusal of the text, whoever typed it: nothing to re-judge.
+                JournalActions.IdentifyingTextRefused => AccessVerdict.Refused(Refusals.IdentifyingText),
                 _ => AccessRules.OpenNominativeFile(policy, state.Member, state.Council, state.HoldingGroup, state.Situation, reasonGiven),
             };
             var opening = entry.Action is JournalActions.FileOpening or JournalActions.ArchiveOpening;

@@ -3,6 +3,7 @@ using CaseExchange.Charter;
 using CaseExchange.Councils;
 using CaseExchange.Hosting;
 using CaseExchange.Journal;
+using CaseExchange.Protection;
 using CaseExchange.Situations;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
@@ -26,7 +27,7 @@ public static class OrderErasureEndpoint
     [WolverinePost("/api/councils/{council}/situations/{situationId}/erasure-orders",
         Summary = "Ordonner l'effacement des données nominatives d'une situation (coordonnateur, journalisé)"), Tags("Conservation")]
     public static async Task<ErasureOrdered> Post(string council, Guid situationId, OrderErasure command, ClaimsPrincipal user,
-        IQuerySession session, CharterPolicy policy, AccessJournal journal, PersonsConcerned persons, NominativeErasure erasure,
+        IQuerySession session, CharterPolicy policy, AccessJournal journal, IdentityIndex index, NominativeErasure erasure,
         TimeProvider clock, CancellationToken cancellation)
     {
         var actor = await Actor.RequireAsync(user, session, cancellation);
@@ -38,8 +39,11 @@ public static class OrderErasureEndpoint
         if (situation.IsErased) throw Problems.OutOfOrder("Les données nominatives de cette situation sont déjà effacées.");
 
         var verdict = AccessRules.OrderErasure(policy, actor.Member, actor.Council);
-        if (verdict.Allowed && !string.IsNullOrWhiteSpace(command.Reference))
-            await RequireNobodyNamedAsync(command.Reference, situation, session, persons, cancellation);
+        // Only once authorised: a refused actor learns nothing from the reference check.
+        if (verdict.Allowed && !string.IsNullOrWhiteSpace(command.Reference)
+            && (await index.GuardForAsync(council, [command.Reference], cancellation)).Names(command.Reference))
+            throw await IdentifyingTextRefusals.OnSituationAsync(journal, council, situation, actor,
+                [("reference", "La référence de la décision")], cancellation);
 
         await journal.AppendAsync(council, new JournalRequest(JournalActions.ErasureOrder, situationId, situation.Pseudonym, actor.Id,
             actor.Member.Subject, command.Reason, null, null, verdict.Allowed, verdict.Refusal), cancellation);
@@ -49,16 +53,5 @@ public static class OrderErasureEndpoint
         await erasure.EraseAsync(council, situationId, new NominativeDataErased(situationId, ErasureCauses.ErasureOrder, actor.Id, now,
             command.Reason, command.Reference?.Trim()), cancellation);
         return new ErasureOrdered(situationId, situation.Pseudonym, now);
-    }
-
-    private static async Task RequireNobodyNamedAsync(string reference, Situation situation, IQuerySession session, PersonsConcerned persons,
-        CancellationToken cancellation)
-    {
-        var guard = new IdentityTextGuard((await persons.OpenAsync(session, [situation], cancellation)).Select(p => p.Identity));
-        var finding = guard.Check(reference).FirstOrDefault();
-        if (finding is not null)
-            new ValidationErrors().Add("reference",
-                    $"La référence contient {IdentityKinds.Describe(finding.Kind)} d'une personne concernée : retirez cet élément (la référence est conservée en clair).")
-                .ThrowIfAny();
     }
 }

@@ -3,6 +3,7 @@ using CaseExchange.Charter;
 using CaseExchange.Councils;
 using CaseExchange.Hosting;
 using CaseExchange.Journal;
+using CaseExchange.Protection;
 using CaseExchange.Situations;
 using CaseExchange.Situations.Referral;
 using Marten;
@@ -23,28 +24,28 @@ public sealed record AccessRequestInClear(string? Nom, string? Prenom, DateOnly?
 /// <summary>
 /// The right of access (RGPD art. 15): the coordonnateur finds every situation that concerns the person and produces
 /// everything held about them in each, as a document to hand over. Each situation exported is journalled before the
-/// document is returned. Only the decrypted identities of the stored persons can be searched, so the search runs
-/// server-side over the council's live situations; nothing of the situations that do not match is returned.
+/// document is returned. The search asks the identity index for the person's exact name, first name and birth date
+/// (keyed hashes): only the matching situations are decrypted, after the journal entry.
 /// </summary>
 public static class AnswerAccessRequestEndpoint
 {
     [WolverinePost("/api/councils/{council}/access-requests",
         Summary = "Droit d'accès : tout ce qui est détenu sur une personne (coordonnateur, journalisé)"), Tags("Conservation")]
     public static Task<RightOfAccessDocument> Post(string council, AccessRequestInClear command, ClaimsPrincipal user, IQuerySession session,
-        CharterPolicy policy, AccessJournal journal, PersonsConcerned persons, RightOfAccessDocuments documents, TimeProvider clock,
+        CharterPolicy policy, AccessJournal journal, IdentityIndex index, RightOfAccessDocuments documents, TimeProvider clock,
         CancellationToken cancellation) =>
-        AnswerAsync(council, command, user, session, policy, journal, persons, documents, clock, cancellation);
+        AnswerAsync(council, command, user, session, policy, journal, index, documents, clock, cancellation);
 
     /// <summary>The same document as a printable HTML file, the one usually handed over.</summary>
     [WolverinePost("/api/councils/{council}/access-requests/document",
         Summary = "Droit d'accès : le document à remettre à la personne, en HTML imprimable (coordonnateur, journalisé)"), Tags("Conservation")]
     public static async Task<RightOfAccessHtml> PostDocument(string council, AccessRequestInClear command, ClaimsPrincipal user, IQuerySession session,
-        CharterPolicy policy, AccessJournal journal, PersonsConcerned persons, RightOfAccessDocuments documents, TimeProvider clock,
+        CharterPolicy policy, AccessJournal journal, IdentityIndex index, RightOfAccessDocuments documents, TimeProvider clock,
         CancellationToken cancellation) =>
-        new(await AnswerAsync(council, command, user, session, policy, journal, persons, documents, clock, cancellation));
+        new(await AnswerAsync(council, command, user, session, policy, journal, index, documents, clock, cancellation));
 
     public static async Task<RightOfAccessDocument> AnswerAsync(string council, AccessRequestInClear command, ClaimsPrincipal user,
-        IQuerySession session, CharterPolicy policy, AccessJournal journal, PersonsConcerned persons, RightOfAccessDocuments documents,
+        IQuerySession session, CharterPolicy policy, AccessJournal journal, IdentityIndex index, RightOfAccessDocuments documents,
         TimeProvider clock, CancellationToken cancellation)
     {
         var actor = await Actor.RequireAsync(user, session, cancellation);
@@ -55,10 +56,13 @@ public static class AnswerAccessRequestEndpoint
             .When(command.DateNaissance is null, "dateNaissance", "La date de naissance est obligatoire.");
         errors.ThrowIfAny();
 
-        var live = await session.Query<Situation>().Where(s => s.NominativeDataErasedAt == null).ToListAsync(cancellation);
-        var matches = (await persons.OpenAsync(session, live, cancellation))
-            .Where(p => SamePerson(p.Identity, command))
-            .ToList();
+        // The index answers the search: no live situation is decrypted to find the person.
+        var matches = await index.FindAsync(council, command.Nom!, command.Prenom!, command.DateNaissance!.Value, cancellation);
+        var matchedIds = matches.Select(m => m.SituationId).Distinct().ToArray();
+        var live = matchedIds.Length == 0
+            ? []
+            : await session.Query<Situation>().Where(s => s.Id.IsOneOf(matchedIds) && s.NominativeDataErasedAt == null).ToListAsync(cancellation);
+        matches = [.. matches.Where(m => live.Any(s => s.Id == m.SituationId))];
 
         // Journal first, one entry per situation exported; only then is anything decrypted for the document.
         foreach (var situationId in matches.Select(m => m.SituationId).Distinct())
@@ -69,12 +73,4 @@ public static class AnswerAccessRequestEndpoint
         }
         return await documents.BuildAsync(session, actor.Council, command, matches, live, clock.GetUtcNow(), cancellation);
     }
-
-    /// <summary>Same name, first name and birth date, ignoring case, accents, hyphens and extra spaces.</summary>
-    public static bool SamePerson(PersonIdentity identity, AccessRequestInClear request) =>
-        identity.DateNaissance == request.DateNaissance
-        && Folded(identity.Nom) == Folded(request.Nom!)
-        && Folded(identity.Prenom) == Folded(request.Prenom!);
-
-    private static string Folded(string value) => string.Join(' ', IdentityTextGuard.Tokenise(value).Select(t => t.Folded));
 }

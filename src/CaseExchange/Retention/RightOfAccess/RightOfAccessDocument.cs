@@ -12,7 +12,8 @@ namespace CaseExchange.Retention.RightOfAccess;
 
 /// <summary>
 /// NOMINATIVE, IN CLEAR: everything the council holds about one person, to hand over to them. Other persons concerned
-/// are counted, never identified; members are named by organisation only.
+/// appear as "autre personne concernée" with their role only, and every free text is masked with the identity index
+/// where it names anyone else known to the council; members are named by organisation only.
 /// </summary>
 [ReturnsNominativeData]
 public sealed record RightOfAccessDocument(
@@ -25,6 +26,7 @@ public sealed record RightOfAccessDocument(
 [ReturnsNominativeData]
 public sealed record HeldSituation(
     string Pseudonym, string GroupName, string Role, PersonIdentity IdentityAsRecorded, int OtherPersonsConcerned,
+    IReadOnlyList<OtherPersonConcerned> OtherPersons,
     DateTimeOffset ReferredAt, string SignallingOrganisation, IReadOnlyList<string> Reasons, string Sector, string Status,
     string Facts, IReadOnlyList<HeldStep> Steps, IReadOnlyList<RecordedAccess> Accesses, DateTimeOffset? ErasureDueAt)
 {
@@ -37,18 +39,24 @@ public sealed record HeldStep(DateTimeOffset At, string Label, string? Text, IRe
     public override string ToString() => "[étape nominative]";
 }
 
+/// <summary>Another person of the situation: never identified, only their role.</summary>
+public sealed record OtherPersonConcerned(string Label, string Role);
+
 /// <summary>Who consulted the file (as an organisation), when and why: the recipients the person has a right to know.</summary>
 public sealed record RecordedAccess(DateTimeOffset At, string Organisation, string Action, string? Purpose, bool Granted);
 
 /// <summary>Builds the right-of-access document from the situations' streams and journal chains.</summary>
-public sealed class RightOfAccessDocuments(SituationKeys keys, CharterPolicy policy)
+public sealed class RightOfAccessDocuments(SituationKeys keys, CharterPolicy policy, IdentityIndex index)
 {
+    public const string OtherPerson = "autre personne concernée";
+    public const string MaskedMention = "[autre personne concernée]";
+
     public const string Notice =
         "Document établi au titre du droit d'accès (RGPD, art. 15). Avant de le remettre, relisez les textes libres : " +
         "ils peuvent mentionner des tiers, dont les informations ne doivent pas être communiquées (art. 15-4).";
 
     public async Task<RightOfAccessDocument> BuildAsync(IQuerySession session, Council council, AccessRequestInClear request,
-        IReadOnlyList<PersonConcerned> matches, IReadOnlyList<Situation> situations, DateTimeOffset now, CancellationToken cancellation)
+        IReadOnlyList<IndexedPerson> matches, IReadOnlyList<Situation> situations, DateTimeOffset now, CancellationToken cancellation)
     {
         var held = new List<HeldSituation>();
         foreach (var match in matches)
@@ -60,7 +68,7 @@ public sealed class RightOfAccessDocuments(SituationKeys keys, CharterPolicy pol
             [.. held.OrderBy(h => h.ReferredAt)], Notice);
     }
 
-    private async Task<HeldSituation> SituationAsync(IQuerySession session, Council council, Situation situation, PersonConcerned match,
+    private async Task<HeldSituation> SituationAsync(IQuerySession session, Council council, Situation situation, IndexedPerson match,
         CancellationToken cancellation)
     {
         var cipher = await keys.OpenAsync(session, situation.Id, cancellation);
@@ -72,6 +80,8 @@ public sealed class RightOfAccessDocuments(SituationKeys keys, CharterPolicy pol
         string Label(IReadOnlyList<ListEntry> list, string code) => list.LabelOf(code);
 
         var referral = events.Select(e => e.Data).OfType<SituationReferred>().Single();
+        var person = referral.Persons.Single(p => p.PersonId == match.PersonId);
+        var identity = cipher.OpenJson<PersonIdentity>(SealedFields.PersonIdentity, person.Identity);
         var steps = new List<HeldStep>();
         foreach (var data in events.Select(e => e.Data))
         {
@@ -106,13 +116,22 @@ public sealed class RightOfAccessDocuments(SituationKeys keys, CharterPolicy pol
                 a.Purpose is null ? null : JournalActions.PurposesFor(a.Action, policy).LabelOf(a.Purpose), a.Granted))
             .ToList();
 
+        // Every free text is masked where it names anyone known to the council but the person themself.
+        var facts = cipher.Open(SealedFields.Facts, referral.Facts);
+        var guard = await index.GuardForAsync(session.TenantId, [facts, .. steps.Select(x => x.Text), .. steps.SelectMany(x => x.Details)],
+            excluding: IdentityTerms.OfPerson(identity), cancellation);
+        string Masked(string text) => guard.Mask(text, MaskedMention);
+        steps = [.. steps.Select(x => x with { Text = x.Text is null ? null : Masked(x.Text), Details = [.. x.Details.Select(Masked)] })];
+        var others = referral.Persons.Where(p => p.PersonId != match.PersonId)
+            .Select(p => new OtherPersonConcerned(OtherPerson, Label(policy.PersonRoles, p.Role))).ToList();
+
         var birthDates = referral.Persons.Select(p => (p.Role, cipher.OpenJson<PersonIdentity>(SealedFields.PersonIdentity, p.Identity).DateNaissance));
         var due = RetentionDates.Due(situation.ClosedAt, RetentionDates.AgeLimitReached(birthDates, referral.At, policy.Retention), policy.Retention);
 
-        return new HeldSituation(situation.Pseudonym, groups.GetValueOrDefault(situation.GroupId, "?"), Label(policy.PersonRoles, match.Sealed.Role),
-            match.Identity, referral.Persons.Count - 1, referral.At, referral.SignallingOrganisation,
+        return new HeldSituation(situation.Pseudonym, groups.GetValueOrDefault(situation.GroupId, "?"), Label(policy.PersonRoles, person.Role),
+            identity, others.Count, others, referral.At, referral.SignallingOrganisation,
             [.. referral.Reasons.Select(r => Label(policy.ReferralReasons, r))], council.Sectors.FirstOrDefault(s => s.Code == referral.Sector)?.Label ?? referral.Sector,
-            SituationStatuses.Label(situation.Status), cipher.Open(SealedFields.Facts, referral.Facts), steps, accesses, due?.At);
+            SituationStatuses.Label(situation.Status), Masked(facts), steps, accesses, due?.At);
     }
 }
 
@@ -137,6 +156,8 @@ public sealed record RightOfAccessHtml(RightOfAccessDocument Document) : IResult
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Droit d'accès — ").Append(E(d.CouncilName))
             .Append("</title><style>body{font-family:sans-serif;max-width:48rem;margin:2rem auto;line-height:1.5}h2{border-top:1px solid #999;padding-top:1rem}</style></head><body>");
+        // The same re-reading warning as the JSON answer: the coordonnateur prints this file and must re-read it first.
+        html.Append("<aside role=\"note\" class=\"avertissement\"><p><strong>À relire avant remise.</strong> ").Append(E(d.Notice)).Append("</p></aside>");
         html.Append("<h1>Réponse à votre demande d'accès</h1>");
         html.Append("<p>").Append(E(d.CouncilName)).Append(", le ").Append(Day(d.ProducedAt)).Append(".</p>");
         html.Append("<p>Personne concernée : <strong>").Append(E(d.Prenom)).Append(' ').Append(E(d.Nom)).Append("</strong>, née ou né le ")
@@ -151,7 +172,10 @@ public sealed record RightOfAccessHtml(RightOfAccessDocument Document) : IResult
             html.Append("<li>Signalée le ").Append(Day(s.ReferredAt)).Append(" par : ").Append(E(s.SignallingOrganisation)).Append("</li>");
             html.Append("<li>Motifs : ").Append(E(string.Join(", ", s.Reasons))).Append("</li>");
             html.Append("<li>Secteur : ").Append(E(s.Sector)).Append(" — état : ").Append(E(s.Status)).Append("</li>");
-            html.Append("<li>Autres personnes concernées (non identifiées ici) : ").Append(s.OtherPersonsConcerned).Append("</li>");
+            html.Append("<li>Autres personnes concernées (non identifiées ici) : ").Append(s.OtherPersonsConcerned);
+            if (s.OtherPersons.Count > 0)
+                html.Append("<ul>").AppendJoin("", s.OtherPersons.Select(o => $"<li>{E(o.Label)} ({E(o.Role)})</li>")).Append("</ul>");
+            html.Append("</li>");
             if (s.ErasureDueAt is { } due) html.Append("<li>Effacement prévu au plus tard le ").Append(Day(due)).Append("</li>");
             html.Append("</ul><h3>Votre identité telle qu'elle est enregistrée</h3><ul>");
             var i = s.IdentityAsRecorded;
@@ -186,7 +210,6 @@ public sealed record RightOfAccessHtml(RightOfAccessDocument Document) : IResult
                 html.Append("</tbody></table>");
             }
         }
-        // The review notice is for the coordonnateur (in the JSON answer), not for the person.
         html.Append("</body></html>");
         return html.ToString();
     }

@@ -2,6 +2,8 @@ using System.Security.Claims;
 using CaseExchange.Charter;
 using CaseExchange.Councils;
 using CaseExchange.Hosting;
+using CaseExchange.Journal;
+using CaseExchange.Protection;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
@@ -22,7 +24,7 @@ public static class RecordAttendanceEndpoint
 
     [WolverinePut("/api/councils/{council}/seances/{seanceId}/attendance", Summary = "Enregistrer la présence à la séance"), Tags("Séances")]
     public static async Task<AttendanceChanged> Put(string council, Guid seanceId, RecordAttendance command, ClaimsPrincipal user,
-        IDocumentSession session, CharterPolicy policy, TimeProvider clock)
+        IDocumentSession session, IDocumentStore store, CharterPolicy policy, IdentityIndex index, TimeProvider clock)
     {
         var actor = await Actor.RequireAsync(user, session);
         var target = await SeanceForWriting.FetchAsync(session, seanceId);
@@ -37,11 +39,30 @@ public static class RecordAttendanceEndpoint
         var now = clock.GetUtcNow();
         target.RequireOpen("la présence ne peut plus être modifiée.");
         target.RequireHeld(now, "la présence s'enregistre le jour de la séance ou après.");
+        await RequireGuestsNameNobodyAsync(council, seanceId, command.Guests ?? [], actor.Id, store, index, now);
 
         var recorded = new AttendanceRecorded(seanceId, [.. nominative], [.. general],
             [.. (command.Guests ?? []).Select(g => new Guest(g.Organisation!.Trim(), g.Function!.Trim()))], actor.Id, now);
         var version = target.Append(recorded);
         return new AttendanceChanged(seanceId, recorded.NominativePart.Count, recorded.GeneralPartOnly.Count, recorded.Guests.Count, version);
+    }
+
+    /// <summary>
+    /// Guests are stored in clear and reach the CR: an organisation and a function, never a person. A text that names
+    /// any live person of the council is refused (generic message) and the refusal is recorded on the séance.
+    /// </summary>
+    private static async Task RequireGuestsNameNobodyAsync(string council, Guid seanceId, IReadOnlyList<GuestInput> guests, Guid actorId,
+        IDocumentStore store, IdentityIndex index, DateTimeOffset now)
+    {
+        if (guests.Count == 0) return;
+        var guard = await index.GuardForAsync(council, guests.SelectMany(g => new[] { g.Organisation, g.Function }));
+        var refused = new List<(string Field, string Label)>();
+        for (var i = 0; i < guests.Count; i++)
+        {
+            if (guard.Names(guests[i].Organisation)) refused.Add(($"guests[{i}].organisation", "L'organisation de l'invité"));
+            if (guard.Names(guests[i].Function)) refused.Add(($"guests[{i}].function", "La fonction de l'invité"));
+        }
+        if (refused.Count > 0) throw await IdentifyingTextRefusals.OnSeanceAsync(store, council, seanceId, refused, actorId, now);
     }
 
     /// <summary>

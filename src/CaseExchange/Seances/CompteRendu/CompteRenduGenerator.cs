@@ -23,15 +23,15 @@ public sealed record CompteRenduTexts(string? SyntheseInClear, string? Prochaine
     public override string ToString() => "[textes de compte rendu]";
 }
 
-/// <summary>An identity element found in one of the free texts: which field, its label, and where (never the value).</summary>
-public sealed record FieldFinding(string Field, string FieldLabel, string Kind, int Start, int Length);
+/// <summary>An identity element found in one of the free texts: which field, its label, and where (never the value nor its kind).</summary>
+public sealed record FieldFinding(string Field, string FieldLabel, int Start, int Length);
 
 /// <summary>The CR content, or why the free texts cannot go into it.</summary>
 public sealed record CompteRenduDraft(CompteRenduContent? Content, IReadOnlyList<FieldFinding> Refusals);
 
 /// <summary>
-/// NOMINATIVE (the guard holds the identities in clear, in memory): everything a CR of one séance is built from.
-/// The CR itself reads only the non-nominative parts; the identities serve only to check text that would leave the group.
+/// Everything a CR of one séance is built from, and a guard that knows which terms of the strings to check belong to a
+/// live person of the council (from the identity index: no identity in clear).
 /// </summary>
 public sealed record CompteRenduSources(
     Seance Seance, Council Council, Group Group, IReadOnlyList<Member> NominativePart, IReadOnlyList<Member> GeneralPartOnly,
@@ -45,18 +45,19 @@ public sealed record CompteRenduSources(
 /// <summary>
 /// Builds the anonymised CR of a séance. The content comes only from the Situation documents (pseudonym, age bands,
 /// reasons, sector, decisions' kinds, actions' kinds, owners and due dates: the anonymised view's sources), the séance
-/// (date, attendance as organisations and functions) and the checked free texts. The persons' identities are decrypted
-/// server-side only to check strings that would reach the CR, and never returned.
+/// (date, attendance as organisations and functions) and the checked free texts. Every string that reaches the CR is
+/// checked against the council's identity index (every live person of the council, not only this séance's), without
+/// decrypting any situation.
 /// </summary>
-public sealed class CompteRenduGenerator(CharterPolicy policy, PersonsConcerned persons)
+public sealed class CompteRenduGenerator(CharterPolicy policy, IdentityIndex index)
 {
     public const string Masked = "[mention occultée]";
     public const int MaxSyntheseLength = 4000;
     public const int MaxProchainesEtapesLength = 2000;
     public const int MaxNoteLength = 1000;
 
-    /// <summary>One query per kind of source, then one key unwrap per situation (cached) to build the identity guard.</summary>
-    public async Task<CompteRenduSources> LoadAsync(IQuerySession session, Seance seance, CancellationToken cancellation = default)
+    /// <summary>One query per kind of source, then one query to the identity index for every string that may reach the CR.</summary>
+    public async Task<CompteRenduSources> LoadAsync(IQuerySession session, Seance seance, CompteRenduTexts texts, CancellationToken cancellation = default)
     {
         var seanceId = seance.Id;
         var batch = session.CreateBatchQuery();
@@ -68,8 +69,12 @@ public sealed class CompteRenduGenerator(CharterPolicy policy, PersonsConcerned 
         var members = await session.LoadManyAsync<Member>(cancellation, seance.NominativePart.Concat(seance.GeneralPartOnly).Distinct().ToArray());
         var byId = members.ToDictionary(m => m.Id);
         var onAgenda = await situations;
-        // Erased situations have no key any more: nothing of theirs can be named, nothing to check against.
-        var guard = new IdentityTextGuard((await persons.OpenAsync(session, onAgenda, cancellation)).Select(p => p.Identity));
+        var checkedStrings = new List<string?> { texts.SyntheseInClear, texts.ProchainesEtapesInClear };
+        checkedStrings.AddRange(texts.Notes.Select(n => n.TextInClear));
+        checkedStrings.AddRange(members.SelectMany(m => new[] { m.Organisation, m.Function }));
+        checkedStrings.AddRange(seance.Guests.SelectMany(g => new[] { g.Organisation, g.Function }));
+        checkedStrings.AddRange(onAgenda.SelectMany(s => s.Actions).SelectMany(a => new[] { a.OwnerOrganisation, a.OwnerRole }));
+        var guard = await index.GuardForAsync(session.TenantId, checkedStrings, cancellation);
 
         return new CompteRenduSources(seance, await council ?? throw new InvalidOperationException("Council stream missing"),
             await group ?? throw new InvalidOperationException("Group of the séance missing"),
@@ -84,7 +89,7 @@ public sealed class CompteRenduGenerator(CharterPolicy policy, PersonsConcerned 
         var guard = sources.Guard;
         var refusals = new List<FieldFinding>();
         void Check(string field, string label, string? text) =>
-            refusals.AddRange(guard.Check(text).Select(f => new FieldFinding(field, label, f.Kind, f.Start, f.Length)));
+            refusals.AddRange(guard.Check(text).Select(f => new FieldFinding(field, label, f.Start, f.Length)));
 
         Check("synthese", "synthèse générale", texts.SyntheseInClear);
         Check("prochainesEtapes", "prochaines étapes", texts.ProchainesEtapesInClear);
@@ -114,7 +119,7 @@ public sealed class CompteRenduGenerator(CharterPolicy policy, PersonsConcerned 
     /// <summary>Loads the sources and drafts: the whole generation, without recording it.</summary>
     public async Task<CompteRenduDraft> PrepareAsync(IQuerySession session, Seance seance, CompteRenduTexts texts, int number, DateTimeOffset now,
         CancellationToken cancellation = default) =>
-        Draft(await LoadAsync(session, seance, cancellation), texts, number, now);
+        Draft(await LoadAsync(session, seance, texts, cancellation), texts, number, now);
 
     private SituationInCompteRendu Describe(Situation s, CompteRenduSources sources, string? note, Func<string, string> mask)
     {

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using CaseExchange.Charter;
 using CaseExchange.Councils;
 using CaseExchange.Hosting;
+using CaseExchange.Journal;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
@@ -25,7 +26,7 @@ public sealed record CompteRenduCreated(
 
 public static class GenerateCompteRenduEndpoint
 {
-    public const string IdentifyingTextProblem = "urn:caseexchange:problem:identifying-free-text";
+    public const string IdentifyingTextProblem = IdentifyingText.Problem;
 
     [WolverinePost("/api/councils/{council}/seances/{seanceId}/compte-rendu", Summary = "Établir une version du compte rendu anonymisé"), Tags("Séances")]
     public static async Task<CompteRenduCreated> Post(string council, Guid seanceId, GenerateCompteRendu command, ClaimsPrincipal user,
@@ -47,18 +48,18 @@ public static class GenerateCompteRenduEndpoint
         if (!target.Seance.IsClosed)
             throw Problems.OutOfOrder("Le compte rendu s'établit après la séance : clôturez-la d'abord.");
 
-        var sources = await generator.LoadAsync(session, target.Seance);
+        var texts = new CompteRenduTexts(command.SyntheseInClear, command.ProchainesEtapesInClear, notes);
+        var sources = await generator.LoadAsync(session, target.Seance, texts);
         var examined = sources.Examined.Select(s => s.Id).ToHashSet();
         for (var i = 0; i < notes.Count; i++)
             errors.When(!examined.Contains(notes[i].SituationId), $"notes[{i}].situationId", "Cette situation n'a pas été examinée lors de cette séance.");
         errors.ThrowIfAny();
 
         var now = clock.GetUtcNow();
-        var texts = new CompteRenduTexts(command.SyntheseInClear, command.ProchainesEtapesInClear, notes);
         var draft = generator.Draft(sources, texts, target.Seance.CompteRendus.Count + 1, now);
         if (draft.Content is null)
         {
-            await RecordRefusalAsync(store, session.TenantId, seanceId, draft.Refusals, actor.Id, now);
+            await IdentifyingTextRefusals.OnSeanceAsync(store, session.TenantId, seanceId, [.. draft.Refusals.Select(f => f.Field)], actor.Id, now);
             throw Refused(draft.Refusals);
         }
 
@@ -70,37 +71,20 @@ public static class GenerateCompteRenduEndpoint
         return new CompteRenduCreated(seanceId, generated.Number, generated.ContentHash, now, view.Downloads, version, url);
     }
 
-    /// <summary>
-    /// The refusal is kept on the séance stream (who, when, which field, which kind; never the text), in its own
-    /// transaction since the request fails: repeated refusals, e.g. someone probing names, stay visible to auditors.
-    /// </summary>
-    private static async Task RecordRefusalAsync(IDocumentStore store, string tenant, Guid seanceId, IReadOnlyList<FieldFinding> findings,
-        Guid writtenBy, DateTimeOffset now)
-    {
-        await using var audit = store.LightweightSession(tenant);
-        // Through FetchForWriting, so that the inline Seance snapshot is applied at the stream's actual version.
-        var stream = await audit.Events.FetchForWriting<Seance>(seanceId);
-        stream.AppendOne(new CompteRenduTextRefused(seanceId, [.. findings.Select(f => new RefusedText(f.Field, f.Kind)).Distinct()], writtenBy, now));
-        await audit.SaveChangesAsync();
-    }
-
-    /// <summary>Points at each field and the kind of identity element it holds, with its position; never echoes it.</summary>
+    /// <summary>Points at each field and the position of what it found; never echoes it, never says which kind of identity matched.</summary>
     public static ProblemException Refused(IReadOnlyList<FieldFinding> findings)
     {
         var errors = findings.GroupBy(f => f.Field).ToDictionary(
             g => g.Key,
-            g => g.Select(f => f.Kind).Distinct().Select(kind =>
-                $"Le texte « {g.First().FieldLabel} » contient {IdentityKinds.Describe(kind)} d'une personne concernée par une situation " +
-                $"de cette séance (position {g.First(f => f.Kind == kind).Start + 1}) : retirez-le. Le compte rendu sort du groupe et ne " +
-                "doit comporter ni nom, ni prénom, ni initiales, ni date de naissance, ni adresse (charte, article 9).").ToArray());
+            g => new[] { IdentifyingText.Message($"Le texte « {g.First().FieldLabel} »") });
         var problem = new HttpValidationProblemDetails(errors)
         {
             Status = StatusCodes.Status400BadRequest,
             Type = IdentifyingTextProblem,
             Title = "Texte identifiant refusé",
-            Detail = "Le compte rendu n'a pas été établi : un texte libre désigne une personne concernée. Corrigez les passages signalés ; rien n'a été enregistré.",
+            Detail = "Le compte rendu n'a pas été établi : un texte libre désigne une personne connue du conseil. Corrigez les passages signalés ; rien n'a été enregistré.",
         };
-        problem.Extensions["findings"] = findings.Select(f => new { field = f.Field, kind = f.Kind, start = f.Start, length = f.Length }).ToArray();
+        problem.Extensions["findings"] = findings.Select(f => new { field = f.Field, start = f.Start, length = f.Length }).ToArray();
         return new ProblemException(problem);
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using CaseExchange.Charter;
 using CaseExchange.Councils;
 using CaseExchange.Hosting;
+using CaseExchange.Journal;
 using CaseExchange.Protection;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
@@ -27,7 +28,7 @@ public static class AssignFollowUpEndpoint
 {
     [WolverinePost("/api/councils/{council}/situations/{situationId}/follow-up", Summary = "Confier le suivi à un référent, avec actions et échéances"), Tags("Situations")]
     public static async Task<SituationChanged> Post(string council, Guid situationId, AssignFollowUp command, ClaimsPrincipal user,
-        IDocumentSession session, CharterPolicy policy, SituationKeys keys, PersonsConcerned persons, TimeProvider clock)
+        IDocumentSession session, CharterPolicy policy, SituationKeys keys, IdentityIndex index, AccessJournal journal, TimeProvider clock)
     {
         var actor = await Actor.RequireAsync(user, session);
         var target = await SituationForWriting.FetchAsync(session, situationId);
@@ -54,10 +55,10 @@ public static class AssignFollowUpEndpoint
             errors.RequireText(action.DescriptionInClear, $"actions[{i}].description", "La description de l'action", 1000);
         }
         errors.ThrowIfAny();
-        await RequireOwnersAreNotPersonsConcernedAsync(command.Actions!, target.Situation, session, persons);
         target.RequireNotClosed();
         if (target.Situation.ExaminationCount == 0)
             throw Problems.OutOfOrder("Un suivi ne peut être confié qu'après l'examen de la situation par le groupe.");
+        await RequireOwnersNameNobodyAsync(council, command.Actions!, target.Situation, actor, index, journal);
 
         var cipher = await keys.OpenAsync(session, situationId);
         var assigned = new FollowUpAssigned(situationId, command.ReferentId,
@@ -69,20 +70,19 @@ public static class AssignFollowUpEndpoint
 
     /// <summary>
     /// Owners are stored in clear (they reach the CR): an organisation and a function, never a person. A text that
-    /// names a person concerned by the situation is refused, without repeating it.
+    /// names any live person of the council is refused, without repeating it nor saying which kind of identity
+    /// matched, and the refusal is journalled.
     /// </summary>
-    private static async Task RequireOwnersAreNotPersonsConcernedAsync(IReadOnlyList<ActionInClear> actions, Situation situation,
-        IQuerySession session, PersonsConcerned persons)
+    private static async Task RequireOwnersNameNobodyAsync(string council, IReadOnlyList<ActionInClear> actions, Situation situation,
+        Actor actor, IdentityIndex index, AccessJournal journal)
     {
-        var guard = new IdentityTextGuard((await persons.OpenAsync(session, [situation])).Select(p => p.Identity));
-        var errors = new ValidationErrors();
+        var guard = await index.GuardForAsync(council, actions.SelectMany(a => new[] { a.OwnerOrganisation, a.OwnerRole }));
+        var refused = new List<(string Field, string Label)>();
         for (var i = 0; i < actions.Count; i++)
         {
-            foreach (var (field, text) in new[] { ("ownerOrganisation", actions[i].OwnerOrganisation), ("ownerRole", actions[i].OwnerRole) })
-                if (guard.Check(text).FirstOrDefault() is { } finding)
-                    errors.Add($"actions[{i}].{field}",
-                        $"Ce champ contient {IdentityKinds.Describe(finding.Kind)} d'une personne concernée : indiquez une organisation et une fonction, jamais une personne.");
+            if (guard.Names(actions[i].OwnerOrganisation)) refused.Add(($"actions[{i}].ownerOrganisation", "L'organisation chargée de l'action"));
+            if (guard.Names(actions[i].OwnerRole)) refused.Add(($"actions[{i}].ownerRole", "La fonction chargée de l'action"));
         }
-        errors.ThrowIfAny();
+        if (refused.Count > 0) throw await IdentifyingTextRefusals.OnSituationAsync(journal, council, situation, actor, refused);
     }
 }

@@ -35,7 +35,7 @@ public static class ReferSituationEndpoint
 
     [WolverinePost("/api/councils/{council}/situations", Summary = "Signaler une situation (données nominatives chiffrées avant enregistrement)"), Tags("Situations")]
     public static async Task<SituationCreated> Post(string council, ReferSituation command, ClaimsPrincipal user,
-        IDocumentSession session, CharterPolicy policy, SituationKeys keys, Pseudonyms pseudonyms, TimeProvider clock,
+        IDocumentSession session, CharterPolicy policy, SituationKeys keys, Pseudonyms pseudonyms, TimeProvider clock, IdentityIndex index,
         [FromHeader(Name = IdempotentCreation.HeaderName)] string? idempotencyKey = null)
     {
         var actor = await Actor.RequireAsync(user, session);
@@ -61,6 +61,7 @@ public static class ReferSituationEndpoint
         var referred = Decide(command, situationId, pseudonym, actor.Member, cipher, policy, now);
         session.Events.StartStream<Situation>(situationId, referred);
         IdempotentCreation.Record(session, ReceiptKind, situationId, actor.Id, Fingerprint(command, cipher), now);
+        await index.IndexAsync(session, situationId, PersonsToIndex(command, referred));
 
         return new SituationCreated(situationId, pseudonym, 1, $"/api/councils/{council}/situations/{situationId}");
     }
@@ -83,6 +84,10 @@ public static class ReferSituationEndpoint
         return new SituationReferred(situationId, pseudonym, command.GroupId, [.. command.Reasons!.Distinct()], command.Sector!,
             command.Urgency!, signaller.Id, signaller.Organisation, persons, cipher.Seal(SealedFields.Facts, command.FactsInClear!.Trim()), now);
     }
+
+    /// <summary>The persons of a referral, for the identity index (in clear, in memory, hashed at once).</summary>
+    public static IEnumerable<PersonToIndex> PersonsToIndex(ReferSituation command, SituationReferred referred) =>
+        command.Persons!.Zip(referred.Persons, (clear, sealedPerson) => new PersonToIndex(sealedPerson.PersonId, sealedPerson.Role, clear.ToIdentity()));
 
     public static void CheckForm(ReferSituation command, Group? group, Council council, CharterPolicy policy, DateOnly today)
     {

@@ -1,5 +1,6 @@
 using CaseExchange.Charter;
 using CaseExchange.Councils;
+using CaseExchange.Journal;
 using CaseExchange.Protection;
 using CaseExchange.Seances;
 using CaseExchange.Situations;
@@ -53,7 +54,7 @@ public sealed class FollowUpAssignmentForm
 /// list), then the follow-up the group assigns (référent, actions, due dates). The texts typed here are nominative: the
 /// use cases seal them under the situation's key; they never reach the CR, the statistics or this page again.
 /// </summary>
-public sealed class ExamenModel(SituationKeys keys, PersonsConcerned persons) : CouncilPageModel
+public sealed class ExamenModel(SituationKeys keys, IdentityIndex index, AccessJournal journal) : CouncilPageModel
 {
     public const int ActionBlocks = 2;
 
@@ -100,7 +101,7 @@ public sealed class ExamenModel(SituationKeys keys, PersonsConcerned persons) : 
             [.. filled.Select(a => new ActionInClear(a.action.Kind, a.action.OwnerOrganisation, a.action.OwnerRole, a.action.DueOn, a.action.Description))],
             Suivi.ExpectedVersion);
         return await SubmitAsync(
-            () => AssignFollowUpEndpoint.Post(Council, situationId, command, User, Session, Policy, keys, persons, Clock),
+            () => AssignFollowUpEndpoint.Post(Council, situationId, command, User, Session, Policy, keys, index, journal, Clock),
             assigned =>
             {
                 Tell($"Le suivi de {assigned.Pseudonym} est confié ({filled.Count} action{(filled.Count > 1 ? "s" : "")}).");

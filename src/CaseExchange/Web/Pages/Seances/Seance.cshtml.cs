@@ -1,5 +1,6 @@
 using CaseExchange.Charter;
 using CaseExchange.Councils;
+using CaseExchange.Protection;
 using CaseExchange.Seances;
 using CaseExchange.Seances.Agenda;
 using CaseExchange.Seances.Attendance;
@@ -90,7 +91,8 @@ public sealed class SeanceModel : CouncilPageModel
         var command = new RecordAttendance(nominative, general, [.. guests.Select(g => new GuestInput(g.guest.Organisation, g.guest.Function))],
             Attendance.ExpectedVersion);
         return await SubmitAsync(
-            () => RecordAttendanceEndpoint.Put(Council, seanceId, command, User, Session, Policy, Clock),
+            () => RecordAttendanceEndpoint.Put(Council, seanceId, command, User, Session, HttpContext.RequestServices.GetRequiredService<IDocumentStore>(),
+                Policy, HttpContext.RequestServices.GetRequiredService<IdentityIndex>(), Clock),
             recorded => Done(seanceId,
                 $"Présence enregistrée : {recorded.NominativePart} à la partie nominative, {recorded.GeneralPartOnly} à la partie générale seulement, " +
                 $"{recorded.Guests} invité{(recorded.Guests > 1 ? "s" : "")}.", "presence"),

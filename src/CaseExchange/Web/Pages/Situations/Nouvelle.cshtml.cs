@@ -52,7 +52,7 @@ public sealed class ReferralForm
 /// Logging a situation: closed lists from the charter, identity fields, facts. Empty person blocks are ignored;
 /// "Ajouter une personne" brings one more block (no JavaScript).
 /// </summary>
-public sealed class NouvelleModel(SituationKeys keys, Pseudonyms pseudonyms) : CouncilPageModel
+public sealed class NouvelleModel(SituationKeys keys, Pseudonyms pseudonyms, IdentityIndex index) : CouncilPageModel
 {
     public const int InitialBlocks = 3;
 
@@ -87,7 +87,7 @@ public sealed class NouvelleModel(SituationKeys keys, Pseudonyms pseudonyms) : C
         var command = new ReferSituation(Input.GroupId ?? Guid.Empty, Input.Reasons, Input.Sector, Input.Urgency,
             [.. filled.Select(p => p.person.ToRequest())], Input.Facts, Input.Id ?? Guid.CreateVersion7());
         return await SubmitAsync(
-            () => ReferSituationEndpoint.Post(Council, command, User, Session, Policy, keys, pseudonyms, Clock),
+            () => ReferSituationEndpoint.Post(Council, command, User, Session, Policy, keys, pseudonyms, Clock, index),
             created =>
             {
                 Tell($"La situation {created.Pseudonym} est enregistrée. Les données nominatives sont chiffrées ; elle apparaît dans la liste sous ce pseudonyme.");

@@ -1,0 +1,177 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using CaseExchange.Charter;
+using CaseExchange.Hosting;
+using CaseExchange.Situations.Referral;
+using Marten;
+using Microsoft.AspNetCore.DataProtection;
+using Npgsql;
+using NpgsqlTypes;
+using Weasel.Postgresql;
+using Weasel.Postgresql.Tables;
+
+namespace CaseExchange.Protection;
+
+/// <summary>The council's identity-index key: 32 random bytes, stored only wrapped by Data Protection (never in clear).</summary>
+public sealed class IdentityIndexKey
+{
+    /// <summary>One key per council: the same id in every tenant.</summary>
+    public static readonly Guid DocumentId = new("1de0e000-0000-4000-8000-000000000001");
+
+    public Guid Id { get; set; } = DocumentId;
+    public string WrappedKey { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>A person concerned to index: their id in the referral, their role and their identity (NOMINATIVE, IN CLEAR, in memory only).</summary>
+public sealed record PersonToIndex(Guid PersonId, string Role, PersonIdentity Identity)
+{
+    public override string ToString() => "[personne à indexer]";
+}
+
+/// <summary>A person of the index found by a right-of-access search: no identity, just where they are.</summary>
+public sealed record IndexedPerson(Guid SituationId, Guid PersonId);
+
+/// <summary>
+/// The council-wide identity index (a keyed blind index). For every live person concerned, the normalised terms of
+/// their identity (<see cref="IdentityTerms.OfPerson"/>) are stored only as HMAC-SHA256 values (truncated to 16 bytes)
+/// under a key of the council, itself wrapped by Data Protection; rows are per council, situation and person, written
+/// in the referral's transaction and deleted in the erasure's. Every server-side check of clear text (CR texts, action
+/// owners, séance guests, erasure references) and the right-of-access search ask this index yes/no questions about the
+/// terms of the text they hold: no situation is decrypted to check a text, and no identity is ever returned.
+/// </summary>
+public sealed class IdentityIndex(IDataProtectionProvider dataProtection, IDocumentStore store, NpgsqlDataSource dataSource)
+{
+    public const string TableName = "identity_index";
+    private const string Table = Database.SchemaName + "." + TableName;
+    private const int HashLength = 16;
+
+    private readonly ConcurrentDictionary<string, byte[]> _keys = new();
+
+    /// <summary>The table, created with the event store's schema (see EventStore).</summary>
+    public static Weasel.Postgresql.Tables.Table Schema()
+    {
+        var table = new Weasel.Postgresql.Tables.Table(new PostgresqlObjectName(Database.SchemaName, TableName, Weasel.Postgresql.SchemaUtils.IdentifierUsage.General));
+        table.AddColumn<string>("council").AsPrimaryKey();
+        table.AddColumn<Guid>("situation_id").AsPrimaryKey();
+        table.AddColumn<Guid>("person_id").AsPrimaryKey();
+        table.AddColumn("term", "bytea").AsPrimaryKey();
+        table.AddColumn<string>("role").NotNull();
+        table.Indexes.Add(new IndexDefinition("ix_identity_index_term") { Columns = ["council", "term"] });
+        return table;
+    }
+
+    /// <summary>Indexes the persons of a new situation in the session's transaction (the referral's).</summary>
+    public async Task IndexAsync(IDocumentSession session, Guid situationId, IEnumerable<PersonToIndex> persons, CancellationToken cancellation = default)
+    {
+        var key = await KeyAsync(session.TenantId, cancellation);
+        foreach (var person in persons)
+        {
+            var hashes = IdentityTerms.OfPerson(person.Identity).Select(t => Hash(key, t)).ToArray();
+            session.QueueSqlCommand(
+                $"insert into {Table} (council, situation_id, person_id, term, role) select ?, ?, ?, unnest(?), ? on conflict do nothing",
+                session.TenantId, situationId, person.PersonId, hashes, person.Role);
+        }
+    }
+
+    /// <summary>Erasure: the situation's rows go with its key, in the erasure's transaction.</summary>
+    public static void Remove(IDocumentSession session, Guid situationId) =>
+        session.QueueSqlCommand($"delete from {Table} where council = ? and situation_id = ?", session.TenantId, situationId);
+
+    /// <summary>
+    /// A guard for these texts: it knows, of all the candidate terms of the texts, those that belong to a live person
+    /// of the council. One query for all the texts; the guard then checks and masks them in memory.
+    /// </summary>
+    public async Task<IdentityTextGuard> GuardForAsync(string council, IEnumerable<string?> texts, CancellationToken cancellation = default) =>
+        await GuardForAsync(council, texts, excluding: null, cancellation);
+
+    /// <summary>As above, ignoring the terms of some persons (the person exercising a right of access: their own name is not masked).</summary>
+    public async Task<IdentityTextGuard> GuardForAsync(string council, IEnumerable<string?> texts, IReadOnlySet<string>? excluding,
+        CancellationToken cancellation = default)
+    {
+        var terms = texts.SelectMany(IdentityTerms.InText).Select(t => t.Term).Distinct(StringComparer.Ordinal)
+            .Where(t => excluding is null || !excluding.Contains(t)).ToList();
+        if (terms.Count == 0) return IdentityTextGuard.Nobody;
+        var key = await KeyAsync(council, cancellation);
+        var byHash = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var term in terms) byHash.TryAdd(Convert.ToBase64String(Hash(key, term)), term);
+
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        await using var command = dataSource.CreateCommand($"select distinct term from {Table} where council = $1 and term = any($2)");
+        command.Parameters.Add(new NpgsqlParameter { Value = council });
+        command.Parameters.Add(new NpgsqlParameter { Value = byHash.Keys.Select(Convert.FromBase64String).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+        await using (var reader = await command.ExecuteReaderAsync(cancellation))
+            while (await reader.ReadAsync(cancellation))
+                known.Add(byHash[Convert.ToBase64String((byte[])reader[0])]);
+        return new IdentityTextGuard(candidates => candidates.Where(known.Contains).ToHashSet(StringComparer.Ordinal));
+    }
+
+    /// <summary>Right of access: the live persons recorded with exactly this name, first name and birth date.</summary>
+    public async Task<IReadOnlyList<IndexedPerson>> FindAsync(string council, string nom, string prenom, DateOnly dateNaissance,
+        CancellationToken cancellation = default)
+    {
+        var key = await KeyAsync(council, cancellation);
+        await using var command = dataSource.CreateCommand($"select situation_id, person_id from {Table} where council = $1 and term = $2");
+        command.Parameters.Add(new NpgsqlParameter { Value = council });
+        command.Parameters.Add(new NpgsqlParameter { Value = Hash(key, IdentityTerms.ExactIdentity(nom, prenom, dateNaissance)) });
+        var found = new List<IndexedPerson>();
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        while (await reader.ReadAsync(cancellation)) found.Add(new IndexedPerson(reader.GetGuid(0), reader.GetGuid(1)));
+        return found;
+    }
+
+    /// <summary>The situations of the council that have rows in the index (the start-up back-fill skips them).</summary>
+    public async Task<IReadOnlySet<Guid>> IndexedSituationsAsync(string council, CancellationToken cancellation = default)
+    {
+        await using var command = dataSource.CreateCommand($"select distinct situation_id from {Table} where council = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = council });
+        var ids = new HashSet<Guid>();
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        while (await reader.ReadAsync(cancellation)) ids.Add(reader.GetGuid(0));
+        return ids;
+    }
+
+    private static byte[] Hash(byte[] key, string term) => HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(term))[..HashLength];
+
+    private IDataProtector Protector(string council) =>
+        // The council is part of the purpose: a key wrapped for one council never unwraps for another.
+        dataProtection.CreateProtector("CaseExchange.IdentityIndex.v1", council);
+
+    /// <summary>The council's key, created at first use in a transaction of its own (of two nodes creating it at once, one wins).</summary>
+    private async Task<byte[]> KeyAsync(string council, CancellationToken cancellation)
+    {
+        if (_keys.TryGetValue(council, out var cached)) return cached;
+        for (var attempt = 1; ; attempt++)
+        {
+            await using (var query = store.QuerySession(council))
+            {
+                if (await query.LoadAsync<IdentityIndexKey>(IdentityIndexKey.DocumentId, cancellation) is { } stored)
+                {
+                    byte[] key;
+                    try
+                    {
+                        key = Protector(council).Unprotect(Convert.FromBase64String(stored.WrappedKey));
+                    }
+                    catch (CryptographicException)
+                    {
+                        throw new ProblemException(SituationKeys.KeyRingUnavailable());
+                    }
+                    return _keys.GetOrAdd(council, key);
+                }
+            }
+            try
+            {
+                await using var session = store.LightweightSession(council);
+                var fresh = RandomNumberGenerator.GetBytes(32);
+                session.Insert(new IdentityIndexKey { WrappedKey = Convert.ToBase64String(Protector(council).Protect(fresh)), CreatedAt = DateTimeOffset.UtcNow });
+                await session.SaveChangesAsync(cancellation);
+                return _keys.GetOrAdd(council, fresh);
+            }
+            catch (Exception e) when (attempt < 3 && e is not OperationCanceledException)
+            {
+                // Another request or node created it meanwhile: read it again.
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using CaseExchange.Situations;
+using Marten;
+using Npgsql;
+
+namespace CaseExchange.Protection;
+
+/// <summary>
+/// Start-up migration: every live situation that has no row in the identity index (referred before the index
+/// existed) is decrypted once, server-side, and indexed. Situations already indexed are skipped, so a restart does
+/// nothing; erased situations have no key and are not indexed. Runs before the service answers requests.
+/// </summary>
+public sealed class IdentityIndexBackfill(
+    IDocumentStore store, NpgsqlDataSource dataSource, IdentityIndex index, PersonsConcerned persons, ILogger<IdentityIndexBackfill> logger)
+    : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var indexed = 0;
+        foreach (var council in await CouncilsAsync(cancellationToken))
+        {
+            var done = await index.IndexedSituationsAsync(council, cancellationToken);
+            await using var session = store.LightweightSession(council);
+            var live = await session.Query<Situation>().Where(s => s.NominativeDataErasedAt == null).ToListAsync(cancellationToken);
+            var missing = live.Where(s => !done.Contains(s.Id)).ToList();
+            if (missing.Count == 0) continue;
+            foreach (var group in (await persons.OpenAsync(session, missing, cancellationToken)).GroupBy(p => p.SituationId))
+                await index.IndexAsync(session, group.Key,
+                    group.Select(p => new PersonToIndex(p.Sealed.PersonId, p.Sealed.Role, p.Identity)), cancellationToken);
+            await session.SaveChangesAsync(cancellationToken);
+            indexed += missing.Count;
+        }
+        if (indexed > 0) logger.LogInformation("Identity index: {Count} situation(s) indexed at start-up", indexed);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task<IReadOnlyList<string>> CouncilsAsync(CancellationToken cancellation)
+    {
+        await using var command = dataSource.CreateCommand("select distinct tenant_id from caseexchange.mt_streams where type = 'council'");
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        var councils = new List<string>();
+        while (await reader.ReadAsync(cancellation)) councils.Add(reader.GetString(0));
+        return councils;
+    }
+}
