@@ -18,3 +18,11 @@ GRANT CONNECT ON DATABASE caseexchange TO caseexchange;
 ALTER DATABASE caseexchange SET synchronous_commit = on;
 -- Lets PostgreSQL notice a crashed node quickly, so that another node takes over the projection daemon.
 ALTER DATABASE caseexchange SET client_connection_check_interval = '1s';
+
+-- Erasure reaches the disk (README, "Erasure and backups"): after erasing, the service rewrites its key table, switches
+-- to a new WAL segment and checkpoints, so that older segments holding an erased key are removed. Deleted, not renamed
+-- for reuse with their old bytes inside:
+ALTER SYSTEM SET wal_recycle = off;
+SELECT pg_reload_conf();
+GRANT pg_checkpoint TO caseexchange;
+GRANT EXECUTE ON FUNCTION pg_switch_wal() TO caseexchange;

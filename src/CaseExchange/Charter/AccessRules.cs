@@ -102,14 +102,22 @@ public static class AccessRules
             : AccessVerdict.Refused(Refusals.RoleNotAllowed);
     }
 
-    /// <summary>Anonymised views: the council roles that have the capability, and any member of any of its groups.</summary>
-    public static AccessVerdict ReadAnonymised(CharterPolicy policy, Member? member, bool belongsToAGroup)
+    /// <summary>
+    /// Anonymised views (charter, rule 8: need to know): the council roles that have the capability see every group's rows;
+    /// a member of a group sees that group's rows only, and only under the charter in force, since sector, age bands,
+    /// reasons and dates single a person out in a small town. Which rows: <see cref="ReadsEveryGroup"/>.
+    /// </summary>
+    public static AccessVerdict ReadAnonymised(CharterPolicy policy, Member? member, Council council, bool belongsToAGroup)
     {
         if (member is not { Active: true }) return AccessVerdict.Refused(Refusals.NotACouncilMember);
-        if (member.CouncilRoles.Any(r => policy.RoleHas(r, Capabilities.ReadAnonymisedSituations))) return AccessVerdict.Granted;
-        if (belongsToAGroup && policy.RoleHas(Roles.Membre, Capabilities.ReadAnonymisedSituations)) return AccessVerdict.Granted;
+        if (ReadsEveryGroup(policy, member)) return AccessVerdict.Granted;
+        if (belongsToAGroup && policy.RoleHas(Roles.Membre, Capabilities.ReadAnonymisedSituations)) return CharterSignedInForce(member, council);
         return AccessVerdict.Refused(Refusals.RoleNotAllowed);
     }
+
+    /// <summary>Those who follow the whole council (coordonnateur, auditeur) read every group's anonymised rows.</summary>
+    public static bool ReadsEveryGroup(CharterPolicy policy, Member member) =>
+        member.CouncilRoles.Any(r => policy.RoleHas(r, Capabilities.ReadAnonymisedSituations));
 
     /// <summary>
     /// Règlement, article 8: only active members of the group who signed the charter in force attend the nominative part

@@ -232,6 +232,9 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             // Lets PostgreSQL notice a crashed service node within a second, so that its advisory locks
             // (projection daemon leadership) are released quickly.
             "client_connection_check_interval = 1000",
+            // A checkpoint deletes old WAL segments instead of renaming them for reuse with their old bytes inside:
+            // an erased situation key must not survive in a recycled segment (README, "Erasure and backups").
+            "wal_recycle = off",
         };
         if (ephemeral)
         {

@@ -48,10 +48,11 @@ public static class EventStore
                 options.Schema.For<Member>().Index(m => m.Subject);
                 options.Schema.For<Situation>().Index(s => s.GroupId).Index(s => s.Pseudonym);
                 options.Schema.For<Seance>().Index(s => s.GroupId);
-                options.Schema.For<SituationKey>();
                 options.Schema.For<CreationReceipt>();
                 options.Schema.For<IdentityIndexKey>();
                 options.Storage.ExtendedSchemaObjects.Add(IdentityIndex.Schema());
+                // Situation keys: a table of their own, so that an erased key can be purged from disk (SituationKeys).
+                options.Storage.ExtendedSchemaObjects.Add(SituationKeyTable.Definition());
                 return options;
             })
             .UseLightweightSessions()

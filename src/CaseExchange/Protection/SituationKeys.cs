@@ -4,22 +4,64 @@ using Marten;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Caching.Memory;
+using Npgsql;
 
 namespace CaseExchange.Protection;
 
 /// <summary>
-/// A situation's data key, stored only wrapped by ASP.NET Core Data Protection. Deleting this document is
-/// how a situation's nominative data is erased (crypto-shredding): its events stay, unreadable.
+/// Where situation keys live: one small table of their own, outside the event store and Marten's documents, holding
+/// only the wrapped key (a Data Protection payload of about 116 bytes, always stored inline, never in TOAST). Deleting a
+/// row is how a situation's nominative data is erased (crypto-shredding); <see cref="SituationKeys.PurgeErasedAsync"/>
+/// then makes sure no byte of the deleted key stays in the table's file or in the WAL.
 /// </summary>
-public sealed class SituationKey
+public static class SituationKeyTable
 {
-    public Guid Id { get; set; }
-    public string WrappedKey { get; set; } = "";
-    public DateTimeOffset CreatedAt { get; set; }
+    public const string Name = "caseexchange.situation_keys";
+
+    public static Weasel.Postgresql.Tables.Table Definition()
+    {
+        var table = new Weasel.Postgresql.Tables.Table(new Weasel.Core.DbObjectName(Hosting.Database.SchemaName, "situation_keys"));
+        table.AddColumn<string>("council").AsPrimaryKey();
+        table.AddColumn<Guid>("situation_id").AsPrimaryKey();
+        table.AddColumn("wrapped_key", "bytea").NotNull();
+        table.AddColumn("created_at", "timestamptz").NotNull();
+        return table;
+    }
+
+    /// <summary>
+    /// Before this table existed, keys were Marten documents (mt_doc_situationkey), whose deleted rows linger in the
+    /// table's file: they move here once, and that table is dropped (its files are unlinked).
+    /// </summary>
+    public const string MigrateFromDocuments = $"""
+        do $$
+        begin
+          if to_regclass('caseexchange.mt_doc_situationkey') is not null then
+            insert into {Name} (council, situation_id, wrapped_key, created_at)
+              select tenant_id, id, decode(coalesce(data->>'WrappedKey', data->>'wrappedKey'), 'base64'),
+                     coalesce((coalesce(data->>'CreatedAt', data->>'createdAt'))::timestamptz, now())
+              from caseexchange.mt_doc_situationkey
+              on conflict do nothing;
+            drop table caseexchange.mt_doc_situationkey;
+          end if;
+        end $$;
+        """;
+}
+
+/// <summary>Moves keys kept by an older version into <see cref="SituationKeyTable"/>, after Marten has created its schema.</summary>
+internal sealed class SituationKeyMigration(NpgsqlDataSource dataSource) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(SituationKeyTable.MigrateFromDocuments);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>Creates, unwraps (with a short-lived cache) and destroys situation keys.</summary>
-public sealed class SituationKeys(IDataProtectionProvider dataProtection, IMemoryCache cache)
+public sealed class SituationKeys(IDataProtectionProvider dataProtection, IMemoryCache cache, NpgsqlDataSource dataSource,
+    ILogger<SituationKeys> logger)
 {
     // Unwrapped keys stay in memory briefly so that a busy séance does not unwrap on every read.
     // Erasure evicts locally; every read path also checks the situation's erased flag first.
@@ -35,7 +77,8 @@ public sealed class SituationKeys(IDataProtectionProvider dataProtection, IMemor
         var council = session.TenantId;
         var key = RandomNumberGenerator.GetBytes(32);
         var wrapped = ProtectorFor(council).Protect(key);
-        session.Store(new SituationKey { Id = situationId, WrappedKey = Convert.ToBase64String(wrapped), CreatedAt = now });
+        session.QueueSqlCommand($"insert into {SituationKeyTable.Name} (council, situation_id, wrapped_key, created_at) values (?, ?, ?, ?)",
+            council, situationId, wrapped, now);
         cache.Set(CacheKey(council, situationId), key, CacheLifetime);
         return new SituationCipher(key, council, situationId);
     }
@@ -47,12 +90,11 @@ public sealed class SituationKeys(IDataProtectionProvider dataProtection, IMemor
         if (cache.TryGetValue<byte[]>(CacheKey(council, situationId), out var cached) && cached is not null)
             return new SituationCipher(cached, council, situationId);
 
-        var stored = await session.LoadAsync<SituationKey>(situationId, cancellation)
-                     ?? throw new ProblemException(KeyErased());
+        var wrapped = await LoadWrappedAsync(council, situationId, cancellation) ?? throw new ProblemException(KeyErased());
         byte[] key;
         try
         {
-            key = ProtectorFor(council).Unprotect(Convert.FromBase64String(stored.WrappedKey));
+            key = ProtectorFor(council).Unprotect(wrapped);
         }
         catch (CryptographicException)
         {
@@ -63,12 +105,85 @@ public sealed class SituationKeys(IDataProtectionProvider dataProtection, IMemor
         return new SituationCipher(key, council, situationId);
     }
 
+    /// <summary>The stored (wrapped) form of a situation's key, or null once erased. Opens nothing: the key ring is needed for that.</summary>
+    public async Task<byte[]?> LoadWrappedAsync(string council, Guid situationId, CancellationToken cancellation = default)
+    {
+        await using var command = dataSource.CreateCommand($"select wrapped_key from {SituationKeyTable.Name} where council = $1 and situation_id = $2");
+        command.Parameters.Add(new NpgsqlParameter { Value = council });
+        command.Parameters.Add(new NpgsqlParameter { Value = situationId });
+        return await command.ExecuteScalarAsync(cancellation) as byte[];
+    }
+
     /// <summary>Erasure: the wrapped key is deleted with the transaction that records the erasure.</summary>
     public void Destroy(IDocumentSession session, Guid situationId)
     {
-        session.Delete<SituationKey>(situationId);
+        session.QueueSqlCommand($"delete from {SituationKeyTable.Name} where council = ? and situation_id = ?", session.TenantId, situationId);
         cache.Remove(CacheKey(session.TenantId, situationId));
     }
+
+    /// <summary>
+    /// After erasures are committed: no byte of a deleted key may stay on disk. A plain DELETE only marks the row dead,
+    /// and even VACUUM leaves its bytes in the page's free space; VACUUM FULL rewrites the table into a new file and
+    /// truncates the old one at commit. The WAL still holds the key from its insertion (and, with full-page writes, in page
+    /// images): switching to a new segment and checkpointing lets PostgreSQL remove every older segment — unlinked, not
+    /// recycled, when the server runs with <c>wal_recycle = off</c> (see deploy/README.md). WAL kept for a standby
+    /// (replication slots, <c>wal_keep_size</c>) or an archive lives on until those let go of it; backups keep it until they
+    /// expire (README, "Erasure and backups"). Returns whether every step ran; a step refused for want of privilege is
+    /// logged, and the erasure itself stands: the key is gone from the table either way.
+    /// </summary>
+    public async Task<bool> PurgeErasedAsync(CancellationToken cancellation = default)
+    {
+        var complete = true;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellation);
+        // VACUUM FULL copies a deleted row that a running transaction might still see: wait (briefly) until every
+        // snapshot of this database is younger than the erasures, so that the rewrite leaves the erased keys behind.
+        if (!await OlderSnapshotsEndedAsync(connection, cancellation))
+        {
+            complete = false;
+            logger.LogWarning("Erased keys: a transaction older than the erasure is still running; its deleted key rows may be " +
+                              "kept by the rewrite until the next purge");
+        }
+        foreach (var (step, sql) in PurgeSteps)
+        {
+            try
+            {
+                await using var command = new NpgsqlCommand(sql, connection);
+                await command.ExecuteNonQueryAsync(cancellation);
+            }
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.LockNotAvailable)
+            {
+                complete = false;
+                logger.LogWarning("Erased keys: the step {Step} could not run ({SqlState}); deleted key bytes may stay on disk until " +
+                                  "PostgreSQL reuses that space or recycles that WAL", step, e.SqlState);
+            }
+        }
+        return complete;
+    }
+
+    private static async Task<bool> OlderSnapshotsEndedAsync(NpgsqlConnection connection, CancellationToken cancellation)
+    {
+        await using var mark = new NpgsqlCommand("select (pg_current_xact_id()::text::bigint % 4294967296)::text", connection);
+        var marker = (string)(await mark.ExecuteScalarAsync(cancellation))!;
+        await using var older = new NpgsqlCommand(
+            "select count(*) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and " +
+            "((backend_xmin is not null and age(backend_xmin) > age($1::xid)) or (backend_xid is not null and age(backend_xid) > age($1::xid)))",
+            connection) { Parameters = { new() { Value = marker } } };
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            if ((long)(await older.ExecuteScalarAsync(cancellation))! == 0) return true;
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellation);
+        }
+        return false;
+    }
+
+    private static readonly (string Step, string Sql)[] PurgeSteps =
+    [
+        // A key read in flight waits at most this long for the rewrite, and the rewrite never waits forever either.
+        ("lock-timeout", "set lock_timeout = '10s'"),
+        ("vacuum-full", $"vacuum full {SituationKeyTable.Name}"),
+        ("switch-wal", "select pg_switch_wal()"),
+        ("checkpoint", "checkpoint"),
+    ];
 
     public void Forget(string council, Guid situationId) => cache.Remove(CacheKey(council, situationId));
 

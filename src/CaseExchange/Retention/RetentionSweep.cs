@@ -24,7 +24,7 @@ public sealed record SweepReport(DateTimeOffset StartedAt, int Councils, int Exa
 /// idempotent and optimistic, so a situation is erased exactly once however many sweeps see it.
 /// </summary>
 public sealed class RetentionSweeper(
-    IDocumentStore store, NpgsqlDataSource dataSource, PersonsConcerned personsConcerned, NominativeErasure erasure, CharterPolicy policy,
+    IDocumentStore store, NpgsqlDataSource dataSource, PersonsConcerned personsConcerned, NominativeErasure erasure, SituationKeys keys, CharterPolicy policy,
     TimeProvider clock, Microsoft.Extensions.Options.IOptions<RetentionOptions> options, ILogger<RetentionSweeper> logger) : BackgroundService
 {
     private const long AdvisoryLockKey = 0x43455f5245544e; // "CE_RETN"
@@ -97,7 +97,12 @@ public sealed class RetentionSweeper(
                 examined += e;
                 erased += x;
             }
-            if (erased > 0) logger.LogInformation("Retention sweep erased {Erased} situation(s) of {Examined}", erased, examined);
+            if (erased > 0)
+            {
+                logger.LogInformation("Retention sweep erased {Erased} situation(s) of {Examined}", erased, examined);
+                // Once per sweep: the erased keys' bytes leave the table's file and the WAL.
+                await keys.PurgeErasedAsync(cancellation);
+            }
             return new SweepReport(now, councils.Count, examined, erased);
         }
         finally

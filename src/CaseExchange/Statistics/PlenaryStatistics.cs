@@ -14,6 +14,7 @@ public sealed class SituationFacts
     public DateTimeOffset ReferredAt { get; set; }
     public DateTimeOffset? FirstExaminedAt { get; set; }
     public string? Outcome { get; set; }
+    public DateTimeOffset? ClosedAt { get; set; }
 }
 
 /// <summary>One cell, ready for a chart: a suppressed count is null and says so.</summary>
@@ -64,10 +65,23 @@ public sealed class PlenaryStatistics(CharterPolicy policy)
             .Select(s => new SituationFacts
             {
                 Reasons = s.Reasons, Sector = s.Sector, ReferredAt = s.ReferredAt, FirstExaminedAt = s.FirstExaminedAt, Outcome = s.Outcome,
+                ClosedAt = s.ClosedAt,
             })
             .ToListAsync(cancellation);
-        return Compute(facts, council, from, to);
+        return Compute([.. facts.Select(f => AsOf(f, end))], council, from, to);
     }
+
+    /// <summary>
+    /// A situation as it stood at the end of the period: an outcome or an examination that came later is not counted yet,
+    /// so that the report of a closed period never changes, and two readings never single out one situation's later step.
+    /// </summary>
+    public static SituationFacts AsOf(SituationFacts facts, DateTimeOffset end) => new()
+    {
+        Reasons = facts.Reasons, Sector = facts.Sector, ReferredAt = facts.ReferredAt,
+        FirstExaminedAt = facts.FirstExaminedAt < end ? facts.FirstExaminedAt : null,
+        Outcome = facts.ClosedAt < end ? facts.Outcome : null,
+        ClosedAt = facts.ClosedAt < end ? facts.ClosedAt : null,
+    };
 
     /// <summary>Pure: the report of the given situations.</summary>
     public StatisticsReport Compute(IReadOnlyList<SituationFacts> facts, Council council, DateOnly from, DateOnly to)
@@ -99,7 +113,7 @@ public sealed class PlenaryStatistics(CharterPolicy policy)
             months.Add(($"{month.Year:D4}-{month.Month:D2}", FrenchTime.Month(month.Year, month.Month), perMonth.GetValueOrDefault((month.Year, month.Month))));
         var byMonth = Table(StatisticsTables.Months, "Situations par mois de signalement", null, partition: true, months);
 
-        var byOutcome = Table(StatisticsTables.Outcomes, "Situations par issue", "Issue à la date du calcul.", partition: true,
+        var byOutcome = Table(StatisticsTables.Outcomes, "Situations par issue", "Issue à la fin de la période.", partition: true,
             policy.Outcomes.Select(o => (o.Code, o.Label, facts.Count(f => f.Outcome == o.Code)))
                 .Append((StatisticsTables.StillOpen, "Situation en cours", facts.Count(f => f.Outcome is null))));
 

@@ -34,7 +34,7 @@ public abstract class CouncilPageModel : PageModel
 
     public bool HasCouncilCapability(string capability) => AccessRules.CouncilCapability(Policy, Actor.Member, capability).Allowed;
 
-    public bool CanReadAnonymised => AccessRules.ReadAnonymised(Policy, Actor.Member, Me.Groups.Count > 0).Allowed;
+    public bool CanReadAnonymised => AccessRules.ReadAnonymised(Policy, Actor.Member, Actor.Council, Me.Groups.Count > 0).Allowed;
 
     public IEnumerable<MyGroup> GroupsWhereICan(string capability) => Me.Groups.Where(g => Policy.RoleHas(g.Role, capability));
 

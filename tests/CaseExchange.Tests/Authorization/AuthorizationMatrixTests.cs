@@ -56,7 +56,7 @@ public sealed class MatrixFixture : ServiceFixture
 /// </summary>
 public sealed class AuthorizationMatrixTests(MatrixFixture fixture) : IClassFixture<MatrixFixture>
 {
-    private const int Ok = 200, Created = 201, Forbidden = 403, Unauthenticated = 401, Conflict = 409;
+    private const int Ok = 200, Created = 201, Forbidden = 403, Unauthenticated = 401, Conflict = 409, NotFound = 404;
 
     /// <summary>A request built for one caller, on state prepared for that cell only when the call changes state.</summary>
     public delegate Task<(HttpMethod Method, string Url, object? Body)> Arrange(MatrixFixture f, Caller caller);
@@ -66,6 +66,10 @@ public sealed class AuthorizationMatrixTests(MatrixFixture fixture) : IClassFixt
     private static Row Allow(Arrange arrange, int status, params Caller[] allowed) => new(arrange,
         Enum.GetValues<Caller>().ToDictionary(c => c, c =>
             c == Caller.Anonymous ? Unauthenticated : allowed.Contains(c) ? status : Forbidden));
+
+    /// <summary>The same row, with other answers for some callers.</summary>
+    private static Row Except(Row row, params (Caller Caller, int Status)[] exceptions) =>
+        row with { Expected = row.Expected.ToDictionary(e => e.Key, e => exceptions.FirstOrDefault(x => x.Caller == e.Key) is { Status: > 0 } x ? x.Status : e.Value) };
 
     private static Row Public(Arrange arrange) => new(arrange, Enum.GetValues<Caller>().ToDictionary(c => c, _ => Ok));
 
@@ -79,6 +83,9 @@ public sealed class AuthorizationMatrixTests(MatrixFixture fixture) : IClassFixt
     [
         Caller.Coordonnateur, Caller.Animateur, Caller.MemberOfHoldingGroup, Caller.MemberOfOtherGroup, Caller.UnsignedMember, Caller.Auditeur,
     ];
+
+    /// <summary>Need to know: the anonymised rows of a group go to its members under the charter in force, and to the council roles.</summary>
+    private static readonly Caller[] SignedAnonymisedReaders = [.. AnonymisedReaders.Where(c => c != Caller.UnsignedMember)];
 
     private static readonly Caller[] Leads = [Caller.Coordonnateur, Caller.Animateur];
 
@@ -147,8 +154,9 @@ public sealed class AuthorizationMatrixTests(MatrixFixture fixture) : IClassFixt
         ["GET /api/councils/{council}/groups/{groupId}/seances"] = Allow((f, _) =>
             Task.FromResult(Get($"{Api(f)}/groups/{f.Council.GroupA}/seances")), Ok, CouncilMembers),
 
-        ["GET /api/councils/{council}/seances/{seanceId}"] = Allow(async (f, _) =>
-            Get($"{Api(f)}/seances/{await f.Steps.NewSeanceAsync()}"), Ok, AnonymisedReaders),
+        // Another group's séance is as unknown as one that does not exist.
+        ["GET /api/councils/{council}/seances/{seanceId}"] = Except(Allow(async (f, _) =>
+            Get($"{Api(f)}/seances/{await f.Steps.NewSeanceAsync()}"), Ok, SignedAnonymisedReaders), (Caller.MemberOfOtherGroup, NotFound)),
         ["POST /api/councils/{council}/seances/{seanceId}/agenda-publication"] = Allow(async (f, _) =>
             Post($"{Api(f)}/seances/{(await f.Steps.OnAgendaAsync()).Seance}/agenda-publication", new { expectedVersion = 1 }), Ok, Leads),
         ["PUT /api/councils/{council}/seances/{seanceId}/attendance"] = Allow(async (f, _) =>
@@ -175,9 +183,9 @@ public sealed class AuthorizationMatrixTests(MatrixFixture fixture) : IClassFixt
             groupId = f.Council.GroupA, reasons = new[] { "errance" }, sector = "nord", urgency = "normale",
             persons = new[] { TestPerson.Distinctive("M").AsRequest("personne-suivie") }, facts = "Faits fictifs",
         })), Created, Caller.Animateur, Caller.MemberOfHoldingGroup),
-        ["GET /api/councils/{council}/situations"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/situations")), Ok, AnonymisedReaders),
-        ["GET /api/councils/{council}/situations/{situationId}"] = Allow(async (f, _) =>
-            Get($"{Api(f)}/situations/{await f.Steps.ReferredAsync()}"), Ok, AnonymisedReaders),
+        ["GET /api/councils/{council}/situations"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/situations")), Ok, SignedAnonymisedReaders),
+        ["GET /api/councils/{council}/situations/{situationId}"] = Except(Allow(async (f, _) =>
+            Get($"{Api(f)}/situations/{await f.Steps.ReferredAsync()}"), Ok, SignedAnonymisedReaders), (Caller.MemberOfOtherGroup, NotFound)),
         ["POST /api/councils/{council}/situations/{situationId}/agenda"] = Allow(async (f, _) =>
             Post($"{Api(f)}/situations/{await f.Steps.ReferredAsync()}/agenda", new { seanceId = await f.Steps.NewSeanceAsync(), expectedVersion = 1 }),
             Ok, Leads),

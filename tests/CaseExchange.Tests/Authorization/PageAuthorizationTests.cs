@@ -25,6 +25,10 @@ public sealed class PageAuthorizationTests(MatrixFixture fixture) : IClassFixtur
     private static Row Allow(Arrange arrange, params Caller[] allowed) => new(arrange,
         Enum.GetValues<Caller>().ToDictionary(c => c, c => c == Caller.Anonymous ? Redirect : allowed.Contains(c) ? Ok : Forbidden));
 
+    /// <summary>The same row, with other answers for some callers.</summary>
+    private static Row Except(Row row, params (Caller Caller, int Status)[] exceptions) =>
+        row with { Expected = row.Expected.ToDictionary(e => e.Key, e => exceptions.FirstOrDefault(x => x.Caller == e.Key) is { Status: > 0 } x ? x.Status : e.Value) };
+
     private static Row Everyone(Arrange arrange, int status) => new(arrange, Enum.GetValues<Caller>().ToDictionary(c => c, _ => status));
 
     private static readonly Caller[] CouncilMembers =
@@ -38,6 +42,8 @@ public sealed class PageAuthorizationTests(MatrixFixture fixture) : IClassFixtur
         Caller.Coordonnateur, Caller.Animateur, Caller.MemberOfHoldingGroup, Caller.MemberOfOtherGroup, Caller.UnsignedMember, Caller.Auditeur,
     ];
 
+    private static readonly Caller[] SignedAnonymisedReaders = [.. AnonymisedReaders.Where(c => c != Caller.UnsignedMember)];
+
     private static Arrange Page(string relative) => f => Task.FromResult($"/c/{f.Council.Code}{relative}");
 
     public static readonly IReadOnlyDictionary<string, Row> Matrix = new Dictionary<string, Row>
@@ -50,30 +56,33 @@ public sealed class PageAuthorizationTests(MatrixFixture fixture) : IClassFixtur
 
         ["/c/{council}"] = Allow(Page(""), CouncilMembers),
         ["/c/{council}/charte"] = Allow(Page("/charte"), CouncilMembers),
-        ["/c/{council}/situations"] = Allow(Page("/situations"), AnonymisedReaders),
-        ["/c/{council}/situations/{situationId:guid}"] = Allow(async f => $"/c/{f.Council.Code}/situations/{await f.Steps.ReferredAsync()}",
-            AnonymisedReaders),
+        // Need to know: a member reads the anonymised rows of their own groups, under the charter in force.
+        ["/c/{council}/situations"] = Allow(Page("/situations"), SignedAnonymisedReaders),
+        ["/c/{council}/situations/{situationId:guid}"] = Except(Allow(async f => $"/c/{f.Council.Code}/situations/{await f.Steps.ReferredAsync()}",
+            SignedAnonymisedReaders), (Caller.MemberOfOtherGroup, NotFound)),
         // Members who may refer in one of their groups, under the charter (group B's member refers in group B).
         ["/c/{council}/situations/nouvelle"] = Allow(Page("/situations/nouvelle"),
             Caller.Animateur, Caller.MemberOfHoldingGroup, Caller.MemberOfOtherGroup),
-        ["/c/{council}/suivis"] = Allow(Page("/suivis"), AnonymisedReaders),
+        ["/c/{council}/suivis"] = Allow(Page("/suivis"), SignedAnonymisedReaders),
         // Recording a follow-up: the designated référent only (here the member of the holding group).
-        ["/c/{council}/suivis/{situationId:guid}"] = Allow(async f =>
+        ["/c/{council}/suivis/{situationId:guid}"] = Except(Allow(async f =>
             $"/c/{f.Council.Code}/suivis/{(await f.Steps.FollowedUpAsync(f.Council.MemberOfHoldingGroup)).Situation}", Caller.MemberOfHoldingGroup),
+            (Caller.MemberOfOtherGroup, NotFound)),
         ["/c/{council}/groupes"] = Allow(Page("/groupes"), Caller.Coordonnateur),
         ["/c/{council}/groupes/{groupId:guid}"] = Allow(f => Task.FromResult($"/c/{f.Council.Code}/groupes/{f.Council.GroupA}"), Caller.Coordonnateur),
         ["/c/{council}/membres"] = Allow(Page("/membres"), Caller.Coordonnateur),
 
         // Séances: those who prepare them under the charter, the coordonnateur (council) and group A's animateur.
         ["/c/{council}/seances"] = Allow(Page("/seances"), Caller.Coordonnateur, Caller.Animateur),
-        ["/c/{council}/seances/{seanceId:guid}"] = Allow(async f => $"/c/{f.Council.Code}/seances/{await f.Steps.NewSeanceAsync()}",
-            Caller.Coordonnateur, Caller.Animateur),
+        // Need to know: another group's séance or situation is as unknown as one that does not exist.
+        ["/c/{council}/seances/{seanceId:guid}"] = Except(Allow(async f => $"/c/{f.Council.Code}/seances/{await f.Steps.NewSeanceAsync()}",
+            Caller.Coordonnateur, Caller.Animateur), (Caller.MemberOfOtherGroup, NotFound)),
         // Examining a situation of the ODJ and assigning its follow-up: lead-situations in the holding group.
-        ["/c/{council}/seances/{seanceId:guid}/situations/{situationId:guid}"] = Allow(async f =>
+        ["/c/{council}/seances/{seanceId:guid}/situations/{situationId:guid}"] = Except(Allow(async f =>
         {
             var (situation, seance) = await f.Steps.OnAgendaAsync();
             return $"/c/{f.Council.Code}/seances/{seance}/situations/{situation}";
-        }, Caller.Coordonnateur, Caller.Animateur),
+        }, Caller.Coordonnateur, Caller.Animateur), (Caller.MemberOfOtherGroup, NotFound)),
         // The CR goes to the group's members under the charter, and to the coordonnateur who establishes it (as the API).
         ["/c/{council}/seances/{seanceId:guid}/compte-rendu"] = Allow(async f => $"/c/{f.Council.Code}/seances/{await f.Steps.NewSeanceAsync()}/compte-rendu",
             Caller.Coordonnateur, Caller.Animateur, Caller.MemberOfHoldingGroup),

@@ -13,8 +13,7 @@ public sealed class KeyRingRotationTests
     /// <summary>The Data Protection key id a wrapped situation key was made with (bytes 4–19 of the payload).</summary>
     private static async Task<Guid> WrappingKeyIdAsync(TestService service, string council, Guid situationId)
     {
-        await using var session = service.Store.QuerySession(council);
-        var wrapped = Convert.FromBase64String((await session.LoadAsync<SituationKey>(situationId))!.WrappedKey);
+        var wrapped = (await service.Services.GetRequiredService<SituationKeys>().LoadWrappedAsync(council, situationId))!;
         return new Guid(wrapped.AsSpan(4, 16));
     }
 

@@ -138,5 +138,5 @@ public sealed class BackupRestoreDrillTests(BackupDrillFixture drill, ITestOutpu
     }
 
     private static async Task<bool> KeyExistsAsync(PostgresNode node, Guid situation) =>
-        (long)(await node.ScalarAsync($"select count(*) from caseexchange.mt_doc_situationkey where id = '{situation}'", "caseexchange"))! > 0;
+        (long)(await node.ScalarAsync($"select count(*) from caseexchange.situation_keys where situation_id = '{situation}'", "caseexchange"))! > 0;
 }

@@ -192,7 +192,7 @@ public sealed class ErasureLedgerTests : IDisposable
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellation);
-        await using var command = new NpgsqlCommand("select count(*) from caseexchange.mt_doc_situationkey where tenant_id = $1 and id = $2", connection)
+        await using var command = new NpgsqlCommand("select count(*) from caseexchange.situation_keys where council = $1 and situation_id = $2", connection)
         {
             Parameters = { new() { Value = council }, new() { Value = situation } },
         };

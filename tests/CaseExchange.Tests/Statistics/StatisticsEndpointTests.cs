@@ -10,18 +10,23 @@ public sealed class StatisticsFixture : SeanceCouncilFixture
 {
     public List<TestPerson> Persons { get; } = [];
     public Guid SeanceId { get; private set; }
+    public IReadOnlyList<Guid> Referred { get; private set; } = [];
 
-    /// <summary>Eight situations: six in the north, two in the south (a small count); two reasons for five of them, three for two.</summary>
+    /// <summary>
+    /// Eight situations referred in the last closed month: six in the north, two in the south (a small count); two reasons
+    /// for five of them, three for two.
+    /// </summary>
     protected override async Task SeedAsync(TestService service)
     {
         await base.SeedAsync(service);
         var steps = new SeanceSteps(service, Council);
         SeanceId = await steps.ScheduleAsync();
+        var referrals = new List<object>();
         for (var i = 0; i < 8; i++)
         {
             var person = TestPerson.Distinctive($"Stat{i}");
             Persons.Add(person);
-            var created = await service.PostJsonAsync<JsonElement>(Council.MemberOfHoldingGroup, $"{Council.Api}/situations", new
+            referrals.Add(new
             {
                 groupId = Council.GroupA,
                 reasons = new[] { "decrochage-scolaire", "violences-intrafamiliales", "errance" }.Take(i < 3 ? 1 : i < 6 ? 2 : 3),
@@ -29,9 +34,10 @@ public sealed class StatisticsFixture : SeanceCouncilFixture
                 urgency = "normale",
                 persons = new[] { person.AsRequest("personne-suivie") },
                 facts = $"Faits FaitsSecretsAbc {person.Nom}",
-            }, 201);
-            if (i < 2) await steps.PlaceAsync(created.GetProperty("situationId").GetGuid(), SeanceId);
+            });
         }
+        Referred = await PastReferrals.ReferAsync(service, Council.MemberOfHoldingGroup, Council.Api, referrals);
+        foreach (var id in Referred.Take(2)) await steps.PlaceAsync(id, SeanceId);
         await Http.ExpectAsync(await steps.RecordAttendanceAsync(SeanceId, [Council.Animateur]), 200);
     }
 }
@@ -41,7 +47,7 @@ public sealed class StatisticsEndpointTests(StatisticsFixture fixture) : IClassF
     private TestService Service => fixture.Service;
     private TestCouncil Council => fixture.Council;
 
-    private static string ThisYear => $"from={DateTime.UtcNow.Year}-01-01&to={DateTime.UtcNow.Year}-12-31";
+    private static string ThisYear => PastReferrals.Period;
 
     [Fact]
     public async Task The_president_reads_statistics_without_any_identity_nor_any_count_below_the_threshold()
@@ -96,7 +102,7 @@ public sealed class StatisticsEndpointTests(StatisticsFixture fixture) : IClassF
     [InlineData("from=2026-01-15&to=2026-03-31", "from")]
     [InlineData("from=2026-01-01&to=2026-03-30", "to")]
     [InlineData("from=2026-04-01&to=2026-03-31", "to")]
-    [InlineData("from=2020-01-01&to=2026-12-31", "to")]
+    [InlineData("from=2020-01-01&to=2025-12-31", "to")]
     public async Task A_period_is_whole_calendar_months(string query, string field)
     {
         var problem = await Http.ProblemAsync(await Service.GetAsync(Council.President, $"{Council.Api}/statistics?{query}"), 400);
@@ -109,5 +115,35 @@ public sealed class StatisticsEndpointTests(StatisticsFixture fixture) : IClassF
         var report = await Service.GetJsonAsync<StatisticsReport>(Council.President, $"{Council.Api}/statistics?from=2020-01-01&to=2020-12-31");
         Assert.Null(report.Situations);
         Assert.All(report.Tables.SelectMany(t => t.Cells), c => Assert.True(c.Suppressed));
+    }
+
+    [Fact]
+    public async Task The_current_month_is_never_published()
+    {
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var thisMonth = new DateOnly(today.Year, today.Month, 1);
+        var query = $"from={thisMonth:yyyy-MM-dd}&to={thisMonth.AddMonths(1).AddDays(-1):yyyy-MM-dd}";
+        var problem = await Http.ProblemAsync(await Service.GetAsync(Council.President, $"{Council.Api}/statistics?{query}"), 400);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("to", out _));
+
+        // Without a period, the report ends with the last closed month.
+        var report = await Service.GetJsonAsync<StatisticsReport>(Council.President, $"{Council.Api}/statistics");
+        Assert.Equal(thisMonth.AddDays(-1), report.To);
+    }
+
+    [Fact]
+    public async Task Two_readings_of_a_closed_period_do_not_differ_by_a_new_referral_nor_by_a_later_step()
+    {
+        var before = (await Service.GetJsonAsync<JsonElement>(Council.President, $"{Council.Api}/statistics?{ThisYear}")).GetRawText();
+        await fixture.Steps.ReferredAsync();
+        // A situation of the closed period is examined today: its delay belongs to the current month.
+        await Service.PostJsonAsync<JsonElement>(Council.Coordonnateur, $"{Council.Api}/situations/{fixture.Referred[0]}/examinations", new
+        {
+            seanceId = fixture.SeanceId, discussionSummary = "Échanges fictifs", expectedVersion = 2,
+            decisions = new[] { new { kind = "reexamen" } },
+        });
+
+        var after = (await Service.GetJsonAsync<JsonElement>(Council.President, $"{Council.Api}/statistics?{ThisYear}")).GetRawText();
+        Assert.Equal(before, after);
     }
 }

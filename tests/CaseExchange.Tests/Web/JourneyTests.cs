@@ -454,7 +454,8 @@ public sealed class JourneyTests(BrowserFixture fixture) : IClassFixture<Browser
         await ExpectStatisticsAsync(page);
 
         // A period is whole months; an impossible one is refused by the field.
-        var year = CaseExchange.Web.Display.Today(TimeProvider.System).Year;
+        var lastClosed = PastReferrals.LastClosedMonth;
+        var year = lastClosed.Year;
         await page.GetByLabel("Du mois").FillAsync($"{year}-03");
         await page.GetByLabel("Au mois (inclus)").FillAsync($"{year}-01");
         var refused = await page.RunAndWaitForResponseAsync(
@@ -464,11 +465,19 @@ public sealed class JourneyTests(BrowserFixture fixture) : IClassFixture<Browser
         await Expect(page.Locator("#Au")).ToHaveAttributeAsync("aria-invalid", "true");
         await Accessibility.AssertAsync(page);
         await page.GetByLabel("Du mois").FillAsync($"{year}-01");
-        await page.GetByLabel("Au mois (inclus)").FillAsync($"{year}-12");
+        await page.GetByLabel("Au mois (inclus)").FillAsync(lastClosed.ToString("yyyy-MM"));
         await page.GetByRole(AriaRole.Button, new() { Name = "Afficher la période" }).ClickAsync();
-        await Expect(page.Locator("main h2").First).ToHaveTextAsync($"Du 1 janvier {year} au 31 décembre {year}");
+        await Expect(page.Locator("main h2").First).ToHaveTextAsync(new Regex($"^Du 1 janvier {year} au "));
         await ExpectStatisticsAsync(page);
-        var month = CaseExchange.Web.Display.Today(TimeProvider.System).ToString("yyyy-MM");
+        // The current month is never published: the field says so.
+        var current = CaseExchange.Web.Display.Today(TimeProvider.System).ToString("yyyy-MM");
+        await page.GetByLabel("Du mois").FillAsync(current);
+        await page.GetByLabel("Au mois (inclus)").FillAsync(current);
+        var thisMonth = await page.RunAndWaitForResponseAsync(
+            () => page.GetByRole(AriaRole.Button, new() { Name = "Afficher la période" }).ClickAsync(), r => r.Url.Contains("/statistiques"));
+        Assert.Equal(400, thisMonth.Status);
+        await Expect(page.Locator(".error-summary")).ToContainTextAsync("le mois en cours n'est jamais publié");
+        var month = lastClosed.ToString("yyyy-MM");
         await page.GetByLabel("Du mois").FillAsync(month);
         await page.GetByLabel("Au mois (inclus)").FillAsync(month);
         await page.GetByRole(AriaRole.Button, new() { Name = "Afficher la période" }).ClickAsync();
@@ -489,10 +498,18 @@ public sealed class JourneyTests(BrowserFixture fixture) : IClassFixture<Browser
         Console.WriteLine($"[browser] président journey: {timer.Elapsed.TotalSeconds:F1} s");
     }
 
-    /// <summary>Statistics publish nothing under the charter's threshold: enough situations of the year for tables to appear.</summary>
+    /// <summary>
+    /// Statistics publish nothing under the charter's threshold, and closed months only: enough situations referred in the
+    /// last closed month for tables to appear, two of them in the south so that some cells are suppressed.
+    /// </summary>
     private async Task ReferEnoughForStatisticsAsync()
     {
-        for (var i = 0; i < 5; i++) await fixture.Steps.ReferredAsync();
+        var referrals = Enumerable.Range(0, 6).Select(i => (object)new
+        {
+            groupId = Council.GroupA, reasons = new[] { "decrochage-scolaire", "errance" }, sector = i < 4 ? "nord" : "sud", urgency = "normale",
+            persons = new[] { TestPerson.Distinctive($"Stat{i}").AsRequest("personne-suivie") }, facts = $"Faits fictifs statistiques {i}",
+        });
+        await PastReferrals.ReferAsync(fixture.Service, Council.MemberOfHoldingGroup, Council.Api, referrals);
     }
 
     /// <summary>The statistics page: every table, a suppressed cell and its explanation, a chart described in words, no CSP violation.</summary>

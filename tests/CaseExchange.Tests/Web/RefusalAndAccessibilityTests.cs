@@ -78,10 +78,9 @@ public sealed class RefusalAndAccessibilityTests(BrowserFixture fixture) : IClas
         var situation = await fixture.Steps.ReferredAsync();
         await using (var session = fixture.Service.Store.LightweightSession(Council.Code))
         {
-            session.Delete<SituationKey>(situation);
+            fixture.Service.Services.GetRequiredService<SituationKeys>().Destroy(session, situation);
             await session.SaveChangesAsync();
         }
-        fixture.Service.Services.GetRequiredService<SituationKeys>().Forget(Council.Code, situation);
 
         var page = await fixture.SignInAsync(Council.MemberOfHoldingGroup);
         await page.GotoAsync($"/c/{Council.Code}/situations/{situation}");

@@ -28,7 +28,7 @@ public static class OrderErasureEndpoint
         Summary = "Ordonner l'effacement des données nominatives d'une situation (coordonnateur, journalisé)"), Tags("Conservation")]
     public static async Task<ErasureOrdered> Post(string council, Guid situationId, OrderErasure command, ClaimsPrincipal user,
         IQuerySession session, CharterPolicy policy, AccessJournal journal, IdentityIndex index, NominativeErasure erasure,
-        TimeProvider clock, CancellationToken cancellation)
+        SituationKeys keys, TimeProvider clock, CancellationToken cancellation)
     {
         var actor = await Actor.RequireAsync(user, session, cancellation);
         var situation = await session.LoadAsync<Situation>(situationId, cancellation) ?? throw Problems.NotFound("Situation introuvable dans ce conseil.");
@@ -52,6 +52,8 @@ public static class OrderErasureEndpoint
         var now = clock.GetUtcNow();
         await erasure.EraseAsync(council, situationId, new NominativeDataErased(situationId, ErasureCauses.ErasureOrder, actor.Id, now,
             command.Reason, command.Reference?.Trim()), cancellation);
+        // Before answering: the erased key's bytes leave the table's file and the WAL (README, "Erasure and backups").
+        await keys.PurgeErasedAsync(cancellation);
         return new ErasureOrdered(situationId, situation.Pseudonym, now);
     }
 }

@@ -41,7 +41,7 @@ public sealed class ErasureLedgerReplay(
         foreach (var entry in report.Entries)
         {
             await using var session = store.LightweightSession(entry.Council);
-            if (await session.LoadAsync<SituationKey>(entry.SituationId, cancellation) is null) continue;
+            if (await keys.LoadWrappedAsync(entry.Council, entry.SituationId, cancellation) is null) continue;
             var situation = await session.LoadAsync<Situation>(entry.SituationId, cancellation);
             if (situation is { IsErased: false })
             {

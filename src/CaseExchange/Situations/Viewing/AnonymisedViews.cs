@@ -37,11 +37,17 @@ public static class AnonymisedViewEndpoints
         Guid? groupId, string? status, Guid? referentId, int? page, int? pageSize)
     {
         var actor = await Actor.RequireAsync(user, session);
-        await RequireAnonymisedAccessAsync(actor, session, policy);
+        var scope = await RequireAnonymisedAccessAsync(actor, session, policy);
 
         var size = Math.Clamp(pageSize ?? 50, 1, 200);
         var number = Math.Max(page ?? 1, 1);
         var query = session.Query<Situation>().AsQueryable();
+        // Need to know: a member's rows are those of their own groups, whatever the filters ask.
+        if (scope.Groups is { } mine)
+        {
+            var groups = mine.ToArray();
+            query = query.Where(s => s.GroupId.IsOneOf(groups));
+        }
         if (groupId is { } g) query = query.Where(s => s.GroupId == g);
         if (referentId is { } r) query = query.Where(s => s.ReferentId == r);
         if (status == SituationStatuses.Cloturee) query = query.Where(s => s.ClosedAt != null);
@@ -54,15 +60,27 @@ public static class AnonymisedViewEndpoints
     public static async Task<AnonymisedSituation> Get(string council, Guid situationId, ClaimsPrincipal user, IQuerySession session, CharterPolicy policy)
     {
         var actor = await Actor.RequireAsync(user, session);
-        await RequireAnonymisedAccessAsync(actor, session, policy);
-        var situation = await session.LoadAsync<Situation>(situationId) ?? throw Problems.NotFound("Situation introuvable dans ce conseil.");
+        var scope = await RequireAnonymisedAccessAsync(actor, session, policy);
+        var situation = await session.LoadAsync<Situation>(situationId);
+        // Another group's situation gets the same answer as an unknown one: its pseudonym is not confirmed either.
+        if (situation is null || !scope.Covers(situation.GroupId)) throw Problems.NotFound("Situation introuvable dans ce conseil.");
         return AnonymisedSituation.Of(situation);
     }
 
-    public static async Task RequireAnonymisedAccessAsync(Actor actor, IQuerySession session, CharterPolicy policy)
+    /// <summary>Refuses whoever may read no anonymised row; otherwise the groups whose rows the actor may read.</summary>
+    public static async Task<AnonymisedScope> RequireAnonymisedAccessAsync(Actor actor, IQuerySession session, CharterPolicy policy)
     {
         var memberId = actor.Id;
-        var inAGroup = await session.Query<Group>().AnyAsync(g => g.Members.ContainsKey(memberId));
-        actor.Require(AccessRules.ReadAnonymised(policy, actor.Member, inAGroup));
+        var groups = await session.Query<Group>().Where(g => g.Members.ContainsKey(memberId)).Select(g => g.Id).ToListAsync();
+        actor.Require(AccessRules.ReadAnonymised(policy, actor.Member, actor.Council, groups.Count > 0));
+        return AccessRules.ReadsEveryGroup(policy, actor.Member) ? AnonymisedScope.WholeCouncil : new AnonymisedScope(groups.ToHashSet());
     }
+}
+
+/// <summary>The groups whose anonymised rows an actor reads: null for every group of the council.</summary>
+public sealed record AnonymisedScope(IReadOnlySet<Guid>? Groups)
+{
+    public static readonly AnonymisedScope WholeCouncil = new((IReadOnlySet<Guid>?)null);
+
+    public bool Covers(Guid groupId) => Groups is null || Groups.Contains(groupId);
 }
