@@ -76,6 +76,25 @@ public sealed class ErasureLedgerTests : IDisposable
     }
 
     [Fact]
+    public async Task The_operator_command_names_the_broken_line_and_fails()
+    {
+        var ledger = await LedgerOfThreeAsync();
+        var output = new StringWriter();
+        Assert.True(await ErasureLedgerCommand.RunAsync(ledger, () => throw new InvalidOperationException(), "verify", null, output, TextWriter.Null));
+        Assert.Contains("INTACT", output.ToString());
+
+        var lines = await File.ReadAllLinesAsync(ledger.Path, TestContext.Current.CancellationToken);
+        lines[2] = lines[2].Replace("S-2026-0003", "S-2026-0009");
+        await File.WriteAllLinesAsync(ledger.Path, lines, TestContext.Current.CancellationToken);
+        output = new StringWriter();
+        Assert.False(await ErasureLedgerCommand.RunAsync(ledger, () => throw new InvalidOperationException(), "verify", null, output, TextWriter.Null));
+        Assert.Contains("BROKEN", output.ToString());
+        Assert.Contains("line 3", output.ToString());
+        Assert.False(await ErasureLedgerCommand.RunAsync(ledger, () => throw new InvalidOperationException(), "export",
+            Path.Combine(_folder, "copie.jsonl"), TextWriter.Null, TextWriter.Null));
+    }
+
+    [Fact]
     public async Task A_broken_ledger_is_not_exported()
     {
         var ledger = await LedgerOfThreeAsync();
