@@ -2,6 +2,7 @@ using System.Text.Json;
 using CaseExchange.Hosting;
 using CaseExchange.Journal.Verification;
 using CaseExchange.Protection;
+using CaseExchange.Retention;
 using CaseExchange.Retention.Ledger;
 using CaseExchange.Situations;
 using CaseExchange.Tests.Infrastructure;
@@ -10,6 +11,7 @@ using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 
 namespace CaseExchange.Tests.Retention;
@@ -163,6 +165,26 @@ public sealed class ErasureLedgerTests : IDisposable
         Assert.True((await restored.Services.GetRequiredService<JournalVerifier>().VerifyAsync(council.Code, cancellation)).Intact);
         // Erased again, the situation is not listed twice.
         Assert.True((await Ledger().ReadAsync(cancellation)) is { Intact: true, Entries.Count: 1 });
+    }
+
+    [Fact]
+    public async Task An_erasure_by_the_retention_sweep_is_written_to_the_ledger_too()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        var database = await (await TestPostgres.GetAsync()).CreateDatabaseAsync("ledgersweep");
+        var start = DateTimeOffset.UtcNow;
+        var clock = new FakeTimeProvider(start);
+        await using var service = await TestService.StartAsync(database, clock,
+            new Dictionary<string, string?>(Settings) { ["Retention:Enabled"] = "false" });
+        var council = await TestCouncil.CreateAsync(service, "balayage");
+        var closed = await new SituationSteps(service, council).ClosedAsync();
+
+        clock.SetUtcNow(start.AddYears(3).AddHours(1));
+        Assert.Equal(1, (await service.Services.GetRequiredService<RetentionSweeper>().SweepAsync(cancellation)).Erased);
+
+        var entry = Assert.Single((await Ledger().ReadAsync(cancellation)).Entries);
+        Assert.Equal(("balayage", closed, ErasureCauses.RetentionPeriodEnded), (entry.Council, entry.SituationId, entry.Cause));
+        Assert.Equal(start.AddYears(3).AddHours(1), entry.ErasedAt);
     }
 
     [Fact]
