@@ -59,7 +59,9 @@ public sealed class PostgresNode : IAsyncDisposable
         await File.WriteAllTextAsync(passwordFile, password + "\n");
         await node.OwnAsync();
         await node.ToolAsync("initdb", ["-D", node.DataDirectory, "-U", SuperUser, "--auth=scram-sha-256", $"--pwfile={passwordFile}",
-            "-E", "UTF8", "--locale=C", "--no-instructions"]);
+            "-E", "UTF8", "--locale=C", "--no-instructions",
+            // Only initdb's own final flush is skipped: the server runs with fsync on.
+            "--no-sync"]);
         File.Delete(passwordFile);
         await node.AppendConfigurationAsync([
             "listen_addresses = '127.0.0.1'", "unix_socket_directories = ''", "max_connections = 200",

@@ -2,6 +2,7 @@ using System.Text.Json;
 using CaseExchange.Hosting;
 using CaseExchange.Journal.Verification;
 using CaseExchange.Protection;
+using CaseExchange.Retention;
 using CaseExchange.Retention.Ledger;
 using CaseExchange.Situations;
 using CaseExchange.Tests.Infrastructure;
@@ -10,6 +11,7 @@ using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 
 namespace CaseExchange.Tests.Retention;
@@ -73,6 +75,25 @@ public sealed class ErasureLedgerTests : IDisposable
         Assert.False(report.Intact);
         Assert.Equal(2, Assert.Single(report.Breaks).Line);
         Assert.Contains("removed", report.Describe());
+    }
+
+    [Fact]
+    public async Task The_operator_command_names_the_broken_line_and_fails()
+    {
+        var ledger = await LedgerOfThreeAsync();
+        var output = new StringWriter();
+        Assert.True(await ErasureLedgerCommand.RunAsync(ledger, () => throw new InvalidOperationException(), "verify", null, output, TextWriter.Null));
+        Assert.Contains("INTACT", output.ToString());
+
+        var lines = await File.ReadAllLinesAsync(ledger.Path, TestContext.Current.CancellationToken);
+        lines[2] = lines[2].Replace("S-2026-0003", "S-2026-0009");
+        await File.WriteAllLinesAsync(ledger.Path, lines, TestContext.Current.CancellationToken);
+        output = new StringWriter();
+        Assert.False(await ErasureLedgerCommand.RunAsync(ledger, () => throw new InvalidOperationException(), "verify", null, output, TextWriter.Null));
+        Assert.Contains("BROKEN", output.ToString());
+        Assert.Contains("line 3", output.ToString());
+        Assert.False(await ErasureLedgerCommand.RunAsync(ledger, () => throw new InvalidOperationException(), "export",
+            Path.Combine(_folder, "copie.jsonl"), TextWriter.Null, TextWriter.Null));
     }
 
     [Fact]
@@ -144,6 +165,26 @@ public sealed class ErasureLedgerTests : IDisposable
         Assert.True((await restored.Services.GetRequiredService<JournalVerifier>().VerifyAsync(council.Code, cancellation)).Intact);
         // Erased again, the situation is not listed twice.
         Assert.True((await Ledger().ReadAsync(cancellation)) is { Intact: true, Entries.Count: 1 });
+    }
+
+    [Fact]
+    public async Task An_erasure_by_the_retention_sweep_is_written_to_the_ledger_too()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        var database = await (await TestPostgres.GetAsync()).CreateDatabaseAsync("ledgersweep");
+        var start = DateTimeOffset.UtcNow;
+        var clock = new FakeTimeProvider(start);
+        await using var service = await TestService.StartAsync(database, clock,
+            new Dictionary<string, string?>(Settings) { ["Retention:Enabled"] = "false" });
+        var council = await TestCouncil.CreateAsync(service, "balayage");
+        var closed = await new SituationSteps(service, council).ClosedAsync();
+
+        clock.SetUtcNow(start.AddYears(3).AddHours(1));
+        Assert.Equal(1, (await service.Services.GetRequiredService<RetentionSweeper>().SweepAsync(cancellation)).Erased);
+
+        var entry = Assert.Single((await Ledger().ReadAsync(cancellation)).Entries);
+        Assert.Equal(("balayage", closed, ErasureCauses.RetentionPeriodEnded), (entry.Council, entry.SituationId, entry.Cause));
+        Assert.Equal(start.AddYears(3).AddHours(1), entry.ErasedAt);
     }
 
     [Fact]

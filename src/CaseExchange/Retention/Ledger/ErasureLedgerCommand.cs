@@ -29,46 +29,53 @@ public sealed class ErasureLedgerCommand : JasperFxAsyncCommand<ErasureLedgerInp
         using var host = input.BuildHost();
         try
         {
-            var ledger = host.Services.GetRequiredService<ErasureLedger>();
-            if (!ledger.IsEnabled)
-            {
-                Console.Error.WriteLine("No erasure ledger is configured: set ErasureLedger__Directory.");
-                return false;
-            }
-            switch (input.Action.ToLowerInvariant())
-            {
-                case "export" when string.IsNullOrWhiteSpace(input.ToFlag):
-                    Console.Error.WriteLine("export needs --to <file>.");
-                    return false;
-                case "export":
-                {
-                    var report = await ledger.ExportAsync(input.ToFlag);
-                    Console.WriteLine(report.Describe());
-                    if (report.Intact) Console.WriteLine($"Exported to:  {Path.GetFullPath(input.ToFlag)}");
-                    return report.Intact;
-                }
-                case "apply":
-                {
-                    var replay = await host.Services.GetRequiredService<ErasureLedgerReplay>().ReplayAsync();
-                    Console.WriteLine($"Listed: {replay.Listed}, erased again: {replay.ErasedAgain}, added to the ledger: {replay.AddedToLedger}, " +
-                                      $"ledger {(replay.LedgerIntact ? "INTACT" : "BROKEN")}");
-                    return replay.LedgerIntact;
-                }
-                case "verify":
-                {
-                    var report = await ledger.ReadAsync();
-                    Console.WriteLine(report.Describe());
-                    return report.Intact;
-                }
-                default:
-                    Console.Error.WriteLine("Unknown action: use verify, export or apply.");
-                    return false;
-            }
+            return await RunAsync(host.Services.GetRequiredService<ErasureLedger>(), () => host.Services.GetRequiredService<ErasureLedgerReplay>(),
+                input.Action, input.ToFlag, Console.Out, Console.Error);
         }
         finally
         {
             // Outside the running service nothing stops the embedded PostgreSQL this command may have started.
             if (host.Services.GetService<EmbeddedPostgres>() is { } embedded) await embedded.DisposeAsync();
+        }
+    }
+
+    /// <summary>The command itself, apart from the host: true when the ledger is intact (and the action done).</summary>
+    public static async Task<bool> RunAsync(ErasureLedger ledger, Func<ErasureLedgerReplay> replay, string action, string? to,
+        TextWriter output, TextWriter error)
+    {
+        if (!ledger.IsEnabled)
+        {
+            await error.WriteLineAsync("No erasure ledger is configured: set ErasureLedger__Directory.");
+            return false;
+        }
+        switch (action.ToLowerInvariant())
+        {
+            case "export" when string.IsNullOrWhiteSpace(to):
+                await error.WriteLineAsync("export needs --to <file>.");
+                return false;
+            case "export":
+            {
+                var report = await ledger.ExportAsync(to!);
+                await output.WriteLineAsync(report.Describe());
+                if (report.Intact) await output.WriteLineAsync($"Exported to: {Path.GetFullPath(to!)}");
+                return report.Intact;
+            }
+            case "apply":
+            {
+                var applied = await replay().ReplayAsync();
+                await output.WriteLineAsync($"Listed: {applied.Listed}, erased again: {applied.ErasedAgain}, added to the ledger: " +
+                                            $"{applied.AddedToLedger}, ledger {(applied.LedgerIntact ? "INTACT" : "BROKEN")}");
+                return applied.LedgerIntact;
+            }
+            case "verify":
+            {
+                var report = await ledger.ReadAsync();
+                await output.WriteLineAsync(report.Describe());
+                return report.Intact;
+            }
+            default:
+                await error.WriteLineAsync("Unknown action: use verify, export or apply.");
+                return false;
         }
     }
 }

@@ -60,11 +60,12 @@ public sealed class ErasureLedgerReplay(
             logger.LogWarning("Erasure ledger re-applied: {Count} situation(s) erased again (the database predates their erasure)", erasedAgain);
 
         var added = 0;
+        var listed = report.Entries.Select(e => (e.Council, e.SituationId)).ToHashSet();
         foreach (var council in await CouncilsAsync(cancellation))
         {
             await using var session = store.QuerySession(council);
             var erased = await session.Query<Situation>().Where(s => s.NominativeDataErasedAt != null).ToListAsync(cancellation);
-            foreach (var situation in erased.Where(s => !report.Entries.Any(e => e.Council == council && e.SituationId == s.Id)))
+            foreach (var situation in erased.Where(s => !listed.Contains((council, s.Id))))
             {
                 if (await ledger.AppendAsync(council, situation.Id, situation.Pseudonym, situation.ErasureCause ?? "", null,
                         situation.NominativeDataErasedAt!.Value, cancellation))
