@@ -141,9 +141,9 @@ public static class Authentication
                 foreach (var scope in options.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)) oidc.Scope.Add(scope);
                 if (!oidc.Scope.Contains("openid")) oidc.Scope.Add("openid");
                 oidc.SaveTokens = false;
+                oidc.Events.OnRemoteFailure = RestartSignInAfterKeyRolloverAsync;
                 // RP-initiated logout names the session to end with the ID token (id_token_hint, which ProConnect requires):
                 // the session cookie keeps that token only, not the access token.
-                oidc.Events.OnRemoteFailure = RestartSignInAfterKeyRolloverAsync;
                 oidc.Events.OnTokenValidated = context =>
                 {
                     if (context.TokenEndpointResponse?.IdToken is { Length: > 0 } idToken)
@@ -165,6 +165,10 @@ public static class Authentication
             builder.Services.PostConfigure<JwtBearerOptions>(AuthenticationSchemes.Api, jwt =>
             {
                 if (jwt.ConfigurationManager is BaseConfigurationManager keys) keys.UseLastKnownGoodConfiguration = false;
+            });
+            builder.Services.PostConfigure<OpenIdConnectOptions>(AuthenticationSchemes.OpenIdConnect, oidc =>
+            {
+                if (oidc.ConfigurationManager is BaseConfigurationManager keys) keys.UseLastKnownGoodConfiguration = false;
             });
         }
         builder.Services.AddAuthorization();

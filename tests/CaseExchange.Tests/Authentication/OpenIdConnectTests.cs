@@ -273,13 +273,15 @@ public sealed class OpenIdConnectTests(OpenIdConnectFixture fixture) : IClassFix
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await fixture.ApiGetAsync(before, $"{Council.Api}/me")).StatusCode);
 
-        // The pages' sign-in checks ID tokens with its own copy of the keys: the first ID token of the new key is refused
-        // (unknown key), the service fetches the keys and starts the sign-in over once; the member lands on the page.
+        // The pages' sign-in checks ID tokens with its own copy of the keys. An ID token of the new key makes it fetch the
+        // keys; if they are still not there, the service starts the sign-in over once. Either way the member lands on the page.
         var (browser, landing) = await fixture.SignInAsync(Council.Coordonnateur, $"/c/{Council.Code}");
         using var _ = browser;
         Assert.Equal(HttpStatusCode.OK, landing.StatusCode);
         Assert.Equal($"/c/{Council.Code}", landing.RequestMessage!.RequestUri!.AbsolutePath);
-        Assert.Equal(2, browser.Visited.Count(u => u.AbsolutePath == "/signin-oidc"));
+        // Once, when the library fetched the keys during the validation itself; twice, when the service had to start over.
+        Assert.InRange(browser.Visited.Count(u => u.AbsolutePath == "/signin-oidc"), 1, 2);
+        Console.WriteLine($"[oidc] key rollover: page sign-in came back {browser.Visited.Count(u => u.AbsolutePath == "/signin-oidc")} time(s) to /signin-oidc");
     }
 
     [Fact]
