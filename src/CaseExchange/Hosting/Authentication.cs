@@ -141,6 +141,7 @@ public static class Authentication
                 foreach (var scope in options.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)) oidc.Scope.Add(scope);
                 if (!oidc.Scope.Contains("openid")) oidc.Scope.Add("openid");
                 oidc.SaveTokens = false;
+                oidc.Events.OnRemoteFailure = RestartSignInAfterKeyRolloverAsync;
                 // RP-initiated logout names the session to end with the ID token (id_token_hint, which ProConnect requires):
                 // the session cookie keeps that token only, not the access token.
                 oidc.Events.OnTokenValidated = context =>
@@ -155,6 +156,9 @@ public static class Authentication
         }
         if (development is null)
         {
+            // A refresh of the provider's keys that was asked for (unknown key) completes before the next request
+            // uses them, instead of in the background: the request after a refusal, or the restarted sign-in, sees them.
+            AppContext.SetSwitch("Switch.Microsoft.IdentityModel.UpdateConfigAsBlocking", true);
             // Once the provider's published keys no longer hold a key (retired, or withdrawn after a compromise), its
             // tokens are refused. The library would otherwise keep validating them with the "last known good" key set
             // for an hour. A provider that cannot be reached leaves the current key set in place either way.
@@ -162,8 +166,31 @@ public static class Authentication
             {
                 if (jwt.ConfigurationManager is BaseConfigurationManager keys) keys.UseLastKnownGoodConfiguration = false;
             });
+            builder.Services.PostConfigure<OpenIdConnectOptions>(AuthenticationSchemes.OpenIdConnect, oidc =>
+            {
+                if (oidc.ConfigurationManager is BaseConfigurationManager keys) keys.UseLastKnownGoodConfiguration = false;
+            });
         }
         builder.Services.AddAuthorization();
+    }
+
+    private const string RetriedAfterKeyRollover = "caseexchange.retried-after-key-rollover";
+
+    /// <summary>
+    /// After a key rollover at the provider, the first ID token signed with the new key fails validation: the handler
+    /// has asked for the provider's keys again. The sign-in starts over once, which the member does not notice (the
+    /// provider's session answers at once), instead of ending on an error page.
+    /// </summary>
+    private static async Task RestartSignInAfterKeyRolloverAsync(RemoteFailureContext context)
+    {
+        var keyUnknown = false;
+        for (var failure = context.Failure; failure is not null; failure = failure.InnerException)
+            keyUnknown |= failure is SecurityTokenSignatureKeyNotFoundException;
+        if (!keyUnknown || context.Properties is not { } original || original.Items.ContainsKey(RetriedAfterKeyRollover)) return;
+        var retry = new AuthenticationProperties { RedirectUri = original.RedirectUri ?? "/" };
+        retry.Items[RetriedAfterKeyRollover] = "1";
+        await context.HttpContext.ChallengeAsync(AuthenticationSchemes.OpenIdConnect, retry);
+        context.HandleResponse();
     }
 
     private static byte[] DevelopmentKey(DevelopmentSignInOptions options, IWebHostEnvironment environment)
