@@ -133,6 +133,33 @@ public sealed class SealingIntegrityTests(SealingIntegrityFixture fixture) : ICl
     }
 
     [Fact]
+    public async Task After_moving_to_a_key_file_earlier_checkpoints_still_verify_and_a_node_without_that_file_rejects_the_new_ones()
+    {
+        var situation = await ChainOfFourSealedAsync("S-2026-5505");
+        var file = Path.Combine(TestSecrets.Directory, $"checkpoint-key-{Guid.NewGuid():N}");
+        File.WriteAllBytes(file, RandomNumberGenerator.GetBytes(48));
+        await using var rotated = await TestService.StartAsync(Service.ConnectionString,
+            settings: new Dictionary<string, string?> { ["Journal:CheckpointKeyFile"] = file });
+        await Journal.AppendAsync(Council.Code, new JournalRequest(JournalActions.FileOpening, situation, "S-2026-5505", Guid.CreateVersion7(),
+            "membre.test", "suivi", null, null, Granted: true, Refusal: null), TestContext.Current.CancellationToken);
+        var sealedWithFile = Assert.Single(await rotated.Services.GetRequiredService<JournalSealer>().SealAsync(Council.Code, TestContext.Current.CancellationToken));
+        Assert.NotEqual(Service.Services.GetRequiredService<JournalCheckpointKey>().KeyId, sealedWithFile.KeyId);
+
+        var withFile = await rotated.Services.GetRequiredService<JournalVerifier>().VerifyAsync(Council.Code, TestContext.Current.CancellationToken);
+        Assert.DoesNotContain(withFile.Breaks, b => b.InCheckpointChain);
+        var withoutFile = await Service.Services.GetRequiredService<JournalVerifier>().VerifyAsync(Council.Code, TestContext.Current.CancellationToken);
+        var rejected = Assert.Single(withoutFile.Breaks, b => b.InCheckpointChain);
+        Assert.Equal((JournalBreakKinds.Unauthenticated, sealedWithFile.Sequence), (rejected.Kind, rejected.Sequence));
+        // Put back to one key for the other tests of this class.
+        await Service.ExecuteSqlAsync("delete from caseexchange.mt_events where tenant_id = $1 and stream_id = $2 and version = $3",
+            Council.Code, JournalChains.CheckpointStreamId, sealedWithFile.Sequence);
+        await Service.ExecuteSqlAsync("update caseexchange.mt_streams set version = $3 where tenant_id = $1 and id = $2",
+            Council.Code, JournalChains.CheckpointStreamId, sealedWithFile.Sequence - 1);
+        await Service.ExecuteSqlAsync("update caseexchange.mt_doc_journalchainhead set data = jsonb_set(data, '{SealedSequence}', '0') where tenant_id = $1 and id = $2",
+            Council.Code, JournalChains.ChainOf(situation));
+    }
+
+    [Fact]
     public void The_checkpoint_key_comes_from_outside_the_database_and_another_key_does_not_verify()
     {
         using var certificate = X509CertificateLoader.LoadPkcs12FromFile(TestSecrets.KeyRingCertificatePath, null, X509KeyStorageFlags.EphemeralKeySet);
