@@ -36,6 +36,8 @@ public sealed class JournalVerifyCommand : JasperFxAsyncCommand<JournalVerifyInp
         using var host = input.BuildHost();
         try
         {
+            // Outside the running service nothing has created the schema yet (a fresh database reads as empty).
+            await host.Services.GetRequiredService<Marten.IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
             if (!input.ReadOnlyFlag)
             {
                 var sealedNow = await host.Services.GetRequiredService<JournalSealer>().SealAsync(input.Council);
