@@ -122,6 +122,39 @@ public sealed class SealingIntegrityTests(SealingIntegrityFixture fixture) : ICl
     }
 
     [Fact]
+    public async Task The_DPO_list_is_downloaded_and_compared_from_the_checkpoints_page()
+    {
+        await ChainOfFourSealedAsync("S-2026-5506");
+        var page = $"/c/{Council.Code}/journal/scellements";
+        using var client = await Service.PageClientAsync(Council.Auditeur);
+        var download = await client.GetAsync($"{page}?handler=liste", TestContext.Current.CancellationToken);
+        await Http.ExpectAsync(download, 200);
+        var list = await download.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken);
+
+        async Task<HttpResponseMessage> CompareAsync(byte[]? file)
+        {
+            var form = new MultipartFormDataContent { { new StringContent(await Pages.AntiforgeryTokenAsync(client, page)), "__RequestVerificationToken" } };
+            if (file is not null) form.Add(new ByteArrayContent(file), "liste", "points-de-scellement.txt");
+            return await client.PostAsync($"{page}?handler=comparer", form, TestContext.Current.CancellationToken);
+        }
+
+        var same = await CompareAsync(list);
+        await Http.ExpectAsync(same, 200);
+        Assert.Contains("sont tous présents et inchangés", await same.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+
+        var altered = System.Text.Encoding.UTF8.GetString(list);
+        var lastLine = altered.TrimEnd('\n').Split('\n')[^1];
+        altered = altered.Replace(lastLine, lastLine[..^64] + new string('a', 64));
+        var differs = await CompareAsync(System.Text.Encoding.UTF8.GetBytes(altered));
+        await Http.ExpectAsync(differs, 200);
+        Assert.Contains("Point de scellement modifié", await differs.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+
+        var empty = await CompareAsync(null);
+        Assert.Equal(400, (int)empty.StatusCode);
+        Assert.Contains("La liste des points de scellement est vide.", await empty.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task An_unreadable_list_is_a_French_problem_that_does_not_echo_it()
     {
         var response = await Service.PostAsync(Council.Auditeur, $"{Council.Api}/journal/anchors/comparisons", new { anchors = "1;;;Dupont-Marchal-Secret" });
