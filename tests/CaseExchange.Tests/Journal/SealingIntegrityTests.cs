@@ -193,6 +193,36 @@ public sealed class SealingIntegrityTests(SealingIntegrityFixture fixture) : ICl
     }
 
     [Fact]
+    public async Task Unkeyed_checkpoints_from_before_the_upgrade_are_accepted_only_up_to_the_configured_sequence()
+    {
+        const string council = "ancien";
+        var situation = Guid.CreateVersion7();
+        for (var round = 0; round < 3; round++)
+        {
+            for (var n = 0; n < 2; n++)
+                await Journal.AppendAsync(council, new JournalRequest(JournalActions.FileOpening, situation, "S-2026-5507", Guid.CreateVersion7(),
+                    "membre.test", "suivi", null, null, Granted: true, Refusal: null), TestContext.Current.CancellationToken);
+            await Sealer.SealAsync(council, TestContext.Current.CancellationToken);
+        }
+        // History as an earlier version left it: checkpoints 1 and 2 sealed without a key, 3 sealed (keyed) after the upgrade.
+        var key = Service.Services.GetRequiredService<JournalCheckpointKey>();
+        await JournalTampering.RebuildCheckpointsAsync(Service, council,
+            before: c => c.Sequence <= 2 ? c with { Format = JournalHashing.UnkeyedCheckpointFormat, KeyId = null, Mac = null } : c,
+            mac: (c, hash) => c.Format == JournalHashing.CheckpointFormat ? c with { Mac = key.Mac(council, hash) } : c);
+
+        static long[] Rejected(JournalVerificationReport report) =>
+            [.. report.Breaks.Where(b => b.InCheckpointChain && b.Kind == JournalBreakKinds.Unauthenticated).Select(b => b.Sequence)];
+        var strict = await Service.Services.GetRequiredService<JournalVerifier>().VerifyAsync(council, TestContext.Current.CancellationToken);
+        Assert.True(Rejected(strict) is [1L, 2L], JournalVerifyCommand.Describe(strict));
+
+        await using var upgraded = await TestService.StartAsync(Service.ConnectionString,
+            settings: new Dictionary<string, string?> { ["Journal:AcceptUnkeyedCheckpointsUpTo"] = "1" });
+        var lenient = await upgraded.Services.GetRequiredService<JournalVerifier>().VerifyAsync(council, TestContext.Current.CancellationToken);
+        Assert.Equal([2L], Rejected(lenient));
+        Assert.Equal(3, lenient.UnkeyedCheckpointCount + 1);
+    }
+
+    [Fact]
     public void The_checkpoint_key_comes_from_outside_the_database_and_another_key_does_not_verify()
     {
         using var certificate = X509CertificateLoader.LoadPkcs12FromFile(TestSecrets.KeyRingCertificatePath, null, X509KeyStorageFlags.EphemeralKeySet);

@@ -199,7 +199,7 @@ public sealed class JournalVerifier(NpgsqlDataSource dataSource, JournalCheckpoi
                     checkpoint = null;
                 }
                 replay.Count++;
-                if (checkpoint is null || checkpoint.Format != JournalHashing.CheckpointFormat || checkpoint.Heads is null
+                if (checkpoint is null || checkpoint.Format is not (JournalHashing.CheckpointFormat or JournalHashing.UnkeyedCheckpointFormat) || checkpoint.Heads is null
                     || !JournalHash.TryParse(checkpoint.Hash, out var stored) || !JournalHash.TryParse(checkpoint.PreviousHash, out var previous))
                 {
                     rows.Add(new ChainRow(version, -1, default, default, default, Readable: false, InChain: true));
