@@ -122,6 +122,39 @@ public sealed class SealingIntegrityTests(SealingIntegrityFixture fixture) : ICl
     }
 
     [Fact]
+    public async Task The_DPO_list_is_downloaded_and_compared_from_the_checkpoints_page()
+    {
+        await ChainOfFourSealedAsync("S-2026-5506");
+        var page = $"/c/{Council.Code}/journal/scellements";
+        using var client = await Service.PageClientAsync(Council.Auditeur);
+        var download = await client.GetAsync($"{page}?handler=liste", TestContext.Current.CancellationToken);
+        await Http.ExpectAsync(download, 200);
+        var list = await download.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken);
+
+        async Task<HttpResponseMessage> CompareAsync(byte[]? file)
+        {
+            var form = new MultipartFormDataContent { { new StringContent(await Pages.AntiforgeryTokenAsync(client, page)), "__RequestVerificationToken" } };
+            if (file is not null) form.Add(new ByteArrayContent(file), "liste", "points-de-scellement.txt");
+            return await client.PostAsync($"{page}?handler=comparer", form, TestContext.Current.CancellationToken);
+        }
+
+        var same = await CompareAsync(list);
+        await Http.ExpectAsync(same, 200);
+        Assert.Contains("sont tous présents et inchangés", await same.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+
+        var altered = System.Text.Encoding.UTF8.GetString(list);
+        var lastLine = altered.TrimEnd('\n').Split('\n')[^1];
+        altered = altered.Replace(lastLine, lastLine[..^64] + new string('a', 64));
+        var differs = await CompareAsync(System.Text.Encoding.UTF8.GetBytes(altered));
+        await Http.ExpectAsync(differs, 200);
+        Assert.Contains("Point de scellement modifié", await differs.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+
+        var empty = await CompareAsync(null);
+        Assert.Equal(400, (int)empty.StatusCode);
+        Assert.Contains("La liste des points de scellement est vide.", await empty.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task An_unreadable_list_is_a_French_problem_that_does_not_echo_it()
     {
         var response = await Service.PostAsync(Council.Auditeur, $"{Council.Api}/journal/anchors/comparisons", new { anchors = "1;;;Dupont-Marchal-Secret" });
@@ -130,6 +163,63 @@ public sealed class SealingIntegrityTests(SealingIntegrityFixture fixture) : ICl
         Assert.Contains("Ligne 1 illisible", problem.GetRawText());
         await Http.ProblemAsync(await Service.PostAsync(Council.Auditeur, $"{Council.Api}/journal/anchors/comparisons", new { }), 400);
         await Http.ExpectAsync(await Service.GetAsync(Council.MemberOfHoldingGroup, $"{Council.Api}/journal/anchors"), 403);
+    }
+
+    [Fact]
+    public async Task After_moving_to_a_key_file_earlier_checkpoints_still_verify_and_a_node_without_that_file_rejects_the_new_ones()
+    {
+        var situation = await ChainOfFourSealedAsync("S-2026-5505");
+        var file = Path.Combine(TestSecrets.Directory, $"checkpoint-key-{Guid.NewGuid():N}");
+        File.WriteAllBytes(file, RandomNumberGenerator.GetBytes(48));
+        await using var rotated = await TestService.StartAsync(Service.ConnectionString,
+            settings: new Dictionary<string, string?> { ["Journal:CheckpointKeyFile"] = file });
+        await Journal.AppendAsync(Council.Code, new JournalRequest(JournalActions.FileOpening, situation, "S-2026-5505", Guid.CreateVersion7(),
+            "membre.test", "suivi", null, null, Granted: true, Refusal: null), TestContext.Current.CancellationToken);
+        var sealedWithFile = Assert.Single(await rotated.Services.GetRequiredService<JournalSealer>().SealAsync(Council.Code, TestContext.Current.CancellationToken));
+        Assert.NotEqual(Service.Services.GetRequiredService<JournalCheckpointKey>().KeyId, sealedWithFile.KeyId);
+
+        var withFile = await rotated.Services.GetRequiredService<JournalVerifier>().VerifyAsync(Council.Code, TestContext.Current.CancellationToken);
+        Assert.DoesNotContain(withFile.Breaks, b => b.InCheckpointChain);
+        var withoutFile = await Service.Services.GetRequiredService<JournalVerifier>().VerifyAsync(Council.Code, TestContext.Current.CancellationToken);
+        var rejected = Assert.Single(withoutFile.Breaks, b => b.InCheckpointChain);
+        Assert.Equal((JournalBreakKinds.Unauthenticated, sealedWithFile.Sequence), (rejected.Kind, rejected.Sequence));
+        // Put back to one key for the other tests of this class.
+        await Service.ExecuteSqlAsync("delete from caseexchange.mt_events where tenant_id = $1 and stream_id = $2 and version = $3",
+            Council.Code, JournalChains.CheckpointStreamId, sealedWithFile.Sequence);
+        await Service.ExecuteSqlAsync("update caseexchange.mt_streams set version = $3 where tenant_id = $1 and id = $2",
+            Council.Code, JournalChains.CheckpointStreamId, sealedWithFile.Sequence - 1);
+        await Service.ExecuteSqlAsync("update caseexchange.mt_doc_journalchainhead set data = jsonb_set(data, '{SealedSequence}', '0') where tenant_id = $1 and id = $2",
+            Council.Code, JournalChains.ChainOf(situation));
+    }
+
+    [Fact]
+    public async Task Unkeyed_checkpoints_from_before_the_upgrade_are_accepted_only_up_to_the_configured_sequence()
+    {
+        const string council = "ancien";
+        var situation = Guid.CreateVersion7();
+        for (var round = 0; round < 3; round++)
+        {
+            for (var n = 0; n < 2; n++)
+                await Journal.AppendAsync(council, new JournalRequest(JournalActions.FileOpening, situation, "S-2026-5507", Guid.CreateVersion7(),
+                    "membre.test", "suivi", null, null, Granted: true, Refusal: null), TestContext.Current.CancellationToken);
+            await Sealer.SealAsync(council, TestContext.Current.CancellationToken);
+        }
+        // History as an earlier version left it: checkpoints 1 and 2 sealed without a key, 3 sealed (keyed) after the upgrade.
+        var key = Service.Services.GetRequiredService<JournalCheckpointKey>();
+        await JournalTampering.RebuildCheckpointsAsync(Service, council,
+            before: c => c.Sequence <= 2 ? c with { Format = JournalHashing.UnkeyedCheckpointFormat, KeyId = null, Mac = null } : c,
+            mac: (c, hash) => c.Format == JournalHashing.CheckpointFormat ? c with { Mac = key.Mac(council, hash) } : c);
+
+        static long[] Rejected(JournalVerificationReport report) =>
+            [.. report.Breaks.Where(b => b.InCheckpointChain && b.Kind == JournalBreakKinds.Unauthenticated).Select(b => b.Sequence)];
+        var strict = await Service.Services.GetRequiredService<JournalVerifier>().VerifyAsync(council, TestContext.Current.CancellationToken);
+        Assert.True(Rejected(strict) is [1L, 2L], JournalVerifyCommand.Describe(strict));
+
+        await using var upgraded = await TestService.StartAsync(Service.ConnectionString,
+            settings: new Dictionary<string, string?> { ["Journal:AcceptUnkeyedCheckpointsUpTo"] = "1" });
+        var lenient = await upgraded.Services.GetRequiredService<JournalVerifier>().VerifyAsync(council, TestContext.Current.CancellationToken);
+        Assert.Equal([2L], Rejected(lenient));
+        Assert.Equal(3, lenient.UnkeyedCheckpointCount + 1);
     }
 
     [Fact]

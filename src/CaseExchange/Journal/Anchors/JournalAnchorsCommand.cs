@@ -37,6 +37,8 @@ public sealed class JournalAnchorsCommand : JasperFxAsyncCommand<JournalAnchorsI
         using var host = input.BuildHost();
         try
         {
+            // Outside the running service nothing has created the schema yet (a fresh database reads as empty).
+            await host.Services.GetRequiredService<Marten.IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
             var dataSource = host.Services.GetRequiredService<NpgsqlDataSource>();
             var stored = await JournalAnchors.ReadAsync(dataSource, input.Council, CancellationToken.None);
             if (input.CompareFlag is not { Length: > 0 } path)

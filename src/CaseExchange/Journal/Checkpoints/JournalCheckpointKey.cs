@@ -33,17 +33,16 @@ public sealed class JournalCheckpointKey
     public bool Verifies(string council, JournalHash checkpointHash, string? mac) =>
         mac is not null && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Mac(council, checkpointHash)), Encoding.ASCII.GetBytes(mac));
 
-    public static JournalCheckpointKey Create(JournalOptions options, KeyRingCertificate certificate)
+    public static JournalCheckpointKey Create(JournalOptions options, KeyRingCertificate certificate) =>
+        options.CheckpointKeyFile is { Length: > 0 } path ? FromFile(path, "Journal:CheckpointKeyFile") : FromCertificate(certificate);
+
+    public static JournalCheckpointKey FromFile(string path, string setting)
     {
-        if (options.CheckpointKeyFile is { Length: > 0 } path)
-        {
-            if (!File.Exists(path)) throw new InvalidOperationException($"Journal:CheckpointKeyFile {path} does not exist.");
-            var secret = File.ReadAllBytes(path);
-            if (secret.Length < 32)
-                throw new InvalidOperationException("Journal:CheckpointKeyFile must hold at least 32 bytes of secret (e.g. openssl rand -base64 48).");
-            return new JournalCheckpointKey(secret);
-        }
-        return FromCertificate(certificate);
+        if (!File.Exists(path)) throw new InvalidOperationException($"{setting}: the file {path} does not exist.");
+        var secret = File.ReadAllBytes(path);
+        if (secret.Length < 32)
+            throw new InvalidOperationException($"{setting}: the file must hold at least 32 bytes of secret (e.g. openssl rand -base64 48).");
+        return new JournalCheckpointKey(secret);
     }
 
     /// <summary>
@@ -61,9 +60,33 @@ public sealed class JournalCheckpointKey
     }
 }
 
+/// <summary>
+/// The keys verification accepts, by key id: the current one (which seals) and retired ones, so that checkpoints
+/// sealed before a rotation still verify: the files of Journal:RetiredCheckpointKeyFiles and, when the current key
+/// comes from a file, the key derived from the key ring certificate (checkpoints sealed before that file was set).
+/// </summary>
+public sealed class JournalCheckpointKeys(JournalCheckpointKey current, IEnumerable<JournalCheckpointKey> retired)
+{
+    private readonly Dictionary<string, JournalCheckpointKey> _byId =
+        new[] { current }.Concat(retired).DistinctBy(k => k.KeyId).ToDictionary(k => k.KeyId, StringComparer.Ordinal);
+
+    public JournalCheckpointKey Current => current;
+
+    public JournalCheckpointKey? Find(string? keyId) => keyId is null ? null : _byId.GetValueOrDefault(keyId);
+}
+
 internal static class JournalCheckpointKeyRegistration
 {
-    public static void AddJournalCheckpointKey(this IServiceCollection services) =>
+    public static void AddJournalCheckpointKey(this IServiceCollection services)
+    {
         services.AddSingleton(provider => JournalCheckpointKey.Create(
             provider.GetRequiredService<IOptions<JournalOptions>>().Value, provider.GetRequiredService<KeyRingCertificate>()));
+        services.AddSingleton(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<JournalOptions>>().Value;
+            var retired = options.RetiredCheckpointKeyFiles.Select(f => JournalCheckpointKey.FromFile(f, "Journal:RetiredCheckpointKeyFiles")).ToList();
+            if (options.CheckpointKeyFile is { Length: > 0 }) retired.Add(JournalCheckpointKey.FromCertificate(provider.GetRequiredService<KeyRingCertificate>()));
+            return new JournalCheckpointKeys(provider.GetRequiredService<JournalCheckpointKey>(), retired);
+        });
+    }
 }

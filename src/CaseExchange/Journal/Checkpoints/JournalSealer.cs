@@ -20,6 +20,9 @@ public sealed class JournalOptions
     /// </summary>
     public string? CheckpointKeyFile { get; set; }
 
+    /// <summary>Files of keys that sealed earlier checkpoints (before a rotation): verification still accepts them.</summary>
+    public List<string> RetiredCheckpointKeyFiles { get; set; } = [];
+
     /// <summary>
     /// Checkpoints sealed before checkpoints were authenticated (format 1) are accepted up to this sequence only; 0
     /// (the default) accepts none. Set it once, at the upgrade, from the DPO's exported list.

@@ -70,7 +70,7 @@ public sealed record JournalVerificationReport(
 /// Entries appended after the last checkpoint are verified link by link but cannot be proven complete
 /// (see <see cref="JournalVerificationReport.UnsealedEntryCount"/>): seal a checkpoint first.
 /// </summary>
-public sealed class JournalVerifier(NpgsqlDataSource dataSource, JournalCheckpointKey key, IOptions<JournalOptions> options, TimeProvider? clock = null)
+public sealed class JournalVerifier(NpgsqlDataSource dataSource, JournalCheckpointKeys keys, IOptions<JournalOptions> options, TimeProvider? clock = null)
 {
     public const int MaxBreaksListed = 100;
 
@@ -199,7 +199,7 @@ public sealed class JournalVerifier(NpgsqlDataSource dataSource, JournalCheckpoi
                     checkpoint = null;
                 }
                 replay.Count++;
-                if (checkpoint is null || checkpoint.Format != JournalHashing.CheckpointFormat || checkpoint.Heads is null
+                if (checkpoint is null || checkpoint.Format is not (JournalHashing.CheckpointFormat or JournalHashing.UnkeyedCheckpointFormat) || checkpoint.Heads is null
                     || !JournalHash.TryParse(checkpoint.Hash, out var stored) || !JournalHash.TryParse(checkpoint.PreviousHash, out var previous))
                 {
                     rows.Add(new ChainRow(version, -1, default, default, default, Readable: false, InChain: true));
@@ -248,7 +248,7 @@ public sealed class JournalVerifier(NpgsqlDataSource dataSource, JournalCheckpoi
             problem = keyedSeen || version > options.Value.AcceptUnkeyedCheckpointsUpTo
                 ? $"Le point de scellement {version} n'a pas de code d'authentification (format ancien), alors que le service n'en accepte pas à cette position."
                 : null;
-        else if (checkpoint.KeyId != key.KeyId)
+        else if (keys.Find(checkpoint.KeyId) is not { } key)
             problem = $"Le point de scellement {version} est authentifié par une clé inconnue de ce service.";
         else
             problem = key.Verifies(council, hash, checkpoint.Mac)

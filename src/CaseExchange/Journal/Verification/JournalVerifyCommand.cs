@@ -1,4 +1,5 @@
 using CaseExchange.Hosting;
+using CaseExchange.Journal.Anchors;
 using CaseExchange.Journal.Checkpoints;
 using JasperFx.CommandLine;
 
@@ -12,6 +13,10 @@ public sealed class JournalVerifyInput : NetCoreInput
     [FlagAlias("read-only")]
     [Description("Verify only: do not seal the chains that moved since the last checkpoint first")]
     public bool ReadOnlyFlag { get; set; }
+
+    [FlagAlias("anchors")]
+    [Description("A list of checkpoint hashes exported earlier (journal-anchors): also compare it with the database")]
+    public string? AnchorsFlag { get; set; }
 }
 
 /// <summary>
@@ -31,15 +36,27 @@ public sealed class JournalVerifyCommand : JasperFxAsyncCommand<JournalVerifyInp
         using var host = input.BuildHost();
         try
         {
+            // Outside the running service nothing has created the schema yet (a fresh database reads as empty).
+            await host.Services.GetRequiredService<Marten.IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
             if (!input.ReadOnlyFlag)
             {
                 var sealedNow = await host.Services.GetRequiredService<JournalSealer>().SealAsync(input.Council);
                 foreach (var checkpoint in sealedNow)
                     Console.WriteLine($"Checkpoint {checkpoint.Sequence} sealed ({checkpoint.Heads.Count} chains): {checkpoint.Hash}");
             }
+            IReadOnlyList<CheckpointAnchor>? exported = null;
+            if (input.AnchorsFlag is { Length: > 0 } anchorsFile && !JournalAnchors.TryParse(await File.ReadAllTextAsync(anchorsFile), out exported, out var error))
+            {
+                Console.Error.WriteLine(error);
+                return false;
+            }
             var report = await host.Services.GetRequiredService<JournalVerifier>().VerifyAsync(input.Council);
             Console.WriteLine(Describe(report));
-            return report.Intact;
+            if (exported is null) return report.Intact;
+            var stored = await JournalAnchors.ReadAsync(host.Services.GetRequiredService<Npgsql.NpgsqlDataSource>(), input.Council, CancellationToken.None);
+            var comparison = JournalAnchors.Compare(input.Council, exported, stored);
+            Console.WriteLine(JournalAnchorsCommand.Describe(comparison));
+            return report.Intact && comparison.Matches;
         }
         finally
         {
@@ -57,7 +74,8 @@ public sealed class JournalVerifyCommand : JasperFxAsyncCommand<JournalVerifyInp
             $"Entries:          {report.EntryCount} in {report.ChainCount} chains ({report.SealedChainCount} sealed)",
             $"Not yet sealed:   {report.UnsealedEntryCount} entries",
             $"Checkpoints:      {report.CheckpointCount}" +
-            (report.LastCheckpointSequence is { } last ? $", last #{last} {report.LastCheckpointHash}" : ""),
+            (report.LastCheckpointSequence is { } last ? $", last #{last} {report.LastCheckpointHash}" : "") +
+            (report.UnkeyedCheckpointCount > 0 ? $" ({report.UnkeyedCheckpointCount} unkeyed, from before checkpoints were authenticated)" : ""),
             report.Intact ? "Result:           INTACT" : $"Result:           BROKEN ({report.BrokenChainCount} chains)",
         };
         foreach (var b in report.Breaks)

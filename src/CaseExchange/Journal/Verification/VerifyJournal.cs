@@ -18,12 +18,12 @@ public sealed record JournalBreakView(string Kind, string Explanation, Guid Chai
 public sealed record VerificationView(
     bool Intact, string Summary, DateTimeOffset VerifiedAt, long EntryCount, int ChainCount, long CheckpointCount, int SealedChainCount,
     long UnsealedEntryCount, long? LastCheckpointSequence, string? LastCheckpointHash, JournalBreakView? FirstBreak, int BrokenChainCount,
-    IReadOnlyList<JournalBreakView> Breaks)
+    IReadOnlyList<JournalBreakView> Breaks, long UnkeyedCheckpointCount, string CheckpointKeyId)
 {
-    public static VerificationView Of(JournalVerificationReport r) => new(
+    public static VerificationView Of(JournalVerificationReport r, string keyId) => new(
         r.Intact, Summarise(r), r.VerifiedAt, r.EntryCount, r.ChainCount, r.CheckpointCount, r.SealedChainCount, r.UnsealedEntryCount,
         r.LastCheckpointSequence, r.LastCheckpointHash, r.FirstBreak is null ? null : JournalBreakView.Of(r.FirstBreak), r.BrokenChainCount,
-        [.. r.Breaks.Select(JournalBreakView.Of)]);
+        [.. r.Breaks.Select(JournalBreakView.Of)], r.UnkeyedCheckpointCount, keyId);
 
     public static string Summarise(JournalVerificationReport r) => r.Intact
         ? $"Journal intègre : {r.EntryCount} entrées dans {r.ChainCount} chaînes, {r.CheckpointCount} points de scellement."
@@ -35,7 +35,7 @@ public static class VerifyJournalEndpoint
     /// <summary>Seals the chains that moved, then verifies the whole journal of the council.</summary>
     [WolverinePost("/api/councils/{council}/journal/verifications", Summary = "Vérifier l'intégrité du journal des accès après scellement (auditeur)"), Tags("Journal")]
     public static async Task<VerificationView> Post(string council, ClaimsPrincipal user, IQuerySession session, CharterPolicy policy,
-        JournalSealer sealer, JournalVerifier verifier, ILogger<JournalVerifier> logger, CancellationToken cancellation)
+        JournalSealer sealer, JournalVerifier verifier, JournalCheckpointKey key, ILogger<JournalVerifier> logger, CancellationToken cancellation)
     {
         await BrowseJournalEndpoints.RequireAuditorAsync(user, session, policy);
         await sealer.SealAsync(session.TenantId, cancellation);
@@ -43,6 +43,6 @@ public static class VerifyJournalEndpoint
         if (report.FirstBreak is { } first)
             logger.LogWarning("The access journal of council {Council} is broken: {BrokenChainCount} chain(s), first {BreakKind} in chain {ChainId} at {Sequence}",
                 report.Council, report.BrokenChainCount, first.Kind, first.ChainId, first.Sequence);
-        return VerificationView.Of(report);
+        return VerificationView.Of(report, key.KeyId);
     }
 }
