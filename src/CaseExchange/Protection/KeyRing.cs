@@ -37,6 +37,7 @@ public static class KeyRing
 
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<SituationKeys>();
+        builder.Services.AddSingleton<VaultReader>();
         builder.Services.AddHostedService<SituationKeyMigration>();
         builder.Services.AddSingleton(new PostgresXmlRepository(connectionString));
         builder.Services.AddDataProtection()

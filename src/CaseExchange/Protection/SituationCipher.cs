@@ -7,6 +7,9 @@ namespace CaseExchange.Protection;
 /// <summary>
 /// AES-256-GCM with one situation's data key. The associated data binds each ciphertext to its council,
 /// situation and field, so a sealed value copied into another situation or field does not open.
+/// <para>The vault's mechanism, used only inside <c>Protection/</c>: write features get a <see cref="SituationSealer"/>
+/// (seal only), and reading goes through <see cref="VaultReader"/> with the receipt of a committed journal entry. An
+/// architecture test keeps every other folder away from this type.</para>
 /// </summary>
 public sealed class SituationCipher
 {
@@ -60,6 +63,22 @@ public sealed class SituationCipher
         ?? throw new CryptographicException("Sealed value holds no content.");
 
     private byte[] AssociatedData(string field) => Encoding.UTF8.GetBytes($"caseexchange/v1/{_council}/{_situationId:N}/{field}");
+}
+
+/// <summary>Seal-only: what write features hold. It can turn clear text into ciphertext for one situation, never back.</summary>
+public sealed class SituationSealer
+{
+    private readonly SituationCipher _cipher;
+
+    internal SituationSealer(SituationCipher cipher) => _cipher = cipher;
+
+    public Guid SituationId => _cipher.SituationId;
+
+    public SealedText Seal(string field, string plaintext) => _cipher.Seal(field, plaintext);
+
+    public SealedText SealJson<T>(string field, T value) => _cipher.SealJson(field, value);
+
+    public override string ToString() => "[sealer]";
 }
 
 /// <summary>Names of the sealed fields; part of each ciphertext's associated data, so they never change.</summary>

@@ -80,6 +80,8 @@ public static class ReplayJudgement
             {
                 JournalActions.RightOfAccessExport => AccessRules.AnswerAccessRequest(policy, state.Member, state.Council),
                 JournalActions.ErasureOrder => AccessRules.OrderErasure(policy, state.Member, state.Council),
+                // A check decrypts in memory and returns nothing; the request that caused it is judged on its own.
+                JournalActions.ServerCheck => AccessVerdict.Granted,
                 _ => AccessRules.OpenNominativeFile(policy, state.Member, state.Council, state.HoldingGroup, state.Situation, reasonGiven),
             };
             var opening = entry.Action is JournalActions.FileOpening or JournalActions.ArchiveOpening;

@@ -40,7 +40,8 @@ public static class OrderErasureEndpoint
 
         var verdict = AccessRules.OrderErasure(policy, actor.Member, actor.Council);
         if (verdict.Allowed && !string.IsNullOrWhiteSpace(command.Reference))
-            await RequireNobodyNamedAsync(command.Reference, situation, session, persons, cancellation);
+            await RequireNobodyNamedAsync(command.Reference, situation, session, persons,
+                ServerCheck.For(actor, JournalActions.Checks.ErasureReference), cancellation);
 
         await journal.AppendAsync(council, new JournalRequest(JournalActions.ErasureOrder, situationId, situation.Pseudonym, actor.Id,
             actor.Member.Subject, command.Reason, null, null, verdict.Allowed, verdict.Refusal), cancellation);
@@ -55,9 +56,9 @@ public static class OrderErasureEndpoint
     }
 
     private static async Task RequireNobodyNamedAsync(string reference, Situation situation, IQuerySession session, PersonsConcerned persons,
-        CancellationToken cancellation)
+        ServerCheck check, CancellationToken cancellation)
     {
-        var guard = new IdentityTextGuard((await persons.OpenAsync(session, [situation], cancellation)).Select(p => p.Identity));
+        var guard = new IdentityTextGuard((await persons.OpenAsync(session, [situation], check, cancellation)).Select(p => p.Identity));
         var finding = guard.Check(reference).FirstOrDefault();
         if (finding is not null)
             new ValidationErrors().Add("reference",

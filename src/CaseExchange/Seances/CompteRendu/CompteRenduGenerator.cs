@@ -1,3 +1,4 @@
+using CaseExchange.Journal;
 using System.Text.Json.Serialization;
 using CaseExchange.Charter;
 using CaseExchange.Councils;
@@ -56,7 +57,7 @@ public sealed class CompteRenduGenerator(CharterPolicy policy, PersonsConcerned 
     public const int MaxNoteLength = 1000;
 
     /// <summary>One query per kind of source, then one key unwrap per situation (cached) to build the identity guard.</summary>
-    public async Task<CompteRenduSources> LoadAsync(IQuerySession session, Seance seance, CancellationToken cancellation = default)
+    public async Task<CompteRenduSources> LoadAsync(IQuerySession session, Seance seance, ServerCheck check, CancellationToken cancellation = default)
     {
         var seanceId = seance.Id;
         var batch = session.CreateBatchQuery();
@@ -69,7 +70,7 @@ public sealed class CompteRenduGenerator(CharterPolicy policy, PersonsConcerned 
         var byId = members.ToDictionary(m => m.Id);
         var onAgenda = await situations;
         // Erased situations have no key any more: nothing of theirs can be named, nothing to check against.
-        var guard = new IdentityTextGuard((await persons.OpenAsync(session, onAgenda, cancellation)).Select(p => p.Identity));
+        var guard = new IdentityTextGuard((await persons.OpenAsync(session, onAgenda, check, cancellation)).Select(p => p.Identity));
 
         return new CompteRenduSources(seance, await council ?? throw new InvalidOperationException("Council stream missing"),
             await group ?? throw new InvalidOperationException("Group of the séance missing"),
@@ -113,8 +114,8 @@ public sealed class CompteRenduGenerator(CharterPolicy policy, PersonsConcerned 
 
     /// <summary>Loads the sources and drafts: the whole generation, without recording it.</summary>
     public async Task<CompteRenduDraft> PrepareAsync(IQuerySession session, Seance seance, CompteRenduTexts texts, int number, DateTimeOffset now,
-        CancellationToken cancellation = default) =>
-        Draft(await LoadAsync(session, seance, cancellation), texts, number, now);
+        ServerCheck check, CancellationToken cancellation = default) =>
+        Draft(await LoadAsync(session, seance, check, cancellation), texts, number, now);
 
     private SituationInCompteRendu Describe(Situation s, CompteRenduSources sources, string? note, Func<string, string> mask)
     {

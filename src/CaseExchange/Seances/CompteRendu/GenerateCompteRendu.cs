@@ -1,3 +1,5 @@
+using CaseExchange.Situations;
+using CaseExchange.Journal;
 using System.Security.Claims;
 using System.Text.Json.Serialization;
 using CaseExchange.Charter;
@@ -47,7 +49,7 @@ public static class GenerateCompteRenduEndpoint
         if (!target.Seance.IsClosed)
             throw Problems.OutOfOrder("Le compte rendu s'établit après la séance : clôturez-la d'abord.");
 
-        var sources = await generator.LoadAsync(session, target.Seance);
+        var sources = await generator.LoadAsync(session, target.Seance, ServerCheck.For(actor, JournalActions.Checks.CompteRenduText));
         var examined = sources.Examined.Select(s => s.Id).ToHashSet();
         for (var i = 0; i < notes.Count; i++)
             errors.When(!examined.Contains(notes[i].SituationId), $"notes[{i}].situationId", "Cette situation n'a pas été examinée lors de cette séance.");

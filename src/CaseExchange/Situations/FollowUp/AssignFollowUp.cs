@@ -1,3 +1,5 @@
+using CaseExchange.Situations;
+using CaseExchange.Journal;
 using System.Security.Claims;
 using System.Text.Json.Serialization;
 using CaseExchange.Charter;
@@ -53,13 +55,14 @@ public static class AssignFollowUpEndpoint
             errors.RequireText(action.DescriptionInClear, $"actions[{i}].description", "La description de l'action", 1000);
         }
         errors.ThrowIfAny();
-        await RequireOwnersAreNotPersonsConcernedAsync(command.Actions!, target.Situation, session, persons);
+        await RequireOwnersAreNotPersonsConcernedAsync(command.Actions!, target.Situation, session, persons,
+            ServerCheck.For(actor, JournalActions.Checks.ActionOwner));
         target.RequireVersion(command.ExpectedVersion);
         target.RequireNotClosed();
         if (target.Situation.ExaminationCount == 0)
             throw Problems.OutOfOrder("Un suivi ne peut être confié qu'après l'examen de la situation par le groupe.");
 
-        var cipher = await keys.OpenAsync(session, situationId);
+        var cipher = await keys.SealerForAsync(session, situationId);
         var assigned = new FollowUpAssigned(situationId, command.ReferentId,
             [.. command.Actions!.Select(a => new PlannedAction(Guid.CreateVersion7(), a.Kind!, a.OwnerOrganisation!.Trim(), a.OwnerRole!.Trim(),
                 a.DueOn!.Value, cipher.Seal(SealedFields.ActionDescription, a.DescriptionInClear!.Trim())))],
@@ -72,9 +75,9 @@ public static class AssignFollowUpEndpoint
     /// names a person concerned by the situation is refused, without repeating it.
     /// </summary>
     private static async Task RequireOwnersAreNotPersonsConcernedAsync(IReadOnlyList<ActionInClear> actions, Situation situation,
-        IQuerySession session, PersonsConcerned persons)
+        IQuerySession session, PersonsConcerned persons, ServerCheck check)
     {
-        var guard = new IdentityTextGuard((await persons.OpenAsync(session, [situation])).Select(p => p.Identity));
+        var guard = new IdentityTextGuard((await persons.OpenAsync(session, [situation], check)).Select(p => p.Identity));
         var errors = new ValidationErrors();
         for (var i = 0; i < actions.Count; i++)
         {

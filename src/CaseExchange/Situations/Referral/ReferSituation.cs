@@ -53,7 +53,7 @@ public static class ReferSituationEndpoint
 
     /// <summary>The referral event: identities and facts sealed, only codes and age bands in clear.</summary>
     public static SituationReferred Decide(ReferSituation command, Guid situationId, string pseudonym, Member signaller,
-        SituationCipher cipher, CharterPolicy policy, DateTimeOffset now)
+        SituationSealer cipher, CharterPolicy policy, DateTimeOffset now)
     {
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var persons = command.Persons!.Select(p => new SealedPerson(

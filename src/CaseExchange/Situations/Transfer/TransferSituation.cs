@@ -34,7 +34,7 @@ public static class TransferSituationEndpoint
         target.RequireVersion(command.ExpectedVersion);
         target.RequireNotClosed();
 
-        var cipher = await keys.OpenAsync(session, situationId);
+        var cipher = await keys.SealerForAsync(session, situationId);
         return target.Append(new SituationTransferred(situationId, target.Situation.GroupId, destination!.Id,
             cipher.Seal(SealedFields.TransferReason, command.ReasonInClear!.Trim()), actor.Id, clock.GetUtcNow()));
     }

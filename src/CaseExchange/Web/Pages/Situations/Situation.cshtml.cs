@@ -27,7 +27,7 @@ public sealed class OpenFileForm
 /// purpose. The full file is the answer to that POST only: never in a URL, never cached, and the page says that the
 /// consultation is recorded in the access journal.
 /// </summary>
-public sealed class SituationModel(SituationKeys keys, AccessJournal journal) : CouncilPageModel
+public sealed class SituationModel(SituationKeys keys, AccessJournal journal, VaultReader vault) : CouncilPageModel
 {
     [BindProperty] public OpenFileForm Input { get; set; } = new();
 
@@ -51,7 +51,7 @@ public sealed class SituationModel(SituationKeys keys, AccessJournal journal) : 
         // A closed situation's form asks for the archive reason: an empty one is a form error, not a refusal.
         var archive = Situation.ClosedAt is null ? null : new ArchiveAccessReason(Input.ArchiveReason.Code, Input.ArchiveReason.Detail);
         return await SubmitAsync(
-            () => OpenFileEndpoint.Post(Council, situationId, new OpenFile(Input.Purpose, archive), User, Session, Policy, keys, journal,
+            () => OpenFileEndpoint.Post(Council, situationId, new OpenFile(Input.Purpose, archive), User, Session, Policy, keys, journal, vault,
                 HttpContext.RequestAborted),
             file =>
             {
