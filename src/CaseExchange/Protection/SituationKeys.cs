@@ -190,6 +190,8 @@ public sealed class SituationKeys(IDataProtectionProvider dataProtection, IMemor
         ("vacuum-full", $"vacuum full {SituationKeyTable.Name}"),
         ("switch-wal", "select pg_switch_wal()"),
         ("checkpoint", "checkpoint"),
+        // The connection goes back to the pool: leave it as it came.
+        ("reset", "reset lock_timeout"),
     ];
 
     public void Forget(string council, Guid situationId) => cache.Remove(CacheKey(council, situationId));
