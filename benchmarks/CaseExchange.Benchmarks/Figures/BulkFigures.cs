@@ -149,7 +149,7 @@ public sealed class BulkFigures(BenchService service, string connectionString, R
             {
                 await using var session = _store.QuerySession(BulkData.Council);
                 var seance = await session.LoadAsync<Seance>(seanceId) ?? throw new InvalidOperationException("Séance missing");
-                var draft = await generator.PrepareAsync(session, seance, texts, 1, DateTimeOffset.UtcNow);
+                var draft = await generator.PrepareAsync(session, seance, texts, 1, DateTimeOffset.UtcNow, ServerCheck.BySystem(JournalActions.Checks.CompteRenduText));
                 if (draft.Content is null)
                     throw new InvalidOperationException($"CR refused: {string.Join(", ", draft.Refusals.Select(r => $"{r.Field}/{r.Kind}"))}");
                 if (draft.Content.Examined.Count != BulkData.SituationsPerSeance)
@@ -164,7 +164,7 @@ public sealed class BulkFigures(BenchService service, string connectionString, R
         {
             var watch = System.Diagnostics.Stopwatch.StartNew();
             var seance = await session.LoadAsync<Seance>(seanceId);
-            var sources = await generator.LoadAsync(session, seance!);
+            var sources = await generator.LoadAsync(session, seance!, ServerCheck.BySystem(JournalActions.Checks.CompteRenduText));
             phases.Add($"sources and identities {watch.Elapsed.TotalMilliseconds:F0} ms");
             watch.Restart();
             var draft = generator.Draft(sources, texts, 1, DateTimeOffset.UtcNow);

@@ -35,6 +35,7 @@ public sealed class LiveFigures(BenchService service, BenchCouncil council, RunS
     private readonly IdentityIndex _index = service.Get<IdentityIndex>();
     private readonly Pseudonyms _pseudonyms = service.Get<Pseudonyms>();
     private readonly AccessJournal _journal = service.Get<AccessJournal>();
+    private readonly VaultReader _vault = service.Get<VaultReader>();
     private readonly TimeProvider _clock = service.Get<TimeProvider>();
 
     /// <summary>The members' bearer tokens and a client for the service on Kestrel, once the HTTP figure has run.</summary>
@@ -176,7 +177,7 @@ public sealed class LiveFigures(BenchService service, BenchCouncil council, RunS
             var pool = pools[worker];
             await using var session = _store.QuerySession(council.Code);
             var file = await OpenFileEndpoint.Post(council.Code, pool[iteration % pool.Length], new OpenFile(Purpose, null), council.Members[worker].Principal,
-                session, _policy, _keys, _journal, CancellationToken.None);
+                session, _policy, _keys, _journal, _vault, CancellationToken.None);
             if (file.Persons.Count == 0) throw new InvalidOperationException("A file without its persons");
         }, cpu);
         report.Detail(result.ToString());
@@ -206,10 +207,11 @@ public sealed class LiveFigures(BenchService service, BenchCouncil council, RunS
             if (!verdict.Allowed) throw new InvalidOperationException(verdict.Refusal);
             OpenFileEndpoint.CheckRequest(new OpenFile(Purpose, null), situation, _policy);
             steps.Lap(1, watch);
-            var cipher = await _keys.OpenAsync(session, situationId);
+            await _keys.SealerForAsync(session, situationId);
             steps.Lap(2, watch);
-            await _journal.AppendAsync(council.Code, new JournalRequest(JournalActions.FileOpening, situation.Id, situation.Pseudonym, known!.Id,
+            var receipt = await _journal.CommitAsync(council.Code, new JournalRequest(JournalActions.FileOpening, situation.Id, situation.Pseudonym, known!.Id,
                 member.Subject, Purpose, null, null, true, null));
+            var cipher = await _vault.OpenAsync(session, receipt);
             steps.Lap(3, watch);
             var events = await session.Events.FetchStreamAsync(situationId);
             var members = await session.LoadManyAsync<Member>(NominativeFileBuilder.MembersNamedIn(events));
@@ -245,7 +247,7 @@ public sealed class LiveFigures(BenchService service, BenchCouncil council, RunS
                     {
                         await using var session = _store.QuerySession(council.Code);
                         var file = await OpenFileEndpoint.Post(council.Code, pools[worker][i % pools[worker].Length], new OpenFile(Purpose, null),
-                            council.Members[worker].Principal, session, _policy, _keys, _journal, CancellationToken.None);
+                            council.Members[worker].Principal, session, _policy, _keys, _journal, _vault, CancellationToken.None);
                         if (file is not null) Interlocked.Increment(ref returned);
                     }
                     catch (ProblemException problem) when (problem.Problem.Status == 503 && problem.Problem.Type == JournalProblemTypes.Unavailable)

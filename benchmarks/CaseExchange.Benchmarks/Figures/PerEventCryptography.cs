@@ -43,7 +43,8 @@ public class PerEventCryptography
         // Never saved: CreateFor only queues the wrapped key document, and puts the key in the cache as a referral does.
         _session = services.GetRequiredService<IDocumentStore>().LightweightSession(Council);
         _situationId = Guid.CreateVersion7();
-        _cipher = _keys.CreateFor(_session, _situationId, DateTimeOffset.UtcNow);
+        _keys.CreateFor(_session, _situationId, DateTimeOffset.UtcNow);
+        _cipher = _keys.UnwrapAsync(_session, _situationId).GetAwaiter().GetResult();
         _identity = Referrals.Identity("crypto");
         _sealedIdentity = _cipher.SealJson(SealedFields.PersonIdentity, _identity);
         _sealedFacts = _cipher.Seal(SealedFields.Facts, Referrals.Facts);
@@ -59,7 +60,7 @@ public class PerEventCryptography
     public void Cleanup() => _session.Dispose();
 
     [Benchmark(Description = "Situation key from the cache")]
-    public SituationCipher KeyFromCache() => _keys.OpenAsync(_session, _situationId).GetAwaiter().GetResult();
+    public SituationCipher KeyFromCache() => _keys.UnwrapAsync(_session, _situationId).GetAwaiter().GetResult();
 
     [Benchmark(Description = "Seal identity (JSON + AES-GCM)")]
     public SealedText SealIdentity() => _cipher.SealJson(SealedFields.PersonIdentity, _identity);
@@ -79,7 +80,7 @@ public class PerEventCryptography
     [Benchmark(Description = "Per event: key + seal identity and facts + journal hash")]
     public object PerEvent()
     {
-        var cipher = _keys.OpenAsync(_session, _situationId).GetAwaiter().GetResult();
+        var cipher = _keys.UnwrapAsync(_session, _situationId).GetAwaiter().GetResult();
         cipher.SealJson(SealedFields.PersonIdentity, _identity);
         cipher.Seal(SealedFields.Facts, Referrals.Facts);
         return AccessJournal.Entry(Council, _request, _head, DateTimeOffset.UtcNow);
@@ -88,7 +89,7 @@ public class PerEventCryptography
     [Benchmark(Description = "Per event, both ways: key + seal + open + journal hash")]
     public object PerEventBothWays()
     {
-        var cipher = _keys.OpenAsync(_session, _situationId).GetAwaiter().GetResult();
+        var cipher = _keys.UnwrapAsync(_session, _situationId).GetAwaiter().GetResult();
         var identity = cipher.SealJson(SealedFields.PersonIdentity, _identity);
         var facts = cipher.Seal(SealedFields.Facts, Referrals.Facts);
         cipher.OpenJson<PersonIdentity>(SealedFields.PersonIdentity, identity);

@@ -110,6 +110,16 @@ public sealed class AccessJournal(IDocumentStore store, NpgsqlDataSource dataSou
         }
     }
 
+    /// <summary>
+    /// Appends a granted access and returns, once committed, the receipt that <see cref="Protection.VaultReader"/> demands
+    /// before it decrypts anything of that situation.
+    /// </summary>
+    public async Task<JournalReceipt> CommitAsync(string council, JournalRequest request, CancellationToken cancellation = default)
+    {
+        if (!request.Granted) throw new ArgumentException("Only a granted access gets a receipt.", nameof(request));
+        return JournalReceipt.ForCommitted(council, await AppendAsync(council, request, cancellation));
+    }
+
     /// <summary>The next entry of the chain: its position, instant and hashes.</summary>
     public static AccessJournalled Entry(string council, JournalRequest request, JournalChainHead? head, DateTimeOffset now)
     {

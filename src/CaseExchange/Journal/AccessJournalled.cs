@@ -44,7 +44,37 @@ public static class JournalActions
     /// <summary>A clear text (action owner, erasure reference…) was refused because it names a person known to the council.</summary>
     public const string IdentifyingTextRefused = "texte-identifiant-refuse";
 
-    public static readonly IReadOnlySet<string> All = new HashSet<string> { FileOpening, ArchiveOpening, NominativeExport, RightOfAccessExport, ErasureOrder, IdentifyingTextRefused };
+    public static readonly IReadOnlySet<string> All = new HashSet<string> { FileOpening, ArchiveOpening, NominativeExport, RightOfAccessExport, ErasureOrder, IdentifyingTextRefused, ServerCheck };
+
+    /// <summary>
+    /// The service decrypted a situation's persons in memory for a check of its own (a CR text, an action owner, an erasure
+    /// reference, a right-of-access search, a retention date) and returned nothing of them; the purpose names the check.
+    /// </summary>
+    public const string ServerCheck = "controle-serveur";
+
+    /// <summary>The checks behind <see cref="ServerCheck"/> entries: a closed list, like every purpose.</summary>
+    public static class Checks
+    {
+        public const string CompteRenduText = "verification-texte-cr";
+        public const string ActionOwner = "verification-responsable-action";
+        public const string ErasureReference = "verification-reference-effacement";
+        public const string AccessRequestSearch = "recherche-droit-acces";
+        public const string RetentionDate = "echeance-conservation";
+        public const string IdentityIndexing = "indexation-identites";
+    }
+
+    private static readonly IReadOnlyList<ListEntry> ServerCheckPurposes =
+    [
+        new(Checks.CompteRenduText, "Vérification qu'un texte du compte rendu ne nomme aucune personne concernée"),
+        new(Checks.ActionOwner, "Vérification qu'un responsable d'action n'est pas une personne concernée"),
+        new(Checks.ErasureReference, "Vérification qu'une référence d'effacement ne nomme aucune personne concernée"),
+        new(Checks.AccessRequestSearch, "Recherche des situations d'une personne exerçant son droit d'accès"),
+        new(Checks.RetentionDate, "Calcul de la date d'effacement (limite d'âge), par le service"),
+        new(Checks.IdentityIndexing, "Indexation des identités d'une situation antérieure à l'index, par le service"),
+    ];
+
+    /// <summary>The subject of entries made by the service itself (the retention sweep), with no member behind them.</summary>
+    public const string SystemSubject = "systeme";
 
     /// <summary>The purpose of a right-of-access export (the request itself is the purpose).</summary>
     public const string RightOfAccessPurpose = "demande-droit-acces";
@@ -57,6 +87,7 @@ public static class JournalActions
     {
         ErasureOrder => policy.ErasureOrderReasons,
         RightOfAccessExport => RightOfAccessPurposes,
+        ServerCheck => ServerCheckPurposes,
         _ => policy.AccessPurposes,
     };
 
@@ -68,6 +99,7 @@ public static class JournalActions
         RightOfAccessExport => "Réponse au droit d'accès d'une personne concernée",
         ErasureOrder => "Ordre d'effacement des données nominatives",
         IdentifyingTextRefused => "Texte refusé : il désigne une personne connue du conseil",
+        ServerCheck => "Contrôle par le service (déchiffré en mémoire, rien n'est communiqué)",
         _ => action,
     };
 }

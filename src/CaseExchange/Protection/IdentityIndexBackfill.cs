@@ -23,7 +23,7 @@ public sealed class IdentityIndexBackfill(
             var live = await session.Query<Situation>().Where(s => s.NominativeDataErasedAt == null).ToListAsync(cancellationToken);
             var missing = live.Where(s => !done.Contains(s.Id)).ToList();
             if (missing.Count == 0) continue;
-            foreach (var group in (await persons.OpenAsync(session, missing, cancellationToken)).GroupBy(p => p.SituationId))
+            foreach (var group in (await persons.OpenAsync(session, missing, ServerCheck.BySystem(Journal.JournalActions.Checks.IdentityIndexing), cancellationToken)).GroupBy(p => p.SituationId))
                 await index.IndexAsync(session, group.Key,
                     group.Select(p => new PersonToIndex(p.Sealed.PersonId, p.Sealed.Role, p.Identity)), cancellationToken);
             await session.SaveChangesAsync(cancellationToken);

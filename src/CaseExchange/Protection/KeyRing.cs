@@ -43,6 +43,7 @@ public static class KeyRing
         builder.Services.AddSingleton<SituationKeys>();
         builder.Services.AddSingleton<IdentityIndex>();
         builder.Services.AddHostedService<IdentityIndexBackfill>();
+        builder.Services.AddSingleton<VaultReader>();
         builder.Services.AddHostedService<SituationKeyMigration>();
         builder.Services.AddSingleton(new PostgresXmlRepository(connectionString));
         builder.Services.AddDataProtection()

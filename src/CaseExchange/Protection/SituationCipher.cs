@@ -7,6 +7,9 @@ namespace CaseExchange.Protection;
 /// <summary>
 /// AES-256-GCM with one situation's data key. The associated data binds each ciphertext to its council,
 /// situation and field, so a sealed value copied into another situation or field does not open.
+/// <para>The vault's mechanism, used only inside <c>Protection/</c>: write features get a <see cref="SituationSealer"/>
+/// (seal only), and reading goes through <see cref="VaultReader"/> with the receipt of a committed journal entry. An
+/// architecture test keeps every other folder away from this type.</para>
 /// </summary>
 public sealed class SituationCipher
 {
@@ -73,7 +76,29 @@ public sealed class SituationCipher
     private byte[] AssociatedData(string field) => Encoding.UTF8.GetBytes($"caseexchange/v1/{_council}/{_situationId:N}/{field}");
 }
 
+/// <summary>Seal-only: what write features hold. It can turn clear text into ciphertext for one situation, never back.</summary>
+public sealed class SituationSealer
+{
+    private readonly SituationCipher _cipher;
+
+    internal SituationSealer(SituationCipher cipher) => _cipher = cipher;
+
+    public Guid SituationId => _cipher.SituationId;
+
+    public SealedText Seal(string field, string plaintext) => _cipher.Seal(field, plaintext);
+
+    public SealedText SealJson<T>(string field, T value) => _cipher.SealJson(field, value);
+
+    /// <summary>A keyed fingerprint of a request (idempotent retries): comparable, never reversible, never text in clear.</summary>
+    public RequestFingerprint Fingerprint(string purpose, ReadOnlySpan<byte> data) => new(_cipher.Fingerprint(purpose, data));
+
+    public override string ToString() => "[sealer]";
+}
+
 /// <summary>Names of the sealed fields; part of each ciphertext's associated data, so they never change.</summary>
+/// <summary>A keyed MAC of a request under the situation's own key: equal for the same request, meaningless without the key.</summary>
+public sealed record RequestFingerprint(string Value);
+
 public static class SealedFields
 {
     public const string PersonIdentity = "person.identity";

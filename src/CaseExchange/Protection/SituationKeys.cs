@@ -72,7 +72,7 @@ public sealed class SituationKeys(IDataProtectionProvider dataProtection, IMemor
         dataProtection.CreateProtector("CaseExchange.SituationKeys.v1", council);
 
     /// <summary>Generates the key of a new situation and stores it, wrapped, in the same transaction as its first event.</summary>
-    public SituationCipher CreateFor(IDocumentSession session, Guid situationId, DateTimeOffset now)
+    public SituationSealer CreateFor(IDocumentSession session, Guid situationId, DateTimeOffset now)
     {
         var council = session.TenantId;
         var key = RandomNumberGenerator.GetBytes(32);
@@ -80,11 +80,18 @@ public sealed class SituationKeys(IDataProtectionProvider dataProtection, IMemor
         session.QueueSqlCommand($"insert into {SituationKeyTable.Name} (council, situation_id, wrapped_key, created_at) values (?, ?, ?, ?)",
             council, situationId, wrapped, now);
         cache.Set(CacheKey(council, situationId), key, CacheLifetime);
-        return new SituationCipher(key, council, situationId);
+        return new SituationSealer(new SituationCipher(key, council, situationId));
     }
 
-    /// <summary>The cipher of an existing situation; a 503 problem when its key cannot be unwrapped, 410 when erased.</summary>
-    public async Task<SituationCipher> OpenAsync(IQuerySession session, Guid situationId, CancellationToken cancellation = default)
+    /// <summary>
+    /// What a write feature seals new values of an existing situation with; a 503 problem when its key cannot be unwrapped,
+    /// 410 when erased (so a write to an erased situation fails before anything is appended).
+    /// </summary>
+    public async Task<SituationSealer> SealerForAsync(IQuerySession session, Guid situationId, CancellationToken cancellation = default) =>
+        new(await UnwrapAsync(session, situationId, cancellation));
+
+    /// <summary>The full cipher of an existing situation: for <see cref="VaultReader"/> and the sealer only.</summary>
+    internal async Task<SituationCipher> UnwrapAsync(IQuerySession session, Guid situationId, CancellationToken cancellation = default)
     {
         var council = session.TenantId;
         if (cache.TryGetValue<byte[]>(CacheKey(council, situationId), out var cached) && cached is not null)
@@ -183,6 +190,8 @@ public sealed class SituationKeys(IDataProtectionProvider dataProtection, IMemor
         ("vacuum-full", $"vacuum full {SituationKeyTable.Name}"),
         ("switch-wal", "select pg_switch_wal()"),
         ("checkpoint", "checkpoint"),
+        // The connection goes back to the pool: leave it as it came.
+        ("reset", "reset lock_timeout"),
     ];
 
     public void Forget(string council, Guid situationId) => cache.Remove(CacheKey(council, situationId));

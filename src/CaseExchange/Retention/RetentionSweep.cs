@@ -1,3 +1,4 @@
+using CaseExchange.Journal;
 using System.Collections.Concurrent;
 using CaseExchange.Charter;
 using CaseExchange.Protection;
@@ -143,7 +144,8 @@ public sealed class RetentionSweeper(
         if (!situation.PersonRoles.Any(policy.Retention.AgeLimitAppliesToRoles.Contains)) return null;
         if (_ageLimits.TryGetValue((council, situation.Id), out var cached)) return cached;
 
-        var persons = await personsConcerned.OpenAsync(session, [situation], cancellation);
+        // Journalled as the service's own check: who decrypted (the system), which situation, why.
+        var persons = await personsConcerned.OpenAsync(session, [situation], ServerCheck.BySystem(JournalActions.Checks.RetentionDate), cancellation);
         var limit = RetentionDates.AgeLimitReached(persons.Select(p => (p.Sealed.Role, p.Identity.DateNaissance)), situation.ReferredAt, policy.Retention);
         _ageLimits[(council, situation.Id)] = limit;
         return limit;

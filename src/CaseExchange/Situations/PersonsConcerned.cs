@@ -1,3 +1,5 @@
+using CaseExchange.Councils;
+using CaseExchange.Journal;
 using CaseExchange.Protection;
 using CaseExchange.Situations.Referral;
 using Marten;
@@ -11,27 +13,42 @@ public sealed record PersonConcerned(Guid SituationId, SealedPerson Sealed, Pers
     public override string ToString() => "[personne concernée]";
 }
 
-/// <summary>
-/// Decrypts the persons concerned by situations, server-side only: for the CR's identity check, the retention
-/// sweep's age limit and the search behind a right of access. Erased situations have no key and are skipped.
-/// </summary>
-public sealed class PersonsConcerned(SituationKeys keys)
+/// <summary>Who a server-side check runs for, and which check it is (a code of <see cref="JournalActions.Checks"/>).</summary>
+public sealed record ServerCheck(string Check, Guid? MemberId, string Subject)
 {
-    public async Task<IReadOnlyList<PersonConcerned>> OpenAsync(IQuerySession session, IEnumerable<Situation> situations,
+    public static ServerCheck For(Actor actor, string check) => new(check, actor.Id, actor.Member.Subject);
+
+    /// <summary>The service's own check (the retention sweep), with no member behind it.</summary>
+    public static ServerCheck BySystem(string check) => new(check, null, JournalActions.SystemSubject);
+}
+
+/// <summary>
+/// Decrypts the persons concerned by situations, server-side only: for the identity checks of texts typed in clear, the
+/// retention sweep's age limit and the search behind a right of access. Nothing of them is returned to anyone. Each
+/// situation decrypted is first journalled as a <see cref="JournalActions.ServerCheck"/> (who asked, which check), and
+/// opened through <see cref="VaultReader"/> with that entry's receipt. Erased situations have no key and are skipped.
+/// </summary>
+public sealed class PersonsConcerned(VaultReader vault, AccessJournal journal)
+{
+    public async Task<IReadOnlyList<PersonConcerned>> OpenAsync(IQuerySession session, IEnumerable<Situation> situations, ServerCheck check,
         CancellationToken cancellation = default)
     {
-        var readable = situations.Where(s => !s.IsErased).Select(s => s.Id).Distinct().ToArray();
-        if (readable.Length == 0) return [];
+        var readable = situations.Where(s => !s.IsErased).DistinctBy(s => s.Id).ToDictionary(s => s.Id);
+        if (readable.Count == 0) return [];
+        var ids = readable.Keys.ToArray();
         var referrals = await session.Events.QueryAllRawEvents()
-            .Where(e => e.StreamId.IsOneOf(readable) && e.EventTypesAre(typeof(SituationReferred)))
+            .Where(e => e.StreamId.IsOneOf(ids) && e.EventTypesAre(typeof(SituationReferred)))
             .ToListAsync(cancellation);
 
         var persons = new List<PersonConcerned>();
         foreach (var referral in referrals.Select(e => (SituationReferred)e.Data))
         {
-            var cipher = await keys.OpenAsync(session, referral.SituationId, cancellation);
+            var situation = readable[referral.SituationId];
+            var receipt = await journal.CommitAsync(session.TenantId, new JournalRequest(JournalActions.ServerCheck, situation.Id, situation.Pseudonym,
+                check.MemberId, check.Subject, check.Check, null, null, Granted: true, Refusal: null), cancellation);
+            var opened = await vault.OpenAsync(session, receipt, cancellation);
             persons.AddRange(referral.Persons.Select(p =>
-                new PersonConcerned(referral.SituationId, p, cipher.OpenJson<PersonIdentity>(SealedFields.PersonIdentity, p.Identity))));
+                new PersonConcerned(referral.SituationId, p, opened.OpenJson<PersonIdentity>(SealedFields.PersonIdentity, p.Identity))));
         }
         return persons;
     }

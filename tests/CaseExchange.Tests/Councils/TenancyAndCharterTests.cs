@@ -69,13 +69,14 @@ public sealed class TenancyAndCharterTests(TwoCouncilsFixture fixture) : IClassF
         Assert.False(me.GetProperty("charterSigned").GetBoolean());
         var refused = await Http.ProblemAsync(await Service.PostAsync(newcomer, $"{council.Api}/situations/{id}/file-openings", new { purpose = "suivi" }), 403);
         Assert.Contains("charte-non-signee", refused.GetProperty("type").GetString());
-        // The anonymised view stays available: it holds nothing nominative.
-        await Http.ExpectAsync(await Service.GetAsync(newcomer, $"{council.Api}/situations/{id}"), 200);
+        // Need to know: not even the anonymised view before signing (sector, ages and dates single a person out).
+        await Http.ProblemAsync(await Service.GetAsync(newcomer, $"{council.Api}/situations/{id}"), 403);
 
         var charter = await Service.GetJsonAsync<JsonElement>(newcomer, $"{council.Api}/charter");
         Assert.Contains("Charte", charter.GetProperty("text").GetString());
         await Service.PostJsonAsync<JsonElement>(newcomer, $"{council.Api}/charter/signatures", new { version = charter.GetProperty("version").GetString() });
         await Http.ExpectAsync(await Service.PostAsync(newcomer, $"{council.Api}/situations/{id}/file-openings", new { purpose = "suivi" }), 200);
+        await Http.ExpectAsync(await Service.GetAsync(newcomer, $"{council.Api}/situations/{id}"), 200);
         await Http.ProblemAsync(await Service.PostAsync(newcomer, $"{council.Api}/charter/signatures", new { version = charter.GetProperty("version").GetString() }), 409);
     }
 

@@ -62,8 +62,8 @@ public sealed class FailClosedTests(FailClosedFixture fixture) : IClassFixture<F
         // A wrapped key that no longer unwraps (e.g. a database restored without the key ring's certificate).
         Service.Services.GetRequiredService<SituationKeys>().Forget(Council.Code, id);
         await Service.ExecuteSqlAsync(
-            "update caseexchange.mt_doc_situationkey set data = jsonb_set(data, '{WrappedKey}', to_jsonb('Q2ZESjhBQUFBQUFBQUFBQQ=='::text)) " +
-            "where id = $1 and tenant_id = $2", id, Council.Code);
+            "update caseexchange.situation_keys set wrapped_key = decode('Q2ZESjhBQUFBQUFBQUFBQQ==', 'base64') " +
+            "where situation_id = $1 and council = $2", id, Council.Code);
 
         var problem = await Http.ProblemAsync(await Service.OpenFileAsync(Council, Council.MemberOfHoldingGroup, id), 503);
         Assert.Equal(ProtectionProblemTypes.KeyRingUnavailable, problem.GetProperty("type").GetString());
@@ -75,7 +75,7 @@ public sealed class FailClosedTests(FailClosedFixture fixture) : IClassFixture<F
 
         // Its key destroyed without the erasure being recorded: 410, journalled too.
         Service.Services.GetRequiredService<SituationKeys>().Forget(Council.Code, id);
-        await Service.ExecuteSqlAsync("delete from caseexchange.mt_doc_situationkey where id = $1 and tenant_id = $2", id, Council.Code);
+        await Service.ExecuteSqlAsync("delete from caseexchange.situation_keys where situation_id = $1 and council = $2", id, Council.Code);
         await Http.ProblemAsync(await Service.OpenFileAsync(Council, Council.MemberOfHoldingGroup, id), 410);
         Assert.Equal(Refusals.NominativeDataErased, (await Service.JournalAsync(Council.Code, id))[^1].Refusal);
     }

@@ -152,7 +152,7 @@ public sealed class FileOpeningJournalTests(JournalFixture fixture) : IClassFixt
         // Sealed with the situation's key, under its own field: readable only through that key.
         await using (var session = Service.Store.QuerySession(Council.Code))
         {
-            var cipher = await Service.Services.GetRequiredService<SituationKeys>().OpenAsync(session, id, TestContext.Current.CancellationToken);
+            var cipher = await Service.Services.GetRequiredService<SituationKeys>().UnwrapAsync(session, id, TestContext.Current.CancellationToken);
             Assert.Equal(detail, cipher.Open(SealedFields.ArchiveAccessDetail, sealedDetail));
         }
 

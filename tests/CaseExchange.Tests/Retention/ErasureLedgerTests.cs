@@ -158,7 +158,7 @@ public sealed class ErasureLedgerTests : IDisposable
             Assert.True((await session.LoadAsync<Situation>(erased, cancellation))!.IsErased);
             var keys = restored.Services.GetRequiredService<SituationKeys>();
             keys.Forget(council.Code, erased);
-            var gone = await Assert.ThrowsAsync<ProblemException>(() => keys.OpenAsync(session, erased, cancellation));
+            var gone = await Assert.ThrowsAsync<ProblemException>(() => keys.UnwrapAsync(session, erased, cancellation));
             Assert.Equal(410, gone.Problem.Status);
         }
         await Http.ExpectAsync(await restored.OpenFileAsync(council, council.MemberOfHoldingGroup, kept), 200);

@@ -148,7 +148,7 @@ public sealed class RetentionTests
             new Dictionary<string, string?> { ["Retention:Enabled"] = "false" });
         var keys = operatorService.Services.GetRequiredService<CaseExchange.Protection.SituationKeys>();
         await using var session = operatorService.Store.QuerySession(council.Code);
-        var gone = await Assert.ThrowsAsync<CaseExchange.Hosting.ProblemException>(() => keys.OpenAsync(session, id));
+        var gone = await Assert.ThrowsAsync<CaseExchange.Hosting.ProblemException>(() => keys.SealerForAsync(session, id));
         Assert.Equal(410, gone.Problem.Status);
         // The non-nominative skeleton remains.
         var view = await operatorService.GetJsonAsync<JsonElement>(council.Coordonnateur, $"{council.Api}/situations/{id}");

@@ -163,7 +163,7 @@ public sealed class CompteRenduTests(CompteRenduFixture fixture) : IClassFixture
         await using (var session = Service.Store.LightweightSession(Council.Code))
         {
             var stream = await session.Events.FetchForWriting<Situation>(situation.Id);
-            var cipher = await Service.Services.GetRequiredService<SituationKeys>().OpenAsync(session, situation.Id);
+            var cipher = await Service.Services.GetRequiredService<SituationKeys>().SealerForAsync(session, situation.Id);
             stream.AppendOne(new FollowUpAssigned(situation.Id, Council.Id(Council.Referent),
                 [new PlannedAction(Guid.NewGuid(), "mediation", "Famille", $"Tante de {person.Prenom}", DateOnly.FromDateTime(DateTime.UtcNow.AddDays(9)),
                     cipher.Seal(SealedFields.ActionDescription, "Médiation"))], Council.Id(Council.Coordonnateur), DateTimeOffset.UtcNow));

@@ -544,7 +544,7 @@ public sealed class JourneyTests(BrowserFixture fixture) : IClassFixture<Browser
     {
         var keys = fixture.Service.Services.GetRequiredService<SituationKeys>();
         await using var session = fixture.Service.Store.LightweightSession(Council.Code);
-        var cipher = await keys.OpenAsync(session, situationId);
+        var cipher = await keys.SealerForAsync(session, situationId);
         var now = DateTimeOffset.UtcNow;
         // Through FetchForWriting, like the use cases, so that the snapshot's version follows the stream's.
         var stream = await session.Events.FetchForWriting<Situation>(situationId);

@@ -19,12 +19,9 @@ public sealed class RefusalAndAccessibilityTests(BrowserFixture fixture) : IClas
         var timer = Stopwatch.StartNew();
         var situation = await fixture.Steps.ReferredAsync();
         var page = await fixture.SignInAsync(Council.UnsignedMember);
-        await page.GotoAsync($"/c/{Council.Code}/situations/{situation}");
-        await page.GetByLabel("Motif de la consultation").SelectOptionAsync("suivi");
-        var response = await page.RunAndWaitForResponseAsync(
-            () => page.GetByRole(AriaRole.Button, new() { Name = "Ouvrir le dossier nominatif" }).ClickAsync(),
-            r => r.Request.Method == "POST");
-        Assert.Equal(403, response.Status);
+        // Need to know: before signing, not even the anonymised page of the situation.
+        var response = await page.GotoAsync($"/c/{Council.Code}/situations/{situation}");
+        Assert.Equal(403, response!.Status);
         await Expect(page.Locator("h1")).ToHaveTextAsync("Accès refusé");
         await Expect(page.Locator("main")).ToContainTextAsync("Vous n'avez pas signé la version en vigueur de la charte déontologique");
         await Expect(page.Locator("main")).ToContainTextAsync("Charte, article 11");
@@ -42,16 +39,19 @@ public sealed class RefusalAndAccessibilityTests(BrowserFixture fixture) : IClas
         Assert.SkipUnless(BrowserFixture.CanRun, BrowserFixture.SkipReason);
         var situation = await fixture.Steps.ReferredAsync();
         var page = await fixture.SignInAsync(Council.MemberOfOtherGroup);
-        await page.GotoAsync($"/c/{Council.Code}/situations/{situation}");
-        await Expect(page.Locator("main")).ToContainTextAsync("Seuls les membres du groupe qui détient cette situation");
+        // Need to know: another group's situation is as unknown as one that does not exist, even anonymised.
+        var notFound = await page.GotoAsync($"/c/{Council.Code}/situations/{situation}");
+        Assert.Equal(404, notFound!.Status);
+        await Expect(page.Locator("main")).ToContainTextAsync("Situation introuvable dans ce conseil.");
         Assert.Equal(0, await page.GetByRole(AriaRole.Button, new() { Name = "Ouvrir le dossier nominatif" }).CountAsync());
 
-        // The same request as the form would send, built by hand in the page (with the session's antiforgery token).
-        var response = await page.RunAndWaitForResponseAsync(() => page.EvaluateAsync("""
+        // The request the form would send, built by hand from the council's home (with the session's antiforgery token).
+        await page.GotoAsync($"/c/{Council.Code}");
+        var response = await page.RunAndWaitForResponseAsync(() => page.EvaluateAsync($$"""
             () => {
               const form = document.createElement('form');
               form.method = 'post';
-              form.action = location.pathname;
+              form.action = '/c/{{Council.Code}}/situations/{{situation}}';
               const token = document.querySelector('input[name=__RequestVerificationToken]').value;
               for (const [name, value] of [['Input.Purpose', 'suivi'], ['__RequestVerificationToken', token]]) {
                 const input = document.createElement('input');

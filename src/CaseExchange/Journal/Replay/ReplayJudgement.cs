@@ -82,6 +82,8 @@ public static class ReplayJudgement
                 JournalActions.ErasureOrder => AccessRules.OrderErasure(policy, state.Member, state.Council),
                 // A guard refusal is a refusal of the text, whoever typed it: nothing to re-judge.
                 JournalActions.IdentifyingTextRefused => AccessVerdict.Refused(Refusals.IdentifyingText),
+                // A check decrypts in memory and returns nothing; the request that caused it is judged on its own.
+                JournalActions.ServerCheck => AccessVerdict.Granted,
                 _ => AccessRules.OpenNominativeFile(policy, state.Member, state.Council, state.HoldingGroup, state.Situation, reasonGiven),
             };
             var opening = entry.Action is JournalActions.FileOpening or JournalActions.ArchiveOpening;

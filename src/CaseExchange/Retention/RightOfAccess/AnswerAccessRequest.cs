@@ -64,13 +64,14 @@ public static class AnswerAccessRequestEndpoint
             : await session.Query<Situation>().Where(s => s.Id.IsOneOf(matchedIds) && s.NominativeDataErasedAt == null).ToListAsync(cancellation);
         matches = [.. matches.Where(m => live.Any(s => s.Id == m.SituationId))];
 
-        // Journal first, one entry per situation exported; only then is anything decrypted for the document.
+        // Journal first, one entry per situation exported; only with those receipts is anything decrypted for the document.
+        var exports = new Dictionary<Guid, JournalReceipt>();
         foreach (var situationId in matches.Select(m => m.SituationId).Distinct())
         {
             var situation = live.First(s => s.Id == situationId);
-            await journal.AppendAsync(council, new JournalRequest(JournalActions.RightOfAccessExport, situationId, situation.Pseudonym,
+            exports[situationId] = await journal.CommitAsync(council, new JournalRequest(JournalActions.RightOfAccessExport, situationId, situation.Pseudonym,
                 actor.Id, actor.Member.Subject, JournalActions.RightOfAccessPurpose, null, null, Granted: true, Refusal: null), cancellation);
         }
-        return await documents.BuildAsync(session, actor.Council, command, matches, live, clock.GetUtcNow(), cancellation);
+        return await documents.BuildAsync(session, actor.Council, command, matches, live, exports, clock.GetUtcNow(), cancellation);
     }
 }

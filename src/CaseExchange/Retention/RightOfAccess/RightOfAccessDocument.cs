@@ -46,7 +46,7 @@ public sealed record OtherPersonConcerned(string Label, string Role);
 public sealed record RecordedAccess(DateTimeOffset At, string Organisation, string Action, string? Purpose, bool Granted);
 
 /// <summary>Builds the right-of-access document from the situations' streams and journal chains.</summary>
-public sealed class RightOfAccessDocuments(SituationKeys keys, CharterPolicy policy, IdentityIndex index)
+public sealed class RightOfAccessDocuments(VaultReader vault, CharterPolicy policy, IdentityIndex index)
 {
     public const string OtherPerson = "autre personne concernée";
     public const string MaskedMention = "[autre personne concernée]";
@@ -56,22 +56,23 @@ public sealed class RightOfAccessDocuments(SituationKeys keys, CharterPolicy pol
         "ils peuvent mentionner des tiers, dont les informations ne doivent pas être communiquées (art. 15-4).";
 
     public async Task<RightOfAccessDocument> BuildAsync(IQuerySession session, Council council, AccessRequestInClear request,
-        IReadOnlyList<IndexedPerson> matches, IReadOnlyList<Situation> situations, DateTimeOffset now, CancellationToken cancellation)
+        IReadOnlyList<IndexedPerson> matches, IReadOnlyList<Situation> situations, IReadOnlyDictionary<Guid, JournalReceipt> exports,
+        DateTimeOffset now, CancellationToken cancellation)
     {
         var held = new List<HeldSituation>();
         foreach (var match in matches)
         {
             var situation = situations.First(s => s.Id == match.SituationId);
-            held.Add(await SituationAsync(session, council, situation, match, cancellation));
+            held.Add(await SituationAsync(session, council, situation, match, exports[situation.Id], cancellation));
         }
         return new RightOfAccessDocument(council.Name, now, request.Nom!.Trim(), request.Prenom!.Trim(), request.DateNaissance!.Value,
             [.. held.OrderBy(h => h.ReferredAt)], Notice);
     }
 
     private async Task<HeldSituation> SituationAsync(IQuerySession session, Council council, Situation situation, IndexedPerson match,
-        CancellationToken cancellation)
+        JournalReceipt export, CancellationToken cancellation)
     {
-        var cipher = await keys.OpenAsync(session, situation.Id, cancellation);
+        var cipher = await vault.OpenAsync(session, export, cancellation);
         var events = await session.Events.FetchStreamAsync(situation.Id, token: cancellation);
         var journal = await session.Events.FetchStreamAsync(JournalChains.ChainOf(situation.Id), token: cancellation);
         var groups = (await session.Query<Group>().ToListAsync(cancellation)).ToDictionary(g => g.Id, g => g.Name);
@@ -112,7 +113,8 @@ public sealed class RightOfAccessDocuments(SituationKeys keys, CharterPolicy pol
         }
 
         var accesses = journal.Select(e => e.Data).OfType<AccessJournalled>()
-            .Select(a => new RecordedAccess(a.At, Organisation(a.MemberId), JournalActions.Label(a.Action),
+            .Select(a => new RecordedAccess(a.At, a.Subject == JournalActions.SystemSubject ? "le service (traitement automatique)" : Organisation(a.MemberId),
+                JournalActions.Label(a.Action),
                 a.Purpose is null ? null : JournalActions.PurposesFor(a.Action, policy).LabelOf(a.Purpose), a.Granted))
             .ToList();
 

@@ -1,3 +1,4 @@
+using CaseExchange.Journal;
 using System.Text.Json.Serialization;
 using CaseExchange.Charter;
 using CaseExchange.Councils;

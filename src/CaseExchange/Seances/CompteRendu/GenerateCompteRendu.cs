@@ -1,3 +1,5 @@
+using CaseExchange.Situations;
+using CaseExchange.Journal;
 using System.Security.Claims;
 using System.Text.Json.Serialization;
 using CaseExchange.Charter;

@@ -37,7 +37,7 @@ public static class CloseSituationEndpoint
         SealedText? comment = null;
         if (!string.IsNullOrWhiteSpace(command.CommentInClear))
         {
-            var cipher = await keys.OpenAsync(session, situationId);
+            var cipher = await keys.SealerForAsync(session, situationId);
             comment = cipher.Seal(SealedFields.ClosureComment, command.CommentInClear.Trim());
         }
         return target.Append(new SituationClosed(situationId, command.Outcome!, comment, actor.Id, clock.GetUtcNow()));

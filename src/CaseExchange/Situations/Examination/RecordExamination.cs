@@ -54,7 +54,7 @@ public static class RecordExaminationEndpoint
         if (seance!.IsClosed) throw Problems.OutOfOrder("Cette séance est close : on ne peut plus y enregistrer d'examen.");
         RequireOnAgenda(target.Situation, command.SeanceId);
 
-        var cipher = await keys.OpenAsync(session, situationId);
+        var cipher = await keys.SealerForAsync(session, situationId);
         var examined = new SituationExamined(situationId, command.SeanceId,
             cipher.Seal(SealedFields.DiscussionSummary, command.DiscussionSummaryInClear!.Trim()),
             [.. command.Decisions!.Select(d => new Decision(d.Kind!,

@@ -1,3 +1,5 @@
+using CaseExchange.Situations;
+using CaseExchange.Journal;
 using System.Security.Claims;
 using System.Text.Json.Serialization;
 using CaseExchange.Charter;
@@ -60,7 +62,7 @@ public static class AssignFollowUpEndpoint
             throw Problems.OutOfOrder("Un suivi ne peut être confié qu'après l'examen de la situation par le groupe.");
         await RequireOwnersNameNobodyAsync(council, command.Actions!, target.Situation, actor, index, journal);
 
-        var cipher = await keys.OpenAsync(session, situationId);
+        var cipher = await keys.SealerForAsync(session, situationId);
         var assigned = new FollowUpAssigned(situationId, command.ReferentId,
             [.. command.Actions!.Select(a => new PlannedAction(Guid.CreateVersion7(), a.Kind!, a.OwnerOrganisation!.Trim(), a.OwnerRole!.Trim(),
                 a.DueOn!.Value, cipher.Seal(SealedFields.ActionDescription, a.DescriptionInClear!.Trim())))],

@@ -37,7 +37,7 @@ public static class RecordFollowUpEndpoint
         if (action.Status != "en-cours")
             throw Problems.OutOfOrder("Cette action est déjà terminée (réalisée ou abandonnée).");
 
-        var cipher = await keys.OpenAsync(session, situationId);
+        var cipher = await keys.SealerForAsync(session, situationId);
         return target.Append(new FollowUpRecorded(situationId, command.ActionId, command.Status!,
             cipher.Seal(SealedFields.FollowUpNote, command.NoteInClear!.Trim()), actor.Id, clock.GetUtcNow()));
     }

@@ -48,7 +48,7 @@ public static class ReferSituationEndpoint
         {
             // A retry (the first answer was lost): the same situation, never a second referral of the same person.
             await IdempotentCreation.RequireSameRequestAsync(session, ReceiptKind, situationId, actor.Id,
-                async () => Fingerprint(command, await keys.OpenAsync(session, situationId)));
+                async () => Fingerprint(command, await keys.SealerForAsync(session, situationId)));
             return new SituationCreated(situationId, existing.Pseudonym, existing.Version, $"/api/councils/{council}/situations/{situationId}");
         }
 
@@ -69,12 +69,12 @@ public static class ReferSituationEndpoint
     private const string ReceiptKind = "situation";
 
     /// <summary>The request as the client sent it (its id aside), keyed by the situation's own key: nominative, so never a plain hash.</summary>
-    private static string Fingerprint(ReferSituation command, SituationCipher cipher) =>
-        cipher.Fingerprint("referral.request", System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(command with { Id = null }));
+    private static string Fingerprint(ReferSituation command, SituationSealer sealer) =>
+        sealer.Fingerprint("referral.request", System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(command with { Id = null })).Value;
 
     /// <summary>The referral event: identities and facts sealed, only codes and age bands in clear.</summary>
     public static SituationReferred Decide(ReferSituation command, Guid situationId, string pseudonym, Member signaller,
-        SituationCipher cipher, CharterPolicy policy, DateTimeOffset now)
+        SituationSealer cipher, CharterPolicy policy, DateTimeOffset now)
     {
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var persons = command.Persons!.Select(p => new SealedPerson(

@@ -35,7 +35,7 @@ public static class TransferSituationEndpoint
             .ThrowIfAny();
         target.RequireNotClosed();
 
-        var cipher = await keys.OpenAsync(session, situationId);
+        var cipher = await keys.SealerForAsync(session, situationId);
         return target.Append(new SituationTransferred(situationId, target.Situation.GroupId, destination!.Id,
             cipher.Seal(SealedFields.TransferReason, command.ReasonInClear!.Trim()), actor.Id, clock.GetUtcNow()));
     }

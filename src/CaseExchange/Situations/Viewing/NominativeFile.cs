@@ -51,8 +51,8 @@ public sealed record NominativeSituationFile(
 
 public static class NominativeFileBuilder
 {
-    /// <summary>Decrypts every sealed value of the stream with the situation's key.</summary>
-    public static NominativeSituationFile Build(Situation situation, IReadOnlyList<IEvent> events, SituationCipher cipher,
+    /// <summary>Decrypts every sealed value of the stream, opened by the vault for one journalled access.</summary>
+    public static NominativeSituationFile Build(Situation situation, IReadOnlyList<IEvent> events, OpenedSituation cipher,
         IReadOnlyDictionary<Guid, Member> members, string groupName, string notice)
     {
         string NameOf(Guid memberId) => members.TryGetValue(memberId, out var m) ? $"{m.DisplayName} ({m.Organisation})" : "membre inconnu";

@@ -36,7 +36,7 @@ public static class OpenFileEndpoint
 
     [WolverinePost("/api/councils/{council}/situations/{situationId}/file-openings", Summary = "Ouvrir le dossier nominatif (motif requis, consultation journalisée)"), Tags("Situations")]
     public static async Task<NominativeSituationFile> Post(string council, Guid situationId, OpenFile command, ClaimsPrincipal user,
-        IQuerySession session, CharterPolicy policy, SituationKeys keys, AccessJournal journal, CancellationToken cancellation)
+        IQuerySession session, CharterPolicy policy, SituationKeys keys, AccessJournal journal, VaultReader vault, CancellationToken cancellation)
     {
         var subject = Actor.SubjectOf(user) ?? throw new ProblemException(Actor.Forbidden(Refusals.NotACouncilMember));
         var batch = session.CreateBatchQuery();
@@ -75,10 +75,11 @@ public static class OpenFileEndpoint
 
         CheckRequest(command, situation, policy);
 
-        SituationCipher cipher;
+        SituationSealer sealer;
         try
         {
-            cipher = await keys.OpenAsync(session, situationId, cancellation);
+            // Unwrapping for the seal tells an erased or unavailable key apart before the access is journalled as granted.
+            sealer = await keys.SealerForAsync(session, situationId, cancellation);
         }
         catch (ProblemException unavailable)
         {
@@ -87,12 +88,13 @@ public static class OpenFileEndpoint
             throw;
         }
 
-        var detail = situation.IsClosed ? cipher.Seal(SealedFields.ArchiveAccessDetail, command.ArchiveReason!.DetailInClear!.Trim()) : null;
-        await journal.AppendAsync(session.TenantId, attempt with { Granted = true, Refusal = null, ArchiveReasonDetail = detail }, cancellation);
+        var detail = situation.IsClosed ? sealer.Seal(SealedFields.ArchiveAccessDetail, command.ArchiveReason!.DetailInClear!.Trim()) : null;
+        var receipt = await journal.CommitAsync(session.TenantId, attempt with { Granted = true, Refusal = null, ArchiveReasonDetail = detail }, cancellation);
+        var opened = await vault.OpenAsync(session, receipt, cancellation);
 
         var events = await session.Events.FetchStreamAsync(situationId, token: cancellation);
         var members = await session.LoadManyAsync<Member>(cancellation, NominativeFileBuilder.MembersNamedIn(events));
-        return NominativeFileBuilder.Build(situation, events, cipher, members.ToDictionary(m => m.Id), group?.Name ?? "",
+        return NominativeFileBuilder.Build(situation, events, opened, members.ToDictionary(m => m.Id), group?.Name ?? "",
             CouncilEndpoints.JournalNotice);
     }
 

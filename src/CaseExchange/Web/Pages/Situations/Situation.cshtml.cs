@@ -27,7 +27,7 @@ public sealed class OpenFileForm
 /// purpose. The full file is the answer to that POST only: never in a URL, never cached, and the page says that the
 /// consultation is recorded in the access journal.
 /// </summary>
-public sealed class SituationModel(SituationKeys keys, AccessJournal journal) : CouncilPageModel
+public sealed class SituationModel(SituationKeys keys, AccessJournal journal, VaultReader vault) : CouncilPageModel
 {
     [BindProperty] public OpenFileForm Input { get; set; } = new();
 
@@ -47,19 +47,25 @@ public sealed class SituationModel(SituationKeys keys, AccessJournal journal) : 
 
     public async Task<IActionResult> OnPostAsync(Guid situationId)
     {
-        await LoadAsync(situationId);
-        // A closed situation's form asks for the archive reason: an empty one is a form error, not a refusal.
-        var archive = Situation.ClosedAt is null ? null : new ArchiveAccessReason(Input.ArchiveReason.Code, Input.ArchiveReason.Detail);
+        // The use case decides, and journals, first: a forged form from someone who may not even see the anonymised
+        // row is refused and journalled like any attempt. A closed situation's form asks for the archive reason.
+        var closed = (await Session.LoadAsync<CaseExchange.Situations.Situation>(situationId))?.ClosedAt is not null;
+        var archive = closed ? new ArchiveAccessReason(Input.ArchiveReason.Code, Input.ArchiveReason.Detail) : null;
         return await SubmitAsync(
-            () => OpenFileEndpoint.Post(Council, situationId, new OpenFile(Input.Purpose, archive), User, Session, Policy, keys, journal,
-                HttpContext.RequestAborted),
+            async () =>
+            {
+                var file = await OpenFileEndpoint.Post(Council, situationId, new OpenFile(Input.Purpose, archive), User, Session, Policy, keys,
+                    journal, vault, HttpContext.RequestAborted);
+                await LoadAsync(situationId);
+                return file;
+            },
             file =>
             {
                 NominativeFile = file;
                 Situation = file.Summary;
                 return Page();
             },
-            () => Task.CompletedTask);
+            () => LoadAsync(situationId));
     }
 
     private async Task LoadAsync(Guid situationId)
