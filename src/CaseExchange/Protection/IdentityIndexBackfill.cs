@@ -34,18 +34,16 @@ public sealed class IdentityIndexBackfill(
 
     private async Task<int> IndexCouncilAsync(string council, CancellationToken cancellationToken)
     {
-        {
-            var done = await index.IndexedSituationsAsync(council, cancellationToken);
-            await using var session = store.LightweightSession(council);
-            var live = await session.Query<Situation>().Where(s => s.NominativeDataErasedAt == null).ToListAsync(cancellationToken);
-            var missing = live.Where(s => !done.Contains(s.Id)).ToList();
-            if (missing.Count == 0) return 0;
-            foreach (var group in (await persons.OpenAsync(session, missing, cancellationToken)).GroupBy(p => p.SituationId))
-                await index.IndexAsync(session, group.Key,
-                    group.Select(p => new PersonToIndex(p.Sealed.PersonId, p.Sealed.Role, p.Identity)), cancellationToken);
-            await session.SaveChangesAsync(cancellationToken);
-            return missing.Count;
-        }
+        var done = await index.IndexedSituationsAsync(council, cancellationToken);
+        await using var session = store.LightweightSession(council);
+        var live = await session.Query<Situation>().Where(s => s.NominativeDataErasedAt == null).ToListAsync(cancellationToken);
+        var missing = live.Where(s => !done.Contains(s.Id)).ToList();
+        if (missing.Count == 0) return 0;
+        foreach (var group in (await persons.OpenAsync(session, missing, cancellationToken)).GroupBy(p => p.SituationId))
+            await index.IndexAsync(session, group.Key,
+                group.Select(p => new PersonToIndex(p.Sealed.PersonId, p.Sealed.Role, p.Identity)), cancellationToken);
+        await session.SaveChangesAsync(cancellationToken);
+        return missing.Count;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
