@@ -263,4 +263,46 @@ public sealed class IdentityIndexTests(IdentityIndexFixture fixture) : IClassFix
         await using (var restarted = await TestService.StartAsync(Service.ConnectionString)) { }
         await Http.ProblemAsync(await AssignAsync(examined, "Capybarini"), 400);
     }
+
+    [Fact]
+    public async Task Action_owners_and_guests_are_chosen_from_the_partner_directory()
+    {
+        var partner = await Service.PostJsonAsync<JsonElement>(Council.Coordonnateur, $"{Council.Api}/partners",
+            new { organisation = "Prévention spécialisée Sud", role = "educateur-prevention" });
+        var partnerId = partner.GetProperty("partnerId").GetGuid();
+        var directory = await Service.GetJsonAsync<JsonElement>(Council.MemberOfHoldingGroup, $"{Council.Api}/partners");
+        var listed = directory.GetProperty("partners").EnumerateArray().Single(p => p.GetProperty("partnerId").GetGuid() == partnerId);
+        Assert.Equal("Éducateur de prévention spécialisée", listed.GetProperty("roleLabel").GetString());
+
+        var situation = fixture.ClosedSeance.Examined[0].Id;
+        await Http.ExpectAsync(await Service.PostAsync(Council.Coordonnateur, $"{Council.Api}/situations/{situation}/follow-up", new
+        {
+            referentId = Council.Id(Council.Referent), expectedVersion = await Council.VersionOfAsync(Service, situation),
+            actions = new[] { new { kind = "mediation", ownerPartnerId = partnerId, dueOn = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(10)), description = "Action fictive" } },
+        }), 200);
+        var view = await Service.GetJsonAsync<JsonElement>(Council.Coordonnateur, $"{Council.Api}/situations/{situation}");
+        Assert.Contains(view.GetProperty("actions").EnumerateArray(), a => a.GetProperty("ownerOrganisation").GetString() == "Prévention spécialisée Sud"
+                                                                           && a.GetProperty("ownerRole").GetString() == "Éducateur de prévention spécialisée");
+        await Http.ExpectAsync(await fixture.Seances.RecordAttendanceAsync(fixture.OpenSeanceToday, [Council.Animateur], guests: [new { partnerId }]), 200);
+        var seance = await fixture.Seances.ViewAsync(fixture.OpenSeanceToday);
+        Assert.Contains("Prévention spécialisée Sud", seance.GetRawText());
+
+        var unknown = await Http.ProblemAsync(await fixture.Seances.RecordAttendanceAsync(fixture.OpenSeanceToday, [Council.Animateur],
+            guests: [new { partnerId = Guid.NewGuid() }]), 400);
+        Assert.True(unknown.GetProperty("errors").TryGetProperty("guests[0].partnerId", out _));
+    }
+
+    [Fact]
+    public async Task The_directory_takes_roles_from_the_charter_refuses_a_known_person_and_is_managed_by_the_coordonnateur()
+    {
+        var named = await Http.ProblemAsync(await Service.PostAsync(Council.Coordonnateur, $"{Council.Api}/partners",
+            new { organisation = "Famille Delaquintinière", role = "mediateur" }), 400);
+        Assert.Equal(IdentifyingText.Problem, named.GetProperty("type").GetString());
+        Assert.DoesNotContain("Delaquinti", named.GetRawText());
+        var role = await Http.ProblemAsync(await Service.PostAsync(Council.Coordonnateur, $"{Council.Api}/partners",
+            new { organisation = "Association", role = "voisin-bienveillant" }), 400);
+        Assert.True(role.GetProperty("errors").TryGetProperty("role", out _));
+        await Http.ProblemAsync(await Service.PostAsync(Council.Animateur, $"{Council.Api}/partners",
+            new { organisation = "Association", role = "mediateur" }), 403);
+    }
 }
