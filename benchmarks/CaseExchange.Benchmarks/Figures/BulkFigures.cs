@@ -151,7 +151,7 @@ public sealed class BulkFigures(BenchService service, string connectionString, R
                 var seance = await session.LoadAsync<Seance>(seanceId) ?? throw new InvalidOperationException("Séance missing");
                 var draft = await generator.PrepareAsync(session, seance, texts, 1, DateTimeOffset.UtcNow, ServerCheck.BySystem(JournalActions.Checks.CompteRenduText));
                 if (draft.Content is null)
-                    throw new InvalidOperationException($"CR refused: {string.Join(", ", draft.Refusals.Select(r => $"{r.Field}/{r.Kind}"))}");
+                    throw new InvalidOperationException($"CR refused: {string.Join(", ", draft.Refusals.Select(r => r.Field))}");
                 if (draft.Content.Examined.Count != BulkData.SituationsPerSeance)
                     throw new InvalidOperationException($"CR of {draft.Content.Examined.Count} situations");
                 for (var f = 0; f < CompteRenduFormats.All.Count; f++) sizes[f] = CompteRenduFormats.Render(draft.Content, CompteRenduFormats.All[f]).Bytes.Length;
@@ -164,8 +164,8 @@ public sealed class BulkFigures(BenchService service, string connectionString, R
         {
             var watch = System.Diagnostics.Stopwatch.StartNew();
             var seance = await session.LoadAsync<Seance>(seanceId);
-            var sources = await generator.LoadAsync(session, seance!, ServerCheck.BySystem(JournalActions.Checks.CompteRenduText));
-            phases.Add($"sources and identities {watch.Elapsed.TotalMilliseconds:F0} ms");
+            var sources = await generator.LoadAsync(session, seance!, texts);
+            phases.Add($"sources and identity index {watch.Elapsed.TotalMilliseconds:F0} ms");
             watch.Restart();
             var draft = generator.Draft(sources, texts, 1, DateTimeOffset.UtcNow);
             phases.Add($"identity check and content {watch.Elapsed.TotalMilliseconds:F0} ms");

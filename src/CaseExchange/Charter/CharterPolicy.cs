@@ -26,6 +26,9 @@ public sealed class CharterPolicy
     public required IReadOnlyList<ListEntry> DecisionKinds { get; init; }
     public required IReadOnlyList<ListEntry> ActionKinds { get; init; }
     public required IReadOnlyList<ListEntry> ActionStatuses { get; init; }
+
+    /// <summary>The roles a partner organisation of the directory holds (action owners, séance guests): a closed list, no person.</summary>
+    public IReadOnlyList<ListEntry> PartnerRoles { get; init; } = [];
     public required IReadOnlyList<ListEntry> Outcomes { get; init; }
     public required IReadOnlyList<AgeBand> AgeBands { get; init; }
     public required RetentionPolicy Retention { get; init; }

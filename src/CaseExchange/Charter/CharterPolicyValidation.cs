@@ -30,7 +30,7 @@ internal static class CharterPolicyValidation
                      ("accessPurposes", policy.AccessPurposes), ("archiveAccessReasons", policy.ArchiveAccessReasons),
                      ("erasureOrderReasons", policy.ErasureOrderReasons),
                      ("decisionKinds", policy.DecisionKinds), ("actionKinds", policy.ActionKinds),
-                     ("actionStatuses", policy.ActionStatuses), ("outcomes", policy.Outcomes),
+                     ("actionStatuses", policy.ActionStatuses), ("outcomes", policy.Outcomes), ("partnerRoles", policy.PartnerRoles),
                  })
         {
             if (list.Count == 0) errors.Add($"{name} is empty");

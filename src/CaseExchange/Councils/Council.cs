@@ -9,6 +9,11 @@ public sealed record SectorAdded(Sector Sector, Guid AddedBy, DateTimeOffset At)
 /// <summary>The council adopted a charter version: from now on, only its signatories have nominative access.</summary>
 public sealed record CharterVersionAdopted(string Version, string Fingerprint, Guid? AdoptedBy, DateTimeOffset At);
 
+/// <summary>A partner organisation of the council's directory, with a role from the charter's closed list: never a person.</summary>
+public sealed record PartnerRegistered(Guid PartnerId, string Organisation, string Role, Guid RegisteredBy, DateTimeOffset At);
+
+public sealed record Partner(Guid Id, string Organisation, string Role);
+
 /// <summary>
 /// A CLSPD (or CISPD): the tenant. Each council has exactly one council stream, under the same well-known id
 /// in every tenant (stream ids are unique per tenant under conjoined tenancy).
@@ -25,6 +30,7 @@ public sealed class Council
     public string? CharterVersionInForce { get; set; }
     public string? CharterFingerprint { get; set; }
     public DateTimeOffset? CharterAdoptedAt { get; set; }
+    public List<Partner> Partners { get; set; } = [];
 
     public bool HasSector(string? code) => code is not null && Sectors.Any(s => s.Code == code);
 
@@ -36,6 +42,8 @@ public sealed class Council
     }
 
     public void Apply(SectorAdded e) => Sectors.Add(e.Sector);
+
+    public void Apply(PartnerRegistered e) => Partners.Add(new Partner(e.PartnerId, e.Organisation, e.Role));
 
     public void Apply(CharterVersionAdopted e)
     {

@@ -68,6 +68,9 @@ public sealed class DemoCouncil(IDocumentStore store, CharterPolicy policy, Situ
         }
         foreach (var member in Members.Where(m => m.Signed))
             session.Events.Append(ids[member.Subject], new CharterSigned(ids[member.Subject], policy.Version, policy.Fingerprint, now));
+        // The partner directory: action owners and séance guests are chosen from it.
+        foreach (var (organisation, role) in Partners)
+            session.Events.Append(Council.StreamId, new PartnerRegistered(Guid.CreateVersion7(), organisation, role, coordinatorId, now));
 
         var decrochage = Group(session, "GT Décrochage scolaire", GroupKinds.Thematique, null, coordinatorId, now, ids,
             ("referent.prevention", Roles.Animateur), ("membre.education", Roles.Membre));
@@ -107,6 +110,14 @@ public sealed class DemoCouncil(IDocumentStore store, CharterPolicy policy, Situ
         }
         await session.SaveChangesAsync(cancellation);
     }
+
+    private static readonly (string Organisation, string Role)[] Partners =
+    [
+        ("CCAS", "travailleur-social"), ("Prévention spécialisée", "educateur-prevention"), ("Éducation nationale", "cpe"),
+        ("Bailleur social", "charge-mission-bailleur"), ("Police municipale", "policier-municipal"),
+        ("Association d'aide aux victimes", "juriste-aide-victimes"), ("Mission locale", "conseiller-insertion"),
+        ("Association de quartier", "mediateur"),
+    ];
 
     private static Guid Group(IDocumentSession session, string name, string kind, string? sector, Guid by, DateTimeOffset at,
         Dictionary<string, Guid> ids, params (string Subject, string Role)[] members)

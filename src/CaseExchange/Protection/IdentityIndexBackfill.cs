@@ -18,18 +18,32 @@ public sealed class IdentityIndexBackfill(
         var indexed = 0;
         foreach (var council in await CouncilsAsync(cancellationToken))
         {
-            var done = await index.IndexedSituationsAsync(council, cancellationToken);
-            await using var session = store.LightweightSession(council);
-            var live = await session.Query<Situation>().Where(s => s.NominativeDataErasedAt == null).ToListAsync(cancellationToken);
-            var missing = live.Where(s => !done.Contains(s.Id)).ToList();
-            if (missing.Count == 0) continue;
-            foreach (var group in (await persons.OpenAsync(session, missing, ServerCheck.BySystem(Journal.JournalActions.Checks.IdentityIndexing), cancellationToken)).GroupBy(p => p.SituationId))
-                await index.IndexAsync(session, group.Key,
-                    group.Select(p => new PersonToIndex(p.Sealed.PersonId, p.Sealed.Role, p.Identity)), cancellationToken);
-            await session.SaveChangesAsync(cancellationToken);
-            indexed += missing.Count;
+            try
+            {
+                indexed += await IndexCouncilAsync(council, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // E.g. a key ring that cannot unwrap this council's keys: its situations stay unindexed until the next
+                // start, and its guards fail closed (503) meanwhile. Types only: messages may quote data.
+                logger.LogError("Identity index back-fill failed for council {Council} ({ExceptionType})", council, e.GetType().Name);
+            }
         }
         if (indexed > 0) logger.LogInformation("Identity index: {Count} situation(s) indexed at start-up", indexed);
+    }
+
+    private async Task<int> IndexCouncilAsync(string council, CancellationToken cancellationToken)
+    {
+        var done = await index.IndexedSituationsAsync(council, cancellationToken);
+        await using var session = store.LightweightSession(council);
+        var live = await session.Query<Situation>().Where(s => s.NominativeDataErasedAt == null).ToListAsync(cancellationToken);
+        var missing = live.Where(s => !done.Contains(s.Id)).ToList();
+        if (missing.Count == 0) return 0;
+        foreach (var group in (await persons.OpenAsync(session, missing, ServerCheck.BySystem(Journal.JournalActions.Checks.IdentityIndexing), cancellationToken)).GroupBy(p => p.SituationId))
+            await index.IndexAsync(session, group.Key,
+                group.Select(p => new PersonToIndex(p.Sealed.PersonId, p.Sealed.Role, p.Identity)), cancellationToken);
+        await session.SaveChangesAsync(cancellationToken);
+        return missing.Count;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

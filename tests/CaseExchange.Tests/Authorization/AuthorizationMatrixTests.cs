@@ -105,6 +105,9 @@ public sealed class AuthorizationMatrixTests(MatrixFixture fixture) : IClassFixt
         ["GET /api/councils/{council}/me"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/me")), Ok, CouncilMembers),
         ["POST /api/councils/{council}/sectors"] = Allow((f, _) =>
             Task.FromResult(Post($"{Api(f)}/sectors", new { code = $"s{Guid.NewGuid():N}"[..12], label = "Secteur" })), Ok, Caller.Coordonnateur),
+        ["GET /api/councils/{council}/partners"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/partners")), Ok, CouncilMembers),
+        ["POST /api/councils/{council}/partners"] = Allow((f, _) => Task.FromResult(Post($"{Api(f)}/partners",
+            new { organisation = $"Association {Guid.NewGuid():N}"[..24], role = "mediateur" })), Ok, Caller.Coordonnateur),
         ["GET /api/councils/{council}/charter"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/charter")), Ok, CouncilMembers),
         // Signing is everyone's own act. A wrong version keeps the matrix from changing anyone's signatures:
         // every member is authorised and told which version is in force (409); signing itself is tested in CharterTests.

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CaseExchange.Tests.Infrastructure;
+using CaseExchange.Tests.Seances;
 
 namespace CaseExchange.Tests.Protection;
 
@@ -14,6 +15,9 @@ public sealed class EncryptionAtRestTests
         var postgres = await TestPostgres.GetAsync();
         var original = await postgres.CreateDatabaseAsync("chiffrement");
         var person = TestPerson.Distinctive("Dump");
+        var otherGroup = TestPerson.Distinctive("DumpGroupeB") with { Telephone = "07 41 41 41 41" };
+        var nextWeekPerson = TestPerson.Distinctive("DumpSemaine") with { Telephone = "07 42 42 42 42" };
+        var examinedPerson = TestPerson.Distinctive("DumpSeance") with { Telephone = "07 43 43 43 43" };
         string[] freeTexts =
         [
             "Faits confidentiels Ornithorynque", "Résumé des échanges Ornithorynque", "Décision détaillée Ornithorynque",
@@ -47,9 +51,36 @@ public sealed class EncryptionAtRestTests
                 purpose = "suivi", archiveReason = new { code = "contentieux", detail = "Réclamation écrite reçue en mairie" },
             });
             Assert.Contains(person.Nom, file.GetRawText());
+
+            // More persons, spread over another group and several séances; their names are tried in every clear-text
+            // field (all refused), and a CR is produced with clean texts.
+            var seances = new SeanceSteps(service, council);
+            var inGroupB = await IdentityIndexTests.ReferAsync(service, council, council.MemberOfOtherGroup, council.GroupB, otherGroup, "Faits du groupe B Ornithorynque");
+            var seanceB = await steps.NewSeanceAsync(council.GroupB);
+            await service.PostJsonAsync<JsonElement>(council.Coordonnateur, $"{council.Api}/situations/{inGroupB}/agenda", new { seanceId = seanceB, expectedVersion = 1 });
+            var nextWeek = (await council.ReferAsync(service, nextWeekPerson, "Faits de la semaine prochaine Ornithorynque")).Id;
+            await seances.PlaceAsync(nextWeek, await seances.ScheduleAsync(DateTimeOffset.UtcNow.AddDays(7)));
+            var closed = await seances.ClosedSeanceAsync([examinedPerson]);
+            foreach (var named in new[] { otherGroup, nextWeekPerson, examinedPerson, person })
+            {
+                await Http.ProblemAsync(await seances.GenerateAsync(closed.SeanceId, $"Point sur {named.Prenom} {named.Nom}."), 400);
+                await Http.ProblemAsync(await service.PostAsync(council.Coordonnateur, $"{council.Api}/situations/{closed.Examined[0].Id}/follow-up", new
+                {
+                    referentId = council.Id(council.Referent), expectedVersion = await council.VersionOfAsync(service, closed.Examined[0].Id),
+                    actions = new[] { new { kind = "contact-famille", ownerOrganisation = $"Famille {named.Nom}", ownerRole = "Parent",
+                        dueOn = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(5)), description = "Action" } },
+                }), 400);
+                await Http.ProblemAsync(await service.PostAsync(council.Coordonnateur, $"{council.Api}/situations/{nextWeek}/erasure-orders",
+                    new { reason = "decision-de-justice", reference = $"TJ {named.Nom}" }), 400);
+            }
+            await Http.ExpectAsync(await seances.GenerateAsync(closed.SeanceId, "Le groupe a fait le point.", "Prochaine séance en juin."), 201);
         }
 
         var dump = await PgTools.DumpAsync(original);
+        Assert.Contains($"caseexchange.{CaseExchange.Protection.IdentityIndex.TableName}", dump); // the index is in the dump…
+        foreach (var other in new[] { otherGroup, nextWeekPerson, examinedPerson })
+            foreach (var secret in other.Leakables())
+                Assert.DoesNotContain(secret, dump, StringComparison.OrdinalIgnoreCase); // …and no value of any person, of any group
         Assert.Contains("S-", dump);                 // the dump does hold the situation…
         Assert.Contains("v1:", dump);                // …and its sealed values
         foreach (var secret in person.Leakables().Concat(freeTexts).Append("Ornithorynque").Append("Philomène"))

@@ -104,6 +104,13 @@ public sealed class IdentityTextGuardTests
     public void Ordinary_CR_text_is_accepted(string text) =>
         Assert.Empty(Guard.Check(text));
 
+    [Theory]
+    [InlineData("Rendez-vous à la mairie de la ville, avec le CCAS et la PJJ.")]
+    [InlineData("Il vient de La Poste et de la mission locale.")]
+    [InlineData("Le père de l'enfant et la mère du jeune.")]
+    public void Particles_of_a_known_surname_are_never_a_name_on_their_own(string text) =>
+        Assert.Empty(Guard.Check(text));
+
     [Fact]
     public void A_surname_that_is_a_function_word_counts_only_with_the_first_name()
     {

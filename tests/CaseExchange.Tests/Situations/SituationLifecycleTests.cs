@@ -200,6 +200,7 @@ public sealed class SituationLifecycleTests(LifecycleFixture fixture) : IClassFi
         }), 400);
         Assert.True(problem.GetProperty("errors").TryGetProperty("actions[0].ownerRole", out _));
         Assert.DoesNotContain(person.Prenom, problem.GetRawText());
+        // Nothing written but the journalled refusal.
         Assert.Equal(before, await Service.NonJournalEventCountAsync());
     }
 }

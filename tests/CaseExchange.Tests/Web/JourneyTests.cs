@@ -302,14 +302,14 @@ public sealed class JourneyTests(BrowserFixture fixture) : IClassFixture<Browser
         await Expect(page.Locator("h1")).ToContainTextAsync("Compte rendu anonymisé");
         await Accessibility.AssertAsync(page);
 
-        // A text naming the person is refused: the field and the kind of element are shown, never the value.
+        // A text naming the person is refused: the field is shown, never the value nor which kind of identity matched.
         await page.GetByLabel("Synthèse générale (facultative)").FillAsync($"La famille {person.Nom} est accompagnée par le CCAS.");
         var refused = await page.RunAndWaitForResponseAsync(
             () => page.GetByRole(AriaRole.Button, new() { Name = "Établir la version 1" }).ClickAsync(), r => r.Request.Method == "POST");
         Assert.Equal(400, refused.Status);
         await Expect(page.Locator("[role=alert]").First).ToContainTextAsync("Texte identifiant refusé");
         summary = page.Locator(".error-summary");
-        await Expect(summary).ToContainTextAsync("Le texte « synthèse générale » contient un nom de famille d'une personne concernée");
+        await Expect(summary).ToContainTextAsync("Le texte « synthèse générale » désigne une personne connue du conseil");
         await Expect(page.Locator("#Input_Synthese")).ToHaveAttributeAsync("aria-invalid", "true");
         var messages = string.Join(" ", [await summary.InnerTextAsync(), .. await page.Locator(".field-error").AllInnerTextsAsync()]);
         Leaks.AssertNone(messages, mustNotLeave, "the refusal messages");

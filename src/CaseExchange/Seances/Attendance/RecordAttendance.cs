@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using CaseExchange.Charter;
 using CaseExchange.Councils;
+using CaseExchange.Councils.Partners;
 using CaseExchange.Hosting;
 using CaseExchange.Journal;
 using CaseExchange.Protection;
@@ -10,7 +11,8 @@ using Wolverine.Http;
 
 namespace CaseExchange.Seances.Attendance;
 
-public sealed record GuestInput(string? Organisation, string? Function);
+/// <summary>A guest: a partner of the council's directory (<see cref="PartnerId"/>), or an organisation and a function typed (checked).</summary>
+public sealed record GuestInput(string? Organisation, string? Function, Guid? PartnerId = null);
 
 /// <summary>Members present at the nominative part, members present at the general part only, and guests (general part only).</summary>
 public sealed record RecordAttendance(
@@ -31,6 +33,16 @@ public static class RecordAttendanceEndpoint
         target.RequirePreparer(actor, policy);
         target.RequireVersion(command.ExpectedVersion);
 
+        // Guests chosen from the partner directory: its organisation and the role's label.
+        var resolving = new ValidationErrors();
+        GuestInput Resolved(GuestInput guest, int i)
+        {
+            if (guest.PartnerId is not { } partnerId) return guest;
+            var (organisation, role) = PartnerDirectoryEndpoints.Resolve(actor.Council, policy, partnerId, $"guests[{i}].partnerId", resolving);
+            return guest with { Organisation = organisation, Function = role };
+        }
+        command = command with { Guests = [.. (command.Guests ?? []).Select(Resolved)] };
+        resolving.ThrowIfAny();
         var nominative = command.NominativePart ?? [];
         var general = command.GeneralPartOnly ?? [];
         var members = await session.LoadManyAsync<Member>(nominative.Concat(general).Distinct().ToArray());
@@ -55,10 +67,12 @@ public static class RecordAttendanceEndpoint
         IDocumentStore store, IdentityIndex index, DateTimeOffset now)
     {
         if (guests.Count == 0) return;
-        var guard = await index.GuardForAsync(council, guests.SelectMany(g => new[] { g.Organisation, g.Function }));
+        // Guests chosen from the directory were checked when the partner was registered.
+        var guard = await index.GuardForAsync(council, guests.Where(g => g.PartnerId is null).SelectMany(g => new[] { g.Organisation, g.Function }));
         var refused = new List<(string Field, string Label)>();
         for (var i = 0; i < guests.Count; i++)
         {
+            if (guests[i].PartnerId is not null) continue;
             if (guard.Names(guests[i].Organisation)) refused.Add(($"guests[{i}].organisation", "L'organisation de l'invité"));
             if (guard.Names(guests[i].Function)) refused.Add(($"guests[{i}].function", "La fonction de l'invité"));
         }

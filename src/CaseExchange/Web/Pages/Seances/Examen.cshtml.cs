@@ -1,5 +1,6 @@
 using CaseExchange.Charter;
 using CaseExchange.Councils;
+using CaseExchange.Councils.Partners;
 using CaseExchange.Journal;
 using CaseExchange.Protection;
 using CaseExchange.Seances;
@@ -32,12 +33,13 @@ public sealed class ExaminationForm
 public sealed class ActionForm
 {
     public string? Kind { get; set; }
+    public Guid? OwnerPartnerId { get; set; }
     public string? OwnerOrganisation { get; set; }
     public string? OwnerRole { get; set; }
     public DateOnly? DueOn { get; set; }
     public string? Description { get; set; }
 
-    public bool IsEmpty => DueOn is null && new[] { Kind, OwnerOrganisation, OwnerRole, Description }.All(string.IsNullOrWhiteSpace);
+    public bool IsEmpty => DueOn is null && OwnerPartnerId is null && new[] { Kind, OwnerOrganisation, OwnerRole, Description }.All(string.IsNullOrWhiteSpace);
 
     public override string ToString() => "[action nominative]";
 }
@@ -56,6 +58,9 @@ public sealed class FollowUpAssignmentForm
 /// </summary>
 public sealed class ExamenModel(SituationKeys keys, IdentityIndex index, AccessJournal journal) : CouncilPageModel
 {
+    /// <summary>The partner directory, to choose action owners from.</summary>
+    public IReadOnlyList<PartnerView> Partners => PartnerDirectoryEndpoints.View(Actor.Council, Policy).Partners;
+
     public const int ActionBlocks = 2;
 
     [BindProperty] public ExaminationForm Examen { get; set; } = new();
@@ -98,7 +103,8 @@ public sealed class ExamenModel(SituationKeys keys, IdentityIndex index, AccessJ
         await LoadAsync(seanceId, situationId);
         var filled = Suivi.Actions.Select((action, block) => (action, block)).Where(a => !a.action.IsEmpty).ToList();
         var command = new AssignFollowUp(Suivi.ReferentId ?? Guid.Empty,
-            [.. filled.Select(a => new ActionInClear(a.action.Kind, a.action.OwnerOrganisation, a.action.OwnerRole, a.action.DueOn, a.action.Description))],
+            [.. filled.Select(a => new ActionInClear(a.action.Kind, a.action.OwnerOrganisation, a.action.OwnerRole, a.action.DueOn, a.action.Description,
+                a.action.OwnerPartnerId))],
             Suivi.ExpectedVersion);
         return await SubmitAsync(
             () => AssignFollowUpEndpoint.Post(Council, situationId, command, User, Session, Policy, keys, index, journal, Clock),

@@ -1,5 +1,6 @@
 using CaseExchange.Charter;
 using CaseExchange.Councils;
+using CaseExchange.Councils.Partners;
 using CaseExchange.Protection;
 using CaseExchange.Seances;
 using CaseExchange.Seances.Agenda;
@@ -15,10 +16,11 @@ namespace CaseExchange.Web.Pages.Seances;
 /// <summary>A guest of the general part: an organisation and a function, never a private name.</summary>
 public sealed class GuestForm
 {
+    public Guid? PartnerId { get; set; }
     public string? Organisation { get; set; }
     public string? Function { get; set; }
 
-    public bool IsEmpty => string.IsNullOrWhiteSpace(Organisation) && string.IsNullOrWhiteSpace(Function);
+    public bool IsEmpty => PartnerId is null && string.IsNullOrWhiteSpace(Organisation) && string.IsNullOrWhiteSpace(Function);
 }
 
 public sealed class AttendanceForm
@@ -43,6 +45,9 @@ public sealed record AttendanceCandidate(Guid MemberId, string DisplayName, stri
 /// </summary>
 public sealed class SeanceModel : CouncilPageModel
 {
+    /// <summary>The partner directory, to choose guests from.</summary>
+    public IReadOnlyList<PartnerView> Partners => PartnerDirectoryEndpoints.View(Actor.Council, Policy).Partners;
+
     public const int GuestBlocks = 2;
 
     [BindProperty] public AttendanceForm Attendance { get; set; } = new();
@@ -88,7 +93,7 @@ public sealed class SeanceModel : CouncilPageModel
         var nominative = Attendance.Presence.Where(p => p.Value == AttendanceForm.Nominative).Select(p => p.Key).ToList();
         var general = Attendance.Presence.Where(p => p.Value == AttendanceForm.General).Select(p => p.Key).ToList();
         var guests = Attendance.Guests.Select((guest, block) => (guest, block)).Where(g => !g.guest.IsEmpty).ToList();
-        var command = new RecordAttendance(nominative, general, [.. guests.Select(g => new GuestInput(g.guest.Organisation, g.guest.Function))],
+        var command = new RecordAttendance(nominative, general, [.. guests.Select(g => new GuestInput(g.guest.Organisation, g.guest.Function, g.guest.PartnerId))],
             Attendance.ExpectedVersion);
         return await SubmitAsync(
             () => RecordAttendanceEndpoint.Put(Council, seanceId, command, User, Session, HttpContext.RequestServices.GetRequiredService<IDocumentStore>(),

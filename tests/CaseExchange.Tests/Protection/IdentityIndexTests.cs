@@ -1,0 +1,308 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using CaseExchange.Charter;
+using CaseExchange.Journal;
+using CaseExchange.Protection;
+using CaseExchange.Retention.RightOfAccess;
+using CaseExchange.Seances;
+using CaseExchange.Tests.Infrastructure;
+using CaseExchange.Tests.Journal;
+using CaseExchange.Tests.Seances;
+using Marten;
+using Npgsql;
+
+namespace CaseExchange.Tests.Protection;
+
+/// <summary>
+/// A council with fictitious persons spread over two groups and several séances: one in group B (another group), one on
+/// next week's ODJ of group A, one examined at a closed séance of group A. Every clear-text field is tried with their
+/// identities.
+/// </summary>
+public sealed class IdentityIndexFixture : CouncilFixture
+{
+    /// <summary>In group B: a surname with a particle written joined, for the split variants.</summary>
+    public static readonly TestPerson InOtherGroup = new("Delaquintinière", "Évariste", new DateOnly(2009, 4, 12), "8 allée des Pangolins",
+        "07 98 76 54 32", "evariste.dq@exemple.test");
+
+    /// <summary>On next week's ODJ in group A: a compound surname, for the initials alone.</summary>
+    public static readonly TestPerson NextWeek = new("Brindillon-Ketterer", "Anselmine", new DateOnly(2008, 7, 21), "3 rue des Ocelots",
+        "07 11 22 33 44", "anselmine.bk@exemple.test");
+
+    public static readonly TestPerson Examined = new("Vermicellini", "Gaspardine", new DateOnly(2011, 1, 5), "5 chemin des Tatous",
+        "07 55 66 77 88", "gaspardine.v@exemple.test");
+
+    public Guid InOtherGroupSituation { get; private set; }
+    public Guid NextWeekSituation { get; private set; }
+    public ClosedSeance ClosedSeance { get; private set; } = null!;
+    public Guid OpenSeanceToday { get; private set; }
+    public SeanceSteps Seances { get; private set; } = null!;
+
+    protected override async Task SeedAsync(TestService service)
+    {
+        await base.SeedAsync(service);
+        Seances = new SeanceSteps(service, Council);
+        InOtherGroupSituation = await IdentityIndexTests.ReferAsync(service, Council, Council.MemberOfOtherGroup, Council.GroupB, InOtherGroup, "Faits fictifs du groupe B");
+        NextWeekSituation = (await Council.ReferAsync(service, NextWeek, "Faits fictifs de la semaine prochaine")).Id;
+        var nextWeek = await Seances.ScheduleAsync(DateTimeOffset.UtcNow.AddDays(7));
+        await Seances.PlaceAsync(NextWeekSituation, nextWeek);
+        ClosedSeance = await Seances.ClosedSeanceAsync([Examined]);
+        OpenSeanceToday = await Seances.ScheduleAsync();
+    }
+}
+
+public sealed class IdentityIndexTests(IdentityIndexFixture fixture) : IClassFixture<IdentityIndexFixture>
+{
+    private TestService Service => fixture.Service;
+    private TestCouncil Council => fixture.Council;
+
+    /// <summary>Every variant names a live person of the council who is not concerned by the séance or situation where it is typed.</summary>
+    public static readonly TheoryData<string> Variants =
+    [
+        "Delaquintinière", "DE LAQUINTINIERE", "de Laquintinière", "De Laquintiniere", "Delaquint", "Évariste", "evariste", "E. D.", "ED",
+        "né le 12/04/2009", "12.04.2009", "07.98.76.54.32", "+33 7 98 76 54 32", "evariste.dq@exemple.test", "allée des Pangolins",
+        "Brindillon", "Ketterer", "Anselmine Brindillon-Ketterer", "B. K.", "BK", "A.B.K.", "rue des Ocelots", "Vermicellini", "Gaspardine",
+    ];
+
+    public static async Task<Guid> ReferAsync(TestService service, TestCouncil council, string subject, Guid group, TestPerson person, string facts,
+        params (TestPerson Person, string Role)[] others)
+    {
+        var created = await service.PostJsonAsync<JsonElement>(subject, $"{council.Api}/situations", new
+        {
+            groupId = group, reasons = new[] { "decrochage-scolaire" }, sector = "nord", urgency = "normale",
+            persons = new[] { person.AsRequest(PersonRoles.Followed) }.Concat(others.Select(o => o.Person.AsRequest(o.Role))).ToArray(),
+            facts,
+        }, 201);
+        return created.GetProperty("situationId").GetGuid();
+    }
+
+    private async Task<HttpResponseMessage> AssignAsync(Guid situation, string ownerOrganisation, long? expectedVersion = null) =>
+        await Service.PostAsync(Council.Coordonnateur, $"{Council.Api}/situations/{situation}/follow-up", new
+        {
+            referentId = Council.Id(Council.Referent), expectedVersion = expectedVersion ?? await Council.VersionOfAsync(Service, situation),
+            actions = new[] { new { kind = "contact-famille", ownerOrganisation, ownerRole = "Travailleur social",
+                dueOn = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(30)), description = "Action fictive" } },
+        });
+
+    /// <summary>What a client may compare between two refusals: everything but the request's own trace.</summary>
+    private static string Comparable(JsonElement problem) =>
+        JsonSerializer.Serialize(problem.EnumerateObject().Where(p => p.Name is not ("traceId" or "instance" or "findings"))
+            .ToDictionary(p => p.Name, p => p.Value));
+
+    private static async Task<long> RefusalsOnSeanceAsync(TestService service, string council, Guid seance)
+    {
+        await using var session = service.Store.QuerySession(council);
+        return (await session.Events.FetchStreamAsync(seance)).Count(e => e.Data is CompteRenduTextRefused);
+    }
+
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public async Task A_name_of_any_live_person_of_the_council_is_refused_in_every_clear_text_field_with_one_message_and_journalled(string variant)
+    {
+        var examined = fixture.ClosedSeance.Examined[0].Id;
+        var erasable = fixture.NextWeekSituation;
+        var journalBefore = (await Service.JournalAsync(Council.Code, examined)).Count;
+        var erasureJournalBefore = (await Service.JournalAsync(Council.Code, erasable)).Count;
+        var closedRefusals = await RefusalsOnSeanceAsync(Service, Council.Code, fixture.ClosedSeance.SeanceId);
+        var openRefusals = await RefusalsOnSeanceAsync(Service, Council.Code, fixture.OpenSeanceToday);
+
+        var labels = new Dictionary<string, string>
+        {
+            ["synthese"] = "Le texte « synthèse générale »", ["actions[0].ownerOrganisation"] = "L'organisation chargée de l'action",
+            ["guests[0].organisation"] = "L'organisation de l'invité", ["reference"] = "La référence de la décision",
+        };
+        var refusals = new Dictionary<string, JsonElement>
+        {
+            ["synthese"] = await Http.ProblemAsync(await fixture.Seances.GenerateAsync(fixture.ClosedSeance.SeanceId, $"Point sur {variant} ce mois-ci."), 400),
+            ["actions[0].ownerOrganisation"] = await Http.ProblemAsync(await AssignAsync(examined, $"Service {variant}"), 400),
+            ["guests[0].organisation"] = await Http.ProblemAsync(await fixture.Seances.RecordAttendanceAsync(fixture.OpenSeanceToday,
+                [Council.Animateur], guests: [new { organisation = $"Association {variant}", function = "Bénévole" }]), 400),
+            ["reference"] = await Http.ProblemAsync(await Service.PostAsync(Council.Coordonnateur, $"{Council.Api}/situations/{erasable}/erasure-orders",
+                new { reason = "decision-de-justice", reference = $"TJ {variant}" }), 400),
+        };
+
+        foreach (var (field, problem) in refusals)
+        {
+            Assert.Equal(IdentifyingText.Problem, problem.GetProperty("type").GetString());
+            var errors = problem.GetProperty("errors").EnumerateObject().ToList();
+            Assert.Equal(field, Assert.Single(errors).Name);
+            // One generic message: it names the field and never which kind of identity matched, nor repeats the text.
+            Assert.Equal(IdentifyingText.Message(labels[field]), Assert.Single(errors[0].Value.EnumerateArray()).GetString());
+            // (Two letters such as "ED" occur in any French text: only longer variants can be searched for.)
+            if (variant.Length > 3) Assert.DoesNotContain(variant, problem.GetRawText(), StringComparison.OrdinalIgnoreCase);
+        }
+
+        // Every refusal is recorded: on the situation's journal chain, or on the séance; never the text.
+        var entry = (await Service.JournalAsync(Council.Code, examined)).Skip(journalBefore).Single();
+        Assert.Equal((JournalActions.IdentifyingTextRefused, false, Refusals.IdentifyingText, Council.Id(Council.Coordonnateur)),
+            (entry.Action, entry.Granted, entry.Refusal, entry.MemberId));
+        Assert.Equal(JournalActions.IdentifyingTextRefused, (await Service.JournalAsync(Council.Code, erasable)).Skip(erasureJournalBefore).Single().Action);
+        Assert.Equal(closedRefusals + 1, await RefusalsOnSeanceAsync(Service, Council.Code, fixture.ClosedSeance.SeanceId));
+        Assert.Equal(openRefusals + 1, await RefusalsOnSeanceAsync(Service, Council.Code, fixture.OpenSeanceToday));
+        var stored = await Service.StoredJournalAsync(Council.Code);
+        if (variant.Length > 3) Assert.DoesNotContain(variant, stored, StringComparison.OrdinalIgnoreCase);
+        await using var session = Service.Store.QuerySession(Council.Code);
+        Assert.False((await session.LoadAsync<CaseExchange.Situations.Situation>(erasable))!.IsErased);
+    }
+
+    [Fact]
+    public async Task No_refusal_tells_which_kind_of_identity_matched()
+    {
+        var answers = new List<string>();
+        foreach (var variant in new[] { "Delaquintinière", "Évariste", "E. D.", "né le 12/04/2009", "07 98 76 54 32", "evariste.dq@exemple.test", "allée des Pangolins" })
+            answers.Add(Comparable(await Http.ProblemAsync(await AssignAsync(fixture.ClosedSeance.Examined[0].Id, variant), 400)));
+        Assert.Single(answers.Distinct());
+    }
+
+    [Fact]
+    public async Task Ordinary_organisations_and_texts_pass()
+    {
+        await Http.ExpectAsync(await AssignAsync(fixture.ClosedSeance.Examined[0].Id, "Prévention spécialisée"), 200);
+        await Http.ExpectAsync(await fixture.Seances.RecordAttendanceAsync(fixture.OpenSeanceToday, [Council.Animateur],
+            guests: [new { organisation = "Association de quartier", function = "Médiatrice" }]), 200);
+    }
+
+    [Fact]
+    public async Task The_oracle_attack_gets_the_same_409_whether_the_guessed_name_matches_or_not_and_learns_nothing()
+    {
+        var situation = fixture.ClosedSeance.Examined[0].Id;
+        var stale = await Council.VersionOfAsync(Service, situation) - 1;
+        var journal = (await Service.JournalAsync(Council.Code, situation)).Count;
+
+        var matching = await Http.ProblemAsync(await AssignAsync(situation, "Delaquintinière", stale), 409);
+        var notMatching = await Http.ProblemAsync(await AssignAsync(situation, "Organisme Quelconque", stale), 409);
+        var birthDate = await Http.ProblemAsync(await AssignAsync(situation, "12/04/2009", stale), 409);
+
+        Assert.Equal(Comparable(notMatching), Comparable(matching));
+        Assert.Equal(Comparable(notMatching), Comparable(birthDate));
+        Assert.Equal(journal, (await Service.JournalAsync(Council.Code, situation)).Count);
+
+        // The same for a CR text with a stale séance version.
+        var seance = fixture.ClosedSeance.SeanceId;
+        var staleSeance = await fixture.Seances.SeanceVersionAsync(seance) - 1;
+        async Task<string> Cr(string text) => Comparable(await Http.ProblemAsync(await Service.PostAsync(Council.Coordonnateur,
+            $"{Council.Api}/seances/{seance}/compte-rendu", new { synthese = text, notes = Array.Empty<object>(), expectedVersion = staleSeance }), 409));
+        Assert.Equal(await Cr("Rien de particulier"), await Cr("Évariste Delaquintinière"));
+    }
+
+    [Fact]
+    public async Task The_index_holds_keyed_hashes_only_and_forgets_an_erased_situation()
+    {
+        var person = new TestPerson("Ornicarmelle", "Hippolyte", new DateOnly(2010, 10, 10), "2 impasse des Lamantins", "07 00 11 22 33", "hippolyte.o@exemple.test");
+        var situation = await ReferAsync(Service, Council, Council.MemberOfHoldingGroup, Council.GroupA, person, "Faits fictifs à effacer");
+        var examined = fixture.ClosedSeance.Examined[0].Id;
+        await Http.ProblemAsync(await AssignAsync(examined, "Ornicarmelle"), 400);
+
+        await using var connection = new NpgsqlConnection(Service.ConnectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        async Task<long> RowsAsync()
+        {
+            await using var count = new NpgsqlCommand($"select count(*) from caseexchange.{IdentityIndex.TableName} where council = $1 and situation_id = $2", connection)
+            { Parameters = { new() { Value = Council.Code }, new() { Value = situation } } };
+            return (long)(await count.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
+        }
+        Assert.True(await RowsAsync() > 20);
+        await using (var sample = new NpgsqlCommand($"select string_agg(encode(term, 'escape'), ' ') from caseexchange.{IdentityIndex.TableName}", connection))
+        {
+            var terms = (string)(await sample.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
+            Assert.DoesNotContain("ornicarmelle", terms, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("w:", terms);
+        }
+
+        await Service.PostJsonAsync<JsonElement>(Council.Coordonnateur, $"{Council.Api}/situations/{situation}/erasure-orders", new { reason = "finalite-eteinte" });
+        Assert.Equal(0, await RowsAsync());
+        // What remains possible for an erased person: nothing of theirs is known any more, so their name is no longer refused.
+        await Http.ExpectAsync(await AssignAsync(examined, "Ornicarmelle"), 200);
+    }
+
+    [Fact]
+    public async Task The_right_of_access_document_shows_other_persons_by_role_only_and_masks_them_in_every_free_text()
+    {
+        var requester = new TestPerson("Pangolinelli", "Octavie", new DateOnly(2010, 2, 14), "4 rue des Fennecs", "07 12 12 12 12", "octavie.p@exemple.test");
+        var sibling = new TestPerson("Pangolinelli", "Théodorine", new DateOnly(2012, 6, 6), "4 rue des Fennecs", "07 34 34 34 34", "theodorine.p@exemple.test");
+        var facts = "Octavie vue avec Théodorine (07 34 34 34 34) et un voisin, M. Delaquintinière, le 3 mars.";
+        await ReferAsync(Service, Council, Council.MemberOfHoldingGroup, Council.GroupA, requester, facts, (sibling, "membre-famille"));
+
+        var response = await Service.PostAsync(Council.Coordonnateur, $"{Council.Api}/access-requests",
+            new { nom = requester.Nom, prenom = requester.Prenom, dateNaissance = requester.DateNaissance });
+        var document = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        var held = Assert.Single(document.GetProperty("situations").EnumerateArray());
+        var other = Assert.Single(held.GetProperty("otherPersons").EnumerateArray());
+        Assert.Equal(RightOfAccessDocuments.OtherPerson, other.GetProperty("label").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(other.GetProperty("role").GetString()));
+        var masked = held.GetProperty("facts").GetString()!;
+        Assert.Contains("Octavie", masked);
+        Assert.Contains(RightOfAccessDocuments.MaskedMention, masked);
+        var raw = document.GetRawText();
+        foreach (var secret in new[] { "Théodorine", "07 34 34 34 34", "theodorine.p", "Delaquintini", "Évariste" })
+            Assert.DoesNotContain(secret, raw, StringComparison.OrdinalIgnoreCase);
+
+        var html = await (await Service.PostAsync(Council.Coordonnateur, $"{Council.Api}/access-requests/document",
+            new { nom = requester.Nom, prenom = requester.Prenom, dateNaissance = requester.DateNaissance })).Content.ReadAsStringAsync();
+        Assert.Contains(System.Net.WebUtility.HtmlEncode(RightOfAccessDocuments.Notice), html);
+        Assert.Contains(System.Net.WebUtility.HtmlEncode(RightOfAccessDocuments.OtherPerson), html);
+        foreach (var secret in new[] { "Théodorine", System.Net.WebUtility.HtmlEncode("Théodorine"), "07 34 34 34 34", "Delaquintini" })
+            Assert.DoesNotContain(secret, html, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Situations_referred_before_the_index_existed_are_indexed_once_at_start_up()
+    {
+        var person = new TestPerson("Capybarini", "Léontine", new DateOnly(2009, 9, 9), "6 allée des Okapis", "07 09 09 09 09", "leontine.c@exemple.test");
+        var situation = await ReferAsync(Service, Council, Council.MemberOfHoldingGroup, Council.GroupA, person, "Faits fictifs anciens");
+        await using (var connection = new NpgsqlConnection(Service.ConnectionString))
+        {
+            await connection.OpenAsync(TestContext.Current.CancellationToken);
+            await using var forget = new NpgsqlCommand($"delete from caseexchange.{IdentityIndex.TableName} where situation_id = $1", connection)
+            { Parameters = { new() { Value = situation } } };
+            await forget.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+        var examined = fixture.ClosedSeance.Examined[0].Id;
+        await Http.ExpectAsync(await AssignAsync(examined, "Capybarini"), 200);
+
+        // A restart (another node on the same database) indexes it.
+        await using (var restarted = await TestService.StartAsync(Service.ConnectionString)) { }
+        await Http.ProblemAsync(await AssignAsync(examined, "Capybarini"), 400);
+    }
+
+    [Fact]
+    public async Task Action_owners_and_guests_are_chosen_from_the_partner_directory()
+    {
+        var partner = await Service.PostJsonAsync<JsonElement>(Council.Coordonnateur, $"{Council.Api}/partners",
+            new { organisation = "Prévention spécialisée Sud", role = "educateur-prevention" });
+        var partnerId = partner.GetProperty("partnerId").GetGuid();
+        var directory = await Service.GetJsonAsync<JsonElement>(Council.MemberOfHoldingGroup, $"{Council.Api}/partners");
+        var listed = directory.GetProperty("partners").EnumerateArray().Single(p => p.GetProperty("partnerId").GetGuid() == partnerId);
+        Assert.Equal("Éducateur de prévention spécialisée", listed.GetProperty("roleLabel").GetString());
+
+        var situation = fixture.ClosedSeance.Examined[0].Id;
+        await Http.ExpectAsync(await Service.PostAsync(Council.Coordonnateur, $"{Council.Api}/situations/{situation}/follow-up", new
+        {
+            referentId = Council.Id(Council.Referent), expectedVersion = await Council.VersionOfAsync(Service, situation),
+            actions = new[] { new { kind = "mediation", ownerPartnerId = partnerId, dueOn = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(10)), description = "Action fictive" } },
+        }), 200);
+        var view = await Service.GetJsonAsync<JsonElement>(Council.Coordonnateur, $"{Council.Api}/situations/{situation}");
+        Assert.Contains(view.GetProperty("actions").EnumerateArray(), a => a.GetProperty("ownerOrganisation").GetString() == "Prévention spécialisée Sud"
+                                                                           && a.GetProperty("ownerRole").GetString() == "Éducateur de prévention spécialisée");
+        await Http.ExpectAsync(await fixture.Seances.RecordAttendanceAsync(fixture.OpenSeanceToday, [Council.Animateur], guests: [new { partnerId }]), 200);
+        var seance = await fixture.Seances.ViewAsync(fixture.OpenSeanceToday);
+        Assert.Contains("Prévention spécialisée Sud", seance.GetRawText());
+
+        var unknown = await Http.ProblemAsync(await fixture.Seances.RecordAttendanceAsync(fixture.OpenSeanceToday, [Council.Animateur],
+            guests: [new { partnerId = Guid.NewGuid() }]), 400);
+        Assert.True(unknown.GetProperty("errors").TryGetProperty("guests[0].partnerId", out _));
+    }
+
+    [Fact]
+    public async Task The_directory_takes_roles_from_the_charter_refuses_a_known_person_and_is_managed_by_the_coordonnateur()
+    {
+        var named = await Http.ProblemAsync(await Service.PostAsync(Council.Coordonnateur, $"{Council.Api}/partners",
+            new { organisation = "Famille Delaquintinière", role = "mediateur" }), 400);
+        Assert.Equal(IdentifyingText.Problem, named.GetProperty("type").GetString());
+        Assert.DoesNotContain("Delaquinti", named.GetRawText());
+        var role = await Http.ProblemAsync(await Service.PostAsync(Council.Coordonnateur, $"{Council.Api}/partners",
+            new { organisation = "Association", role = "voisin-bienveillant" }), 400);
+        Assert.True(role.GetProperty("errors").TryGetProperty("role", out _));
+        await Http.ProblemAsync(await Service.PostAsync(Council.Animateur, $"{Council.Api}/partners",
+            new { organisation = "Association", role = "mediateur" }), 403);
+    }
+}
