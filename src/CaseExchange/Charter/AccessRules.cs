@@ -100,6 +100,18 @@ public static class AccessRules
             : AccessVerdict.Refused(Refusals.RoleNotAllowed);
     }
 
+    /// <summary>
+    /// Groups, their members and séances (charter rule 7: the président has statistics only): a council role that has the
+    /// capability, or, for an ordinary member who holds no council role, the group member's role.
+    /// </summary>
+    public static AccessVerdict ReadGroups(CharterPolicy policy, Member? member)
+    {
+        if (member is not { Active: true }) return AccessVerdict.Refused(Refusals.NotACouncilMember);
+        if (member.CouncilRoles.Any(r => policy.RoleHas(r, Capabilities.ReadGroups))) return AccessVerdict.Granted;
+        if (member.CouncilRoles.Count == 0 && policy.RoleHas(Roles.Membre, Capabilities.ReadGroups)) return AccessVerdict.Granted;
+        return AccessVerdict.Refused(Refusals.RoleNotAllowed);
+    }
+
     /// <summary>Anonymised views: the council roles that have the capability, and any member of any of its groups.</summary>
     public static AccessVerdict ReadAnonymised(CharterPolicy policy, Member? member, bool belongsToAGroup)
     {
