@@ -15,6 +15,12 @@ public static class Refusals
     public const string ArchiveReasonRequired = "motif-archive-requis";
     public const string NotTheReferent = "pas-le-referent";
 
+    /// <summary>An entitled caller's request was incomplete or unreadable: refused before anything was done.</summary>
+    public const string InvalidRequest = "demande-invalide";
+
+    /// <summary>An entitled caller named a situation that this council does not hold.</summary>
+    public const string UnknownSituation = "situation-inconnue";
+
     public static string Explain(string code) => code switch
     {
         NotACouncilMember => "Vous n'êtes pas membre actif de ce conseil.",
@@ -25,6 +31,8 @@ public static class Refusals
         NominativeDataErased => "Les données nominatives de cette situation ont été effacées.",
         ArchiveReasonRequired => "Cette situation est clôturée et archivée : sa consultation exige un motif écrit.",
         NotTheReferent => "Seul le référent désigné pour cette situation peut enregistrer son suivi.",
+        InvalidRequest => "La demande est incomplète ou illisible.",
+        UnknownSituation => "Situation introuvable dans ce conseil.",
         _ => "Accès refusé.",
     };
 }
