@@ -16,6 +16,12 @@ public static class Refusals
     public const string NotTheReferent = "pas-le-referent";
     public const string IdentifyingText = "texte-identifiant";
 
+    /// <summary>An entitled caller's request was incomplete or unreadable: refused before anything was done.</summary>
+    public const string InvalidRequest = "demande-invalide";
+
+    /// <summary>An entitled caller named a situation that this council does not hold.</summary>
+    public const string UnknownSituation = "situation-inconnue";
+
     public static string Explain(string code) => code switch
     {
         NotACouncilMember => "Vous n'êtes pas membre actif de ce conseil.",
@@ -27,6 +33,8 @@ public static class Refusals
         ArchiveReasonRequired => "Cette situation est clôturée et archivée : sa consultation exige un motif écrit.",
         NotTheReferent => "Seul le référent désigné pour cette situation peut enregistrer son suivi.",
         IdentifyingText => "Un texte saisi en clair désignait une personne connue du conseil : il a été refusé.",
+        InvalidRequest => "La demande est incomplète ou illisible.",
+        UnknownSituation => "Situation introuvable dans ce conseil.",
         _ => "Accès refusé.",
     };
 }
@@ -100,6 +108,18 @@ public static class AccessRules
         return member.CouncilRoles.Any(r => policy.RoleHas(r, capability))
             ? AccessVerdict.Granted
             : AccessVerdict.Refused(Refusals.RoleNotAllowed);
+    }
+
+    /// <summary>
+    /// Groups, their members and séances (charter rule 7: the président has statistics only): a council role that has the
+    /// capability, or, for an ordinary member who holds no council role, the group member's role.
+    /// </summary>
+    public static AccessVerdict ReadGroups(CharterPolicy policy, Member? member)
+    {
+        if (member is not { Active: true }) return AccessVerdict.Refused(Refusals.NotACouncilMember);
+        if (member.CouncilRoles.Any(r => policy.RoleHas(r, Capabilities.ReadGroups))) return AccessVerdict.Granted;
+        if (member.CouncilRoles.Count == 0 && policy.RoleHas(Roles.Membre, Capabilities.ReadGroups)) return AccessVerdict.Granted;
+        return AccessVerdict.Refused(Refusals.RoleNotAllowed);
     }
 
     /// <summary>

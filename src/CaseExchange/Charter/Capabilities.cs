@@ -16,10 +16,13 @@ public static class Capabilities
     public const string OrderErasure = "order-erasure";
     public const string AnswerAccessRequests = "answer-access-requests";
 
+    /// <summary>The council's groups, their members and their séances: its working organisation, not statistics.</summary>
+    public const string ReadGroups = "read-groups";
+
     public static readonly IReadOnlySet<string> All = new HashSet<string>
     {
         ReadAnonymisedSituations, ManageCouncil, ManageGroups, PrepareSeances, LeadSituations, ReadStatistics,
-        ReferSituations, OpenNominativeFiles, RecordFollowUp, ReadJournal, OrderErasure, AnswerAccessRequests,
+        ReferSituations, OpenNominativeFiles, RecordFollowUp, ReadJournal, OrderErasure, AnswerAccessRequests, ReadGroups,
     };
 
     /// <summary>Capabilities that reach nominative data; the charter keeps them away from some roles whatever the policy says.</summary>

@@ -64,6 +64,8 @@ internal static class CharterPolicyValidation
         }
         if (policy.Roles.TryGetValue(Roles.President, out var president) && president.Capabilities.Contains(Capabilities.ReadAnonymisedSituations))
             errors.Add("role 'president' sees statistics only, not per-situation views");
+        if (president is not null && president.Capabilities.Contains(Capabilities.ReadGroups))
+            errors.Add("role 'president' sees statistics only, not groups, members or séances");
 
         if (errors.Count > 0)
             throw new CharterPolicyException("charter/policy.json breaks the charter: " + string.Join("; ", errors));

@@ -24,17 +24,19 @@ public sealed record GroupView(Guid GroupId, string Name, string Kind, string? S
 public static class GroupEndpoints
 {
     [WolverineGet("/api/councils/{council}/groups", Summary = "Les groupes de travail"), Tags("Groupes")]
-    public static async Task<IReadOnlyList<GroupSummary>> List(string council, ClaimsPrincipal user, IQuerySession session)
+    public static async Task<IReadOnlyList<GroupSummary>> List(string council, ClaimsPrincipal user, IQuerySession session, CharterPolicy policy)
     {
-        await Actor.RequireAsync(user, session);
+        var actor = await Actor.RequireAsync(user, session);
+        actor.Require(AccessRules.ReadGroups(policy, actor.Member));
         var groups = await session.Query<Group>().OrderBy(g => g.Name).ToListAsync();
         return [.. groups.Select(g => new GroupSummary(g.Id, g.Name, g.Kind, g.Sector, g.Members.Count))];
     }
 
     [WolverineGet("/api/councils/{council}/groups/{groupId}", Summary = "Un groupe de travail et ses membres"), Tags("Groupes")]
-    public static async Task<GroupView> Get(string council, Guid groupId, ClaimsPrincipal user, IQuerySession session)
+    public static async Task<GroupView> Get(string council, Guid groupId, ClaimsPrincipal user, IQuerySession session, CharterPolicy policy)
     {
-        await Actor.RequireAsync(user, session);
+        var actor = await Actor.RequireAsync(user, session);
+        actor.Require(AccessRules.ReadGroups(policy, actor.Member));
         var group = await session.LoadAsync<Group>(groupId) ?? throw Problems.NotFound("Groupe de travail introuvable.");
         return await ViewOf(group, session);
     }

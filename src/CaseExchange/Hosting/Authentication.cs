@@ -241,8 +241,8 @@ public static class DevelopmentSignInEndpoint
         if (app.Services.GetService<DevelopmentSignIn>() is null) return;
         app.MapPost("/dev/tokens", (DevelopmentTokenRequest request, DevelopmentSignIn signIn) =>
             {
-                if (string.IsNullOrWhiteSpace(request.Subject))
-                    return Results.ValidationProblem(new Dictionary<string, string[]> { ["subject"] = ["L'identifiant (subject) est obligatoire."] },
+                if (string.IsNullOrWhiteSpace(request.Subject) || request.Subject.Trim().Length > 200)
+                    return Results.ValidationProblem(new Dictionary<string, string[]> { ["subject"] = ["L'identifiant (subject) est obligatoire, 200 caractères au plus."] },
                         title: "La demande contient des erreurs", type: ProblemTypes.Validation);
                 var lifetime = TimeSpan.FromHours(8);
                 return Results.Ok(new DevelopmentToken(signIn.IssueToken(request.Subject.Trim(), lifetime), "Bearer", (int)lifetime.TotalSeconds));

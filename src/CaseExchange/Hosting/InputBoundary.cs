@@ -174,17 +174,22 @@ internal sealed class RequestBoundary(RequestDelegate next, IOptions<Microsoft.A
         }
         request.Body.Position = 0;
 
-        var bodyType = context.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType;
+        var endpoint = context.GetEndpoint();
+        var bodyType = endpoint?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType;
         var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
         if (bytes.Length == 0) return bodyType is null ? null : BoundaryRefusal.NullBody;
 
         var refusal = CheckJsonTokens(bytes.Span);
+        // An endpoint that journals its own refusals gets null bodies and null elements, to journal them (authorise first).
+        if (refusal == BoundaryRefusal.NullBody || refusal == BoundaryRefusal.NullInList)
+            if (endpoint?.Metadata.GetMetadata<Journal.JournalsItsRefusalsAttribute>() is not null) return null;
         if (refusal is not null || bodyType is null) return refusal;
         try
         {
             // The shape the endpoint reads, with the options Wolverine reads it with (ASP.NET Core's JSON options): a wrong type is the client's error, answered
             // here in French, never reaching the framework's reader that logs it as an error quoting the input.
-            return JsonSerializer.Deserialize(bytes.Span, bodyType, json.Value.SerializerOptions) is null ? BoundaryRefusal.NullBody : null;
+            JsonSerializer.Deserialize(bytes.Span, bodyType, json.Value.SerializerOptions);
+            return null;
         }
         catch (Exception e) when (e is JsonException or NotSupportedException or ArgumentException or FormatException or InvalidOperationException)
         {

@@ -120,6 +120,17 @@ public sealed class AccessJournal(IDocumentStore store, NpgsqlDataSource dataSou
         return JournalReceipt.ForCommitted(council, await AppendAsync(council, request, cancellation));
     }
 
+    /// <summary>
+    /// Journals a refused nominative action that names no situation on the council's chain (see
+    /// <see cref="JournalChains.CouncilSituationId"/>): who asked (member id if known, the token's subject), what, the
+    /// purpose code if it is one of the action's closed list, and the refusal code. Like every append, it returns only
+    /// once committed, or throws the 503 problem (then nothing may be returned either).
+    /// </summary>
+    public Task<AccessJournalled> AppendCouncilRefusalAsync(string council, string action, Guid? memberId, string subject, string? purpose,
+        string refusal, CancellationToken cancellation = default) =>
+        AppendAsync(council, new JournalRequest(action, JournalChains.CouncilSituationId, JournalChains.CouncilPseudonym, memberId, subject,
+            purpose, null, null, Granted: false, Refusal: refusal), cancellation);
+
     /// <summary>The next entry of the chain: its position, instant and hashes.</summary>
     public static AccessJournalled Entry(string council, JournalRequest request, JournalChainHead? head, DateTimeOffset now)
     {

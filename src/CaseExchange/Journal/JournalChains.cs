@@ -19,6 +19,17 @@ public static class JournalChains
 
     public static Guid ChainOf(Guid situationId) => NameBased($"journal:{situationId:D}");
 
+    /// <summary>
+    /// Refusals that name no situation (an erasure order for an unknown situation, a refused right-of-access request…)
+    /// go to the council's own chain: the chain of the nil situation id, under this pseudonym. A chain like the others
+    /// for sealing, verification and browsing.
+    /// </summary>
+    public static readonly Guid CouncilSituationId = Guid.Empty;
+
+    public const string CouncilPseudonym = "CONSEIL";
+
+    public static Guid CouncilChainId => ChainOf(CouncilSituationId);
+
     private static Guid NameBased(string name)
     {
         Span<byte> input = stackalloc byte[16 + Encoding.UTF8.GetByteCount(name)];

@@ -64,9 +64,11 @@ public static class SeanceEndpoints
     }
 
     [WolverineGet("/api/councils/{council}/groups/{groupId}/seances", Summary = "Les séances du groupe"), Tags("Séances")]
-    public static async Task<IReadOnlyList<SeanceSummary>> List(string council, Guid groupId, ClaimsPrincipal user, IQuerySession session)
+    public static async Task<IReadOnlyList<SeanceSummary>> List(string council, Guid groupId, ClaimsPrincipal user, IQuerySession session,
+        CharterPolicy policy)
     {
-        await Actor.RequireAsync(user, session);
+        var actor = await Actor.RequireAsync(user, session);
+        actor.Require(AccessRules.ReadGroups(policy, actor.Member));
         var seances = await session.Query<Seance>().Where(s => s.GroupId == groupId).OrderByDescending(s => s.Date).ToListAsync();
         return [.. seances.Select(SeanceSummary.Of)];
     }

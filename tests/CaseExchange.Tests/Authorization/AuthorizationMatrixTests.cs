@@ -89,6 +89,13 @@ public sealed class AuthorizationMatrixTests(MatrixFixture fixture) : IClassFixt
 
     private static readonly Caller[] Leads = [Caller.Coordonnateur, Caller.Animateur];
 
+    /// <summary>Groups, their members and séances: every member of the council but the président (statistics only).</summary>
+    private static readonly Caller[] GroupReaders =
+    [
+        Caller.Coordonnateur, Caller.Animateur, Caller.MemberOfHoldingGroup, Caller.MemberOfOtherGroup, Caller.UnsignedMember,
+        Caller.RemovedMember, Caller.Auditeur,
+    ];
+
     private static (HttpMethod, string, object?) Get(string url) => (HttpMethod.Get, url, null);
     private static (HttpMethod, string, object?) Post(string url, object body) => (HttpMethod.Post, url, body);
     private static string Api(MatrixFixture f) => f.Council.Api;
@@ -130,8 +137,8 @@ public sealed class AuthorizationMatrixTests(MatrixFixture fixture) : IClassFixt
         ["POST /api/councils/{council}/members/{memberId}/deactivation"] = Allow(async (f, _) =>
             Post($"{Api(f)}/members/{await f.Steps.NewMemberAsync()}/deactivation", new { }), Ok, Caller.Coordonnateur),
 
-        ["GET /api/councils/{council}/groups"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/groups")), Ok, CouncilMembers),
-        ["GET /api/councils/{council}/groups/{groupId}"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/groups/{f.Council.GroupA}")), Ok, CouncilMembers),
+        ["GET /api/councils/{council}/groups"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/groups")), Ok, GroupReaders),
+        ["GET /api/councils/{council}/groups/{groupId}"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/groups/{f.Council.GroupA}")), Ok, GroupReaders),
         ["POST /api/councils/{council}/groups"] = Allow((f, _) =>
             Task.FromResult(Post($"{Api(f)}/groups", new { name = $"GT {Guid.NewGuid():N}", kind = "thematique" })), Created, Caller.Coordonnateur),
         ["POST /api/councils/{council}/groups/{groupId}/members"] = Allow(async (f, _) =>
@@ -155,7 +162,7 @@ public sealed class AuthorizationMatrixTests(MatrixFixture fixture) : IClassFixt
         ["POST /api/councils/{council}/groups/{groupId}/seances"] = Allow((f, _) =>
             Task.FromResult(Post($"{Api(f)}/groups/{f.Council.GroupA}/seances", new { date = DateTimeOffset.UtcNow.AddDays(3) })), Created, Leads),
         ["GET /api/councils/{council}/groups/{groupId}/seances"] = Allow((f, _) =>
-            Task.FromResult(Get($"{Api(f)}/groups/{f.Council.GroupA}/seances")), Ok, CouncilMembers),
+            Task.FromResult(Get($"{Api(f)}/groups/{f.Council.GroupA}/seances")), Ok, GroupReaders),
 
         // Another group's séance is as unknown as one that does not exist.
         ["GET /api/councils/{council}/seances/{seanceId}"] = Except(Allow(async (f, _) =>

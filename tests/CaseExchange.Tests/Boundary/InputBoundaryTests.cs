@@ -172,6 +172,41 @@ public sealed class InputBoundaryTests(BoundaryFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task An_empty_object_inside_a_list_of_an_otherwise_valid_request_is_a_400_not_a_500()
+    {
+        var steps = fixture.Steps;
+        var (onAgenda, seance) = await steps.OnAgendaAsync();
+        var examined = await steps.ExaminedAsync();
+        var today = (await Service.PostJsonAsync<JsonElement>(Council.Coordonnateur, $"{Council.Api}/groups/{Council.GroupA}/seances",
+            new { date = DateTimeOffset.UtcNow }, 201)).GetProperty("seanceId").GetGuid();
+        var before = await Service.EventCountAsync();
+
+        var cases = new (string Subject, HttpMethod Method, string Url, string Json)[]
+        {
+            (Council.MemberOfHoldingGroup, HttpMethod.Post, $"{Council.Api}/situations", JsonSerializer.Serialize(new
+            {
+                groupId = Council.GroupA, reasons = new[] { "errance" }, sector = "nord", urgency = "normale",
+                persons = new object[] { TestPerson.Distinctive("Vide").AsRequest("personne-suivie"), new { } }, facts = "Faits",
+            })),
+            (Council.Coordonnateur, HttpMethod.Post, $"{Council.Api}/situations/{onAgenda}/examinations", JsonSerializer.Serialize(new
+            {
+                seanceId = seance, discussionSummary = "Résumé", expectedVersion = 2, decisions = new object[] { new { kind = "orientation" }, new { } },
+            })),
+            (Council.Coordonnateur, HttpMethod.Post, $"{Council.Api}/situations/{examined}/follow-up", JsonSerializer.Serialize(new
+            {
+                referentId = Council.Id(Council.Referent), expectedVersion = 3, actions = new object[] { new { } },
+            })),
+            (Council.Coordonnateur, HttpMethod.Put, $"{Council.Api}/seances/{today}/attendance", JsonSerializer.Serialize(new
+            {
+                nominativePart = new[] { Council.Id(Council.Animateur) }, guests = new object[] { new { } }, expectedVersion = 1,
+            })),
+        };
+        foreach (var (subject, method, url, json) in cases)
+            await RefusedAsync(await SendRawAsync(subject, method, url, json), 400);
+        Assert.Equal(before, await Service.EventCountAsync());
+    }
+
+    [Fact]
     public async Task Malformed_JSON_wrong_types_and_deep_nesting_are_French_400s_that_quote_nothing()
     {
         foreach (var json in new[]

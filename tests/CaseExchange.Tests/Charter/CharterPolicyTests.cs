@@ -23,6 +23,7 @@ public sealed class CharterPolicyTests
     [InlineData("auditeur", "open-nominative-files")]
     [InlineData("auditeur", "refer-situations")]
     [InlineData("president", "read-anonymised-situations")]
+    [InlineData("president", "read-groups")]
     public void A_policy_granting_nominative_access_to_auditors_or_the_president_stops_the_service(string role, string capability)
     {
         var directory = CopyWith(json => json["roles"]![role]!["capabilities"]!.AsArray().Add(capability));

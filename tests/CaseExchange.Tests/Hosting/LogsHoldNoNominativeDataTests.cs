@@ -39,6 +39,18 @@ public sealed class LogsHoldNoNominativeDataTests
             request.Headers.Authorization = new("Bearer", await service.TokenAsync(council.MemberOfHoldingGroup));
             await service.Client.SendAsync(request);
         }
+        // Client errors quoting the name: a body of the wrong shape, a control character, an unparseable query value; and
+        // searches by a name in query strings, which the framework's request logging would print (issue 13, defect 10).
+        foreach (var body in new[] { $"{{\"groupId\": \"{person.Nom}\"}}", $"{{\"facts\": \"{person.Nom}\\u0000\"}}", $"[\"{person.Nom}\"]" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"{council.Api}/situations") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            request.Headers.Authorization = new("Bearer", await service.TokenAsync(council.MemberOfHoldingGroup));
+            await service.Client.SendAsync(request);
+        }
+        await service.GetAsync(council.Auditeur, $"{council.Api}/journal/entries?pseudonym={Uri.EscapeDataString(person.Nom)}");
+        await service.GetAsync(council.Auditeur, $"{council.Api}/journal/export?pseudonym={Uri.EscapeDataString(person.Prenom)}");
+        await service.GetAsync(council.Auditeur, $"{council.Api}/journal/entries?page={Uri.EscapeDataString(person.Nom)}");
+        await service.GetAsync(council.Auditeur, $"{council.Api}/journal/entries?from={Uri.EscapeDataString(person.Adresse)}");
         await service.PostAsync(council.MemberOfHoldingGroup, $"{council.Api}/situations/{id}/file-openings", new { purpose = "suivi" });
         await service.PostAsync(council.MemberOfOtherGroup, $"{council.Api}/situations/{id}/file-openings", new { purpose = "suivi" });
         await service.PostAsync(council.Coordonnateur, $"{council.Api}/access-requests",
@@ -47,6 +59,9 @@ public sealed class LogsHoldNoNominativeDataTests
 
         Assert.True(logs.Lines.Count > 100, $"only {logs.Lines.Count} log lines captured: the capture is not working");
         Assert.Contains(logs.Lines, l => l.StartsWith("Debug") || l.StartsWith("Trace"));
+        // Client errors are the client's: logged at Information at most, never as errors of the service.
+        Assert.DoesNotContain(logs.Lines, l => l.StartsWith("Error") || l.StartsWith("Critical"));
+        Assert.Contains(logs.Lines, l => l.Contains("Request refused at the input boundary"));
         var all = string.Join("\n", logs.Lines);
         foreach (var secret in person.Leakables().Append(facts).Append("Pangolin"))
             Assert.DoesNotContain(secret, all, StringComparison.OrdinalIgnoreCase);

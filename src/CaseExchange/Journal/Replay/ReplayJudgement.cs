@@ -66,7 +66,20 @@ public static class ReplayJudgement
         var reasons = new List<string>();
         bool entitled;
         string? refusal;
-        if (state.Situation is null || state.Council is null)
+        if (state.Situation is null && state.Council is not null && entry.SituationId == JournalChains.CouncilSituationId && !entry.Granted)
+        {
+            // The council's chain: refusals that named no situation, judged by the council-level rule of their action.
+            var verdict = entry.Action switch
+            {
+                JournalActions.RightOfAccessExport => AccessRules.AnswerAccessRequest(policy, state.Member, state.Council),
+                JournalActions.ErasureOrder => AccessRules.OrderErasure(policy, state.Member, state.Council),
+                _ => AccessVerdict.Refused(Refusals.RoleNotAllowed),
+            };
+            entitled = verdict.Allowed;
+            refusal = verdict.Refusal;
+            if (entitled && !IsRequestRefusal(entry.Refusal)) reasons.Add(ReplayReasons.RefusedThoughEntitled);
+        }
+        else if (state.Situation is null || state.Council is null)
         {
             entitled = false;
             refusal = null;
@@ -97,7 +110,7 @@ public static class ReplayJudgement
                 if (!JournalActions.PurposesFor(entry.Action, policy).Has(entry.Purpose)) reasons.Add(ReplayReasons.GrantedWithoutPurpose);
                 if (state.Member is { } member && member.Subject != entry.Subject) reasons.Add(ReplayReasons.SubjectMismatch);
             }
-            else if (entitled)
+            else if (entitled && !IsRequestRefusal(entry.Refusal))
             {
                 reasons.Add(entry.Refusal == JournalFailures.KeyUnavailable ? ReplayReasons.TechnicalFailure : ReplayReasons.RefusedThoughEntitled);
             }
@@ -108,4 +121,7 @@ public static class ReplayJudgement
             : reasons.Count == 0 ? ReplayVerdicts.Legitimate : ReplayVerdicts.Informative;
         return new ReplayVerdict(outcome, entitled, refusal, reasons);
     }
+
+    /// <summary>A refusal of the request itself (incomplete, unknown situation), right even for an entitled caller.</summary>
+    private static bool IsRequestRefusal(string? refusal) => refusal is Refusals.InvalidRequest or Refusals.UnknownSituation;
 }

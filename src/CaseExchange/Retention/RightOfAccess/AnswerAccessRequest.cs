@@ -29,32 +29,56 @@ public sealed record AccessRequestInClear(string? Nom, string? Prenom, DateOnly?
 /// </summary>
 public static class AnswerAccessRequestEndpoint
 {
+    [JournalsItsRefusals]
     [WolverinePost("/api/councils/{council}/access-requests",
         Summary = "Droit d'accès : tout ce qui est détenu sur une personne (coordonnateur, journalisé)"), Tags("Conservation")]
-    public static Task<RightOfAccessDocument> Post(string council, AccessRequestInClear command, ClaimsPrincipal user, IQuerySession session,
+    public static Task<RightOfAccessDocument> Post(string council, AccessRequestInClear? command, ClaimsPrincipal user, IQuerySession session,
         CharterPolicy policy, AccessJournal journal, IdentityIndex index, RightOfAccessDocuments documents, TimeProvider clock,
         CancellationToken cancellation) =>
         AnswerAsync(council, command, user, session, policy, journal, index, documents, clock, cancellation);
 
     /// <summary>The same document as a printable HTML file, the one usually handed over.</summary>
+    [JournalsItsRefusals]
     [WolverinePost("/api/councils/{council}/access-requests/document",
         Summary = "Droit d'accès : le document à remettre à la personne, en HTML imprimable (coordonnateur, journalisé)"), Tags("Conservation")]
-    public static async Task<RightOfAccessHtml> PostDocument(string council, AccessRequestInClear command, ClaimsPrincipal user, IQuerySession session,
+    public static async Task<RightOfAccessHtml> PostDocument(string council, AccessRequestInClear? command, ClaimsPrincipal user, IQuerySession session,
         CharterPolicy policy, AccessJournal journal, IdentityIndex index, RightOfAccessDocuments documents, TimeProvider clock,
         CancellationToken cancellation) =>
         new(await AnswerAsync(council, command, user, session, policy, journal, index, documents, clock, cancellation));
 
-    public static async Task<RightOfAccessDocument> AnswerAsync(string council, AccessRequestInClear command, ClaimsPrincipal user,
+    public static async Task<RightOfAccessDocument> AnswerAsync(string council, AccessRequestInClear? request, ClaimsPrincipal user,
         IQuerySession session, CharterPolicy policy, AccessJournal journal, IdentityIndex index, RightOfAccessDocuments documents,
         TimeProvider clock, CancellationToken cancellation)
     {
-        var actor = await Actor.RequireAsync(user, session, cancellation);
-        actor.Require(AccessRules.AnswerAccessRequest(policy, actor.Member, actor.Council));
+        // The caller first, then the request; a refusal names no situation, so it goes to the council's chain.
+        var subject = Actor.SubjectOf(user) ?? throw new ProblemException(Actor.Forbidden(Refusals.NotACouncilMember));
+        var batch = session.CreateBatchQuery();
+        var memberLookup = batch.Query<Member>().Where(m => m.Subject == subject).FirstOrDefault();
+        var councilLookup = batch.Load<Council>(Council.StreamId);
+        await batch.Execute(cancellation);
+        var member = await memberLookup;
+        var councilState = await councilLookup ?? throw new ProblemException(Actor.Forbidden(Refusals.NotACouncilMember));
+        var verdict = AccessRules.AnswerAccessRequest(policy, member, councilState);
+        if (!verdict.Allowed)
+        {
+            await journal.AppendCouncilRefusalAsync(council, JournalActions.RightOfAccessExport, member?.Id, subject,
+                JournalActions.RightOfAccessPurpose, verdict.Refusal!, cancellation);
+            var refused = Actor.Forbidden(verdict.Refusal!);
+            refused.Extensions["notice"] = "Cette demande a été enregistrée dans le journal des accès.";
+            throw new ProblemException(refused);
+        }
+        var actor = new Actor(member!, councilState);
         var errors = new ValidationErrors()
-            .RequireText(command.Nom, "nom", "Le nom", 100)
-            .RequireText(command.Prenom, "prenom", "Le prénom", 100)
-            .When(command.DateNaissance is null, "dateNaissance", "La date de naissance est obligatoire.");
-        errors.ThrowIfAny();
+            .RequireText(request?.Nom, "nom", "Le nom", 100)
+            .RequireText(request?.Prenom, "prenom", "Le prénom", 100)
+            .When(request?.DateNaissance is null, "dateNaissance", "La date de naissance est obligatoire.");
+        if (errors.Any)
+        {
+            await journal.AppendCouncilRefusalAsync(council, JournalActions.RightOfAccessExport, actor.Id, subject,
+                JournalActions.RightOfAccessPurpose, Refusals.InvalidRequest, cancellation);
+            errors.ThrowIfAny();
+        }
+        var command = request!;
 
         // The index answers the search: no live situation is decrypted to find the person.
         var matches = await index.FindAsync(council, command.Nom!, command.Prenom!, command.DateNaissance!.Value, cancellation);

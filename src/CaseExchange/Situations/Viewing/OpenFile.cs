@@ -34,8 +34,9 @@ public static class OpenFileEndpoint
     public const int MaxArchiveDetailLength = 1000;
     public const string RefusalNotice = "Cette tentative d'accès a été enregistrée dans le journal des accès.";
 
+    [JournalsItsRefusals]
     [WolverinePost("/api/councils/{council}/situations/{situationId}/file-openings", Summary = "Ouvrir le dossier nominatif (motif requis, consultation journalisée)"), Tags("Situations")]
-    public static async Task<NominativeSituationFile> Post(string council, Guid situationId, OpenFile command, ClaimsPrincipal user,
+    public static async Task<NominativeSituationFile> Post(string council, Guid situationId, OpenFile? request, ClaimsPrincipal user,
         IQuerySession session, CharterPolicy policy, SituationKeys keys, AccessJournal journal, VaultReader vault, CancellationToken cancellation)
     {
         var subject = Actor.SubjectOf(user) ?? throw new ProblemException(Actor.Forbidden(Refusals.NotACouncilMember));
@@ -55,6 +56,8 @@ public static class OpenFileEndpoint
             throw Problems.NotFound("Situation introuvable dans ce conseil.");
         }
 
+        // A null body (JSON "null") is judged like an empty request: the caller first, then the request, both journalled.
+        var command = request ?? new OpenFile(null, null);
         var group = await session.LoadAsync<Group>(situation.GroupId, cancellation);
         var verdict = AccessRules.OpenNominativeFile(policy, member, councilState, group, situation, command.ArchiveReason is not null);
         // Only codes from the charter's lists reach the journal, never text typed by the requester.
@@ -73,6 +76,11 @@ public static class OpenFileEndpoint
             throw new ProblemException(refused);
         }
 
+        if (request is null)
+        {
+            await journal.AppendAsync(session.TenantId, attempt with { Refusal = Refusals.InvalidRequest }, cancellation);
+            new ValidationErrors().Add("purpose", "Indiquez le motif de la consultation, choisi dans la liste de la charte.").ThrowIfAny();
+        }
         CheckRequest(command, situation, policy);
 
         SituationSealer sealer;

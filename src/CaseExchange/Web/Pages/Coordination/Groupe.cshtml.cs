@@ -50,7 +50,7 @@ public sealed class GroupeModel : CouncilPageModel
     private async Task LoadAsync(Guid groupId)
     {
         Actor.RequireCouncilCapability(Policy, Capabilities.ManageGroups);
-        Group = await GroupEndpoints.Get(Council, groupId, User, Session);
+        Group = await GroupEndpoints.Get(Council, groupId, User, Session, Policy);
         var inGroup = Group.Members.Select(m => m.MemberId).ToHashSet();
         var members = await MemberEndpoints.List(Council, User, Session, Policy);
         Candidates = [.. members.Where(m => m.Active && !inGroup.Contains(m.MemberId))];

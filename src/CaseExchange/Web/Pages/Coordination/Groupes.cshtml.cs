@@ -40,6 +40,6 @@ public sealed class GroupesModel : CouncilPageModel
     private async Task LoadAsync()
     {
         Actor.RequireCouncilCapability(Policy, Capabilities.ManageGroups);
-        Groups = await GroupEndpoints.List(Council, User, Session);
+        Groups = await GroupEndpoints.List(Council, User, Session, Policy);
     }
 }

@@ -66,6 +66,6 @@ public sealed class ListeModel : CouncilPageModel
         }
         Selected = Groups.FirstOrDefault(g => g.Id == GroupId) ?? Groups[0];
         GroupId = Selected.Id;
-        Seances = await SeanceEndpoints.List(Council, Selected.Id, User, Session);
+        Seances = await SeanceEndpoints.List(Council, Selected.Id, User, Session, Policy);
     }
 }
