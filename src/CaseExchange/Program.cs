@@ -23,7 +23,7 @@ builder.AddCaseExchangeAuthentication();
 builder.AddCaseExchangeRetention();
 builder.AddCaseExchangeWeb();
 builder.Services.AddCaseExchangeProblemDetails();
-builder.Services.AddCaseExchangeHealthChecks(connectionString);
+builder.Services.AddCaseExchangeHealthChecks(connectionString, builder.Configuration);
 builder.Services.AddCaseExchangeOpenApi();
 builder.Services.AddCaseExchangeSeances();
 builder.Services.AddCaseExchangeStatistics();
