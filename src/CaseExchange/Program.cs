@@ -24,7 +24,7 @@ builder.AddCaseExchangeRetention();
 builder.AddCaseExchangeWeb();
 builder.AddCaseExchangeResponseHeaders();
 builder.Services.AddCaseExchangeProblemDetails();
-builder.Services.AddCaseExchangeHealthChecks(connectionString);
+builder.Services.AddCaseExchangeHealthChecks(connectionString, builder.Configuration);
 builder.Services.AddCaseExchangeOpenApi();
 builder.Services.AddCaseExchangeSeances();
 builder.Services.AddCaseExchangeStatistics();

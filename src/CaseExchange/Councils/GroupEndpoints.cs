@@ -7,7 +7,7 @@ using Wolverine.Http;
 
 namespace CaseExchange.Councils;
 
-public sealed record CreateGroup(string? Name, string? Kind, string? Sector);
+public sealed record CreateGroup(string? Name, string? Kind, string? Sector, Guid? Id = null);
 
 public sealed record AddGroupMember(Guid MemberId, string? Role);
 
@@ -43,10 +43,18 @@ public static class GroupEndpoints
 
     [WolverinePost("/api/councils/{council}/groups", Summary = "Créer un groupe de travail (coordonnateur)"), Tags("Groupes")]
     public static async Task<GroupCreatedResponse> Create(string council, CreateGroup command, ClaimsPrincipal user,
-        IDocumentSession session, CharterPolicy policy, TimeProvider clock)
+        IDocumentSession session, CharterPolicy policy, TimeProvider clock,
+        [FromHeader(Name = IdempotentCreation.HeaderName)] string? idempotencyKey = null)
     {
         var actor = await Actor.RequireAsync(user, session);
         actor.RequireCouncilCapability(policy, Capabilities.ManageGroups);
+        var groupId = IdempotentCreation.ResourceIdFor("group", session.TenantId, actor.Id, command.Id, idempotencyKey);
+        if (await session.LoadAsync<Group>(groupId) is { } existing)
+        {
+            await IdempotentCreation.RequireSameRequestAsync(session, "group", groupId, actor.Id,
+                () => Task.FromResult(IdempotentCreation.PlainFingerprint(command with { Id = null })));
+            return new GroupCreatedResponse(existing.Id, existing.Name, $"/api/councils/{council}/groups/{existing.Id}");
+        }
         var errors = new ValidationErrors()
             .RequireText(command.Name, "name", "Le nom du groupe", 120)
             .When(command.Kind is null || !GroupKinds.All.Contains(command.Kind), "kind", "Le type de groupe doit être « thematique » ou « territorial ».")
@@ -56,8 +64,9 @@ public static class GroupEndpoints
             errors.Add("name", "Un groupe de ce conseil porte déjà ce nom.");
         errors.ThrowIfAny();
 
-        var created = new GroupCreated(Guid.CreateVersion7(), command.Name!.Trim(), command.Kind!, command.Sector, actor.Id, clock.GetUtcNow());
+        var created = new GroupCreated(groupId, command.Name!.Trim(), command.Kind!, command.Sector, actor.Id, clock.GetUtcNow());
         session.Events.StartStream<Group>(created.GroupId, created);
+        IdempotentCreation.Record(session, "group", groupId, actor.Id, IdempotentCreation.PlainFingerprint(command with { Id = null }), created.At);
         return new GroupCreatedResponse(created.GroupId, created.Name, $"/api/councils/{council}/groups/{created.GroupId}");
     }
 

@@ -7,7 +7,8 @@ using Wolverine.Http;
 
 namespace CaseExchange.Councils;
 
-public sealed record RegisterMember(string? Subject, string? DisplayName, string? Organisation, string? Function, IReadOnlyList<string>? CouncilRoles);
+public sealed record RegisterMember(string? Subject, string? DisplayName, string? Organisation, string? Function, IReadOnlyList<string>? CouncilRoles,
+    Guid? Id = null);
 
 public sealed record GrantCouncilRole(string? Role);
 
@@ -36,10 +37,18 @@ public static class MemberEndpoints
 
     [WolverinePost("/api/councils/{council}/members", Summary = "Inscrire un membre (coordonnateur)"), Tags("Membres")]
     public static async Task<MemberCreated> Register(string council, RegisterMember command, ClaimsPrincipal user,
-        IDocumentSession session, CharterPolicy policy, TimeProvider clock)
+        IDocumentSession session, CharterPolicy policy, TimeProvider clock,
+        [FromHeader(Name = IdempotentCreation.HeaderName)] string? idempotencyKey = null)
     {
         var actor = await Actor.RequireAsync(user, session);
         actor.RequireCouncilCapability(policy, Capabilities.ManageCouncil);
+        var memberId = IdempotentCreation.ResourceIdFor("member", session.TenantId, actor.Id, command.Id, idempotencyKey);
+        if (await session.LoadAsync<Member>(memberId) is { } existing)
+        {
+            await IdempotentCreation.RequireSameRequestAsync(session, "member", memberId, actor.Id,
+                () => Task.FromResult(IdempotentCreation.PlainFingerprint(command with { Id = null })));
+            return new MemberCreated(existing.Id, existing.Subject, existing.DisplayName, $"/api/councils/{council}/members/{existing.Id}");
+        }
 
         var errors = new ValidationErrors()
             .RequireText(command.Subject, "subject", "L'identifiant de connexion", 200)
@@ -53,9 +62,10 @@ public static class MemberEndpoints
             errors.Add("subject", "Un membre de ce conseil utilise déjà cet identifiant de connexion.");
         errors.ThrowIfAny();
 
-        var registered = new MemberRegistered(Guid.CreateVersion7(), command.Subject!.Trim(), command.DisplayName!.Trim(),
+        var registered = new MemberRegistered(memberId, command.Subject!.Trim(), command.DisplayName!.Trim(),
             command.Organisation!.Trim(), command.Function!.Trim(), [.. roles.Distinct()], actor.Id, clock.GetUtcNow());
         session.Events.StartStream<Member>(registered.MemberId, registered);
+        IdempotentCreation.Record(session, "member", memberId, actor.Id, IdempotentCreation.PlainFingerprint(command with { Id = null }), registered.At);
         return new MemberCreated(registered.MemberId, registered.Subject, registered.DisplayName,
             $"/api/councils/{council}/members/{registered.MemberId}");
     }

@@ -1,5 +1,6 @@
 using CaseExchange.Charter;
 using CaseExchange.Councils;
+using CaseExchange.Hosting;
 using CaseExchange.Protection;
 using CaseExchange.Seances;
 using CaseExchange.Situations;
@@ -39,12 +40,22 @@ public sealed class DemoCouncil(IDocumentStore store, CharterPolicy policy, Situ
         {
             if (await probe.LoadAsync<Council>(Council.StreamId, cancellationToken) is not null) return;
         }
-        await SeedAsync(cancellationToken);
+        try
+        {
+            await SeedAsync(cancellationToken);
+        }
+        catch (Exception e) when (ConcurrencyFailures.IsConcurrencyFailure(e))
+        {
+            // Nodes started together on an empty database: another one committed the whole council first; ours rolled back.
+            logger.LogInformation("Demo council '{Council}' seeded by another node", Code);
+            return;
+        }
         logger.LogInformation("Demo council '{Council}' seeded; sign in as coordo.demo, membre.education, referent.prevention or auditeur.dpo", Code);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>One transaction: a crash or a failure part-way leaves nothing, and the next start seeds it whole.</summary>
     private async Task SeedAsync(CancellationToken cancellation)
     {
         var now = clock.GetUtcNow();
@@ -54,17 +65,19 @@ public sealed class DemoCouncil(IDocumentStore store, CharterPolicy policy, Situ
             new("centre-ville", "Centre-Ville"), new("briffaut", "Briffaut"), new("sud", "Quartiers sud"),
         ];
         var coordinator = Members[0];
-        var coordinatorId = await CouncilBootstrap.EstablishAsync(store, policy, Code, "CLSPD de démonstration", sectors,
-            new FirstCoordinator(coordinator.Subject, coordinator.DisplayName, coordinator.Organisation, coordinator.Function), now, cancellation);
-
         await using var session = store.LightweightSession(Code);
+        var coordinatorId = CouncilBootstrap.Establish(session, policy, "CLSPD de démonstration", sectors,
+            new FirstCoordinator(coordinator.Subject, coordinator.DisplayName, coordinator.Organisation, coordinator.Function), now);
+
         var ids = new Dictionary<string, Guid> { [coordinator.Subject] = coordinatorId };
+        var registered = new Dictionary<string, MemberRegistered>();
         foreach (var member in Members.Skip(1))
         {
             var id = Guid.CreateVersion7();
             ids[member.Subject] = id;
-            session.Events.StartStream<Member>(id, new MemberRegistered(id, member.Subject, member.DisplayName, member.Organisation,
-                member.Function, member.CouncilRoles, coordinatorId, now));
+            registered[member.Subject] = new MemberRegistered(id, member.Subject, member.DisplayName, member.Organisation,
+                member.Function, member.CouncilRoles, coordinatorId, now);
+            session.Events.StartStream<Member>(id, registered[member.Subject]);
         }
         foreach (var member in Members.Where(m => m.Signed))
             session.Events.Append(ids[member.Subject], new CharterSigned(ids[member.Subject], policy.Version, policy.Fingerprint, now));
@@ -85,11 +98,11 @@ public sealed class DemoCouncil(IDocumentStore store, CharterPolicy policy, Situ
         var nextWeek = new SeanceScheduled(Guid.CreateVersion7(), fontbarlettes, now.AddDays(7), ids["animatrice.fontbarlettes"], now);
         session.Events.StartStream<Seance>(today.SeanceId, today);
         session.Events.StartStream<Seance>(nextWeek.SeanceId, nextWeek);
-        await session.SaveChangesAsync(cancellation);
         var todaysSeance = new Seance();
         todaysSeance.Apply(today);
 
-        var signaller = (await session.LoadAsync<Member>(ids["membre.education"], cancellation))!;
+        var signaller = new Member();
+        signaller.Apply(registered["membre.education"]);
         foreach (var (group, referral) in Situations(decrochage, fontbarlettes))
         {
             var situationId = Guid.CreateVersion7();

@@ -78,6 +78,8 @@ public static class EventStore
             http.TenantId.IsRouteArgumentNamed("council");
             http.RequireAuthorizeOnAll();
             http.RejectUnparseableQueryValues = true;
+            // Compile every endpoint when the endpoints are built (by the warm-up), not on each one's first request.
+            if (Warmup.IsEnabled(app.Configuration)) http.WarmUpRoutes = RouteWarmup.Eager;
         });
     }
 }

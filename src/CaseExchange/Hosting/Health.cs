@@ -8,10 +8,16 @@ public static class Health
     public const string ReadyTag = "ready";
     private static readonly HttpMethodMetadata GetOnly = new(["GET"]);
 
-    public static IServiceCollection AddCaseExchangeHealthChecks(this IServiceCollection services, string connectionString)
+    public static IServiceCollection AddCaseExchangeHealthChecks(this IServiceCollection services, string connectionString, IConfiguration configuration)
     {
-        services.AddHealthChecks().Add(new HealthCheckRegistration(
+        var checks = services.AddHealthChecks().Add(new HealthCheckRegistration(
             "postgresql", _ => new PostgresReachable(connectionString), HealthStatus.Unhealthy, [ReadyTag], TimeSpan.FromSeconds(5)));
+        if (Warmup.IsEnabled(configuration))
+        {
+            services.AddSingleton<Warmup>();
+            services.AddHostedService(s => s.GetRequiredService<Warmup>());
+            checks.Add(new HealthCheckRegistration("warm-up", s => new Warmup.Check(s.GetRequiredService<Warmup>()), HealthStatus.Unhealthy, [ReadyTag]));
+        }
         return services;
     }
 

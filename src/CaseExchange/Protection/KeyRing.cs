@@ -46,6 +46,7 @@ public static class KeyRing
         builder.Services.AddSingleton<VaultReader>();
         builder.Services.AddHostedService<SituationKeyMigration>();
         builder.Services.AddSingleton(new PostgresXmlRepository(connectionString));
+        builder.Services.AddSingleton(new KeyRingCertificate(certificate));
         builder.Services.AddDataProtection()
             .SetApplicationName(ApplicationName)
             .ProtectKeysWithCertificate(certificate)
@@ -94,13 +95,18 @@ public static class KeyRing
     }
 }
 
+/// <summary>The certificate the service protects its key ring with (for the rotation command).</summary>
+public sealed record KeyRingCertificate(X509Certificate2 Certificate);
+
 /// <summary>
 /// The Data Protection key ring in one PostgreSQL table, so that every node of a deployment shares it.
 /// The XML it stores is already encrypted by the key ring certificate.
 /// </summary>
 public sealed class PostgresXmlRepository(string connectionString) : IXmlRepository
 {
-    private const string Table = "caseexchange.data_protection_keys";
+    public const string Table = "caseexchange.data_protection_keys";
+
+    public string ConnectionString => connectionString;
     private volatile bool _tableReady;
 
     public IReadOnlyCollection<XElement> GetAllElements()

@@ -10,7 +10,7 @@ using Wolverine.Http;
 
 namespace CaseExchange.Seances;
 
-public sealed record ScheduleSeance(DateTimeOffset? Date);
+public sealed record ScheduleSeance(DateTimeOffset? Date, Guid? Id = null);
 
 public sealed record SeanceSummary(Guid SeanceId, Guid GroupId, DateTimeOffset Date, bool Closed, long Version)
 {
@@ -47,19 +47,28 @@ public static class SeanceEndpoints
 {
     [WolverinePost("/api/councils/{council}/groups/{groupId}/seances", Summary = "Planifier une séance du groupe"), Tags("Séances")]
     public static async Task<SeanceCreated> Schedule(string council, Guid groupId, ScheduleSeance command, ClaimsPrincipal user,
-        IDocumentSession session, CharterPolicy policy, TimeProvider clock)
+        IDocumentSession session, CharterPolicy policy, TimeProvider clock,
+        [FromHeader(Name = IdempotentCreation.HeaderName)] string? idempotencyKey = null)
     {
         var actor = await Actor.RequireAsync(user, session);
         var group = await session.LoadAsync<Group>(groupId) ?? throw Problems.NotFound("Groupe de travail introuvable.");
         actor.Require(AccessRules.ActInGroup(policy, actor.Member, actor.Council, group, Capabilities.PrepareSeances));
+        var seanceId = IdempotentCreation.ResourceIdFor("seance", session.TenantId, actor.Id, command.Id, idempotencyKey);
+        if (await session.LoadAsync<Seance>(seanceId) is { } existing)
+        {
+            await IdempotentCreation.RequireSameRequestAsync(session, "seance", seanceId, actor.Id,
+                () => Task.FromResult(IdempotentCreation.PlainFingerprint(new { groupId, request = command with { Id = null } })));
+            return new SeanceCreated(existing.Id, existing.GroupId, existing.Date, $"/api/councils/{council}/seances/{existing.Id}");
+        }
         var now = clock.GetUtcNow();
         new ValidationErrors()
             .When(command.Date is null, "date", "La date de la séance est obligatoire.")
             .When(command.Date < now.AddDays(-1), "date", "Une séance ne peut pas être planifiée dans le passé.")
             .ThrowIfAny();
 
-        var scheduled = new SeanceScheduled(Guid.CreateVersion7(), groupId, command.Date!.Value, actor.Id, now);
+        var scheduled = new SeanceScheduled(seanceId, groupId, command.Date!.Value, actor.Id, now);
         session.Events.StartStream<Seance>(scheduled.SeanceId, scheduled);
+        IdempotentCreation.Record(session, "seance", seanceId, actor.Id, IdempotentCreation.PlainFingerprint(new { groupId, request = command with { Id = null } }), now);
         return new SeanceCreated(scheduled.SeanceId, groupId, scheduled.Date, $"/api/councils/{council}/seances/{scheduled.SeanceId}");
     }
 

@@ -1,6 +1,9 @@
 using System.Text.Json;
 using CaseExchange.Demo;
+using CaseExchange.Situations.Referral;
 using CaseExchange.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace CaseExchange.Tests.Demo;
 
@@ -35,5 +38,57 @@ public sealed class DemoCouncilTests
         // Seeded once: a restart on the same database adds nothing.
         await using var restarted = await TestService.StartAsync(database, settings: new Dictionary<string, string?> { ["Demo:Seed"] = "true" });
         Assert.Equal(3, (await restarted.GetJsonAsync<JsonElement>("membre.education", $"{api}/situations")).GetProperty("totalCount").GetInt64());
+    }
+
+    private static readonly Dictionary<string, string?> Seed = new() { ["Demo:Seed"] = "true" };
+
+    private static async Task<(long Members, long Situations, long Events)> CountAsync(string database)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "select (select count(*) from caseexchange.mt_streams where tenant_id = 'demo' and type = 'member'), " +
+            "(select count(*) from caseexchange.mt_streams where tenant_id = 'demo' and type = 'situation'), " +
+            "(select count(*) from caseexchange.mt_events where tenant_id = 'demo')", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+    }
+
+    [Fact]
+    public async Task A_seed_that_fails_part_way_leaves_nothing_and_the_next_start_seeds_the_whole_council()
+    {
+        var database = await (await TestPostgres.GetAsync()).CreateDatabaseAsync("demopanne");
+        // The pseudonym sequence refuses the service: the seed fails after the council and its members are staged.
+        var wrongPassword = new NpgsqlConnectionStringBuilder(database) { Password = "mot-de-passe-refuse" }.ConnectionString;
+        await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await using var failed = await TestService.StartAsync(database, settings: Seed,
+                services: s => s.AddSingleton(new Pseudonyms(NpgsqlDataSource.Create(wrongPassword))));
+        });
+        Assert.Equal((0, 0, 0), await CountAsync(database));
+
+        await using var service = await TestService.StartAsync(database, settings: Seed);
+        Assert.Equal((DemoCouncil.Members.Count, 3), ((await CountAsync(database)).Members, (await CountAsync(database)).Situations));
+    }
+
+    [Fact]
+    public async Task Three_nodes_started_together_on_an_empty_database_all_start_and_seed_the_council_once()
+    {
+        var database = await (await TestPostgres.GetAsync()).CreateDatabaseAsync("demotrois");
+        var nodes = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => TestService.StartAsync(database, settings: Seed)));
+        try
+        {
+            var (members, situations, _) = await CountAsync(database);
+            Assert.Equal(DemoCouncil.Members.Count, members);
+            Assert.Equal(3, situations);
+            foreach (var node in nodes)
+                Assert.Equal(3, (await node.GetJsonAsync<JsonElement>("membre.education", $"/api/councils/{DemoCouncil.Code}/situations"))
+                    .GetProperty("totalCount").GetInt64());
+        }
+        finally
+        {
+            foreach (var node in nodes) await node.DisposeAsync();
+        }
     }
 }

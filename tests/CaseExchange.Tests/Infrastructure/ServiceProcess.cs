@@ -33,7 +33,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "CaseExchange.dll"));
+        start.ArgumentList.Add(ServiceAssembly());
         foreach (var arg in args) start.ArgumentList.Add(arg);
         foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("ASPNETCORE_") || k.StartsWith("DOTNET_ENVIRONMENT")
                                                                  || k.StartsWith("ConnectionStrings__")).ToList())
@@ -50,6 +50,22 @@ public sealed class ServiceProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return service;
+    }
+
+    /// <summary>
+    /// The service's own build output (same configuration and framework as the tests'): run from the tests' folder, the
+    /// command line of JasperFx would scan the test assemblies too.
+    /// </summary>
+    private static string ServiceAssembly()
+    {
+        var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var (framework, configuration) = (testOutput.Name, testOutput.Parent!.Name);
+        for (var directory = testOutput; directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, "src", "CaseExchange", "bin", configuration, framework, "CaseExchange.dll");
+            if (File.Exists(candidate)) return candidate;
+        }
+        throw new InvalidOperationException("The service's build output (src/CaseExchange/bin) was not found.");
     }
 
     private void Append(string? line)

@@ -130,6 +130,8 @@ public sealed class TestService : IAsyncDisposable
         builder.UseSetting("Authentication:DevelopmentSignIn:Enabled", "true");
         builder.UseSetting("Authentication:DevelopmentSignIn:SigningKey", TestSecrets.SigningKey);
         builder.UseSetting("Demo:Seed", "false");
+        // Tests compile only the endpoints they use; the warm-up has its own test (ReadinessTests).
+        builder.UseSetting("Hosting:WarmUp", "false");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware", "None");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) builder.UseSetting(key, value);

@@ -177,4 +177,42 @@ public sealed class IdempotentReferralTests(IdempotentReferralFixture fixture) :
         Assert.Contains(id.Groups[1].Value, first.Headers.Location!.ToString());
         Assert.Equal(before + 1, await SituationCountAsync());
     }
+
+    private async Task<HttpResponseMessage> PostWithKeyAsync(string subject, string url, object body, string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body, options: Json.Options) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await Service.TokenAsync(subject));
+        request.Headers.Add("Idempotency-Key", key);
+        return await Service.Client.SendAsync(request);
+    }
+
+    [Theory]
+    [InlineData("groups")]
+    [InlineData("members")]
+    [InlineData("seances")]
+    public async Task Creating_a_group_a_member_or_a_seance_twice_with_one_key_creates_it_once(string what)
+    {
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var (url, body, other, idField) = what switch
+        {
+            "groups" => ($"{Council.Api}/groups", (object)new { name = $"GT {tag}", kind = "thematique" },
+                (object)new { name = $"GT autre {tag}", kind = "thematique" }, "groupId"),
+            "members" => ($"{Council.Api}/members", new { subject = $"idem.{tag}", displayName = "Membre", organisation = "Mairie", function = "Agent" },
+                new { subject = $"idem.autre.{tag}", displayName = "Membre", organisation = "Mairie", function = "Agent" }, "memberId"),
+            _ => ($"{Council.Api}/groups/{Council.GroupA}/seances", new { date = DateTimeOffset.UtcNow.AddDays(3) },
+                new { date = DateTimeOffset.UtcNow.AddDays(4) }, "seanceId"),
+        };
+        var key = $"cle-{tag}";
+        var first = await PostWithKeyAsync(Council.Coordonnateur, url, body, key);
+        await Http.ExpectAsync(first, 201);
+        var events = await Service.EventCountAsync();
+
+        var retry = await PostWithKeyAsync(Council.Coordonnateur, url, body, key);
+        await Http.ExpectAsync(retry, 201);
+        Assert.Equal((await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty(idField).GetGuid(),
+            (await retry.Content.ReadFromJsonAsync<JsonElement>()).GetProperty(idField).GetGuid());
+        Assert.Equal(events, await Service.EventCountAsync());
+        await Http.ProblemAsync(await PostWithKeyAsync(Council.Coordonnateur, url, other, key), 422);
+        Assert.Equal(events, await Service.EventCountAsync());
+    }
 }
