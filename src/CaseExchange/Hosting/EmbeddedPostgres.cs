@@ -239,7 +239,8 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         if (ephemeral)
         {
             // Throwaway test clusters only: the persistent cluster keeps PostgreSQL's durable defaults.
-            lines.AddRange(["fsync = off", "synchronous_commit = off", "full_page_writes = off"]);
+            // The test suite runs several service hosts at once (each with its pools, daemon and durability agent).
+            lines.AddRange(["fsync = off", "synchronous_commit = off", "full_page_writes = off", "max_connections = 1000"]);
         }
         else
         {

@@ -22,7 +22,7 @@ public sealed class ProtectionOptions
     public string? KeyRingCertificatePasswordFile { get; set; }
 }
 
-/// <summary>The key ring certificate, for the other keys held outside the database (the journal's checkpoint key).</summary>
+/// <summary>The key ring certificate: for the other keys held outside the database (the journal's checkpoint key) and the rotation command.</summary>
 public sealed record KeyRingCertificate(X509Certificate2 Certificate);
 
 /// <summary>
@@ -46,7 +46,6 @@ public static class KeyRing
         builder.Services.AddSingleton<VaultReader>();
         builder.Services.AddHostedService<SituationKeyMigration>();
         builder.Services.AddSingleton(new PostgresXmlRepository(connectionString));
-        builder.Services.AddSingleton(new KeyRingCertificate(certificate));
         builder.Services.AddDataProtection()
             .SetApplicationName(ApplicationName)
             .ProtectKeysWithCertificate(certificate)
@@ -94,9 +93,6 @@ public static class KeyRing
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 }
-
-/// <summary>The certificate the service protects its key ring with (for the rotation command).</summary>
-public sealed record KeyRingCertificate(X509Certificate2 Certificate);
 
 /// <summary>
 /// The Data Protection key ring in one PostgreSQL table, so that every node of a deployment shares it.
