@@ -25,6 +25,7 @@ builder.AddCaseExchangeWeb();
 builder.Services.AddCaseExchangeProblemDetails();
 builder.Services.AddCaseExchangeHealthChecks(connectionString, builder.Configuration);
 builder.Services.AddCaseExchangeOpenApi();
+builder.AddCaseExchangeObservability();
 builder.Services.AddCaseExchangeSeances();
 builder.Services.AddCaseExchangeStatistics();
 if (builder.Configuration.GetValue<bool>("Demo:Seed")) builder.Services.AddHostedService<DemoCouncil>();
@@ -40,6 +41,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapCaseExchangeHealthChecks();
+app.MapCaseExchangeObservability();
 app.MapOpenApi().AllowAnonymous();
 app.MapDevelopmentSignIn();
 app.MapCaseExchangeEndpoints();
