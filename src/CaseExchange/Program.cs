@@ -26,6 +26,7 @@ builder.AddCaseExchangeResponseHeaders();
 builder.Services.AddCaseExchangeProblemDetails();
 builder.Services.AddCaseExchangeHealthChecks(connectionString, builder.Configuration);
 builder.Services.AddCaseExchangeOpenApi();
+builder.AddCaseExchangeObservability();
 builder.Services.AddCaseExchangeSeances();
 builder.Services.AddCaseExchangeStatistics();
 if (builder.Configuration.GetValue<bool>("Demo:Seed")) builder.Services.AddHostedService<DemoCouncil>();
@@ -44,6 +45,7 @@ app.UseCaseExchangeSubjectBoundary();
 app.UseAuthorization();
 
 app.MapCaseExchangeHealthChecks();
+app.MapCaseExchangeObservability();
 app.MapOpenApi().AllowAnonymous();
 app.MapDevelopmentSignIn();
 app.MapCaseExchangeEndpoints();
