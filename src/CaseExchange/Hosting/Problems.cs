@@ -61,7 +61,7 @@ public sealed class ValidationErrors
             Status = StatusCodes.Status400BadRequest,
             Type = ProblemTypes.Validation,
             Title = "La demande contient des erreurs",
-            Detail = "Corrigez les champs signalés puis renvoyez la demande ; rien n'a été enregistré.",
+            Detail = "Corrigez les champs signalés puis renvoyez la demande : elle n'a pas été prise en compte.",
         };
         throw new ProblemException(problem);
     }

@@ -55,7 +55,7 @@ public static class IdentifyingTextRefusals
             Status = StatusCodes.Status400BadRequest,
             Type = IdentifyingText.Problem,
             Title = "Texte identifiant refusé",
-            Detail = "Un texte saisi en clair désigne une personne connue du conseil. Corrigez les champs signalés ; rien n'a été enregistré.",
+            Detail = "Un texte saisi en clair désigne une personne connue du conseil. Corrigez les champs signalés : le texte n'a pas été enregistré (le refus, lui, est consigné).",
         };
         return new ProblemException(problem);
     }

@@ -1,6 +1,8 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Xml.Linq;
 using CaseExchange.Hosting;
+using CaseExchange.Journal.Checkpoints;
+using Microsoft.Extensions.Options;
 using JasperFx.CommandLine;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.XmlEncryption;
@@ -59,6 +61,20 @@ public static class KeyRingRotation
         await transaction.CommitAsync(cancellation);
         return moved;
     }
+
+    /// <summary>
+    /// When the journal's checkpoint key is derived from the key ring certificate (no Journal:CheckpointKeyFile), the
+    /// checkpoints sealed so far verify only with the old certificate's key: it is kept in a file (mode 0600, held like
+    /// the certificate), for Journal:RetiredCheckpointKeyFiles. Returns false when a key file is configured (nothing to keep).
+    /// </summary>
+    public static async Task<bool> KeepRetiredCheckpointKeyAsync(JournalOptions journal, KeyRingCertificate current, string path,
+        CancellationToken cancellation = default)
+    {
+        if (journal.CheckpointKeyFile is { Length: > 0 }) return false;
+        await File.WriteAllBytesAsync(path, JournalCheckpointKey.CertificateSecret(current), cancellation);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return true;
+    }
 }
 
 public sealed class KeyRingRotateInput : NetCoreInput
@@ -69,6 +85,10 @@ public sealed class KeyRingRotateInput : NetCoreInput
     [FlagAlias("new-password-file")]
     [Description("File holding the new certificate's password, if it has one")]
     public string? NewPasswordFileFlag { get; set; }
+
+    [FlagAlias("retired-checkpoint-key")]
+    [Description("Where to keep the journal checkpoint key derived from the old certificate (default: next to the new certificate)")]
+    public string? RetiredCheckpointKeyFlag { get; set; }
 }
 
 /// <summary>
@@ -94,6 +114,11 @@ public sealed class KeyRingRotateCommand : JasperFxAsyncCommand<KeyRingRotateInp
             var moved = await KeyRingRotation.RotateAsync(host.Services.GetRequiredService<PostgresXmlRepository>().ConnectionString, current, next);
             Console.WriteLine($"{moved} keys of the ring are now protected by {next.Subject} ({next.Thumbprint}). " +
                               "Point Protection__KeyRingCertificatePath at the new certificate on every node, start them, then retire the old one.");
+            var retiredKey = input.RetiredCheckpointKeyFlag is { Length: > 0 } flag ? flag : input.NewCertificate + ".journal-checkpoint-key-retired";
+            if (await KeyRingRotation.KeepRetiredCheckpointKeyAsync(host.Services.GetRequiredService<IOptions<JournalOptions>>().Value,
+                    host.Services.GetRequiredService<KeyRingCertificate>(), retiredKey))
+                Console.WriteLine($"The journal's checkpoints sealed so far verify with the old certificate's key, kept in {retiredKey}: " +
+                                  "add it to Journal__RetiredCheckpointKeyFiles__0 on every node (and keep it like the certificate).");
             return true;
         }
         catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or IOException)

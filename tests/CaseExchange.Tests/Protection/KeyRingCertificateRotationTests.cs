@@ -1,7 +1,11 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using CaseExchange.Journal.Checkpoints;
+using CaseExchange.Journal.Verification;
 using CaseExchange.Protection;
+using Microsoft.Extensions.DependencyInjection;
 using CaseExchange.Tests.Infrastructure;
+using CaseExchange.Tests.Journal;
 
 namespace CaseExchange.Tests.Protection;
 
@@ -23,14 +27,27 @@ public sealed class KeyRingCertificateRotationTests
         {
             council = await TestCouncil.CreateAsync(before, "certrotation");
             id = (await council.ReferAsync(before, TestPerson.Distinctive("Rotation"), "Faits d'avant le changement de certificat")).Id;
+            await before.OpenFileAsync(council, council.MemberOfHoldingGroup, id);
+            // A checkpoint sealed with the key derived from the old certificate.
+            Assert.NotEmpty(await before.Services.GetRequiredService<JournalSealer>().SealAsync(council.Code, TestContext.Current.CancellationToken));
         }
 
+        var retiredKey = newCertificate + ".journal-checkpoint-key-retired";
         using (var current = Load(oldCertificate))
         using (var next = Load(newCertificate))
-            Assert.True(await KeyRingRotation.RotateAsync(database, current, next) >= 1);
-
-        await using (var after = await TestService.StartAsync(database, settings: With(newCertificate)))
         {
+            Assert.True(await KeyRingRotation.RotateAsync(database, current, next) >= 1);
+            Assert.True(await KeyRingRotation.KeepRetiredCheckpointKeyAsync(new JournalOptions(), new KeyRingCertificate(current), retiredKey));
+        }
+
+        // Without the retired key, the old checkpoints cannot be authenticated any more: the verifier says so.
+        await using (var withoutRetiredKey = await TestService.StartAsync(database, settings: With(newCertificate)))
+            Assert.False((await withoutRetiredKey.Services.GetRequiredService<JournalVerifier>().VerifyAsync(council.Code, TestContext.Current.CancellationToken)).Intact);
+
+        var withRetiredKey = new Dictionary<string, string?>(With(newCertificate)) { ["Journal:RetiredCheckpointKeyFiles:0"] = retiredKey };
+        await using (var after = await TestService.StartAsync(database, settings: withRetiredKey))
+        {
+            Assert.True((await after.Services.GetRequiredService<JournalVerifier>().VerifyAsync(council.Code, TestContext.Current.CancellationToken)).Intact);
             var file = await after.PostJsonAsync<JsonElement>(council.MemberOfHoldingGroup, $"{council.Api}/situations/{id}/file-openings", new { purpose = "suivi" });
             Assert.Equal("Faits d'avant le changement de certificat", file.GetProperty("facts").GetString());
             // New situations too, under the new certificate.

@@ -49,14 +49,20 @@ public sealed class JournalCheckpointKey
     /// From the certificate's private key: an RSA PKCS#1 v1.5 signature of a fixed label is deterministic and needs no
     /// exportable key; other key types use their PKCS#8 form.
     /// </summary>
-    public static JournalCheckpointKey FromCertificate(KeyRingCertificate certificate)
+    public static JournalCheckpointKey FromCertificate(KeyRingCertificate certificate) => new(CertificateSecret(certificate));
+
+    /// <summary>
+    /// The secret the certificate-derived key comes from. Written to a file when the certificate is retired
+    /// (keyring-rotate), it is a key file like any other: <c>FromFile</c> gives back the same key and key id.
+    /// </summary>
+    public static byte[] CertificateSecret(KeyRingCertificate certificate)
     {
         using var rsa = certificate.Certificate.GetRSAPrivateKey();
         if (rsa is not null)
-            return new JournalCheckpointKey(rsa.SignData(Encoding.UTF8.GetBytes(DerivationLabel), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+            return rsa.SignData(Encoding.UTF8.GetBytes(DerivationLabel), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         using var ecdsa = certificate.Certificate.GetECDsaPrivateKey()
                           ?? throw new InvalidOperationException("The key ring certificate has no usable private key to derive the journal checkpoint key from.");
-        return new JournalCheckpointKey(ecdsa.ExportPkcs8PrivateKey());
+        return ecdsa.ExportPkcs8PrivateKey();
     }
 }
 

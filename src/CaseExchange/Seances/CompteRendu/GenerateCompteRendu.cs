@@ -84,7 +84,7 @@ public static class GenerateCompteRenduEndpoint
             Status = StatusCodes.Status400BadRequest,
             Type = IdentifyingTextProblem,
             Title = "Texte identifiant refusé",
-            Detail = "Le compte rendu n'a pas été établi : un texte libre désigne une personne connue du conseil. Corrigez les passages signalés ; rien n'a été enregistré.",
+            Detail = "Le compte rendu n'a pas été établi : un texte libre désigne une personne connue du conseil. Corrigez les passages signalés : seul le refus est consigné.",
         };
         problem.Extensions["findings"] = findings.Select(f => new { field = f.Field, start = f.Start, length = f.Length }).ToArray();
         return new ProblemException(problem);

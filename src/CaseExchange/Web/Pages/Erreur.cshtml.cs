@@ -49,7 +49,7 @@ public sealed class ErreurModel : PageModel
             409 => ("Modifiée entre-temps", ConflictDetail),
             410 => ("Données effacées", "Les données nominatives demandées ont été effacées conformément à la charte."),
             503 => ("Service momentanément indisponible", "Le service ne peut pas répondre pour l'instant. Réessayez dans quelques minutes ; si le problème persiste, prévenez l'administrateur."),
-            _ => ("Erreur interne du service", "Une erreur inattendue s'est produite ; aucune modification n'a été enregistrée. Si elle se reproduit, communiquez l'identifiant ci-dessous à l'administrateur."),
+            _ => ("Erreur interne du service", "Une erreur inattendue s'est produite. Rechargez la page pour vérifier si votre action a été prise en compte avant de la recommencer ; si l'erreur se reproduit, communiquez l'identifiant ci-dessous à l'administrateur."),
         };
         if (problem is not null)
         {
