@@ -88,19 +88,24 @@ public sealed class ServerChecksAreJournalledTests(CouncilFixture fixture) : ICl
     }
 
     [Fact]
-    public async Task An_erasure_reference_check_is_journalled_under_the_coordonnateur_before_anything_is_decrypted()
+    public async Task An_erasure_reference_is_checked_by_the_identity_index_without_decrypting_and_a_naming_one_is_refused_and_journalled()
     {
-        var (id, pseudonym) = await Council.ReferAsync(Service, TestPerson.Distinctive("Reference"), "Faits fictifs");
-        Assert.Empty(await ChecksOfAsync(pseudonym));
+        var person = TestPerson.Distinctive("Reference");
+        var (id, pseudonym) = await Council.ReferAsync(Service, person, "Faits fictifs");
+
+        var refused = await Service.PostAsync(Council.Coordonnateur, $"{Council.Api}/situations/{id}/erasure-orders",
+            new { reason = "decision-de-justice", reference = $"Jugement {person.Nom} 2026" });
+        await Http.ProblemAsync(refused, 400);
+        var entries = (await Service.GetJsonAsync<JsonElement>(Council.Auditeur, $"{Council.Api}/journal/entries?pseudonym={pseudonym}&pageSize=200"))
+            .GetProperty("items").EnumerateArray().ToList();
+        var refusal = Assert.Single(entries, e => e.GetProperty("action").GetString() == JournalActions.IdentifyingTextRefused);
+        Assert.Equal(Council.Id(Council.Coordonnateur), refusal.GetProperty("memberId").GetGuid());
+        Assert.False(refusal.GetProperty("granted").GetBoolean());
 
         await Service.PostJsonAsync<JsonElement>(Council.Coordonnateur, $"{Council.Api}/situations/{id}/erasure-orders",
             new { reason = "decision-de-justice", reference = "Jugement TJ 2026/123" });
-
-        var check = Assert.Single(await ChecksOfAsync(pseudonym));
-        Assert.Equal(JournalActions.Checks.ErasureReference, check.GetProperty("purpose").GetString());
-        Assert.Equal(Council.Id(Council.Coordonnateur), check.GetProperty("memberId").GetGuid());
-        Assert.True(check.GetProperty("granted").GetBoolean());
-        Assert.Equal("legitime", check.GetProperty("replay").GetProperty("verdict").GetString());
+        // The index answered both checks: no situation was decrypted for them.
+        Assert.Empty(await ChecksOfAsync(pseudonym));
     }
 
     [Fact]
