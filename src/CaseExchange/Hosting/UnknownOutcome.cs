@@ -26,6 +26,9 @@ public static class UnknownOutcome
                 case IOException:
                 case SocketException:
                     return true;
+                // A multi-host data source that finds no primary (failover under way) wraps each host's failure.
+                case AggregateException aggregate:
+                    return aggregate.InnerExceptions.Any(IsConnectionLoss);
             }
         }
         return false;
