@@ -22,7 +22,9 @@ public static class UnknownOutcome
                     return postgres.SqlState.StartsWith("08", StringComparison.Ordinal)
                            || postgres.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown
                                or PostgresErrorCodes.CannotConnectNow;
-                case NpgsqlException npgsql when npgsql.IsTransient:
+                // Past PostgresException above, an NpgsqlException is raised by the client: a connection-level failure (a
+                // broken stream, a timeout, or "No suitable host was found" while a failover is under way).
+                case NpgsqlException:
                 case IOException:
                 case SocketException:
                     return true;
