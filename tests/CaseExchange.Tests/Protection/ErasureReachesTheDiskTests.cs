@@ -36,6 +36,14 @@ public sealed class ErasureReachesTheDiskTests(CouncilFixture fixture) : IClassF
 
         Assert.Null(await keys.LoadWrappedAsync(Council.Code, erased));
         var left = files.Find(erasedKey);
+        if (left.Count > 0)
+        {
+            // Under a loaded suite, a transaction older than the erasure (another node's agent) can outlive the purge's
+            // 10-second wait; the rewrite then keeps the dead row, as documented, until the next purge (next erasure or
+            // sweep). That next purge must leave nothing.
+            await keys.PurgeErasedAsync(TestContext.Current.CancellationToken);
+            left = files.Find(erasedKey);
+        }
         Assert.True(left.Count == 0, $"bytes of the erased key remain in: {string.Join(", ", left)}");
         // The other situation's key is still on disk, in the rewritten table: the scan would have seen it.
         await CheckpointAsync();
