@@ -298,6 +298,20 @@ public sealed class CompteRenduTests(CompteRenduFixture fixture) : IClassFixture
         Assert.DoesNotContain("QUIRLIWOMP", await Service.StoredJournalAsync(Council.Code));
     }
 
+    [Fact]
+    public async Task A_withdrawal_granted_to_someone_else_than_the_coordonnateur_is_flagged_on_replay()
+    {
+        // As a bug would write it: a granted withdrawal by the animateur, on the council's chain.
+        var crafted = await Service.Services.GetRequiredService<AccessJournal>().AppendAsync(Council.Code, new JournalRequest(
+            JournalActions.CompteRenduWithdrawal, JournalChains.CouncilSituationId, JournalChains.CouncilPseudonym, Council.Id(Council.Animateur),
+            Council.Animateur, "erreur-materielle", null, null, Granted: true, Refusal: null));
+
+        var entry = (await Service.GetJsonAsync<JsonElement>(Council.Auditeur, $"{Council.Api}/journal/entries?pseudonym=CONSEIL&pageSize=200"))
+            .GetProperty("items").EnumerateArray().Single(e => e.GetProperty("entryId").GetGuid() == crafted.EntryId);
+        Assert.Equal("signale", entry.GetProperty("replay").GetProperty("verdict").GetString());
+        Assert.Contains("accorde-sans-droit", entry.GetProperty("replay").GetProperty("reasons").EnumerateArray().Select(r => r.GetString()));
+    }
+
     private async Task<string> PageAsync(Guid seance)
     {
         using var client = await Service.PageClientAsync(Council.Coordonnateur);
