@@ -286,11 +286,25 @@ public sealed class CompteRenduTests(CompteRenduFixture fixture) : IClassFixture
         page = WebUtility.HtmlDecode(await PageAsync(seance));
         Assert.Contains("VANDREBOLT", page);
         Assert.Contains("Retirée le", page);
+        Assert.Contains("Retirer la version 2", page);
+
+        // The page's form withdraws through the same use case.
+        using (var client = await Service.PageClientAsync(Council.Coordonnateur))
+        {
+            var pageUrl = $"/c/{Council.Code}/seances/{seance}/compte-rendu";
+            var posted = await client.PostAsync($"{pageUrl}?handler=Retirer&version=2", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = await Pages.AntiforgeryTokenAsync(client, pageUrl),
+                ["reason"] = "demande-du-groupe", ["expectedVersion"] = (await Steps.SeanceVersionAsync(seance)).ToString(),
+            }));
+            Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        }
+        await Http.ProblemAsync(await Steps.DownloadAsync(seance, 2, "html"), 410);
 
         // The auditor sees the refusal and the withdrawal on the council's chain, both legitimate on replay, the reason as code only.
         var journal = (await Service.GetJsonAsync<JsonElement>(Council.Auditeur, $"{Council.Api}/journal/entries?pseudonym=CONSEIL&pageSize=200"))
             .GetProperty("items").EnumerateArray().Where(e => e.GetProperty("action").GetString() == JournalActions.CompteRenduWithdrawal).ToList();
-        var granted = Assert.Single(journal, e => e.GetProperty("granted").GetBoolean());
+        var granted = Assert.Single(journal, e => e.GetProperty("granted").GetBoolean() && e.GetProperty("purpose").GetString() == "personne-identifiable");
         Assert.Equal("personne-identifiable", granted.GetProperty("purpose").GetString());
         Assert.Equal("legitime", granted.GetProperty("replay").GetProperty("verdict").GetString());
         Assert.Contains(journal, e => !e.GetProperty("granted").GetBoolean() && e.GetProperty("memberId").GetGuid() == Council.Id(Council.Animateur)

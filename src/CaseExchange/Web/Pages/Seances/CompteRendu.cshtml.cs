@@ -28,7 +28,8 @@ public sealed class CompteRenduForm
 /// the value), every version with its preview, rendered here from the version's content model (escaped by Razor, no
 /// markup from the stored document), and its downloads. The group's members reach it too, to read and download.
 /// </summary>
-public sealed class CompteRenduModel(IDocumentStore store, CompteRenduGenerator generator, CompteRenduKeys keys) : CouncilPageModel
+public sealed class CompteRenduModel(IDocumentStore store, CompteRenduGenerator generator, CompteRenduKeys keys, CaseExchange.Journal.AccessJournal journal)
+    : CouncilPageModel
 {
     [BindProperty] public CompteRenduForm Input { get; set; } = new();
 
@@ -41,6 +42,9 @@ public sealed class CompteRenduModel(IDocumentStore store, CompteRenduGenerator 
     /// <summary>The last version was withdrawn: its texts were destroyed with it, so the form starts empty.</summary>
     public bool PreviousWithdrawn { get; private set; }
     public bool CanWrite { get; private set; }
+
+    /// <summary>The coordonnateur may withdraw a version (its content is destroyed).</summary>
+    public bool CanWithdraw { get; private set; }
 
     /// <summary>The last submission was refused because a text names a person concerned.</summary>
     public bool IdentityRefused { get; private set; }
@@ -111,6 +115,27 @@ public sealed class CompteRenduModel(IDocumentStore store, CompteRenduGenerator 
             mapField: field => MapNoteField(field, notes));
     }
 
+    /// <summary>Withdraws a version through the API's use case (which judges, journals and destroys the version's key).</summary>
+    public async Task<IActionResult> OnPostRetirerAsync(Guid seanceId, int version, string? reason, long? expectedVersion)
+    {
+        await LoadAsync(seanceId);
+        return await SubmitAsync(
+            () => WithdrawCompteRenduEndpoint.Post(Council, seanceId, version, new WithdrawCompteRendu(reason, expectedVersion), User, Session, Policy,
+                journal, keys, Clock, HttpContext.RequestAborted),
+            withdrawn =>
+            {
+                Tell($"La version {withdrawn.Number} du compte rendu est retirée : son contenu est détruit. Demandez au groupe de supprimer les copies téléchargées.");
+                return Redirect(Href($"seances/{seanceId}/compte-rendu"));
+            },
+            async () =>
+            {
+                Input.ExpectedVersion = Seance.Version;
+                if (Versions.FirstOrDefault(v => !v.Withdrawn) is { } latest)
+                    Preview = await DownloadCompteRenduEndpoints.Version(seanceId, latest.Number, User, Session, Policy, keys);
+            },
+            prefix: "Retrait");
+    }
+
     /// <summary>A version as a file (DOCX, HTML or Markdown), served by the same use case as the API.</summary>
     public async Task<IActionResult> OnGetTelechargerAsync(Guid seanceId, int version, string? format) =>
         new EndpointResult(await DownloadCompteRenduEndpoints.Download(Council, seanceId, version, format ?? "", User, Session, Policy, keys, HttpContext));
@@ -133,6 +158,7 @@ public sealed class CompteRenduModel(IDocumentStore store, CompteRenduGenerator 
         Seance = await SeanceEndpoints.Get(Council, seanceId, User, Session, Policy);
         var group = await Session.LoadAsync<Group>(Seance.GroupId);
         CanWrite = Seance.Closed && AccessRules.ActInGroup(Policy, Actor.Member, Actor.Council, group, Capabilities.PrepareSeances).Allowed;
+        CanWithdraw = AccessRules.WithdrawCompteRendu(Policy, Actor.Member, Actor.Council).Allowed;
     }
 
     private static string MapNoteField(string field, IReadOnlyList<SituationNote> notes)
