@@ -95,6 +95,10 @@ public static class AccessRules
     public static AccessVerdict OrderErasure(CharterPolicy policy, Member? member, Council council) =>
         CouncilActUnderCharter(policy, member, council, Capabilities.OrderErasure);
 
+    /// <summary>Withdrawing a CR version (its content is destroyed): the coordonnateur, under the charter in force; not a group's animateur.</summary>
+    public static AccessVerdict WithdrawCompteRendu(CharterPolicy policy, Member? member, Council council) =>
+        CouncilActUnderCharter(policy, member, council, Capabilities.PrepareSeances);
+
     private static AccessVerdict CouncilActUnderCharter(CharterPolicy policy, Member? member, Council council, string capability)
     {
         var role = CouncilCapability(policy, member, capability);

@@ -23,6 +23,9 @@ public sealed class CharterPolicy
     public required IReadOnlyList<ListEntry> AccessPurposes { get; init; }
     public required IReadOnlyList<ListEntry> ArchiveAccessReasons { get; init; }
     public required IReadOnlyList<ListEntry> ErasureOrderReasons { get; init; }
+
+    /// <summary>Why the coordonnateur withdraws a CR version (its content is destroyed): a closed list, journalled.</summary>
+    public required IReadOnlyList<ListEntry> CompteRenduWithdrawalReasons { get; init; }
     public required IReadOnlyList<ListEntry> DecisionKinds { get; init; }
     public required IReadOnlyList<ListEntry> ActionKinds { get; init; }
     public required IReadOnlyList<ListEntry> ActionStatuses { get; init; }

@@ -29,6 +29,7 @@ internal static class CharterPolicyValidation
                      ("personRoles", policy.PersonRoles), ("referralReasons", policy.ReferralReasons), ("urgencies", policy.Urgencies),
                      ("accessPurposes", policy.AccessPurposes), ("archiveAccessReasons", policy.ArchiveAccessReasons),
                      ("erasureOrderReasons", policy.ErasureOrderReasons),
+                     ("compteRenduWithdrawalReasons", policy.CompteRenduWithdrawalReasons),
                      ("decisionKinds", policy.DecisionKinds), ("actionKinds", policy.ActionKinds),
                      ("actionStatuses", policy.ActionStatuses), ("outcomes", policy.Outcomes), ("partnerRoles", policy.PartnerRoles),
                  })

@@ -53,6 +53,7 @@ public static class EventStore
                 options.Storage.ExtendedSchemaObjects.Add(IdentityIndex.Schema());
                 // Situation keys: a table of their own, so that an erased key can be purged from disk (SituationKeys).
                 options.Storage.ExtendedSchemaObjects.Add(SituationKeyTable.Definition());
+                options.Storage.ExtendedSchemaObjects.Add(CompteRenduKeyTable.Definition());
                 return options;
             })
             .UseLightweightSessions()

@@ -41,10 +41,16 @@ public static class JournalActions
     /// <summary>The coordonnateur orders the erasure of a situation's nominative data; the purpose is the order's reason code.</summary>
     public const string ErasureOrder = "ordre-effacement";
 
+    /// <summary>
+    /// The coordonnateur withdraws a CR version (its key is destroyed); on the council's chain, the purpose is the
+    /// withdrawal's reason code. The séance and the version are on the séance's stream (<c>CompteRenduWithdrawn</c>).
+    /// </summary>
+    public const string CompteRenduWithdrawal = "retrait-compte-rendu";
+
     /// <summary>A clear text (action owner, erasure reference…) was refused because it names a person known to the council.</summary>
     public const string IdentifyingTextRefused = "texte-identifiant-refuse";
 
-    public static readonly IReadOnlySet<string> All = new HashSet<string> { FileOpening, ArchiveOpening, NominativeExport, RightOfAccessExport, ErasureOrder, IdentifyingTextRefused, ServerCheck };
+    public static readonly IReadOnlySet<string> All = new HashSet<string> { FileOpening, ArchiveOpening, NominativeExport, RightOfAccessExport, ErasureOrder, IdentifyingTextRefused, ServerCheck, CompteRenduWithdrawal };
 
     /// <summary>
     /// The service decrypted a situation's persons in memory for a check of its own (a CR text, an action owner, an erasure
@@ -86,6 +92,7 @@ public static class JournalActions
     public static IReadOnlyList<ListEntry> PurposesFor(string action, CharterPolicy policy) => action switch
     {
         ErasureOrder => policy.ErasureOrderReasons,
+        CompteRenduWithdrawal => policy.CompteRenduWithdrawalReasons,
         RightOfAccessExport => RightOfAccessPurposes,
         ServerCheck => ServerCheckPurposes,
         _ => policy.AccessPurposes,
@@ -98,6 +105,7 @@ public static class JournalActions
         NominativeExport => "Export contenant des données nominatives",
         RightOfAccessExport => "Réponse au droit d'accès d'une personne concernée",
         ErasureOrder => "Ordre d'effacement des données nominatives",
+        CompteRenduWithdrawal => "Retrait d'une version du compte rendu (contenu détruit)",
         IdentifyingTextRefused => "Texte refusé : il désigne une personne connue du conseil",
         ServerCheck => "Contrôle par le service (déchiffré en mémoire, rien n'est communiqué)",
         _ => action,

@@ -41,6 +41,7 @@ public static class KeyRing
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton(new KeyRingCertificate(certificate));
         builder.Services.AddSingleton<SituationKeys>();
+        builder.Services.AddSingleton<CompteRenduKeys>();
         builder.Services.AddSingleton<IdentityIndex>();
         builder.Services.AddHostedService<IdentityIndexBackfill>();
         builder.Services.AddSingleton<VaultReader>();

@@ -138,7 +138,10 @@ public sealed class SituationKeys(IDataProtectionProvider dataProtection, IMemor
     /// expire (README, "Erasure and backups"). Returns whether every step ran; a step refused for want of privilege is
     /// logged, and the erasure itself stands: the key is gone from the table either way.
     /// </summary>
-    public async Task<bool> PurgeErasedAsync(CancellationToken cancellation = default)
+    public Task<bool> PurgeErasedAsync(CancellationToken cancellation = default) => PurgeAsync(SituationKeyTable.Name, cancellation);
+
+    /// <summary>The same purge for another key table of <c>Protection/</c> (the CR versions' keys).</summary>
+    internal async Task<bool> PurgeAsync(string table, CancellationToken cancellation)
     {
         var complete = true;
         await using var connection = await dataSource.OpenConnectionAsync(cancellation);
@@ -150,7 +153,7 @@ public sealed class SituationKeys(IDataProtectionProvider dataProtection, IMemor
             logger.LogWarning("Erased keys: a transaction older than the erasure is still running; its deleted key rows may be " +
                               "kept by the rewrite until the next purge");
         }
-        foreach (var (step, sql) in PurgeSteps)
+        foreach (var (step, sql) in PurgeSteps(table))
         {
             try
             {
@@ -183,11 +186,11 @@ public sealed class SituationKeys(IDataProtectionProvider dataProtection, IMemor
         return false;
     }
 
-    private static readonly (string Step, string Sql)[] PurgeSteps =
+    private static (string Step, string Sql)[] PurgeSteps(string table) =>
     [
         // A key read in flight waits at most this long for the rewrite, and the rewrite never waits forever either.
         ("lock-timeout", "set lock_timeout = '10s'"),
-        ("vacuum-full", $"vacuum full {SituationKeyTable.Name}"),
+        ("vacuum-full", $"vacuum full {table}"),
         ("switch-wal", "select pg_switch_wal()"),
         ("checkpoint", "checkpoint"),
         // The connection goes back to the pool: leave it as it came.
@@ -221,4 +224,5 @@ public static class ProtectionProblemTypes
 {
     public const string Erased = "urn:caseexchange:problem:nominative-data-erased";
     public const string KeyRingUnavailable = "urn:caseexchange:problem:key-ring-unavailable";
+    public const string CompteRenduWithdrawn = "urn:caseexchange:problem:compte-rendu-withdrawn";
 }

@@ -1,3 +1,4 @@
+using CaseExchange.Protection;
 using CaseExchange.Seances.CompteRendu;
 
 namespace CaseExchange.Seances;
@@ -25,17 +26,26 @@ public sealed record AttendanceRecorded(
 public sealed record SeanceClosed(Guid SeanceId, Guid ClosedBy, DateTimeOffset At);
 
 /// <summary>
-/// One version of the anonymised CR. The content is what was rendered, frozen: every version stays downloadable as it
-/// was. It holds no nominative field; its free texts passed the identity check before being recorded, in clear.
+/// One version of the anonymised CR. The content is what was rendered, frozen, sealed under the version's own key
+/// (<see cref="CompteRenduKeys"/>): every version stays downloadable as it was until the coordonnateur withdraws it,
+/// which destroys that key. <see cref="Content"/> in clear is only found in versions recorded before sealing existed.
 /// </summary>
-public sealed record CompteRenduGenerated(Guid SeanceId, int Number, CompteRenduContent Content, string ContentHash, Guid GeneratedBy, DateTimeOffset At);
+public sealed record CompteRenduGenerated(
+    Guid SeanceId, int Number, CompteRenduContent? Content, string ContentHash, Guid GeneratedBy, DateTimeOffset At, SealedText? SealedContent = null);
+
+/// <summary>A CR version withdrawn by the coordonnateur, for a reason from the charter's closed list; its key is destroyed.</summary>
+public sealed record CompteRenduWithdrawn(Guid SeanceId, int Number, string Reason, Guid WithdrawnBy, DateTimeOffset At);
 
 /// <summary>Free text for the CR was refused because it named a person concerned. Says where and what kind, never the text.</summary>
 public sealed record CompteRenduTextRefused(Guid SeanceId, IReadOnlyList<RefusedText> Findings, Guid WrittenBy, DateTimeOffset At);
 
 public sealed record RefusedText(string Field, string Kind);
 
-public sealed record CompteRenduVersion(int Number, string ContentHash, Guid GeneratedBy, DateTimeOffset At);
+public sealed record CompteRenduVersion(int Number, string ContentHash, Guid GeneratedBy, DateTimeOffset At,
+    string? WithdrawalReason = null, DateTimeOffset? WithdrawnAt = null)
+{
+    public bool Withdrawn => WithdrawnAt is not null;
+}
 
 /// <summary>A meeting of one working group: its ODJ publications, attendance, closure and CR versions.</summary>
 public sealed class Seance
@@ -83,4 +93,10 @@ public sealed class Seance
     public void Apply(CompteRenduGenerated e) => CompteRendus.Add(new CompteRenduVersion(e.Number, e.ContentHash, e.GeneratedBy, e.At));
 
     public void Apply(CompteRenduTextRefused e) => RefusedCompteRenduTexts++;
+
+    public void Apply(CompteRenduWithdrawn e)
+    {
+        var index = CompteRendus.FindIndex(v => v.Number == e.Number);
+        if (index >= 0) CompteRendus[index] = CompteRendus[index] with { WithdrawalReason = e.Reason, WithdrawnAt = e.At };
+    }
 }

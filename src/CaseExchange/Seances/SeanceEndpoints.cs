@@ -35,7 +35,9 @@ public sealed record Attendee(Guid MemberId, string DisplayName, string Organisa
 
 public sealed record AttendanceView(IReadOnlyList<Attendee> NominativePart, IReadOnlyList<Attendee> GeneralPartOnly, IReadOnlyList<Guest> Guests, DateTimeOffset RecordedAt);
 
-public sealed record CompteRenduVersionView(int Number, string ContentHash, DateTimeOffset GeneratedAt, IReadOnlyDictionary<string, string> Downloads);
+/// <summary>A CR version; a withdrawn one has no downloads left, only the instant and reason of its withdrawal.</summary>
+public sealed record CompteRenduVersionView(int Number, string ContentHash, DateTimeOffset GeneratedAt, IReadOnlyDictionary<string, string> Downloads,
+    bool Withdrawn = false, DateTimeOffset? WithdrawnAt = null, string? WithdrawalReason = null);
 
 /// <summary>A séance as those who prepare or attend it see it: the ODJ (from the situations placed on it), attendance, CR versions.</summary>
 public sealed record SeanceView(
@@ -113,8 +115,8 @@ public static class SeanceEndpoints
     }
 
     public static CompteRenduVersionView VersionView(string council, Guid seanceId, CompteRenduVersion v) =>
-        new(v.Number, v.ContentHash, v.At, CompteRendu.CompteRenduFormats.All.ToDictionary(f => f,
-            f => $"/api/councils/{council}/seances/{seanceId}/compte-rendu/{v.Number}/{f}"));
+        new(v.Number, v.ContentHash, v.At, v.Withdrawn ? new Dictionary<string, string>() : CompteRendu.CompteRenduFormats.All.ToDictionary(f => f,
+            f => $"/api/councils/{council}/seances/{seanceId}/compte-rendu/{v.Number}/{f}"), v.Withdrawn, v.WithdrawnAt, v.WithdrawalReason);
 
     private static AgendaItem ItemOf(Situation s, Seance seance)
     {

@@ -184,6 +184,10 @@ public sealed class AuthorizationMatrixTests(MatrixFixture fixture) : IClassFixt
         ["GET /api/councils/{council}/seances/{seanceId}/compte-rendu/{number}/{format}"] = Allow(async (f, _) =>
             Get($"{Api(f)}/seances/{await SeanceTodayAsync(f, attended: true, closed: true, reported: true)}/compte-rendu/1/docx"),
             Ok, Caller.Coordonnateur, Caller.Animateur, Caller.MemberOfHoldingGroup),
+        // Withdrawing a CR version destroys its content: the coordonnateur only (not the animateur who may establish it).
+        ["POST /api/councils/{council}/seances/{seanceId}/compte-rendu/versions/{number}/withdrawals"] = Allow(async (f, _) =>
+            Post($"{Api(f)}/seances/{await SeanceTodayAsync(f, attended: true, closed: true, reported: true)}/compte-rendu/versions/1/withdrawals",
+                new { reason = "erreur-materielle", expectedVersion = 4 }), Ok, Caller.Coordonnateur),
         // Plenary statistics: the coordonnateur and the président only.
         ["GET /api/councils/{council}/statistics"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/statistics")), Ok, Caller.Coordonnateur, Caller.President),
 

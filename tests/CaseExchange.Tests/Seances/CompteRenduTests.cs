@@ -7,6 +7,11 @@ using System.Net;
 using System.Text.Json;
 using CaseExchange.Tests.Infrastructure;
 using DocumentFormat.OpenXml.Packaging;
+using CaseExchange.Journal;
+using CaseExchange.Seances.CompteRendu;
+using CaseExchange.Tests.Journal;
+using CaseExchange.Tests.Protection;
+using Npgsql;
 
 namespace CaseExchange.Tests.Seances;
 
@@ -215,6 +220,137 @@ public sealed class CompteRenduTests(CompteRenduFixture fixture) : IClassFixture
         {
             directory.Delete(recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task The_coordonnateur_withdraws_a_version_its_content_is_destroyed_and_a_new_version_starts_empty()
+    {
+        // A séance of its own: the other tests read version 1 of the shared one.
+        var seance = (await Steps.ClosedSeanceAsync([TestPerson.Distinctive("Crr")])).SeanceId;
+        const string Withdrawn = "Synthèse QUIRLIWOMP : la formulation laisse reconnaître une famille du quartier.";
+        const string Kept = "Synthèse VANDREBOLT reprise après le retrait.";
+        await Http.ExpectAsync(await Steps.GenerateAsync(seance, Withdrawn), 201);
+        Assert.Contains("QUIRLIWOMP", await TextOfAsync(await Steps.DownloadAsync(seance, 1, "md")));
+
+        // Sealed: the event store holds the version's ciphertext and hash, never its text; the key is in its own table.
+        Assert.DoesNotContain("QUIRLIWOMP", await StoredAsync("select coalesce(string_agg(data::text, ''), '') from caseexchange.mt_events where stream_id = $1", seance));
+        var wrappedKey = await CompteRenduKeyAsync(seance, 1);
+        Assert.NotNull(wrappedKey);
+
+        // The next version starts from this one's texts.
+        var page = await PageAsync(seance);
+        Assert.Contains("QUIRLIWOMP", WebUtility.HtmlDecode(page));
+
+        var url = $"{Steps.Api}/seances/{seance}/compte-rendu/versions/1/withdrawals";
+        var version = await Steps.SeanceVersionAsync(seance);
+        // The animateur, who establishes CRs, may not destroy one; the refusal is journalled and changes nothing.
+        var refused = await Http.ProblemAsync(await Service.PostAsync(Council.Animateur, url, new { reason = "erreur-materielle", expectedVersion = version }), 403);
+        Assert.Contains("journal", refused.GetProperty("notice").GetString());
+        var badReason = await Http.ProblemAsync(await Service.PostAsync(Council.Coordonnateur, url, new { reason = "parce-que", expectedVersion = version }), 400);
+        Assert.True(badReason.GetProperty("errors").TryGetProperty("reason", out _));
+        await Http.ProblemAsync(await Service.PostAsync(Council.Coordonnateur, url, new { reason = "personne-identifiable", expectedVersion = version - 1 }), 409);
+        await Http.ProblemAsync(await Service.PostAsync(Council.Coordonnateur, $"{Steps.Api}/seances/{seance}/compte-rendu/versions/7/withdrawals",
+            new { reason = "personne-identifiable", expectedVersion = version }), 404);
+        Assert.Equal(version, await Steps.SeanceVersionAsync(seance));
+        Assert.NotNull(await CompteRenduKeyAsync(seance, 1));
+
+        var withdrawn = await Service.PostJsonAsync<JsonElement>(Council.Coordonnateur, url, new { reason = "personne-identifiable", expectedVersion = version });
+        Assert.Equal(version + 1, withdrawn.GetProperty("version").GetInt64());
+        await Http.ProblemAsync(await Service.PostAsync(Council.Coordonnateur, url, new { reason = "personne-identifiable", expectedVersion = version + 1 }), 409);
+
+        // Gone for everyone, in every format; the key row is deleted and its bytes purged from the files and the WAL.
+        foreach (var format in CompteRenduFormats.All)
+        foreach (var reader in new[] { Council.Coordonnateur, Council.MemberOfHoldingGroup })
+        {
+            var gone = await Http.ProblemAsync(await Steps.DownloadAsync(seance, 1, format, reader), 410);
+            Assert.Equal(ProtectionProblemTypes.CompteRenduWithdrawn, gone.GetProperty("type").GetString());
+        }
+        Assert.Null(await CompteRenduKeyAsync(seance, 1));
+        var postgres = await TestPostgres.GetAsync();
+        if (postgres.Cluster is not null)
+        {
+            var left = (await RawFiles.OfAsync(postgres.Cluster.DataDirectory, Service.ConnectionString)).Find(wrappedKey!);
+            Assert.True(left.Count == 0, $"bytes of the withdrawn version's key remain in: {string.Join(", ", left)}");
+        }
+        var listed = Assert.Single((await Service.GetJsonAsync<JsonElement>(Council.MemberOfHoldingGroup, $"{Steps.Api}/seances/{seance}/compte-rendu")).EnumerateArray());
+        Assert.True(listed.GetProperty("withdrawn").GetBoolean());
+        Assert.Equal("personne-identifiable", listed.GetProperty("withdrawalReason").GetString());
+        Assert.Empty(listed.GetProperty("downloads").EnumerateObject());
+
+        // The page says the texts are gone and starts empty; a new version is established and readable.
+        page = WebUtility.HtmlDecode(await PageAsync(seance));
+        Assert.Contains("La version précédente a été retirée", page);
+        Assert.DoesNotContain("QUIRLIWOMP", page);
+        await Http.ExpectAsync(await Steps.GenerateAsync(seance, Kept), 201);
+        Assert.Contains("VANDREBOLT", await TextOfAsync(await Steps.DownloadAsync(seance, 2, "md")));
+        page = WebUtility.HtmlDecode(await PageAsync(seance));
+        Assert.Contains("VANDREBOLT", page);
+        Assert.Contains("Retirée le", page);
+        Assert.Contains("Retirer la version 2", page);
+
+        // The page's form withdraws through the same use case.
+        using (var client = await Service.PageClientAsync(Council.Coordonnateur))
+        {
+            var pageUrl = $"/c/{Council.Code}/seances/{seance}/compte-rendu";
+            var posted = await client.PostAsync($"{pageUrl}?handler=Retirer&version=2", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = await Pages.AntiforgeryTokenAsync(client, pageUrl),
+                ["reason"] = "demande-du-groupe", ["expectedVersion"] = (await Steps.SeanceVersionAsync(seance)).ToString(),
+            }));
+            Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        }
+        await Http.ProblemAsync(await Steps.DownloadAsync(seance, 2, "html"), 410);
+
+        // The auditor sees the refusal and the withdrawal on the council's chain, both legitimate on replay, the reason as code only.
+        var journal = (await Service.GetJsonAsync<JsonElement>(Council.Auditeur, $"{Council.Api}/journal/entries?pseudonym=CONSEIL&pageSize=200"))
+            .GetProperty("items").EnumerateArray().Where(e => e.GetProperty("action").GetString() == JournalActions.CompteRenduWithdrawal).ToList();
+        var granted = Assert.Single(journal, e => e.GetProperty("granted").GetBoolean() && e.GetProperty("purpose").GetString() == "personne-identifiable");
+        Assert.Equal("personne-identifiable", granted.GetProperty("purpose").GetString());
+        Assert.Equal("legitime", granted.GetProperty("replay").GetProperty("verdict").GetString());
+        Assert.Contains(journal, e => !e.GetProperty("granted").GetBoolean() && e.GetProperty("memberId").GetGuid() == Council.Id(Council.Animateur)
+                                      && e.GetProperty("replay").GetProperty("verdict").GetString() == "legitime");
+        Assert.DoesNotContain("QUIRLIWOMP", await Service.StoredJournalAsync(Council.Code));
+    }
+
+    [Fact]
+    public async Task A_withdrawal_granted_to_someone_else_than_the_coordonnateur_is_flagged_on_replay()
+    {
+        // As a bug would write it: a granted withdrawal by the animateur, on the council's chain.
+        var crafted = await Service.Services.GetRequiredService<AccessJournal>().AppendAsync(Council.Code, new JournalRequest(
+            JournalActions.CompteRenduWithdrawal, JournalChains.CouncilSituationId, JournalChains.CouncilPseudonym, Council.Id(Council.Animateur),
+            Council.Animateur, "erreur-materielle", null, null, Granted: true, Refusal: null));
+
+        var entry = (await Service.GetJsonAsync<JsonElement>(Council.Auditeur, $"{Council.Api}/journal/entries?pseudonym=CONSEIL&pageSize=200"))
+            .GetProperty("items").EnumerateArray().Single(e => e.GetProperty("entryId").GetGuid() == crafted.EntryId);
+        Assert.Equal("signale", entry.GetProperty("replay").GetProperty("verdict").GetString());
+        Assert.Contains("accorde-sans-droit", entry.GetProperty("replay").GetProperty("reasons").EnumerateArray().Select(r => r.GetString()));
+    }
+
+    private async Task<string> PageAsync(Guid seance)
+    {
+        using var client = await Service.PageClientAsync(Council.Coordonnateur);
+        var response = await client.GetAsync($"/c/{Council.Code}/seances/{seance}/compte-rendu");
+        await Http.ExpectAsync(response, 200);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    private async Task<byte[]?> CompteRenduKeyAsync(Guid seance, int number)
+    {
+        await using var connection = new NpgsqlConnection(Service.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"select wrapped_key from {CompteRenduKeyTable.Name} where council = $1 and seance_id = $2 and number = $3", connection)
+        {
+            Parameters = { new() { Value = Council.Code }, new() { Value = seance }, new() { Value = number } },
+        };
+        return await command.ExecuteScalarAsync() as byte[];
+    }
+
+    private async Task<string> StoredAsync(string sql, Guid streamId)
+    {
+        await using var connection = new NpgsqlConnection(Service.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection) { Parameters = { new() { Value = streamId } } };
+        return (string)(await command.ExecuteScalarAsync())!;
     }
 
     private async Task<int> VersionCountAsync() =>

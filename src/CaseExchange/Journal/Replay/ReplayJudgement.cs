@@ -66,18 +66,27 @@ public static class ReplayJudgement
         var reasons = new List<string>();
         bool entitled;
         string? refusal;
-        if (state.Situation is null && state.Council is not null && entry.SituationId == JournalChains.CouncilSituationId && !entry.Granted)
+        if (state.Situation is null && state.Council is not null && entry.SituationId == JournalChains.CouncilSituationId
+            && (!entry.Granted || entry.Action == JournalActions.CompteRenduWithdrawal))
         {
-            // The council's chain: refusals that named no situation, judged by the council-level rule of their action.
+            // The council's chain: refusals that named no situation, and CR withdrawals (granted or refused), judged by
+            // the council-level rule of their action.
             var verdict = entry.Action switch
             {
                 JournalActions.RightOfAccessExport => AccessRules.AnswerAccessRequest(policy, state.Member, state.Council),
                 JournalActions.ErasureOrder => AccessRules.OrderErasure(policy, state.Member, state.Council),
+                JournalActions.CompteRenduWithdrawal => AccessRules.WithdrawCompteRendu(policy, state.Member, state.Council),
                 _ => AccessVerdict.Refused(Refusals.RoleNotAllowed),
             };
             entitled = verdict.Allowed;
             refusal = verdict.Refusal;
-            if (entitled && !IsRequestRefusal(entry.Refusal)) reasons.Add(ReplayReasons.RefusedThoughEntitled);
+            if (entry.Granted)
+            {
+                if (!entitled) reasons.Add(ReplayReasons.GrantedWithoutEntitlement);
+                if (!JournalActions.PurposesFor(entry.Action, policy).Has(entry.Purpose)) reasons.Add(ReplayReasons.GrantedWithoutPurpose);
+                if (state.Member is { } member && member.Subject != entry.Subject) reasons.Add(ReplayReasons.SubjectMismatch);
+            }
+            else if (entitled && !IsRequestRefusal(entry.Refusal)) reasons.Add(ReplayReasons.RefusedThoughEntitled);
         }
         else if (state.Situation is null || state.Council is null)
         {

@@ -2,11 +2,15 @@ using System.Security.Claims;
 using CaseExchange.Charter;
 using CaseExchange.Councils;
 using CaseExchange.Hosting;
+using CaseExchange.Protection;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace CaseExchange.Seances.CompteRendu;
+
+/// <summary>One CR version opened for reading: its content as generated, and that content's hash.</summary>
+public sealed record OpenedCompteRendu(int Number, CompteRenduContent Content, string ContentHash);
 
 /// <summary>Every version of a séance's CR stays downloadable, in each format, as it was generated.</summary>
 public static class DownloadCompteRenduEndpoints
@@ -21,12 +25,12 @@ public static class DownloadCompteRenduEndpoints
 
     [WolverineGet("/api/councils/{council}/seances/{seanceId}/compte-rendu/{number}/{format}", Summary = "Télécharger une version du compte rendu (docx, html ou md)"), Tags("Séances")]
     public static async Task<IResult> Download(string council, Guid seanceId, int number, string format, ClaimsPrincipal user,
-        IQuerySession session, CharterPolicy policy, HttpContext http)
+        IQuerySession session, CharterPolicy policy, CompteRenduKeys keys, HttpContext http)
     {
         var (_, seance) = await RequireReaderAsync(user, session, policy, seanceId);
         if (!CompteRenduFormats.All.Contains(format))
             throw Problems.NotFound("Format inconnu : les comptes rendus sont disponibles en docx, html et md.");
-        var generated = await LoadVersionAsync(session, seance, number);
+        var generated = await OpenVersionAsync(session, keys, seance, number);
         var file = CompteRenduFormats.Render(generated.Content, format);
         http.Response.Headers.CacheControl = "no-store";
         http.Response.Headers.XContentTypeOptions = "nosniff";
@@ -39,18 +43,25 @@ public static class DownloadCompteRenduEndpoints
     /// One version as generated, for whoever may read the CR: the pages render its content (escaped) as a preview.
     /// Not an endpoint; the same checks as <see cref="Download"/>.
     /// </summary>
-    public static async Task<CompteRenduGenerated> Version(Guid seanceId, int number, ClaimsPrincipal user, IQuerySession session, CharterPolicy policy)
+    public static async Task<OpenedCompteRendu> Version(Guid seanceId, int number, ClaimsPrincipal user, IQuerySession session, CharterPolicy policy,
+        CompteRenduKeys keys)
     {
         var (_, seance) = await RequireReaderAsync(user, session, policy, seanceId);
-        return await LoadVersionAsync(session, seance, number);
+        return await OpenVersionAsync(session, keys, seance, number);
     }
 
-    private static async Task<CompteRenduGenerated> LoadVersionAsync(IQuerySession session, Seance seance, int number)
+    /// <summary>A version's content, opened under its key: 404 if there is no such version, 410 once withdrawn.</summary>
+    internal static async Task<OpenedCompteRendu> OpenVersionAsync(IQuerySession session, CompteRenduKeys keys, Seance seance, int number)
     {
-        if (seance.CompteRendus.All(v => v.Number != number))
-            throw Problems.NotFound("Cette version du compte rendu n'existe pas.");
+        var version = seance.CompteRendus.FirstOrDefault(v => v.Number == number)
+                      ?? throw Problems.NotFound("Cette version du compte rendu n'existe pas.");
+        if (version.Withdrawn) throw new ProblemException(CompteRenduKeys.Withdrawn());
         var events = await session.Events.FetchStreamAsync(seance.Id);
-        return events.Select(e => e.Data).OfType<CompteRenduGenerated>().Single(g => g.Number == number);
+        var generated = events.Select(e => e.Data).OfType<CompteRenduGenerated>().Single(g => g.Number == number);
+        var content = generated.SealedContent is { } sealedContent
+            ? await keys.OpenAsync<CompteRenduContent>(session.TenantId, seance.Id, number, sealedContent)
+            : generated.Content ?? throw new ProblemException(CompteRenduKeys.Withdrawn());
+        return new OpenedCompteRendu(number, content, generated.ContentHash);
     }
 
     private static async Task<(Actor Actor, Seance Seance)> RequireReaderAsync(ClaimsPrincipal user, IQuerySession session, CharterPolicy policy, Guid seanceId)

@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 using CaseExchange.Charter;
 using CaseExchange.Councils;
 using CaseExchange.Hosting;
-using CaseExchange.Journal;
+using CaseExchange.Protection;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
@@ -32,7 +32,7 @@ public static class GenerateCompteRenduEndpoint
 
     [WolverinePost("/api/councils/{council}/seances/{seanceId}/compte-rendu", Summary = "Établir une version du compte rendu anonymisé"), Tags("Séances")]
     public static async Task<CompteRenduCreated> Post(string council, Guid seanceId, GenerateCompteRendu command, ClaimsPrincipal user,
-        IDocumentSession session, IDocumentStore store, CharterPolicy policy, CompteRenduGenerator generator, TimeProvider clock)
+        IDocumentSession session, IDocumentStore store, CharterPolicy policy, CompteRenduGenerator generator, CompteRenduKeys keys, TimeProvider clock)
     {
         var actor = await Actor.RequireAsync(user, session);
         var target = await SeanceForWriting.FetchAsync(session, seanceId);
@@ -66,7 +66,9 @@ public static class GenerateCompteRenduEndpoint
         }
 
         var content = draft.Content;
-        var generated = new CompteRenduGenerated(seanceId, content.Number, content, content.Hash(), actor.Id, now);
+        // The event keeps only the ciphertext and the hash: withdrawing the version destroys its key (CompteRenduKeys).
+        var generated = new CompteRenduGenerated(seanceId, content.Number, Content: null, content.Hash(), actor.Id, now,
+            keys.Seal(session, seanceId, content.Number, content, now));
         var version = target.Append(generated);
         var view = SeanceEndpoints.VersionView(council, seanceId, new CompteRenduVersion(generated.Number, generated.ContentHash, actor.Id, now));
         var url = $"/api/councils/{council}/seances/{seanceId}/compte-rendu";

@@ -1,5 +1,6 @@
 using CaseExchange.Charter;
 using CaseExchange.Councils;
+using CaseExchange.Protection;
 using CaseExchange.Seances;
 using CaseExchange.Seances.CompteRendu;
 using Marten;
@@ -27,7 +28,8 @@ public sealed class CompteRenduForm
 /// the value), every version with its preview, rendered here from the version's content model (escaped by Razor, no
 /// markup from the stored document), and its downloads. The group's members reach it too, to read and download.
 /// </summary>
-public sealed class CompteRenduModel(IDocumentStore store, CompteRenduGenerator generator) : CouncilPageModel
+public sealed class CompteRenduModel(IDocumentStore store, CompteRenduGenerator generator, CompteRenduKeys keys, CaseExchange.Journal.AccessJournal journal)
+    : CouncilPageModel
 {
     [BindProperty] public CompteRenduForm Input { get; set; } = new();
 
@@ -35,8 +37,14 @@ public sealed class CompteRenduModel(IDocumentStore store, CompteRenduGenerator 
 
     public SeanceView Seance { get; private set; } = null!;
     public IReadOnlyList<CompteRenduVersionView> Versions { get; private set; } = [];
-    public CompteRenduGenerated? Preview { get; private set; }
+    public OpenedCompteRendu? Preview { get; private set; }
+
+    /// <summary>The last version was withdrawn: its texts were destroyed with it, so the form starts empty.</summary>
+    public bool PreviousWithdrawn { get; private set; }
     public bool CanWrite { get; private set; }
+
+    /// <summary>The coordonnateur may withdraw a version (its content is destroyed).</summary>
+    public bool CanWithdraw { get; private set; }
 
     /// <summary>The last submission was refused because a text names a person concerned.</summary>
     public bool IdentityRefused { get; private set; }
@@ -47,7 +55,27 @@ public sealed class CompteRenduModel(IDocumentStore store, CompteRenduGenerator 
     {
         await LoadAsync(seanceId);
         Input.ExpectedVersion = Seance.Version;
-        if (Versions.Count > 0) Preview = await DownloadCompteRenduEndpoints.Version(seanceId, Shown ?? Versions[0].Number, User, Session, Policy);
+        var shown = Versions.FirstOrDefault(v => v.Number == (Shown ?? Versions.FirstOrDefault(x => !x.Withdrawn)?.Number));
+        if (shown is { Withdrawn: false })
+            Preview = await DownloadCompteRenduEndpoints.Version(seanceId, shown.Number, User, Session, Policy, keys);
+        if (CanWrite && Versions.Count > 0) await PrefillAsync(seanceId);
+    }
+
+    /// <summary>A new version starts from the texts of the last one, unless that one was withdrawn (its texts are gone).</summary>
+    private async Task PrefillAsync(Guid seanceId)
+    {
+        var last = Versions[0];
+        if (last.Withdrawn)
+        {
+            PreviousWithdrawn = true;
+            return;
+        }
+        var previous = Preview?.Number == last.Number ? Preview : await DownloadCompteRenduEndpoints.Version(seanceId, last.Number, User, Session, Policy, keys);
+        Input.Synthese = previous.Content.Synthese;
+        Input.ProchainesEtapes = previous.Content.ProchainesEtapes;
+        var notes = previous.Content.Examined.Where(s => s.Note is not null).ToDictionary(s => s.Pseudonym, s => s.Note);
+        foreach (var item in Examined)
+            if (notes.TryGetValue(item.Pseudonym, out var note)) Input.Notes[item.SituationId] = note;
     }
 
     public async Task<IActionResult> OnPostAsync(Guid seanceId)
@@ -60,7 +88,7 @@ public sealed class CompteRenduModel(IDocumentStore store, CompteRenduGenerator 
             {
                 try
                 {
-                    return await GenerateCompteRenduEndpoint.Post(Council, seanceId, command, User, Session, store, Policy, generator, Clock);
+                    return await GenerateCompteRenduEndpoint.Post(Council, seanceId, command, User, Session, store, Policy, generator, keys, Clock);
                 }
                 catch (Hosting.ProblemException e) when (e.Problem.Type == GenerateCompteRenduEndpoint.IdentifyingTextProblem)
                 {
@@ -81,14 +109,36 @@ public sealed class CompteRenduModel(IDocumentStore store, CompteRenduGenerator 
                     ModelState.Remove("Input.ExpectedVersion");
                     Input.ExpectedVersion = seen + 1;
                 }
-                if (Versions.Count > 0) Preview = await DownloadCompteRenduEndpoints.Version(seanceId, Versions[0].Number, User, Session, Policy);
+                if (Versions.FirstOrDefault(v => !v.Withdrawn) is { } latest)
+                    Preview = await DownloadCompteRenduEndpoints.Version(seanceId, latest.Number, User, Session, Policy, keys);
             },
             mapField: field => MapNoteField(field, notes));
     }
 
+    /// <summary>Withdraws a version through the API's use case (which judges, journals and destroys the version's key).</summary>
+    public async Task<IActionResult> OnPostRetirerAsync(Guid seanceId, int version, string? reason, long? expectedVersion)
+    {
+        await LoadAsync(seanceId);
+        return await SubmitAsync(
+            () => WithdrawCompteRenduEndpoint.Post(Council, seanceId, version, new WithdrawCompteRendu(reason, expectedVersion), User, Session, Policy,
+                journal, keys, Clock, HttpContext.RequestAborted),
+            withdrawn =>
+            {
+                Tell($"La version {withdrawn.Number} du compte rendu est retirée : son contenu est détruit. Demandez au groupe de supprimer les copies téléchargées.");
+                return Redirect(Href($"seances/{seanceId}/compte-rendu"));
+            },
+            async () =>
+            {
+                Input.ExpectedVersion = Seance.Version;
+                if (Versions.FirstOrDefault(v => !v.Withdrawn) is { } latest)
+                    Preview = await DownloadCompteRenduEndpoints.Version(seanceId, latest.Number, User, Session, Policy, keys);
+            },
+            prefix: "Retrait");
+    }
+
     /// <summary>A version as a file (DOCX, HTML or Markdown), served by the same use case as the API.</summary>
     public async Task<IActionResult> OnGetTelechargerAsync(Guid seanceId, int version, string? format) =>
-        new EndpointResult(await DownloadCompteRenduEndpoints.Download(Council, seanceId, version, format ?? "", User, Session, Policy, HttpContext));
+        new EndpointResult(await DownloadCompteRenduEndpoints.Download(Council, seanceId, version, format ?? "", User, Session, Policy, keys, HttpContext));
 
     public string DownloadHref(int version, string format) =>
         Href($"seances/{Seance.SeanceId}/compte-rendu?handler=Telecharger&version={version}&format={format}");
@@ -108,6 +158,7 @@ public sealed class CompteRenduModel(IDocumentStore store, CompteRenduGenerator 
         Seance = await SeanceEndpoints.Get(Council, seanceId, User, Session, Policy);
         var group = await Session.LoadAsync<Group>(Seance.GroupId);
         CanWrite = Seance.Closed && AccessRules.ActInGroup(Policy, Actor.Member, Actor.Council, group, Capabilities.PrepareSeances).Allowed;
+        CanWithdraw = AccessRules.WithdrawCompteRendu(Policy, Actor.Member, Actor.Council).Allowed;
     }
 
     private static string MapNoteField(string field, IReadOnlyList<SituationNote> notes)
