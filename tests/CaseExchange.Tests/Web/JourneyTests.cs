@@ -217,6 +217,21 @@ public sealed class JourneyTests(BrowserFixture fixture) : IClassFixture<Browser
         var mustNotLeave = Leaks.Of(person).Concat(Leaks.Secrets).ToList();
 
         var page = await fixture.SignInAsync(Council.Coordonnateur);
+        // The partner directory: an organisation that names a person known to the council is refused without repeating it.
+        await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Partenaires" }).ClickAsync();
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Annuaire des partenaires");
+        await Expect(page.Locator("tbody tr", new() { HasText = "Prévention spécialisée" })).ToContainTextAsync("Éducateur de prévention spécialisée");
+        await page.GetByLabel("Nom de l'organisation").FillAsync($"Famille {person.Nom}");
+        await page.GetByLabel("Fonction").SelectOptionAsync(new SelectOptionValue { Label = "Médiateur" });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Inscrire le partenaire" }).ClickAsync();
+        await Expect(page.Locator(".error-summary")).ToContainTextAsync("Le nom de l'organisation désigne une personne connue du conseil");
+        await Accessibility.AssertAsync(page);
+        await page.GetByLabel("Nom de l'organisation").FillAsync("Association de quartier");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Inscrire le partenaire" }).ClickAsync();
+        await Expect(page.Locator("[role=status]")).ToContainTextAsync("Association de quartier (Médiateur) figure désormais à l'annuaire des partenaires.");
+        await Expect(page.Locator("tbody tr", new() { HasText = "Association de quartier" })).ToContainTextAsync("Médiateur");
+
+        await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Accueil" }).ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Préparer les séances" }).ClickAsync();
         await Expect(page.Locator("h1")).ToHaveTextAsync("Séances");
         await Accessibility.AssertAsync(page);
