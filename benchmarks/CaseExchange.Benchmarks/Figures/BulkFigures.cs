@@ -149,7 +149,7 @@ public sealed class BulkFigures(BenchService service, string connectionString, R
             {
                 await using var session = _store.QuerySession(BulkData.Council);
                 var seance = await session.LoadAsync<Seance>(seanceId) ?? throw new InvalidOperationException("Séance missing");
-                var draft = await generator.PrepareAsync(session, seance, texts, 1, DateTimeOffset.UtcNow, ServerCheck.BySystem(JournalActions.Checks.CompteRenduText));
+                var draft = await generator.PrepareAsync(session, seance, texts, 1, DateTimeOffset.UtcNow);
                 if (draft.Content is null)
                     throw new InvalidOperationException($"CR refused: {string.Join(", ", draft.Refusals.Select(r => r.Field))}");
                 if (draft.Content.Examined.Count != BulkData.SituationsPerSeance)

@@ -73,7 +73,7 @@ public sealed record BoundaryRefusal(string Code, int Status, string Type, strin
     public static readonly BoundaryRefusal Subject = ControlIn("subject", "l'identifiant de connexion du jeton");
 
     public static readonly BoundaryRefusal MalformedBody = new("malformed-body", 400, ProblemTypes.MalformedBody, "Corps de requête JSON invalide",
-        "Le corps de la requête n'est pas un JSON valide pour cette opération : vérifiez la syntaxe et le type de chaque champ." + NothingRecorded);
+        "Le corps de la requête n'est pas un JSON valide pour cette opération : vérifiez la syntaxe, le nom et le type de chaque champ." + NothingRecorded);
     public static readonly BoundaryRefusal NullBody = new("null-body", 400, ProblemTypes.Validation, "Corps de requête vide",
         "Cette opération attend un objet JSON décrivant la demande, pas une valeur nulle ni un corps vide." + NothingRecorded);
     public static readonly BoundaryRefusal NullInList = new("null-in-list", 400, ProblemTypes.Validation, "Élément vide dans une liste",

@@ -75,7 +75,7 @@ public static class ProblemResponses
             "Invalid header value" => (ProblemTypes.Validation, "En-tête invalide", "Un en-tête de la requête n'a pas le format attendu."),
             "Invalid JSON format" or "Request body could not be read" or "Request body could not be deserialized" => (ProblemTypes.MalformedBody,
                 "Corps de requête JSON invalide",
-                "Le corps de la requête n'est pas un JSON valide pour cette opération : vérifiez la syntaxe et le type de chaque champ."),
+                "Le corps de la requête n'est pas un JSON valide pour cette opération : vérifiez la syntaxe, le nom et le type de chaque champ."),
             _ => (ProblemTypes.ForStatus(status), FrenchTitles.GetValueOrDefault(status, "Erreur"), null),
         };
         problem.Type = type;

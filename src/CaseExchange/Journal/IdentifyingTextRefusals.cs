@@ -28,6 +28,18 @@ public static class IdentifyingTextRefusals
         return Problem(fields);
     }
 
+    /// <summary>
+    /// Journals the refusal on the council's chain (a text that belongs to no situation: a partner organisation's name),
+    /// then returns the 400 to throw.
+    /// </summary>
+    public static async Task<ProblemException> OnCouncilAsync(AccessJournal journal, string council, Actor actor,
+        IReadOnlyList<(string Field, string Label)> fields, CancellationToken cancellation = default)
+    {
+        await journal.AppendCouncilRefusalAsync(council, JournalActions.IdentifyingTextRefused, actor.Id, actor.Member.Subject, purpose: null,
+            Refusals.IdentifyingText, cancellation);
+        return Problem(fields);
+    }
+
     /// <summary>Records the refusal on the séance's stream (CR texts, guests), then returns the 400 to throw.</summary>
     public static async Task<ProblemException> OnSeanceAsync(IDocumentStore store, string council, Guid seanceId,
         IReadOnlyList<(string Field, string Label)> fields, Guid writtenBy, DateTimeOffset now, CancellationToken cancellation = default)

@@ -23,6 +23,7 @@ public static class Navigation
         // Coordonnateur
         new("Groupes de travail", "groupes", p => p.HasCouncilCapability(Capabilities.ManageGroups)),
         new("Membres", "membres", p => p.HasCouncilCapability(Capabilities.ManageCouncil)),
+        new("Partenaires", "partenaires", p => p.HasCouncilCapability(Capabilities.ManageCouncil)),
         new("Séances", "seances", p => p.CanPrepareSeances),
         // Président (and coordonnateur)
         new("Statistiques", "statistiques", p => p.HasCouncilCapability(Capabilities.ReadStatistics)),

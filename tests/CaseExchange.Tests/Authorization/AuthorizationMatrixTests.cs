@@ -26,12 +26,14 @@ public sealed class MatrixFixture : ServiceFixture
     public TestCouncil Council { get; private set; } = null!;
     public TestCouncil Other { get; private set; } = null!;
     public SituationSteps Steps { get; private set; } = null!;
+    public Guid Partner { get; private set; }
 
     protected override async Task SeedAsync(TestService service)
     {
         Council = await TestCouncil.CreateAsync(service, "matrice");
         Other = await TestCouncil.CreateAsync(service, "voisin");
         Steps = new SituationSteps(service, Council);
+        Partner = await Council.PartnerAsync(service);
     }
 
     public string? SubjectOf(Caller caller) => caller switch
@@ -215,7 +217,7 @@ public sealed class AuthorizationMatrixTests(MatrixFixture fixture) : IClassFixt
             Post($"{Api(f)}/situations/{await f.Steps.ExaminedAsync()}/follow-up", new
             {
                 referentId = f.Council.Id(f.Council.Referent), expectedVersion = 3,
-                actions = new[] { new { kind = "mediation", ownerOrganisation = "Asso", ownerRole = "Médiateur", dueOn = InAMonth, description = "Action" } },
+                actions = new[] { new { kind = "mediation", ownerPartnerId = f.Partner, dueOn = InAMonth, description = "Action" } },
             }), Ok, Leads),
         // Only the designated référent records a follow-up: here the member of the holding group is the référent.
         ["POST /api/councils/{council}/situations/{situationId}/follow-up/records"] = Allow(async (f, _) =>

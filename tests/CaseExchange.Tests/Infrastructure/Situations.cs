@@ -46,7 +46,7 @@ public sealed class SituationSteps(TestService service, TestCouncil council)
         var changed = await service.PostJsonAsync<JsonElement>(council.Coordonnateur, $"{council.Api}/situations/{situation}/follow-up", new
         {
             referentId = council.Id(referentSubject), expectedVersion = 3,
-            actions = new[] { new { kind = "contact-famille", ownerOrganisation = "CCAS", ownerRole = "Travailleur social",
+            actions = new[] { new { kind = "contact-famille", ownerPartnerId = await council.PartnerAsync(service),
                 dueOn = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(30)), description = "Action fictive" } },
         });
         var view = await service.GetJsonAsync<JsonElement>(council.Coordonnateur, $"{council.Api}/situations/{situation}");

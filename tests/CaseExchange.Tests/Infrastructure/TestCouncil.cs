@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using CaseExchange.Charter;
 using CaseExchange.Councils;
@@ -99,6 +100,28 @@ public sealed class TestCouncil
             facts,
         }, 201);
         return (created.GetProperty("situationId").GetGuid(), created.GetProperty("pseudonym").GetString()!);
+    }
+
+    /// <summary>
+    /// The id of a partner of the council's directory (organisation + role code from the charter's list), registered by
+    /// the coordonnateur on first use: action owners and séance guests can only be chosen from it.
+    /// </summary>
+    public async Task<Guid> PartnerAsync(TestService service, string organisation = "CCAS", string role = "travailleur-social")
+    {
+        async Task<Guid?> Listed()
+        {
+            var directory = await service.GetJsonAsync<JsonElement>(Coordonnateur, $"{Api}/partners");
+            foreach (var partner in directory.GetProperty("partners").EnumerateArray())
+                if (partner.GetProperty("organisation").GetString() == organisation && partner.GetProperty("role").GetString() == role)
+                    return partner.GetProperty("partnerId").GetGuid();
+            return null;
+        }
+        if (await Listed() is { } listed) return listed;
+        var registered = await service.PostAsync(Coordonnateur, $"{Api}/partners", new { organisation, role });
+        if (registered.IsSuccessStatusCode)
+            return (await registered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("partnerId").GetGuid();
+        // Registered meanwhile by another test of the same council.
+        return await Listed() ?? throw new InvalidOperationException($"Partner not registered: {(int)registered.StatusCode}");
     }
 
     public async Task<long> VersionOfAsync(TestService service, Guid situationId) =>

@@ -40,7 +40,7 @@ public sealed class EncryptionAtRestTests
             await service.PostJsonAsync<JsonElement>(council.Animateur, $"{api}/follow-up", new
             {
                 referentId = council.Id(council.Referent), expectedVersion = 3,
-                actions = new[] { new { kind = "contact-famille", ownerOrganisation = "CCAS", ownerRole = "AS", dueOn = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(5)), description = freeTexts[3] } },
+                actions = new[] { new { kind = "contact-famille", ownerPartnerId = await council.PartnerAsync(service), dueOn = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(5)), description = freeTexts[3] } },
             });
             var action = (await service.GetJsonAsync<JsonElement>(council.Referent, api)).GetProperty("actions")[0].GetProperty("actionId").GetGuid();
             await service.PostJsonAsync<JsonElement>(council.Referent, $"{api}/follow-up/records", new { actionId = action, status = "realisee", note = freeTexts[4], expectedVersion = 4 });
@@ -64,12 +64,9 @@ public sealed class EncryptionAtRestTests
             foreach (var named in new[] { otherGroup, nextWeekPerson, examinedPerson, person })
             {
                 await Http.ProblemAsync(await seances.GenerateAsync(closed.SeanceId, $"Point sur {named.Prenom} {named.Nom}."), 400);
-                await Http.ProblemAsync(await service.PostAsync(council.Coordonnateur, $"{council.Api}/situations/{closed.Examined[0].Id}/follow-up", new
-                {
-                    referentId = council.Id(council.Referent), expectedVersion = await council.VersionOfAsync(service, closed.Examined[0].Id),
-                    actions = new[] { new { kind = "contact-famille", ownerOrganisation = $"Famille {named.Nom}", ownerRole = "Parent",
-                        dueOn = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(5)), description = "Action" } },
-                }), 400);
+                // Action owners and guests come from the partner directory: its organisation name is the one typed text.
+                await Http.ProblemAsync(await service.PostAsync(council.Coordonnateur, $"{council.Api}/partners",
+                    new { organisation = $"Famille {named.Nom}", role = "mediateur" }), 400);
                 await Http.ProblemAsync(await service.PostAsync(council.Coordonnateur, $"{council.Api}/situations/{nextWeek}/erasure-orders",
                     new { reason = "decision-de-justice", reference = $"TJ {named.Nom}" }), 400);
             }

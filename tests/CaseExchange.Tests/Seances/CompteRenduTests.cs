@@ -62,7 +62,7 @@ public sealed class CompteRenduTests(CompteRenduFixture fixture) : IClassFixture
             Assert.Contains("Décrochage ou absentéisme scolaire", text);
             Assert.Contains("Orientation vers un dispositif ou un partenaire", text);
             Assert.Contains("Prise de contact avec la famille", text);
-            Assert.Contains("Prévention spécialisée (Éducatrice)", text);
+            Assert.Contains("Prévention spécialisée (Éducateur de prévention spécialisée)", text);
             Assert.Contains("16 à 17 ans", text);
             Assert.Contains("Quartier nord", text);
             Assert.Contains("Éducation nationale", text); // an organisation present at the nominative part

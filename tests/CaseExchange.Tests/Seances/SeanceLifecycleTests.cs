@@ -26,7 +26,7 @@ public sealed class SeanceLifecycleTests(SeanceLifecycleFixture fixture) : IClas
         Assert.Equal(2, published.GetProperty("situationIds").GetArrayLength());
 
         await Http.ExpectAsync(await Steps.RecordAttendanceAsync(seanceId, [Council.Animateur, Council.MemberOfHoldingGroup],
-            [Council.Coordonnateur, Council.UnsignedMember], [new { organisation = "Mission locale", function = "Conseillère" }]), 200);
+            [Council.Coordonnateur, Council.UnsignedMember], [new { partnerId = await Steps.PartnerAsync() }]), 200);
         await Http.ExpectAsync(await Steps.ExamineAsync(first.Id, seanceId, "orientation"), 200);
 
         var closure = await Service.PostJsonAsync<JsonElement>(Council.Coordonnateur, $"{Steps.Api}/seances/{seanceId}/closure",

@@ -35,18 +35,23 @@ public sealed class SeanceSteps(TestService service, TestCouncil council)
             expectedVersion = await council.VersionOfAsync(service, situationId),
         });
 
-    public async Task AssignFollowUpAsync(Guid situationId, string ownerOrganisation = "Prévention spécialisée", string ownerRole = "Éducatrice")
+    public async Task AssignFollowUpAsync(Guid situationId, string ownerOrganisation = "Prévention spécialisée", string ownerRole = "educateur-prevention")
     {
+        var ownerPartnerId = await council.PartnerAsync(service, ownerOrganisation, ownerRole);
         await service.PostJsonAsync<JsonElement>(council.Animateur, $"{Api}/situations/{situationId}/follow-up", new
         {
             referentId = council.Id(council.Referent),
             actions = new[]
             {
-                new { kind = "contact-famille", ownerOrganisation, ownerRole, dueOn = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(20), description = "DescriptionActionSecrete" },
+                new { kind = "contact-famille", ownerPartnerId, dueOn = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(20), description = "DescriptionActionSecrete" },
             },
             expectedVersion = await council.VersionOfAsync(service, situationId),
         });
     }
+
+    /// <summary>A partner of the council's directory, to choose action owners and guests from (registered on first use).</summary>
+    public Task<Guid> PartnerAsync(string organisation = "Mission locale", string role = "conseiller-insertion") =>
+        council.PartnerAsync(service, organisation, role);
 
     public async Task<HttpResponseMessage> RecordAttendanceAsync(Guid seanceId, IEnumerable<string> nominative, IEnumerable<string>? generalOnly = null,
         object[]? guests = null, string? by = null) =>
@@ -84,7 +89,7 @@ public sealed class SeanceSteps(TestService service, TestCouncil council)
             situations.Add(situation);
         }
         await Http.ExpectAsync(await RecordAttendanceAsync(seanceId, [council.Animateur, council.MemberOfHoldingGroup, council.Referent],
-            [council.Coordonnateur, council.UnsignedMember], [new { organisation = "Association de quartier", function = "Médiatrice" }]), 200);
+            [council.Coordonnateur, council.UnsignedMember], [new { partnerId = await council.PartnerAsync(service, "Association de quartier", "mediateur") }]), 200);
         foreach (var situation in situations.Take(examined.Count))
         {
             await Http.ExpectAsync(await ExamineAsync(situation.Id, seanceId, "orientation", "suivi-renforce"), 200);

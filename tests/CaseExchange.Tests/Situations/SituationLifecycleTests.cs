@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CaseExchange.Hosting;
 using CaseExchange.Tests.Infrastructure;
 
 namespace CaseExchange.Tests.Situations;
@@ -29,7 +30,7 @@ public sealed class SituationLifecycleTests(LifecycleFixture fixture) : IClassFi
         await Service.PostJsonAsync<JsonElement>(Council.Animateur, $"{Api}/situations/{id}/follow-up", new
         {
             referentId = Council.Id(Council.Referent), expectedVersion = 3,
-            actions = new[] { new { kind = "contact-famille", ownerOrganisation = "CCAS", ownerRole = "Assistante sociale",
+            actions = new[] { new { kind = "contact-famille", ownerPartnerId = await Council.PartnerAsync(Service),
                 dueOn = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(20)), description = "Appeler la famille Cycle" } },
         });
         var view = await Service.GetJsonAsync<JsonElement>(Council.Referent, $"{Api}/situations/{id}");
@@ -103,12 +104,13 @@ public sealed class SituationLifecycleTests(LifecycleFixture fixture) : IClassFi
     public async Task Follow_up_and_closure_before_any_examination_are_refused(string step)
     {
         var id = await fixture.Steps.ReferredAsync();
+        var partner = await Council.PartnerAsync(Service);
         object body = step == "closure"
             ? new { outcome = "sans-objet", expectedVersion = 1 }
             : new
             {
                 referentId = Council.Id(Council.Referent), expectedVersion = 1,
-                actions = new[] { new { kind = "mediation", ownerOrganisation = "A", ownerRole = "B", dueOn = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(9)), description = "C" } },
+                actions = new[] { new { kind = "mediation", ownerPartnerId = partner, dueOn = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(9)), description = "C" } },
             };
         var before = await Service.NonJournalEventCountAsync();
         await Http.ProblemAsync(await Service.PostAsync(Council.Animateur, $"{Api}/situations/{id}/{step}", body), 409);
@@ -181,7 +183,7 @@ public sealed class SituationLifecycleTests(LifecycleFixture fixture) : IClassFi
     }
 
     [Fact]
-    public async Task An_action_owner_that_names_a_person_concerned_is_refused_without_repeating_the_name()
+    public async Task An_action_owner_is_only_chosen_from_the_partner_directory_a_typed_owner_is_refused_without_repeating_it()
     {
         var person = TestPerson.Distinctive("Proprio");
         var (id, _) = await Council.ReferAsync(Service, person, "Faits");
@@ -191,16 +193,36 @@ public sealed class SituationLifecycleTests(LifecycleFixture fixture) : IClassFi
         {
             seanceId = seance, discussionSummary = "Résumé", expectedVersion = 2, decisions = new[] { new { kind = "orientation" } },
         });
-        var before = await Service.NonJournalEventCountAsync();
-        var problem = await Http.ProblemAsync(await Service.PostAsync(Council.Animateur, $"{Api}/situations/{id}/follow-up", new
+        var partner = await Council.PartnerAsync(Service);
+        var dueOn = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(9));
+        Task<HttpResponseMessage> Assign(object action) => Service.PostAsync(Council.Animateur, $"{Api}/situations/{id}/follow-up",
+            new { referentId = Council.Id(Council.Referent), expectedVersion = 3, actions = new[] { action } });
+        var before = await Service.EventCountAsync();
+
+        // A typed owner (the fields of old) is refused, alone or next to a partner of the directory: never stored, never repeated.
+        foreach (var typed in new object[]
+                 {
+                     new { kind = "mediation", ownerOrganisation = "CCAS", ownerRole = $"Tante de {person.Prenom}", dueOn, description = "Médiation familiale" },
+                     new { kind = "mediation", ownerPartnerId = partner, ownerRole = $"Tante de {person.Prenom}", dueOn, description = "Médiation familiale" },
+                 })
         {
-            referentId = Council.Id(Council.Referent), expectedVersion = 3,
-            actions = new[] { new { kind = "mediation", ownerOrganisation = "CCAS", ownerRole = $"Tante de {person.Prenom}",
-                dueOn = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(9)), description = "Médiation familiale" } },
-        }), 400);
-        Assert.True(problem.GetProperty("errors").TryGetProperty("actions[0].ownerRole", out _));
-        Assert.DoesNotContain(person.Prenom, problem.GetRawText());
-        // Nothing written but the journalled refusal.
-        Assert.Equal(before, await Service.NonJournalEventCountAsync());
+            var problem = await Http.ProblemAsync(await Assign(typed), 400);
+            Assert.Equal(ProblemTypes.MalformedBody, problem.GetProperty("type").GetString());
+            Assert.DoesNotContain(person.Prenom, problem.GetRawText());
+        }
+        // No owner, or one that is not in the council's directory: a field error in French.
+        foreach (var owner in new Guid?[] { null, Guid.NewGuid() })
+        {
+            var problem = await Http.ProblemAsync(await Assign(new { kind = "mediation", ownerPartnerId = owner, dueOn, description = "Médiation familiale" }), 400);
+            Assert.Equal("Choisissez une organisation de l'annuaire des partenaires du conseil.",
+                problem.GetProperty("errors").GetProperty("actions[0].ownerPartnerId")[0].GetString());
+        }
+        Assert.Equal(before, await Service.EventCountAsync());
+
+        // From the directory: the organisation and the role's label are copied into the situation.
+        await Http.ExpectAsync(await Assign(new { kind = "mediation", ownerPartnerId = partner, dueOn, description = "Médiation familiale" }), 200);
+        var action = (await Service.GetJsonAsync<JsonElement>(Council.Coordonnateur, $"{Api}/situations/{id}")).GetProperty("actions")[0];
+        Assert.Equal("CCAS", action.GetProperty("ownerOrganisation").GetString());
+        Assert.Equal("Travailleur social", action.GetProperty("ownerRole").GetString());
     }
 }

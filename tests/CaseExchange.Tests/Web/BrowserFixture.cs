@@ -40,6 +40,9 @@ public sealed class BrowserFixture : IAsyncLifetime
         Service = await TestService.StartOnKestrelAsync(await postgres.CreateDatabaseAsync("web"));
         Council = await TestCouncil.CreateAsync(Service, "web");
         Steps = new SituationSteps(Service, Council);
+        // The partner directory the pages offer for action owners (nothing else can be typed there); the coordonnateur's
+        // journey registers the séance's guest through its page.
+        await Council.PartnerAsync(Service, "Prévention spécialisée", "educateur-prevention");
         var member = await Service.PostJsonAsync<JsonElement>(Council.Coordonnateur, $"{Council.Api}/members",
             new { subject = NewMember, displayName = "Léa Nouvelle", organisation = "Mission locale", function = "Conseillère", councilRoles = Array.Empty<string>() }, 201);
         await Service.PostJsonAsync<JsonElement>(Council.Coordonnateur, $"{Council.Api}/groups/{Council.GroupA}/members",

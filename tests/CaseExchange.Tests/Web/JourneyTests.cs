@@ -217,6 +217,21 @@ public sealed class JourneyTests(BrowserFixture fixture) : IClassFixture<Browser
         var mustNotLeave = Leaks.Of(person).Concat(Leaks.Secrets).ToList();
 
         var page = await fixture.SignInAsync(Council.Coordonnateur);
+        // The partner directory: an organisation that names a person known to the council is refused without repeating it.
+        await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Partenaires" }).ClickAsync();
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Annuaire des partenaires");
+        await Expect(page.Locator("tbody tr", new() { HasText = "Prévention spécialisée" })).ToContainTextAsync("Éducateur de prévention spécialisée");
+        await page.GetByLabel("Nom de l'organisation").FillAsync($"Famille {person.Nom}");
+        await page.GetByLabel("Fonction").SelectOptionAsync(new SelectOptionValue { Label = "Médiateur" });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Inscrire le partenaire" }).ClickAsync();
+        await Expect(page.Locator(".error-summary")).ToContainTextAsync("Le nom de l'organisation désigne une personne connue du conseil");
+        await Accessibility.AssertAsync(page);
+        await page.GetByLabel("Nom de l'organisation").FillAsync("Association de quartier");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Inscrire le partenaire" }).ClickAsync();
+        await Expect(page.Locator("[role=status]")).ToContainTextAsync("Association de quartier (Médiateur) figure désormais à l'annuaire des partenaires.");
+        await Expect(page.Locator("tbody tr", new() { HasText = "Association de quartier" })).ToContainTextAsync("Médiateur");
+
+        await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Accueil" }).ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Préparer les séances" }).ClickAsync();
         await Expect(page.Locator("h1")).ToHaveTextAsync("Séances");
         await Accessibility.AssertAsync(page);
@@ -253,8 +268,9 @@ public sealed class JourneyTests(BrowserFixture fixture) : IClassFixture<Browser
         await page.GetByLabel("Partie nominative : Membre membre-a").CheckAsync();
         await page.GetByLabel("Partie nominative : Membre sans-signature").CheckAsync();
         await page.GetByLabel("Partie générale seulement : Coordonnatrice Test").CheckAsync();
-        await page.GetByLabel("Organisation de l'invité 1").FillAsync("Association de quartier");
-        await page.GetByLabel("Fonction de l'invité 1").FillAsync("Médiatrice");
+        // Guests are chosen from the council's partner directory: no field where a name could be typed.
+        await Expect(page.GetByLabel("Organisation de l'invité 1")).ToHaveCountAsync(0);
+        await page.GetByLabel("Partenaire invité 1 (annuaire du conseil)").SelectOptionAsync(new SelectOptionValue { Label = "Association de quartier — Médiateur" });
         await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer la présence" }).ClickAsync();
         var summary = page.Locator(".error-summary");
         await Expect(summary).ToContainTextAsync("Ce membre n'a pas signé la charte en vigueur : il ne peut assister qu'à la partie générale (règlement intérieur, article 8).");
@@ -284,8 +300,8 @@ public sealed class JourneyTests(BrowserFixture fixture) : IClassFixture<Browser
         // The follow-up: a référent of the group, an action with its owner and due date.
         await page.GetByLabel("Référent").SelectOptionAsync(new SelectOptionValue { Label = "Membre referent — Prévention spécialisée" });
         await page.Locator("#Suivi_Actions_0__Kind").SelectOptionAsync(new SelectOptionValue { Label = "Prise de contact avec la famille" });
-        await page.Locator("#Suivi_Actions_0__OwnerOrganisation").FillAsync("Prévention spécialisée");
-        await page.Locator("#Suivi_Actions_0__OwnerRole").FillAsync("Éducatrice");
+        await Expect(page.Locator("#Suivi_Actions_0__OwnerOrganisation")).ToHaveCountAsync(0);
+        await page.Locator("#Suivi_Actions_0__OwnerPartnerId").SelectOptionAsync(new SelectOptionValue { Label = "Prévention spécialisée — Éducateur de prévention spécialisée" });
         await page.Locator("#Suivi_Actions_0__DueOn").FillAsync(DateOnly.FromDateTime(DateTime.UtcNow.AddDays(20)).ToString("yyyy-MM-dd"));
         await page.Locator("#Suivi_Actions_0__Description").FillAsync("DescriptionActionSecrete");
         await Accessibility.AssertAsync(page);
@@ -326,8 +342,8 @@ public sealed class JourneyTests(BrowserFixture fixture) : IClassFixture<Browser
         await Expect(preview).ToContainTextAsync(pseudonym);
         await Expect(preview).ToContainTextAsync(synthese);
         await Expect(preview).ToContainTextAsync("Orientation vers un dispositif ou un partenaire");
-        await Expect(preview).ToContainTextAsync("Prévention spécialisée (Éducatrice)");
-        await Expect(preview).ToContainTextAsync("Association de quartier — Médiatrice");
+        await Expect(preview).ToContainTextAsync("Prévention spécialisée (Éducateur de prévention spécialisée)");
+        await Expect(preview).ToContainTextAsync("Association de quartier — Médiateur");
         await Expect(preview).ToContainTextAsync("Le bailleur informera le groupe <b>rapidement</b>.");
         await Expect(preview.Locator("b")).ToHaveCountAsync(0);
         Leaks.AssertNone(await page.ContentAsync(), [.. mustNotLeave, "Membre animateur", "Membre membre-a"], "the CR page");

@@ -17,11 +17,15 @@ public sealed record PartnerDirectoryView(IReadOnlyList<PartnerView> Partners, I
 /// <summary>
 /// The council's directory of partner organisations (organisation + role from the charter's closed list). Action
 /// owners and séance guests are chosen from it, so that no person's name has to be typed where text stays in clear.
-/// The coordonnateur manages it; an organisation name that names a person known to the council is refused.
+/// It is the only way to name them: the commands carry a partner id, never a typed organisation or function. The
+/// coordonnateur manages it (the one free-text entry point); an organisation name that names a person known to the
+/// council is refused, and the refusal is journalled on the council's chain (who, when, never the text).
 /// </summary>
 public static class PartnerDirectoryEndpoints
 {
     public const int MaxOrganisationLength = 120;
+
+    public const string ChooseFromDirectory = "Choisissez une organisation de l'annuaire des partenaires du conseil.";
 
     [WolverineGet("/api/councils/{council}/partners", Summary = "L'annuaire des organisations partenaires du conseil"), Tags("Conseil")]
     public static async Task<PartnerDirectoryView> Get(string council, ClaimsPrincipal user, IQuerySession session, CharterPolicy policy)
@@ -32,7 +36,7 @@ public static class PartnerDirectoryEndpoints
 
     [WolverinePost("/api/councils/{council}/partners", Summary = "Inscrire une organisation partenaire à l'annuaire (coordonnateur)"), Tags("Conseil")]
     public static async Task<PartnerView> Post(string council, RegisterPartner command, ClaimsPrincipal user, IDocumentSession session,
-        CharterPolicy policy, IdentityIndex index, TimeProvider clock)
+        CharterPolicy policy, IdentityIndex index, Journal.AccessJournal journal, TimeProvider clock)
     {
         var actor = await Actor.RequireAsync(user, session);
         actor.RequireCouncilCapability(policy, Capabilities.ManageCouncil);
@@ -45,7 +49,7 @@ public static class PartnerDirectoryEndpoints
         var version = actor.Council.Version;
         if (command.ExpectedVersion is { } expected && expected != version) throw Problems.StaleVersion(expected, version);
         if ((await index.GuardForAsync(council, [command.Organisation])).Names(command.Organisation))
-            throw Journal.IdentifyingTextRefusals.Problem([("organisation", "Le nom de l'organisation")]);
+            throw await Journal.IdentifyingTextRefusals.OnCouncilAsync(journal, council, actor, [("organisation", "Le nom de l'organisation")]);
 
         var registered = new PartnerRegistered(Guid.CreateVersion7(), command.Organisation!.Trim(), command.Role!, actor.Id, clock.GetUtcNow());
         session.Events.Append(Council.StreamId, version + 1, registered);
@@ -63,7 +67,7 @@ public static class PartnerDirectoryEndpoints
         var partner = council.Partners.FirstOrDefault(p => p.Id == partnerId);
         if (partner is null)
         {
-            errors.Add(field, "Choisissez une organisation de l'annuaire des partenaires du conseil.");
+            errors.Add(field, ChooseFromDirectory);
             return ("", "");
         }
         return (partner.Organisation, policy.PartnerRoles.LabelOf(partner.Role));

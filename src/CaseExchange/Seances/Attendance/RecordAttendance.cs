@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json.Serialization;
 using CaseExchange.Charter;
 using CaseExchange.Councils;
 using CaseExchange.Councils.Partners;
@@ -11,8 +12,12 @@ using Wolverine.Http;
 
 namespace CaseExchange.Seances.Attendance;
 
-/// <summary>A guest: a partner of the council's directory (<see cref="PartnerId"/>), or an organisation and a function typed (checked).</summary>
-public sealed record GuestInput(string? Organisation, string? Function, Guid? PartnerId = null);
+/// <summary>
+/// A guest: a partner of the council's directory, the only way to name one (no organisation or function can be typed,
+/// so no person's name). An unknown property (e.g. <c>organisation</c>) makes the body malformed (400 at the input boundary).
+/// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record GuestInput(Guid? PartnerId);
 
 /// <summary>Members present at the nominative part, members present at the general part only, and guests (general part only).</summary>
 public sealed record RecordAttendance(
@@ -26,57 +31,30 @@ public static class RecordAttendanceEndpoint
 
     [WolverinePut("/api/councils/{council}/seances/{seanceId}/attendance", Summary = "Enregistrer la présence à la séance"), Tags("Séances")]
     public static async Task<AttendanceChanged> Put(string council, Guid seanceId, RecordAttendance command, ClaimsPrincipal user,
-        IDocumentSession session, IDocumentStore store, CharterPolicy policy, IdentityIndex index, TimeProvider clock)
+        IDocumentSession session, CharterPolicy policy, TimeProvider clock)
     {
         var actor = await Actor.RequireAsync(user, session);
         var target = await SeanceForWriting.FetchAsync(session, seanceId);
         target.RequirePreparer(actor, policy);
         target.RequireVersion(command.ExpectedVersion);
 
-        // Guests chosen from the partner directory: its organisation and the role's label.
-        var resolving = new ValidationErrors();
-        GuestInput Resolved(GuestInput guest, int i)
-        {
-            if (guest.PartnerId is not { } partnerId) return guest;
-            var (organisation, role) = PartnerDirectoryEndpoints.Resolve(actor.Council, policy, partnerId, $"guests[{i}].partnerId", resolving);
-            return guest with { Organisation = organisation, Function = role };
-        }
-        command = command with { Guests = [.. (command.Guests ?? []).Select(Resolved)] };
-        resolving.ThrowIfAny();
         var nominative = command.NominativePart ?? [];
         var general = command.GeneralPartOnly ?? [];
         var members = await session.LoadManyAsync<Member>(nominative.Concat(general).Distinct().ToArray());
         var errors = Check(command, members.ToDictionary(m => m.Id), actor.Council, target.Group);
+        // Organisation and role's label copied from the directory now, so the event (and the CRs built from it) keep them.
+        var guests = (command.Guests ?? []).Select<GuestInput, (string Organisation, string Role)>((guest, i) => guest.PartnerId is { } partnerId
+            ? PartnerDirectoryEndpoints.Resolve(actor.Council, policy, partnerId, $"guests[{i}].partnerId", errors)
+            : (Organisation: "", Role: "")).ToList();
         errors.ThrowIfAny();
         var now = clock.GetUtcNow();
         target.RequireOpen("la présence ne peut plus être modifiée.");
         target.RequireHeld(now, "la présence s'enregistre le jour de la séance ou après.");
-        await RequireGuestsNameNobodyAsync(council, seanceId, command.Guests ?? [], actor.Id, store, index, now);
 
         var recorded = new AttendanceRecorded(seanceId, [.. nominative], [.. general],
-            [.. (command.Guests ?? []).Select(g => new Guest(g.Organisation!.Trim(), g.Function!.Trim()))], actor.Id, now);
+            [.. guests.Select(g => new Guest(g.Organisation, g.Role))], actor.Id, now);
         var version = target.Append(recorded);
         return new AttendanceChanged(seanceId, recorded.NominativePart.Count, recorded.GeneralPartOnly.Count, recorded.Guests.Count, version);
-    }
-
-    /// <summary>
-    /// Guests are stored in clear and reach the CR: an organisation and a function, never a person. A text that names
-    /// any live person of the council is refused (generic message) and the refusal is recorded on the séance.
-    /// </summary>
-    private static async Task RequireGuestsNameNobodyAsync(string council, Guid seanceId, IReadOnlyList<GuestInput> guests, Guid actorId,
-        IDocumentStore store, IdentityIndex index, DateTimeOffset now)
-    {
-        if (guests.Count == 0) return;
-        // Guests chosen from the directory were checked when the partner was registered.
-        var guard = await index.GuardForAsync(council, guests.Where(g => g.PartnerId is null).SelectMany(g => new[] { g.Organisation, g.Function }));
-        var refused = new List<(string Field, string Label)>();
-        for (var i = 0; i < guests.Count; i++)
-        {
-            if (guests[i].PartnerId is not null) continue;
-            if (guard.Names(guests[i].Organisation)) refused.Add(($"guests[{i}].organisation", "L'organisation de l'invité"));
-            if (guard.Names(guests[i].Function)) refused.Add(($"guests[{i}].function", "La fonction de l'invité"));
-        }
-        if (refused.Count > 0) throw await IdentifyingTextRefusals.OnSeanceAsync(store, council, seanceId, refused, actorId, now);
     }
 
     /// <summary>
@@ -119,8 +97,7 @@ public static class RecordAttendanceEndpoint
             errors.When(!members.TryGetValue(general[i], out var member) || !member.Active, $"generalPartOnly[{i}]", "Membre actif introuvable dans ce conseil.");
         for (var i = 0; i < guests.Count; i++)
         {
-            errors.RequireText(guests[i].Organisation, $"guests[{i}].organisation", "L'organisation de l'invité", 120);
-            errors.RequireText(guests[i].Function, $"guests[{i}].function", "La fonction de l'invité", 120);
+            errors.When(guests[i].PartnerId is null, $"guests[{i}].partnerId", PartnerDirectoryEndpoints.ChooseFromDirectory);
         }
         return errors;
     }

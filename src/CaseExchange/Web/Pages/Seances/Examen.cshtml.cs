@@ -34,12 +34,10 @@ public sealed class ActionForm
 {
     public string? Kind { get; set; }
     public Guid? OwnerPartnerId { get; set; }
-    public string? OwnerOrganisation { get; set; }
-    public string? OwnerRole { get; set; }
     public DateOnly? DueOn { get; set; }
     public string? Description { get; set; }
 
-    public bool IsEmpty => DueOn is null && OwnerPartnerId is null && new[] { Kind, OwnerOrganisation, OwnerRole, Description }.All(string.IsNullOrWhiteSpace);
+    public bool IsEmpty => DueOn is null && OwnerPartnerId is null && new[] { Kind, Description }.All(string.IsNullOrWhiteSpace);
 
     public override string ToString() => "[action nominative]";
 }
@@ -56,7 +54,7 @@ public sealed class FollowUpAssignmentForm
 /// list), then the follow-up the group assigns (référent, actions, due dates). The texts typed here are nominative: the
 /// use cases seal them under the situation's key; they never reach the CR, the statistics or this page again.
 /// </summary>
-public sealed class ExamenModel(SituationKeys keys, IdentityIndex index, AccessJournal journal) : CouncilPageModel
+public sealed class ExamenModel(SituationKeys keys) : CouncilPageModel
 {
     /// <summary>The partner directory, to choose action owners from.</summary>
     public IReadOnlyList<PartnerView> Partners => PartnerDirectoryEndpoints.View(Actor.Council, Policy).Partners;
@@ -103,11 +101,10 @@ public sealed class ExamenModel(SituationKeys keys, IdentityIndex index, AccessJ
         await LoadAsync(seanceId, situationId);
         var filled = Suivi.Actions.Select((action, block) => (action, block)).Where(a => !a.action.IsEmpty).ToList();
         var command = new AssignFollowUp(Suivi.ReferentId ?? Guid.Empty,
-            [.. filled.Select(a => new ActionInClear(a.action.Kind, a.action.OwnerOrganisation, a.action.OwnerRole, a.action.DueOn, a.action.Description,
-                a.action.OwnerPartnerId))],
+            [.. filled.Select(a => new ActionInClear(a.action.Kind, a.action.OwnerPartnerId, a.action.DueOn, a.action.Description))],
             Suivi.ExpectedVersion);
         return await SubmitAsync(
-            () => AssignFollowUpEndpoint.Post(Council, situationId, command, User, Session, Policy, keys, index, journal, Clock),
+            () => AssignFollowUpEndpoint.Post(Council, situationId, command, User, Session, Policy, keys, Clock),
             assigned =>
             {
                 Tell($"Le suivi de {assigned.Pseudonym} est confié ({filled.Count} action{(filled.Count > 1 ? "s" : "")}).");

@@ -13,14 +13,12 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace CaseExchange.Web.Pages.Seances;
 
-/// <summary>A guest of the general part: an organisation and a function, never a private name.</summary>
+/// <summary>A guest of the general part: a partner of the council's directory (an organisation and a role, never a private name).</summary>
 public sealed class GuestForm
 {
     public Guid? PartnerId { get; set; }
-    public string? Organisation { get; set; }
-    public string? Function { get; set; }
 
-    public bool IsEmpty => PartnerId is null && string.IsNullOrWhiteSpace(Organisation) && string.IsNullOrWhiteSpace(Function);
+    public bool IsEmpty => PartnerId is null;
 }
 
 public sealed class AttendanceForm
@@ -93,11 +91,10 @@ public sealed class SeanceModel : CouncilPageModel
         var nominative = Attendance.Presence.Where(p => p.Value == AttendanceForm.Nominative).Select(p => p.Key).ToList();
         var general = Attendance.Presence.Where(p => p.Value == AttendanceForm.General).Select(p => p.Key).ToList();
         var guests = Attendance.Guests.Select((guest, block) => (guest, block)).Where(g => !g.guest.IsEmpty).ToList();
-        var command = new RecordAttendance(nominative, general, [.. guests.Select(g => new GuestInput(g.guest.Organisation, g.guest.Function, g.guest.PartnerId))],
+        var command = new RecordAttendance(nominative, general, [.. guests.Select(g => new GuestInput(g.guest.PartnerId))],
             Attendance.ExpectedVersion);
         return await SubmitAsync(
-            () => RecordAttendanceEndpoint.Put(Council, seanceId, command, User, Session, HttpContext.RequestServices.GetRequiredService<IDocumentStore>(),
-                Policy, HttpContext.RequestServices.GetRequiredService<IdentityIndex>(), Clock),
+            () => RecordAttendanceEndpoint.Put(Council, seanceId, command, User, Session, Policy, Clock),
             recorded => Done(seanceId,
                 $"Présence enregistrée : {recorded.NominativePart} à la partie nominative, {recorded.GeneralPartOnly} à la partie générale seulement, " +
                 $"{recorded.Guests} invité{(recorded.Guests > 1 ? "s" : "")}.", "presence"),
@@ -137,7 +134,11 @@ public sealed class SeanceModel : CouncilPageModel
         {
             foreach (var a in recorded.NominativePart) Attendance.Presence[a.MemberId] = AttendanceForm.Nominative;
             foreach (var a in recorded.GeneralPartOnly) Attendance.Presence[a.MemberId] = AttendanceForm.General;
-            Attendance.Guests = [.. recorded.Guests.Select(g => new GuestForm { Organisation = g.Organisation, Function = g.Function })];
+            // Guests were copied from the directory: find their partner again (one no longer listed is left out).
+            var partners = Partners;
+            Attendance.Guests = [.. recorded.Guests
+                .Select(g => partners.FirstOrDefault(p => p.Organisation == g.Organisation && p.RoleLabel == g.Function))
+                .Where(p => p is not null).Select(p => new GuestForm { PartnerId = p!.PartnerId })];
         }
         while (Attendance.Guests.Count < (Seance.Attendance?.Guests.Count ?? 0) + GuestBlocks) Attendance.Guests.Add(new GuestForm());
     }
