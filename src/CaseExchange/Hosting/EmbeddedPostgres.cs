@@ -310,7 +310,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         return (process.ExitCode, output);
     }
 
-    private static int FreeLoopbackPort()
+    internal static int FreeLoopbackPort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -322,7 +322,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     [DllImport("libc", EntryPoint = "geteuid")]
     private static extern uint GetEffectiveUserId();
 
-    private static bool IsRoot => OperatingSystem.IsLinux() && GetEffectiveUserId() == 0;
+    internal static bool IsRoot => OperatingSystem.IsLinux() && GetEffectiveUserId() == 0;
 }
 
 /// <summary>Finds initdb and pg_ctl, or says in one message how to install them.</summary>

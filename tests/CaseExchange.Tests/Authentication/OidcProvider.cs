@@ -45,7 +45,7 @@ public sealed class OidcProvider : IAsyncDisposable
         Port = port;
         _accounts = accounts;
         Directory.CreateDirectory(_directory);
-        _tls = CreateTlsCertificate();
+        _tls = Infrastructure.TestSecrets.CreateLoopbackTlsCertificate();
         File.WriteAllText(Path.Combine(_directory, "tls.crt"), _tls.ExportCertificatePem());
         using var key = _tls.GetRSAPrivateKey()!;
         File.WriteAllText(Path.Combine(_directory, "tls.key"), key.ExportPkcs8PrivateKeyPem());
@@ -219,16 +219,6 @@ public sealed class OidcProvider : IAsyncDisposable
         };
     }
 
-    private static X509Certificate2 CreateTlsCertificate()
-    {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(names.Build());
-        using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(2));
-        return X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pkcs12), null, X509KeyStorageFlags.Exportable);
-    }
 
     public static int FreePort()
     {

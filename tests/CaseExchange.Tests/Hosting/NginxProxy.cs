@@ -27,7 +27,7 @@ public sealed class NginxProxy : IAsyncDisposable
         HttpPort = Hosting.Ports.Free();
         Directory.CreateDirectory(_directory);
         foreach (var temp in new[] { "client_body", "proxy", "fastcgi", "uwsgi", "scgi" }) Directory.CreateDirectory(Path.Combine(_directory, temp));
-        Certificate = CreateCertificate();
+        Certificate = Infrastructure.TestSecrets.CreateLoopbackTlsCertificate();
         File.WriteAllText(Path.Combine(_directory, "tls.crt"), Certificate.ExportCertificatePem());
         using var key = Certificate.GetRSAPrivateKey()!;
         File.WriteAllText(Path.Combine(_directory, "tls.key"), key.ExportPkcs8PrivateKeyPem());
@@ -143,16 +143,6 @@ public sealed class NginxProxy : IAsyncDisposable
         }
     }
 
-    private static X509Certificate2 CreateCertificate()
-    {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(names.Build());
-        using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(2));
-        return X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pkcs12), null, X509KeyStorageFlags.Exportable);
-    }
 
     public async ValueTask DisposeAsync()
     {

@@ -271,17 +271,8 @@ public sealed class PostgresNode : IAsyncDisposable
                                                 $"failed ({process.ExitCode}): {output.Trim()}");
     }
 
-    private static int FreeLoopbackPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
+    // The embedded cluster's own helpers: one definition of a free port and of running as root.
+    private static int FreeLoopbackPort() => EmbeddedPostgres.FreeLoopbackPort();
 
-    [DllImport("libc", EntryPoint = "geteuid")]
-    private static extern uint GetEffectiveUserId();
-
-    private static bool IsRoot => OperatingSystem.IsLinux() && GetEffectiveUserId() == 0;
+    private static bool IsRoot => EmbeddedPostgres.IsRoot;
 }

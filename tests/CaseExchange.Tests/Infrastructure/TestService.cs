@@ -24,6 +24,21 @@ namespace CaseExchange.Tests.Infrastructure;
 /// <summary>Settings every test host shares: the test run's key ring certificate and development sign-in key.</summary>
 public static class TestSecrets
 {
+    /// <summary>A throwaway TLS certificate for 127.0.0.1 (the OIDC provider, nginx), valid for two days.</summary>
+    public static System.Security.Cryptography.X509Certificates.X509Certificate2 CreateLoopbackTlsCertificate()
+    {
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=127.0.0.1", key,
+            System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        var names = new System.Security.Cryptography.X509Certificates.SubjectAlternativeNameBuilder();
+        names.AddIpAddress(System.Net.IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(2));
+        return System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(
+            created.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12), null,
+            System.Security.Cryptography.X509Certificates.X509KeyStorageFlags.Exportable);
+    }
+
     /// <summary>This test run's certificates; deleted when the run ends.</summary>
     public static readonly string Directory = Path.Combine(Path.GetTempPath(), $"caseexchange-tests-{Environment.ProcessId}");
 
