@@ -1,6 +1,8 @@
 using CaseExchange.Charter;
 using CaseExchange.Demo;
 using CaseExchange.Hosting;
+using CaseExchange.Http;
+using CaseExchange.Http;
 using CaseExchange.Journal;
 using CaseExchange.Protection;
 using CaseExchange.Retention;

@@ -1,5 +1,5 @@
 using CaseExchange.Benchmarks.Measurement;
-using CaseExchange.Hosting;
+using CaseExchange.Http;
 using Npgsql;
 
 namespace CaseExchange.Benchmarks.Baselines;

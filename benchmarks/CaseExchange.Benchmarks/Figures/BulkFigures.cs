@@ -2,7 +2,7 @@ using CaseExchange.Benchmarks.Baselines;
 using CaseExchange.Benchmarks.Measurement;
 using CaseExchange.Benchmarks.Service;
 using CaseExchange.Councils;
-using CaseExchange.Hosting;
+using CaseExchange.Http;
 using CaseExchange.Journal;
 using CaseExchange.Journal.Checkpoints;
 using CaseExchange.Journal.Verification;

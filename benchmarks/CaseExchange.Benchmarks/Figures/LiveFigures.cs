@@ -9,7 +9,7 @@ using CaseExchange.Benchmarks.Measurement;
 using CaseExchange.Benchmarks.Service;
 using CaseExchange.Charter;
 using CaseExchange.Councils;
-using CaseExchange.Hosting;
+using CaseExchange.Http;
 using CaseExchange.Journal;
 using CaseExchange.Journal.Verification;
 using CaseExchange.Protection;

@@ -1,6 +1,6 @@
 using System.Security.Claims;
 using CaseExchange.Charter;
-using CaseExchange.Hosting;
+using CaseExchange.Http;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;

@@ -1,5 +1,6 @@
-using CaseExchange.Charter;
 using CaseExchange.Hosting;
+using CaseExchange.Charter;
+using CaseExchange.Http;
 using JasperFx;
 using JasperFx.CommandLine;
 using Marten;

@@ -1,6 +1,6 @@
 using CaseExchange.Charter;
 using CaseExchange.Councils;
-using CaseExchange.Hosting;
+using CaseExchange.Http;
 using CaseExchange.Protection;
 using CaseExchange.Seances;
 using CaseExchange.Situations;

@@ -1,3 +1,4 @@
+using CaseExchange.Http;
 using System.IdentityModel.Tokens.Jwt;
 using System.Security.Claims;
 using System.Security.Cryptography;

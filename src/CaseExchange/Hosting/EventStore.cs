@@ -1,3 +1,4 @@
+using CaseExchange.Http;
 using CaseExchange.Councils;
 using CaseExchange.Protection;
 using CaseExchange.Seances;

@@ -1,4 +1,4 @@
-using CaseExchange.Hosting;
+using CaseExchange.Http;
 using CaseExchange.Protection;
 using JasperFx.Events;
 using Marten;

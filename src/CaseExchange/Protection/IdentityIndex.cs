@@ -1,8 +1,9 @@
+using CaseExchange.Hosting;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using CaseExchange.Charter;
-using CaseExchange.Hosting;
+using CaseExchange.Http;
 using CaseExchange.Situations.Referral;
 using Marten;
 using Microsoft.AspNetCore.DataProtection;

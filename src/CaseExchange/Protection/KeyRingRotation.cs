@@ -1,6 +1,7 @@
+using CaseExchange.Hosting;
 using System.Security.Cryptography.X509Certificates;
 using System.Xml.Linq;
-using CaseExchange.Hosting;
+using CaseExchange.Http;
 using CaseExchange.Journal.Checkpoints;
 using Microsoft.Extensions.Options;
 using JasperFx.CommandLine;

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using CaseExchange.Hosting;
+using CaseExchange.Http;
 using Marten;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Mvc;

@@ -37,7 +37,7 @@ public sealed class NominativeErasure(IDocumentStore store, SituationKeys keys, 
                 await RecordInLedgerAsync(council, situationId, stream.Aggregate.Pseudonym, erased);
                 return true;
             }
-            catch (Exception e) when (Hosting.ConcurrencyFailures.IsConcurrencyFailure(e) && attempt < 5)
+            catch (Exception e) when (Http.ConcurrencyFailures.IsConcurrencyFailure(e) && attempt < 5)
             {
                 // Someone appended meanwhile (possibly another node erasing): read again and decide again.
             }

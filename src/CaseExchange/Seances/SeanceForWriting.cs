@@ -1,6 +1,6 @@
 using CaseExchange.Charter;
 using CaseExchange.Councils;
-using CaseExchange.Hosting;
+using CaseExchange.Http;
 using JasperFx.Events;
 using Marten;
 

@@ -1,4 +1,4 @@
-using CaseExchange.Hosting;
+using CaseExchange.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
 

@@ -1,3 +1,4 @@
+using CaseExchange.Http;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;

@@ -4,7 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
-using CaseExchange.Hosting;
+using CaseExchange.Http;
 using AuthenticationSchemes = CaseExchange.Hosting.AuthenticationSchemes;
 using CaseExchange.Tests.Infrastructure;
 using CaseExchange.Tests.Journal;
@@ -209,7 +209,7 @@ public sealed class OpenIdConnectTests(OpenIdConnectFixture fixture) : IClassFix
         var token = await fixture.ApiTokenAsync(Council.Coordonnateur);
 
         var me = await fixture.ApiGetAsync(token, $"{Council.Api}/me");
-        await Http.ExpectAsync(me, 200);
+        await Answers.ExpectAsync(me, 200);
         Assert.Equal(Council.Id(Council.Coordonnateur), (await me.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("memberId").GetGuid());
 
         // The same token with one byte of its signature changed.
@@ -239,7 +239,7 @@ public sealed class OpenIdConnectTests(OpenIdConnectFixture fixture) : IClassFix
         Assert.Contains("expired", string.Join(' ', refused.Headers.WwwAuthenticate), StringComparison.OrdinalIgnoreCase);
 
         // The provider back on time: the same member, the same service, accepted.
-        await Http.ExpectAsync(await fixture.ApiGetAsync(await fixture.ApiTokenAsync(Council.Coordonnateur), $"{Council.Api}/me"), 200);
+        await Answers.ExpectAsync(await fixture.ApiGetAsync(await fixture.ApiTokenAsync(Council.Coordonnateur), $"{Council.Api}/me"), 200);
     }
 
     [Fact]
@@ -247,7 +247,7 @@ public sealed class OpenIdConnectTests(OpenIdConnectFixture fixture) : IClassFix
     {
         SkipWithoutNode();
         var before = await fixture.ApiTokenAsync(Council.Coordonnateur);
-        await Http.ExpectAsync(await fixture.ApiGetAsync(before, $"{Council.Api}/me"), 200);
+        await Answers.ExpectAsync(await fixture.ApiGetAsync(before, $"{Council.Api}/me"), 200);
         // The pages have fetched the provider's keys too (their own copy).
         var (earlier, signedIn) = await fixture.SignInAsync(Council.Coordonnateur, $"/c/{Council.Code}");
         earlier.Dispose();
@@ -268,7 +268,7 @@ public sealed class OpenIdConnectTests(OpenIdConnectFixture fixture) : IClassFix
             refusals++;
             await Task.Delay(100, TestContext.Current.CancellationToken);
         }
-        await Http.ExpectAsync(response, 200);
+        await Answers.ExpectAsync(response, 200);
         Console.WriteLine($"[oidc] key rollover: new token accepted after {refusals} refusal(s), {clock.ElapsedMilliseconds} ms");
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await fixture.ApiGetAsync(before, $"{Council.Api}/me")).StatusCode);
@@ -319,14 +319,14 @@ public sealed class OpenIdConnectTests(OpenIdConnectFixture fixture) : IClassFix
 
         var token = await fixture.ApiTokenAsync(stranger);
         var me = await fixture.ApiGetAsync(token, $"{Council.Api}/me");
-        Assert.Equal("urn:caseexchange:problem:forbidden:pas-membre-du-conseil", (await Http.ProblemAsync(me, 403)).GetProperty("type").GetString());
+        Assert.Equal("urn:caseexchange:problem:forbidden:pas-membre-du-conseil", (await Answers.ProblemAsync(me, 403)).GetProperty("type").GetString());
 
         using var request = new HttpRequestMessage(HttpMethod.Post, $"{Council.Api}/situations/{fixture.Situation}/file-openings")
         {
             Content = JsonContent.Create(new { purpose = JournalTestSupport.Purpose }),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        await Http.ProblemAsync(await fixture.Service.Client.SendAsync(request), 403);
+        await Answers.ProblemAsync(await fixture.Service.Client.SendAsync(request), 403);
         var journal = await fixture.Service.JournalAsync(Council.Code, fixture.Situation);
         Assert.Contains(journal, e => e.Subject == stranger && !e.Granted && e.MemberId is null);
     }

@@ -264,7 +264,7 @@ public sealed class AuthorizationMatrixTests(MatrixFixture fixture) : IClassFixt
         var seance = (await f.Service.PostJsonAsync<JsonElement>(coordonnateur, $"{api}/groups/{f.Council.GroupA}/seances",
             new { date = DateTimeOffset.UtcNow }, 201)).GetProperty("seanceId").GetGuid();
         if (attended)
-            await Http.ExpectAsync(await f.Service.SendAsync(coordonnateur, HttpMethod.Put, $"{api}/seances/{seance}/attendance",
+            await Answers.ExpectAsync(await f.Service.SendAsync(coordonnateur, HttpMethod.Put, $"{api}/seances/{seance}/attendance",
                 new { nominativePart = new[] { f.Council.Id(f.Council.Animateur) }, expectedVersion = 1 }), 200);
         if (closed)
             await f.Service.PostJsonAsync<JsonElement>(coordonnateur, $"{api}/seances/{seance}/closure", new { expectedVersion = 2 });

@@ -1,8 +1,9 @@
+using CaseExchange.Hosting;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using CaseExchange.Hosting;
+using CaseExchange.Http;
 using CaseExchange.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -74,7 +75,7 @@ public sealed class InputBoundaryTests(BoundaryFixture fixture) : IClassFixture<
     {
         var response = await Service.PostAsync(Council.Coordonnateur, $"{Council.Api}/groups",
             new { name = $"GT\tavec\r\nretours {Guid.NewGuid():N}"[..40], kind = "thematique" });
-        await Http.ExpectAsync(response, 201);
+        await Answers.ExpectAsync(response, 201);
     }
 
     [Fact]

@@ -27,15 +27,15 @@ public sealed class TenancyAndCharterTests(TwoCouncilsFixture fixture) : IClassF
         var (id, pseudonym) = await fixture.Red.ReferAsync(Service, TestPerson.Distinctive("Rouge"), "Faits rouges");
 
         // Blue's coordonnateur, through Blue's own routes, asking for Red's situation id: it does not exist there.
-        await Http.ProblemAsync(await Service.GetAsync(fixture.Blue.Coordonnateur, $"{fixture.Blue.Api}/situations/{id}"), 404);
+        await Answers.ProblemAsync(await Service.GetAsync(fixture.Blue.Coordonnateur, $"{fixture.Blue.Api}/situations/{id}"), 404);
         var blueList = await (await Service.GetAsync(fixture.Blue.Coordonnateur, $"{fixture.Blue.Api}/situations?pageSize=200")).Content.ReadAsStringAsync();
         Assert.DoesNotContain(id.ToString(), blueList);
-        await Http.ProblemAsync(await Service.PostAsync(fixture.Blue.MemberOfHoldingGroup, $"{fixture.Blue.Api}/situations/{id}/file-openings", new { purpose = "suivi" }), 404);
+        await Answers.ProblemAsync(await Service.PostAsync(fixture.Blue.MemberOfHoldingGroup, $"{fixture.Blue.Api}/situations/{id}/file-openings", new { purpose = "suivi" }), 404);
 
         // Blue's members through Red's routes: not members there.
         foreach (var subject in new[] { fixture.Blue.Coordonnateur, fixture.Blue.MemberOfHoldingGroup, fixture.Blue.Auditeur })
         {
-            var problem = await Http.ProblemAsync(await Service.GetAsync(subject, $"{fixture.Red.Api}/situations/{id}"), 403);
+            var problem = await Answers.ProblemAsync(await Service.GetAsync(subject, $"{fixture.Red.Api}/situations/{id}"), 403);
             Assert.Contains("pas-membre-du-conseil", problem.GetProperty("type").GetString());
         }
 
@@ -48,8 +48,8 @@ public sealed class TenancyAndCharterTests(TwoCouncilsFixture fixture) : IClassF
     [Fact]
     public async Task An_unknown_council_looks_exactly_like_a_council_one_does_not_belong_to()
     {
-        var unknown = await Http.ProblemAsync(await Service.GetAsync(fixture.Red.Coordonnateur, "/api/councils/inexistant/situations"), 403);
-        var foreign = await Http.ProblemAsync(await Service.GetAsync(fixture.Red.Coordonnateur, $"{fixture.Blue.Api}/situations"), 403);
+        var unknown = await Answers.ProblemAsync(await Service.GetAsync(fixture.Red.Coordonnateur, "/api/councils/inexistant/situations"), 403);
+        var foreign = await Answers.ProblemAsync(await Service.GetAsync(fixture.Red.Coordonnateur, $"{fixture.Blue.Api}/situations"), 403);
         Assert.Equal(unknown.GetProperty("type").GetString(), foreign.GetProperty("type").GetString());
         Assert.Equal(unknown.GetProperty("detail").GetString(), foreign.GetProperty("detail").GetString());
     }
@@ -67,17 +67,17 @@ public sealed class TenancyAndCharterTests(TwoCouncilsFixture fixture) : IClassF
 
         var me = await Service.GetJsonAsync<JsonElement>(newcomer, $"{council.Api}/me");
         Assert.False(me.GetProperty("charterSigned").GetBoolean());
-        var refused = await Http.ProblemAsync(await Service.PostAsync(newcomer, $"{council.Api}/situations/{id}/file-openings", new { purpose = "suivi" }), 403);
+        var refused = await Answers.ProblemAsync(await Service.PostAsync(newcomer, $"{council.Api}/situations/{id}/file-openings", new { purpose = "suivi" }), 403);
         Assert.Contains("charte-non-signee", refused.GetProperty("type").GetString());
         // Need to know: not even the anonymised view before signing (sector, ages and dates single a person out).
-        await Http.ProblemAsync(await Service.GetAsync(newcomer, $"{council.Api}/situations/{id}"), 403);
+        await Answers.ProblemAsync(await Service.GetAsync(newcomer, $"{council.Api}/situations/{id}"), 403);
 
         var charter = await Service.GetJsonAsync<JsonElement>(newcomer, $"{council.Api}/charter");
         Assert.Contains("Charte", charter.GetProperty("text").GetString());
         await Service.PostJsonAsync<JsonElement>(newcomer, $"{council.Api}/charter/signatures", new { version = charter.GetProperty("version").GetString() });
-        await Http.ExpectAsync(await Service.PostAsync(newcomer, $"{council.Api}/situations/{id}/file-openings", new { purpose = "suivi" }), 200);
-        await Http.ExpectAsync(await Service.GetAsync(newcomer, $"{council.Api}/situations/{id}"), 200);
-        await Http.ProblemAsync(await Service.PostAsync(newcomer, $"{council.Api}/charter/signatures", new { version = charter.GetProperty("version").GetString() }), 409);
+        await Answers.ExpectAsync(await Service.PostAsync(newcomer, $"{council.Api}/situations/{id}/file-openings", new { purpose = "suivi" }), 200);
+        await Answers.ExpectAsync(await Service.GetAsync(newcomer, $"{council.Api}/situations/{id}"), 200);
+        await Answers.ProblemAsync(await Service.PostAsync(newcomer, $"{council.Api}/charter/signatures", new { version = charter.GetProperty("version").GetString() }), 409);
     }
 
     [Fact]
@@ -91,13 +91,13 @@ public sealed class TenancyAndCharterTests(TwoCouncilsFixture fixture) : IClassF
         await Service.PostJsonAsync<JsonElement>(council.Coordonnateur, $"{council.Api}/groups/{council.GroupA}/members", new { memberId = member, role = "membre" });
         var version = Service.Services.GetRequiredService<CharterPolicy>().Version;
         await Service.PostJsonAsync<JsonElement>(leaving, $"{council.Api}/charter/signatures", new { version });
-        await Http.ExpectAsync(await Service.PostAsync(leaving, $"{council.Api}/situations/{id}/file-openings", new { purpose = "suivi" }), 200);
+        await Answers.ExpectAsync(await Service.PostAsync(leaving, $"{council.Api}/situations/{id}/file-openings", new { purpose = "suivi" }), 200);
 
-        await Http.ExpectAsync(await Service.SendAsync(council.Coordonnateur, HttpMethod.Delete, $"{council.Api}/groups/{council.GroupA}/members/{member}"), 200);
-        var problem = await Http.ProblemAsync(await Service.PostAsync(leaving, $"{council.Api}/situations/{id}/file-openings", new { purpose = "suivi" }), 403);
+        await Answers.ExpectAsync(await Service.SendAsync(council.Coordonnateur, HttpMethod.Delete, $"{council.Api}/groups/{council.GroupA}/members/{member}"), 200);
+        var problem = await Answers.ProblemAsync(await Service.PostAsync(leaving, $"{council.Api}/situations/{id}/file-openings", new { purpose = "suivi" }), 403);
         Assert.Contains("hors-du-groupe-detenteur", problem.GetProperty("type").GetString());
 
-        await Http.ExpectAsync(await Service.PostAsync(council.Coordonnateur, $"{council.Api}/members/{member}/deactivation", new { }), 200);
-        await Http.ProblemAsync(await Service.GetAsync(leaving, $"{council.Api}/me"), 403);
+        await Answers.ExpectAsync(await Service.PostAsync(council.Coordonnateur, $"{council.Api}/members/{member}/deactivation", new { }), 200);
+        await Answers.ProblemAsync(await Service.GetAsync(leaving, $"{council.Api}/me"), 403);
     }
 }

@@ -106,7 +106,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
             Assert.Contains($"Bascule{sample.Writer}", await file.Content.ReadAsStringAsync(cancellation));
 
             // Readiness follows the new primary too (its check opens its own connection with the same string).
-            await Http.ExpectAsync(await service.GetAsync(null, "/health/ready"), 200);
+            await Answers.ExpectAsync(await service.GetAsync(null, "/health/ready"), 200);
 
             var report = await service.Services.GetRequiredService<JournalVerifier>().VerifyAsync(council.Code, cancellation);
             Assert.True(report.Intact, JournalVerifyCommand.Describe(report));

@@ -43,7 +43,7 @@ public sealed class HealthAndProblemTests(ServiceFixture fixture) : IClassFixtur
     [Fact]
     public async Task An_unknown_route_is_a_French_problem_document()
     {
-        var problem = await Http.ProblemAsync(await Service.Client.GetAsync("/nulle-part"), 404);
+        var problem = await Answers.ProblemAsync(await Service.Client.GetAsync("/nulle-part"), 404);
         Assert.Equal("urn:caseexchange:problem:not-found", problem.GetProperty("type").GetString());
         Assert.Equal("Ressource introuvable", problem.GetProperty("title").GetString());
     }
@@ -51,7 +51,7 @@ public sealed class HealthAndProblemTests(ServiceFixture fixture) : IClassFixtur
     [Fact]
     public async Task An_anonymous_API_call_is_a_401_problem()
     {
-        var problem = await Http.ProblemAsync(await Service.Client.GetAsync("/api/councils/x/situations"), 401);
+        var problem = await Answers.ProblemAsync(await Service.Client.GetAsync("/api/councils/x/situations"), 401);
         Assert.Equal("urn:caseexchange:problem:unauthenticated", problem.GetProperty("type").GetString());
     }
 

@@ -1,5 +1,6 @@
-using System.Diagnostics;
 using CaseExchange.Hosting;
+using System.Diagnostics;
+using CaseExchange.Http;
 using Npgsql;
 
 namespace CaseExchange.Tests.Infrastructure;

@@ -1,9 +1,10 @@
+using CaseExchange.Hosting;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
-using CaseExchange.Hosting;
+using CaseExchange.Http;
 using Npgsql;
 
 namespace CaseExchange.Tests.Infrastructure;

@@ -82,7 +82,7 @@ public sealed class TestCouncil
             await service.PostJsonAsync<JsonElement>($"{code}.{suffix}", $"{api}/charter/signatures", new { version = policy.Version });
 
         var removed = await service.SendAsync(coordinator, HttpMethod.Delete, $"{api}/groups/{groupA}/members/{ids[$"{code}.retire"]}");
-        await Http.ExpectAsync(removed, 200);
+        await Answers.ExpectAsync(removed, 200);
 
         return new TestCouncil { Code = code, GroupA = groupA, GroupB = groupB, Ids = ids };
     }

@@ -197,14 +197,14 @@ public sealed class TestService : IAsyncDisposable
     public async Task<T> GetJsonAsync<T>(string subject, string url)
     {
         var response = await GetAsync(subject, url);
-        await Http.ExpectAsync(response, 200);
+        await Answers.ExpectAsync(response, 200);
         return (await response.Content.ReadFromJsonAsync<T>(Json.Options))!;
     }
 
     public async Task<T> PostJsonAsync<T>(string subject, string url, object? body, int expectedStatus = 200)
     {
         var response = await PostAsync(subject, url, body);
-        await Http.ExpectAsync(response, expectedStatus);
+        await Answers.ExpectAsync(response, expectedStatus);
         return (await response.Content.ReadFromJsonAsync<T>(Json.Options))!;
     }
 
@@ -243,7 +243,7 @@ public static class Json
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
 }
 
-public static class Http
+public static class Answers
 {
     public static async Task ExpectAsync(HttpResponseMessage response, int status)
     {

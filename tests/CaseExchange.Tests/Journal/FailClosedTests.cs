@@ -33,7 +33,7 @@ public sealed class FailClosedTests(FailClosedFixture fixture) : IClassFixture<F
         try
         {
             var response = await Service.OpenFileAsync(Council, Council.MemberOfHoldingGroup, id);
-            var problem = await Http.ProblemAsync(response, 503);
+            var problem = await Answers.ProblemAsync(response, 503);
             Assert.Equal(JournalProblemTypes.Unavailable, problem.GetProperty("type").GetString());
             Assert.Contains("aucune donnée communiquée", problem.GetProperty("detail").GetString());
             var body = problem.GetRawText();
@@ -41,7 +41,7 @@ public sealed class FailClosedTests(FailClosedFixture fixture) : IClassFixture<F
                 Assert.DoesNotContain(leakable, body);
 
             // A refusal that cannot be journalled is not answered as a refusal either.
-            await Http.ProblemAsync(await Service.OpenFileAsync(Council, Council.MemberOfOtherGroup, id), 503);
+            await Answers.ProblemAsync(await Service.OpenFileAsync(Council, Council.MemberOfOtherGroup, id), 503);
             Assert.Empty(await Service.JournalAsync(Council.Code, id));
         }
         finally
@@ -50,7 +50,7 @@ public sealed class FailClosedTests(FailClosedFixture fixture) : IClassFixture<F
         }
 
         // The same request, once the journal can be written again: journalled, then answered.
-        await Http.ExpectAsync(await Service.OpenFileAsync(Council, Council.MemberOfHoldingGroup, id), 200);
+        await Answers.ExpectAsync(await Service.OpenFileAsync(Council, Council.MemberOfHoldingGroup, id), 200);
         Assert.True(Assert.Single(await Service.JournalAsync(Council.Code, id)).Granted);
     }
 
@@ -65,7 +65,7 @@ public sealed class FailClosedTests(FailClosedFixture fixture) : IClassFixture<F
             "update caseexchange.situation_keys set wrapped_key = decode('Q2ZESjhBQUFBQUFBQUFBQQ==', 'base64') " +
             "where situation_id = $1 and council = $2", id, Council.Code);
 
-        var problem = await Http.ProblemAsync(await Service.OpenFileAsync(Council, Council.MemberOfHoldingGroup, id), 503);
+        var problem = await Answers.ProblemAsync(await Service.OpenFileAsync(Council, Council.MemberOfHoldingGroup, id), 503);
         Assert.Equal(ProtectionProblemTypes.KeyRingUnavailable, problem.GetProperty("type").GetString());
         foreach (var leakable in person.Leakables()) Assert.DoesNotContain(leakable, problem.GetRawText());
 
@@ -76,7 +76,7 @@ public sealed class FailClosedTests(FailClosedFixture fixture) : IClassFixture<F
         // Its key destroyed without the erasure being recorded: 410, journalled too.
         Service.Services.GetRequiredService<SituationKeys>().Forget(Council.Code, id);
         await Service.ExecuteSqlAsync("delete from caseexchange.situation_keys where situation_id = $1 and council = $2", id, Council.Code);
-        await Http.ProblemAsync(await Service.OpenFileAsync(Council, Council.MemberOfHoldingGroup, id), 410);
+        await Answers.ProblemAsync(await Service.OpenFileAsync(Council, Council.MemberOfHoldingGroup, id), 410);
         Assert.Equal(Refusals.NominativeDataErased, (await Service.JournalAsync(Council.Code, id))[^1].Refusal);
     }
 }

@@ -25,7 +25,7 @@ public sealed class FileOpeningJournalTests(JournalFixture fixture) : IClassFixt
         Assert.Empty(await Service.JournalAsync(Council.Code, id));
 
         var response = await Service.OpenFileAsync(Council, Council.MemberOfHoldingGroup, id);
-        await Http.ExpectAsync(response, 200);
+        await Answers.ExpectAsync(response, 200);
         var file = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
         Assert.Equal(CouncilEndpoints.JournalNotice, file.GetProperty("notice").GetString());
         Assert.Contains(person.Nom, file.GetRawText());
@@ -49,7 +49,7 @@ public sealed class FileOpeningJournalTests(JournalFixture fixture) : IClassFixt
     public async Task The_auditor_lists_the_entry_with_its_purpose_and_a_legitimate_replay()
     {
         var (id, pseudonym) = await Council.ReferAsync(Service, TestPerson.Distinctive("Liste"), "Faits Liste");
-        await Http.ExpectAsync(await Service.OpenFileAsync(Council, Council.Animateur, id, new { purpose = "examen-en-seance" }), 200);
+        await Answers.ExpectAsync(await Service.OpenFileAsync(Council, Council.Animateur, id, new { purpose = "examen-en-seance" }), 200);
 
         var page = await Service.GetJsonAsync<JsonElement>(Council.Auditeur, $"{Council.Api}/journal/entries?pseudonym={pseudonym}");
         Assert.Equal(1, page.GetProperty("totalCount").GetInt64());
@@ -78,7 +78,7 @@ public sealed class FileOpeningJournalTests(JournalFixture fixture) : IClassFixt
         };
         foreach (var (subject, refusal) in attempts)
         {
-            var problem = await Http.ProblemAsync(await Service.OpenFileAsync(Council, subject, id), 403);
+            var problem = await Answers.ProblemAsync(await Service.OpenFileAsync(Council, subject, id), 403);
             Assert.Equal($"urn:caseexchange:problem:forbidden:{refusal}", problem.GetProperty("type").GetString());
             Assert.Equal(OpenFileEndpoint.RefusalNotice, problem.GetProperty("notice").GetString());
         }
@@ -99,7 +99,7 @@ public sealed class FileOpeningJournalTests(JournalFixture fixture) : IClassFixt
         var (id, _) = await Council.ReferAsync(Service, TestPerson.Distinctive("Intrus"), "Faits Intrus");
         var outsider = "intrus.hors-conseil";
 
-        var problem = await Http.ProblemAsync(await Service.OpenFileAsync(Council, outsider, id), 403);
+        var problem = await Answers.ProblemAsync(await Service.OpenFileAsync(Council, outsider, id), 403);
         Assert.Equal($"urn:caseexchange:problem:forbidden:{Refusals.NotACouncilMember}", problem.GetProperty("type").GetString());
         var entry = Assert.Single(await Service.JournalAsync(Council.Code, id));
         Assert.Null(entry.MemberId);
@@ -108,7 +108,7 @@ public sealed class FileOpeningJournalTests(JournalFixture fixture) : IClassFixt
 
         // A situation that does not exist gets the same answer, so that outsiders learn nothing; nothing to journal.
         var before = (await Service.JournalAsync(Council.Code)).Count;
-        var unknown = await Http.ProblemAsync(await Service.OpenFileAsync(Council, outsider, Guid.NewGuid()), 403);
+        var unknown = await Answers.ProblemAsync(await Service.OpenFileAsync(Council, outsider, Guid.NewGuid()), 403);
         Assert.Equal(problem.GetProperty("type").GetString(), unknown.GetProperty("type").GetString());
         Assert.Equal(before, (await Service.JournalAsync(Council.Code)).Count);
     }
@@ -117,11 +117,11 @@ public sealed class FileOpeningJournalTests(JournalFixture fixture) : IClassFixt
     public async Task An_incomplete_request_opens_nothing_and_a_missing_situation_is_404_for_a_member()
     {
         var (id, _) = await Council.ReferAsync(Service, TestPerson.Distinctive("Incomplet"), "Faits Incomplet");
-        var problem = await Http.ProblemAsync(await Service.OpenFileAsync(Council, Council.MemberOfHoldingGroup, id, new { purpose = "curiosite" }), 400);
+        var problem = await Answers.ProblemAsync(await Service.OpenFileAsync(Council, Council.MemberOfHoldingGroup, id, new { purpose = "curiosite" }), 400);
         Assert.True(problem.GetProperty("errors").TryGetProperty("purpose", out _));
         Assert.Empty(await Service.JournalAsync(Council.Code, id));
 
-        await Http.ProblemAsync(await Service.OpenFileAsync(Council, Council.MemberOfHoldingGroup, Guid.NewGuid()), 404);
+        await Answers.ProblemAsync(await Service.OpenFileAsync(Council, Council.MemberOfHoldingGroup, Guid.NewGuid()), 404);
     }
 
     [Fact]
@@ -130,13 +130,13 @@ public sealed class FileOpeningJournalTests(JournalFixture fixture) : IClassFixt
         var id = await fixture.Steps.ClosedAsync();
         var pseudonym = (await Service.GetJsonAsync<JsonElement>(Council.Coordonnateur, $"{Council.Api}/situations/{id}")).GetProperty("pseudonym").GetString();
 
-        var refused = await Http.ProblemAsync(await Service.OpenFileAsync(Council, Council.MemberOfHoldingGroup, id), 403);
+        var refused = await Answers.ProblemAsync(await Service.OpenFileAsync(Council, Council.MemberOfHoldingGroup, id), 403);
         Assert.Equal($"urn:caseexchange:problem:forbidden:{Refusals.ArchiveReasonRequired}", refused.GetProperty("type").GetString());
 
         const string detail = "Réquisition du parquet n° 2026/117 visant Zorglubovitch Archive";
         var opened = await Service.OpenFileAsync(Council, Council.MemberOfHoldingGroup, id,
             new { purpose = "suivi", archiveReason = new { code = "requisition-judiciaire", detail } });
-        await Http.ExpectAsync(opened, 200);
+        await Answers.ExpectAsync(opened, 200);
 
         var entries = await Service.JournalAsync(Council.Code, id);
         Assert.Equal(2, entries.Count);
@@ -157,7 +157,7 @@ public sealed class FileOpeningJournalTests(JournalFixture fixture) : IClassFixt
         }
 
         var listed = await Service.GetAsync(Council.Auditeur, $"{Council.Api}/journal/entries?pseudonym={pseudonym}");
-        await Http.ExpectAsync(listed, 200);
+        await Answers.ExpectAsync(listed, 200);
         var text = await listed.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         Assert.DoesNotContain("Zorglubovitch", text);
         Assert.DoesNotContain(sealedDetail.Value, text);
@@ -172,11 +172,11 @@ public sealed class FileOpeningJournalTests(JournalFixture fixture) : IClassFixt
     {
         var person = TestPerson.Distinctive("Export");
         var (id, pseudonym) = await Council.ReferAsync(Service, person, "Faits Export");
-        await Http.ExpectAsync(await Service.OpenFileAsync(Council, Council.MemberOfHoldingGroup, id), 200);
-        await Http.ExpectAsync(await Service.OpenFileAsync(Council, Council.MemberOfOtherGroup, id), 403);
+        await Answers.ExpectAsync(await Service.OpenFileAsync(Council, Council.MemberOfHoldingGroup, id), 200);
+        await Answers.ExpectAsync(await Service.OpenFileAsync(Council, Council.MemberOfOtherGroup, id), 403);
 
         var response = await Service.GetAsync(Council.Auditeur, $"{Council.Api}/journal/export?pseudonym={pseudonym}");
-        await Http.ExpectAsync(response, 200);
+        await Answers.ExpectAsync(response, 200);
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
         var bytes = await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken);
         Assert.Equal(Encoding.UTF8.GetPreamble(), bytes[..3]);
@@ -194,11 +194,11 @@ public sealed class FileOpeningJournalTests(JournalFixture fixture) : IClassFixt
     {
         foreach (var subject in new[] { Council.Coordonnateur, Council.Animateur, Council.MemberOfHoldingGroup, Council.President })
         {
-            await Http.ProblemAsync(await Service.GetAsync(subject, $"{Council.Api}/journal/entries"), 403);
-            await Http.ProblemAsync(await Service.GetAsync(subject, $"{Council.Api}/journal/export"), 403);
-            await Http.ProblemAsync(await Service.PostAsync(subject, $"{Council.Api}/journal/verifications", null), 403);
+            await Answers.ProblemAsync(await Service.GetAsync(subject, $"{Council.Api}/journal/entries"), 403);
+            await Answers.ProblemAsync(await Service.GetAsync(subject, $"{Council.Api}/journal/export"), 403);
+            await Answers.ProblemAsync(await Service.PostAsync(subject, $"{Council.Api}/journal/verifications", null), 403);
         }
-        await Http.ExpectAsync(await Service.GetAsync(Council.Auditeur, $"{Council.Api}/journal/entries"), 200);
+        await Answers.ExpectAsync(await Service.GetAsync(Council.Auditeur, $"{Council.Api}/journal/entries"), 200);
     }
 
     [Fact]
@@ -207,7 +207,7 @@ public sealed class FileOpeningJournalTests(JournalFixture fixture) : IClassFixt
         var (id, _) = await Council.ReferAsync(Service, TestPerson.Distinctive("Ensemble"), "Faits Ensemble");
         var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
             Service.OpenFileAsync(Council, i % 2 == 0 ? Council.MemberOfHoldingGroup : Council.Animateur, id)));
-        foreach (var response in responses) await Http.ExpectAsync(response, 200);
+        foreach (var response in responses) await Answers.ExpectAsync(response, 200);
 
         var entries = await Service.JournalAsync(Council.Code, id);
         Assert.Equal(Enumerable.Range(1, 20).Select(i => (long)i), entries.Select(e => e.Sequence).Order());

@@ -61,7 +61,7 @@ public sealed class RefusalsAreJournalledTests(RefusalsFixture fixture) : IClass
         var outsiders = new[] { fixture.Deactivated, fixture.Other.Coordonnateur, "refus.inconnu-du-conseil" };
         foreach (var outsider in outsiders)
         {
-            var problem = await Http.ProblemAsync(await OrderErasureAsync(outsider, id, new { reason = "decision-de-justice" }), 403);
+            var problem = await Answers.ProblemAsync(await OrderErasureAsync(outsider, id, new { reason = "decision-de-justice" }), 403);
             Assert.Equal($"urn:caseexchange:problem:forbidden:{Refusals.NotACouncilMember}", problem.GetProperty("type").GetString());
         }
 
@@ -85,11 +85,11 @@ public sealed class RefusalsAreJournalledTests(RefusalsFixture fixture) : IClass
         var before = await Service.EventCountAsync();
 
         // Not entitled, and the order is unreadable: 403, journalled (not a 400 that would hide who asked).
-        await Http.ProblemAsync(await OrderErasureAsync(Council.Animateur, id, new { reason = "pas-dans-la-liste" }), 403);
-        await Http.ProblemAsync(await OrderErasureAsync(Council.MemberOfHoldingGroup, id, null), 403);
+        await Answers.ProblemAsync(await OrderErasureAsync(Council.Animateur, id, new { reason = "pas-dans-la-liste" }), 403);
+        await Answers.ProblemAsync(await OrderErasureAsync(Council.MemberOfHoldingGroup, id, null), 403);
         // Entitled, but the order is invalid or empty: 400, journalled as a refused request.
-        await Http.ProblemAsync(await OrderErasureAsync(Council.Coordonnateur, id, new { reason = "pas-dans-la-liste" }), 400);
-        await Http.ProblemAsync(await OrderErasureAsync(Council.Coordonnateur, id, null), 400);
+        await Answers.ProblemAsync(await OrderErasureAsync(Council.Coordonnateur, id, new { reason = "pas-dans-la-liste" }), 400);
+        await Answers.ProblemAsync(await OrderErasureAsync(Council.Coordonnateur, id, null), 400);
 
         var entries = await Service.JournalAsync(Council.Code, id);
         Assert.Equal(
@@ -105,9 +105,9 @@ public sealed class RefusalsAreJournalledTests(RefusalsFixture fixture) : IClass
     public async Task An_erasure_order_for_a_situation_the_council_does_not_hold_is_journalled_on_the_council_s_chain()
     {
         var before = (await CouncilChainAsync()).Count;
-        await Http.ProblemAsync(await OrderErasureAsync(Council.Coordonnateur, Guid.NewGuid(), new { reason = "decision-de-justice" }), 404);
+        await Answers.ProblemAsync(await OrderErasureAsync(Council.Coordonnateur, Guid.NewGuid(), new { reason = "decision-de-justice" }), 404);
         // An outsider learns nothing of existence: the same 403 as for a situation that exists.
-        await Http.ProblemAsync(await OrderErasureAsync(fixture.Other.Coordonnateur, Guid.NewGuid(), new { reason = "decision-de-justice" }), 403);
+        await Answers.ProblemAsync(await OrderErasureAsync(fixture.Other.Coordonnateur, Guid.NewGuid(), new { reason = "decision-de-justice" }), 403);
 
         var entries = (await CouncilChainAsync()).Skip(before).ToList();
         Assert.Equal([Refusals.UnknownSituation, Refusals.NotACouncilMember], entries.Select(e => e.Refusal));
@@ -118,9 +118,9 @@ public sealed class RefusalsAreJournalledTests(RefusalsFixture fixture) : IClass
     public async Task A_null_body_on_a_file_opening_is_a_400_and_a_journal_entry()
     {
         var (id, _) = await Council.ReferAsync(Service, TestPerson.Distinctive("Nul"), "Faits Nul");
-        var problem = await Http.ProblemAsync(await SendJsonAsync(Council.MemberOfHoldingGroup, $"{Council.Api}/situations/{id}/file-openings", "null"), 400);
+        var problem = await Answers.ProblemAsync(await SendJsonAsync(Council.MemberOfHoldingGroup, $"{Council.Api}/situations/{id}/file-openings", "null"), 400);
         Assert.True(problem.GetProperty("errors").TryGetProperty("purpose", out _));
-        await Http.ProblemAsync(await SendJsonAsync(Council.MemberOfOtherGroup, $"{Council.Api}/situations/{id}/file-openings", "null"), 403);
+        await Answers.ProblemAsync(await SendJsonAsync(Council.MemberOfOtherGroup, $"{Council.Api}/situations/{id}/file-openings", "null"), 403);
 
         var entries = await Service.JournalAsync(Council.Code, id);
         Assert.Equal([(Council.MemberOfHoldingGroup, Refusals.InvalidRequest), (Council.MemberOfOtherGroup, Refusals.NotInHoldingGroup)],
@@ -134,9 +134,9 @@ public sealed class RefusalsAreJournalledTests(RefusalsFixture fixture) : IClass
         var before = (await CouncilChainAsync()).Count;
         var body = JsonSerializer.Serialize(new { nom = "Personne", prenom = "Inconnue", dateNaissance = "2001-02-03" });
         foreach (var subject in new[] { Council.President, Council.Auditeur, fixture.Other.Coordonnateur, fixture.Deactivated })
-            await Http.ProblemAsync(await SendJsonAsync(subject, $"{Council.Api}/access-requests", body), 403);
-        await Http.ProblemAsync(await SendJsonAsync(Council.Coordonnateur, $"{Council.Api}/access-requests", "null"), 400);
-        await Http.ProblemAsync(await SendJsonAsync(Council.Coordonnateur, $"{Council.Api}/access-requests/document", "{\"nom\": \"Seul\"}"), 400);
+            await Answers.ProblemAsync(await SendJsonAsync(subject, $"{Council.Api}/access-requests", body), 403);
+        await Answers.ProblemAsync(await SendJsonAsync(Council.Coordonnateur, $"{Council.Api}/access-requests", "null"), 400);
+        await Answers.ProblemAsync(await SendJsonAsync(Council.Coordonnateur, $"{Council.Api}/access-requests/document", "{\"nom\": \"Seul\"}"), 400);
 
         var entries = (await CouncilChainAsync()).Skip(before).ToList();
         Assert.Equal(

@@ -46,7 +46,7 @@ public sealed class ReplayTests(ReplayFixture fixture) : IClassFixture<ReplayFix
     {
         var (id, pseudonym) = await Council.ReferAsync(Service, TestPerson.Distinctive("Legitime"), "Faits Legitime");
         Clock.Advance(TimeSpan.FromMinutes(3));
-        await Http.ExpectAsync(await Service.OpenFileAsync(Council, Council.MemberOfHoldingGroup, id), 200);
+        await Answers.ExpectAsync(await Service.OpenFileAsync(Council, Council.MemberOfHoldingGroup, id), 200);
 
         var entry = Assert.Single(await EntriesAsync($"pseudonym={pseudonym}"));
         Assert.Equal("legitime", VerdictOf(entry));
@@ -87,11 +87,11 @@ public sealed class ReplayTests(ReplayFixture fixture) : IClassFixture<ReplayFix
         var (id, pseudonym) = await Council.ReferAsync(Service, TestPerson.Distinctive("Retrait"), "Faits Retrait");
 
         Clock.Advance(TimeSpan.FromMinutes(5));
-        await Http.ExpectAsync(await Service.OpenFileAsync(Council, subject, id), 200);
+        await Answers.ExpectAsync(await Service.OpenFileAsync(Council, subject, id), 200);
         Clock.Advance(TimeSpan.FromMinutes(4));
-        await Http.ExpectAsync(await Service.SendAsync(Council.Coordonnateur, HttpMethod.Delete, $"{Council.Api}/groups/{Council.GroupA}/members/{member}"), 200);
+        await Answers.ExpectAsync(await Service.SendAsync(Council.Coordonnateur, HttpMethod.Delete, $"{Council.Api}/groups/{Council.GroupA}/members/{member}"), 200);
         Clock.Advance(TimeSpan.FromMinutes(10));
-        await Http.ProblemAsync(await Service.OpenFileAsync(Council, subject, id), 403);
+        await Answers.ProblemAsync(await Service.OpenFileAsync(Council, subject, id), 403);
         await Service.Services.GetRequiredService<AccessJournal>().AppendAsync(Council.Code,
             new JournalRequest(JournalActions.FileOpening, id, pseudonym, member, subject, "suivi", null, null, Granted: true, Refusal: null), TestContext.Current.CancellationToken);
 
@@ -124,12 +124,12 @@ public sealed class ReplayTests(ReplayFixture fixture) : IClassFixture<ReplayFix
         var (first, firstPseudonym) = await Council.ReferAsync(Service, TestPerson.Distinctive("FiltreUn"), "Faits FiltreUn");
         var (second, secondPseudonym) = await Council.ReferAsync(Service, TestPerson.Distinctive("FiltreDeux"), "Faits FiltreDeux");
         Clock.Advance(TimeSpan.FromHours(1));
-        await Http.ExpectAsync(await Service.OpenFileAsync(Council, Council.Referent, first), 200);
+        await Answers.ExpectAsync(await Service.OpenFileAsync(Council, Council.Referent, first), 200);
         Clock.Advance(TimeSpan.FromHours(1));
         var middle = Clock.GetUtcNow();
-        await Http.ExpectAsync(await Service.OpenFileAsync(Council, Council.Animateur, second), 200);
+        await Answers.ExpectAsync(await Service.OpenFileAsync(Council, Council.Animateur, second), 200);
         Clock.Advance(TimeSpan.FromHours(1));
-        await Http.ExpectAsync(await Service.OpenFileAsync(Council, Council.Referent, second), 200);
+        await Answers.ExpectAsync(await Service.OpenFileAsync(Council, Council.Referent, second), 200);
 
         var referent = Council.Id(Council.Referent);
         Assert.Equal([firstPseudonym, secondPseudonym], (await EntriesAsync($"memberId={referent}")).Select(e => e.GetProperty("pseudonym").GetString()));
@@ -140,7 +140,7 @@ public sealed class ReplayTests(ReplayFixture fixture) : IClassFixture<ReplayFix
         Assert.Equal(Council.Id(Council.Animateur), inPeriod.GetProperty("memberId").GetGuid());
 
         var csv = await Service.GetAsync(Council.Auditeur, $"{Council.Api}/journal/export?memberId={referent}");
-        await Http.ExpectAsync(csv, 200);
+        await Answers.ExpectAsync(csv, 200);
         var lines = Encoding.UTF8.GetString(await csv.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken)).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(3, lines.Length);
         Assert.Contains($";{firstPseudonym};", lines[1]);
@@ -151,7 +151,7 @@ public sealed class ReplayTests(ReplayFixture fixture) : IClassFixture<ReplayFix
     [Fact]
     public async Task Unreadable_filters_are_a_400_problem()
     {
-        await Http.ProblemAsync(await Service.GetAsync(Council.Auditeur, $"{Council.Api}/journal/entries?from=hier"), 400);
-        await Http.ProblemAsync(await Service.GetAsync(Council.Auditeur, $"{Council.Api}/journal/entries?memberId=quelqu-un"), 400);
+        await Answers.ProblemAsync(await Service.GetAsync(Council.Auditeur, $"{Council.Api}/journal/entries?from=hier"), 400);
+        await Answers.ProblemAsync(await Service.GetAsync(Council.Auditeur, $"{Council.Api}/journal/entries?memberId=quelqu-un"), 400);
     }
 }

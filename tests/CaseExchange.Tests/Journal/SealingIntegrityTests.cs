@@ -96,7 +96,7 @@ public sealed class SealingIntegrityTests(SealingIntegrityFixture fixture) : ICl
         await ChainOfFourSealedAsync("S-2026-5503");
         await ChainOfFourSealedAsync("S-2026-5504");
         var export = await Service.GetAsync(Council.Auditeur, $"{Council.Api}/journal/anchors");
-        await Http.ExpectAsync(export, 200);
+        await Answers.ExpectAsync(export, 200);
         Assert.StartsWith("text/plain", export.Content.Headers.ContentType!.ToString());
         var anchors = await export.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         Assert.StartsWith(JournalAnchors.Header, anchors);
@@ -128,7 +128,7 @@ public sealed class SealingIntegrityTests(SealingIntegrityFixture fixture) : ICl
         var page = $"/c/{Council.Code}/journal/scellements";
         using var client = await Service.PageClientAsync(Council.Auditeur);
         var download = await client.GetAsync($"{page}?handler=liste", TestContext.Current.CancellationToken);
-        await Http.ExpectAsync(download, 200);
+        await Answers.ExpectAsync(download, 200);
         var list = await download.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken);
 
         async Task<HttpResponseMessage> CompareAsync(byte[]? file)
@@ -139,14 +139,14 @@ public sealed class SealingIntegrityTests(SealingIntegrityFixture fixture) : ICl
         }
 
         var same = await CompareAsync(list);
-        await Http.ExpectAsync(same, 200);
+        await Answers.ExpectAsync(same, 200);
         Assert.Contains("sont tous présents et inchangés", await same.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
 
         var altered = System.Text.Encoding.UTF8.GetString(list);
         var lastLine = altered.TrimEnd('\n').Split('\n')[^1];
         altered = altered.Replace(lastLine, lastLine[..^64] + new string('a', 64));
         var differs = await CompareAsync(System.Text.Encoding.UTF8.GetBytes(altered));
-        await Http.ExpectAsync(differs, 200);
+        await Answers.ExpectAsync(differs, 200);
         Assert.Contains("Point de scellement modifié", await differs.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
 
         var empty = await CompareAsync(null);
@@ -158,11 +158,11 @@ public sealed class SealingIntegrityTests(SealingIntegrityFixture fixture) : ICl
     public async Task An_unreadable_list_is_a_French_problem_that_does_not_echo_it()
     {
         var response = await Service.PostAsync(Council.Auditeur, $"{Council.Api}/journal/anchors/comparisons", new { anchors = "1;;;Dupont-Marchal-Secret" });
-        var problem = await Http.ProblemAsync(response, 400);
+        var problem = await Answers.ProblemAsync(response, 400);
         Assert.DoesNotContain("Dupont-Marchal-Secret", problem.GetRawText());
         Assert.Contains("Ligne 1 illisible", problem.GetRawText());
-        await Http.ProblemAsync(await Service.PostAsync(Council.Auditeur, $"{Council.Api}/journal/anchors/comparisons", new { }), 400);
-        await Http.ExpectAsync(await Service.GetAsync(Council.MemberOfHoldingGroup, $"{Council.Api}/journal/anchors"), 403);
+        await Answers.ProblemAsync(await Service.PostAsync(Council.Auditeur, $"{Council.Api}/journal/anchors/comparisons", new { }), 400);
+        await Answers.ExpectAsync(await Service.GetAsync(Council.MemberOfHoldingGroup, $"{Council.Api}/journal/anchors"), 403);
     }
 
     [Fact]

@@ -224,7 +224,7 @@ public sealed class TamperingTests(TamperingFixture fixture) : IClassFixture<Tam
     {
         var council = await TestCouncil.CreateAsync(Service, "audit");
         var (id, pseudonym) = await council.ReferAsync(Service, TestPerson.Distinctive("Audit"), "Faits Audit");
-        for (var i = 0; i < 3; i++) await Http.ExpectAsync(await Service.OpenFileAsync(council, council.MemberOfHoldingGroup, id), 200);
+        for (var i = 0; i < 3; i++) await Answers.ExpectAsync(await Service.OpenFileAsync(council, council.MemberOfHoldingGroup, id), 200);
         await Service.ExecuteSqlAsync("delete from caseexchange.mt_events where tenant_id = $1 and stream_id = $2 and version = 2",
             council.Code, JournalChains.ChainOf(id));
 

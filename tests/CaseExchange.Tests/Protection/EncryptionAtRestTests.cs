@@ -63,14 +63,14 @@ public sealed class EncryptionAtRestTests
             var closed = await seances.ClosedSeanceAsync([examinedPerson]);
             foreach (var named in new[] { otherGroup, nextWeekPerson, examinedPerson, person })
             {
-                await Http.ProblemAsync(await seances.GenerateAsync(closed.SeanceId, $"Point sur {named.Prenom} {named.Nom}."), 400);
+                await Answers.ProblemAsync(await seances.GenerateAsync(closed.SeanceId, $"Point sur {named.Prenom} {named.Nom}."), 400);
                 // Action owners and guests come from the partner directory: its organisation name is the one typed text.
-                await Http.ProblemAsync(await service.PostAsync(council.Coordonnateur, $"{council.Api}/partners",
+                await Answers.ProblemAsync(await service.PostAsync(council.Coordonnateur, $"{council.Api}/partners",
                     new { organisation = $"Famille {named.Nom}", role = "mediateur" }), 400);
-                await Http.ProblemAsync(await service.PostAsync(council.Coordonnateur, $"{council.Api}/situations/{nextWeek}/erasure-orders",
+                await Answers.ProblemAsync(await service.PostAsync(council.Coordonnateur, $"{council.Api}/situations/{nextWeek}/erasure-orders",
                     new { reason = "decision-de-justice", reference = $"TJ {named.Nom}" }), 400);
             }
-            await Http.ExpectAsync(await seances.GenerateAsync(closed.SeanceId, "Le groupe a fait le point.", "Prochaine séance en juin."), 201);
+            await Answers.ExpectAsync(await seances.GenerateAsync(closed.SeanceId, "Le groupe a fait le point.", "Prochaine séance en juin."), 201);
         }
 
         var dump = await PgTools.DumpAsync(original);
@@ -94,7 +94,7 @@ public sealed class EncryptionAtRestTests
             {
                 purpose = "suivi", archiveReason = new { code = "contentieux", detail = "Tentative sur une copie de la base" },
             });
-            var problem = await Http.ProblemAsync(response, 503);
+            var problem = await Answers.ProblemAsync(response, 503);
             Assert.Equal("urn:caseexchange:problem:key-ring-unavailable", problem.GetProperty("type").GetString());
             Assert.DoesNotContain(person.Nom, problem.GetRawText());
         }

@@ -117,9 +117,9 @@ public sealed class IdentityIndexTests(IdentityIndexFixture fixture) : IClassFix
         };
         var refusals = new Dictionary<string, JsonElement>
         {
-            ["synthese"] = await Http.ProblemAsync(await fixture.Seances.GenerateAsync(fixture.ClosedSeance.SeanceId, $"Point sur {variant} ce mois-ci."), 400),
-            ["organisation"] = await Http.ProblemAsync(await RegisterPartnerAsync($"Service {variant}"), 400),
-            ["reference"] = await Http.ProblemAsync(await Service.PostAsync(Council.Coordonnateur, $"{Council.Api}/situations/{erasable}/erasure-orders",
+            ["synthese"] = await Answers.ProblemAsync(await fixture.Seances.GenerateAsync(fixture.ClosedSeance.SeanceId, $"Point sur {variant} ce mois-ci."), 400),
+            ["organisation"] = await Answers.ProblemAsync(await RegisterPartnerAsync($"Service {variant}"), 400),
+            ["reference"] = await Answers.ProblemAsync(await Service.PostAsync(Council.Coordonnateur, $"{Council.Api}/situations/{erasable}/erasure-orders",
                 new { reason = "decision-de-justice", reference = $"TJ {variant}" }), 400),
         };
 
@@ -151,15 +151,15 @@ public sealed class IdentityIndexTests(IdentityIndexFixture fixture) : IClassFix
     {
         var answers = new List<string>();
         foreach (var variant in new[] { "Delaquintinière", "Évariste", "E. D.", "né le 12/04/2009", "07 98 76 54 32", "evariste.dq@exemple.test", "allée des Pangolins" })
-            answers.Add(Comparable(await Http.ProblemAsync(await RegisterPartnerAsync(variant), 400)));
+            answers.Add(Comparable(await Answers.ProblemAsync(await RegisterPartnerAsync(variant), 400)));
         Assert.Single(answers.Distinct());
     }
 
     [Fact]
     public async Task Ordinary_organisations_and_texts_pass()
     {
-        await Http.ExpectAsync(await RegisterPartnerAsync("Prévention spécialisée Nord", role: "educateur-prevention"), 200);
-        await Http.ExpectAsync(await RegisterPartnerAsync("Association de quartier Est"), 200);
+        await Answers.ExpectAsync(await RegisterPartnerAsync("Prévention spécialisée Nord", role: "educateur-prevention"), 200);
+        await Answers.ExpectAsync(await RegisterPartnerAsync("Association de quartier Est"), 200);
     }
 
     [Fact]
@@ -168,9 +168,9 @@ public sealed class IdentityIndexTests(IdentityIndexFixture fixture) : IClassFix
         var stale = await CouncilVersionAsync() - 1;
         var journal = (await CouncilChainAsync()).Count;
 
-        var matching = await Http.ProblemAsync(await RegisterPartnerAsync("Delaquintinière", stale), 409);
-        var notMatching = await Http.ProblemAsync(await RegisterPartnerAsync("Organisme Quelconque", stale), 409);
-        var birthDate = await Http.ProblemAsync(await RegisterPartnerAsync("12/04/2009", stale), 409);
+        var matching = await Answers.ProblemAsync(await RegisterPartnerAsync("Delaquintinière", stale), 409);
+        var notMatching = await Answers.ProblemAsync(await RegisterPartnerAsync("Organisme Quelconque", stale), 409);
+        var birthDate = await Answers.ProblemAsync(await RegisterPartnerAsync("12/04/2009", stale), 409);
 
         Assert.Equal(Comparable(notMatching), Comparable(matching));
         Assert.Equal(Comparable(notMatching), Comparable(birthDate));
@@ -179,7 +179,7 @@ public sealed class IdentityIndexTests(IdentityIndexFixture fixture) : IClassFix
         // The same for a CR text with a stale séance version.
         var seance = fixture.ClosedSeance.SeanceId;
         var staleSeance = await fixture.Seances.SeanceVersionAsync(seance) - 1;
-        async Task<string> Cr(string text) => Comparable(await Http.ProblemAsync(await Service.PostAsync(Council.Coordonnateur,
+        async Task<string> Cr(string text) => Comparable(await Answers.ProblemAsync(await Service.PostAsync(Council.Coordonnateur,
             $"{Council.Api}/seances/{seance}/compte-rendu", new { synthese = text, notes = Array.Empty<object>(), expectedVersion = staleSeance }), 409));
         Assert.Equal(await Cr("Rien de particulier"), await Cr("Évariste Delaquintinière"));
     }
@@ -189,7 +189,7 @@ public sealed class IdentityIndexTests(IdentityIndexFixture fixture) : IClassFix
     {
         var person = new TestPerson("Ornicarmelle", "Hippolyte", new DateOnly(2010, 10, 10), "2 impasse des Lamantins", "07 00 11 22 33", "hippolyte.o@exemple.test");
         var situation = await ReferAsync(Service, Council, Council.MemberOfHoldingGroup, Council.GroupA, person, "Faits fictifs à effacer");
-        Assert.Equal(IdentifyingText.Problem, (await Http.ProblemAsync(await RegisterPartnerAsync("Ornicarmelle"), 400)).GetProperty("type").GetString());
+        Assert.Equal(IdentifyingText.Problem, (await Answers.ProblemAsync(await RegisterPartnerAsync("Ornicarmelle"), 400)).GetProperty("type").GetString());
 
         await using var connection = new NpgsqlConnection(Service.ConnectionString);
         await connection.OpenAsync(TestContext.Current.CancellationToken);
@@ -210,7 +210,7 @@ public sealed class IdentityIndexTests(IdentityIndexFixture fixture) : IClassFix
         await Service.PostJsonAsync<JsonElement>(Council.Coordonnateur, $"{Council.Api}/situations/{situation}/erasure-orders", new { reason = "finalite-eteinte" });
         Assert.Equal(0, await RowsAsync());
         // What remains possible for an erased person: nothing of theirs is known any more, so their name is no longer refused.
-        await Http.ExpectAsync(await RegisterPartnerAsync("Ornicarmelle"), 200);
+        await Answers.ExpectAsync(await RegisterPartnerAsync("Ornicarmelle"), 200);
     }
 
     [Fact]
@@ -255,12 +255,12 @@ public sealed class IdentityIndexTests(IdentityIndexFixture fixture) : IClassFix
             { Parameters = { new() { Value = situation } } };
             await forget.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
         }
-        await Http.ExpectAsync(await RegisterPartnerAsync("Capybarini"), 200);
+        await Answers.ExpectAsync(await RegisterPartnerAsync("Capybarini"), 200);
 
         // A restart (another node on the same database) indexes it.
         await using (var restarted = await TestService.StartAsync(Service.ConnectionString)) { }
         // (Another organisation name: the same one would be refused as already listed.)
-        Assert.Equal(IdentifyingText.Problem, (await Http.ProblemAsync(await RegisterPartnerAsync("Famille Capybarini"), 400)).GetProperty("type").GetString());
+        Assert.Equal(IdentifyingText.Problem, (await Answers.ProblemAsync(await RegisterPartnerAsync("Famille Capybarini"), 400)).GetProperty("type").GetString());
     }
 
     [Fact]
@@ -274,7 +274,7 @@ public sealed class IdentityIndexTests(IdentityIndexFixture fixture) : IClassFix
         Assert.Equal("Éducateur de prévention spécialisée", listed.GetProperty("roleLabel").GetString());
 
         var situation = fixture.ClosedSeance.Examined[0].Id;
-        await Http.ExpectAsync(await Service.PostAsync(Council.Coordonnateur, $"{Council.Api}/situations/{situation}/follow-up", new
+        await Answers.ExpectAsync(await Service.PostAsync(Council.Coordonnateur, $"{Council.Api}/situations/{situation}/follow-up", new
         {
             referentId = Council.Id(Council.Referent), expectedVersion = await Council.VersionOfAsync(Service, situation),
             actions = new[] { new { kind = "mediation", ownerPartnerId = partnerId, dueOn = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(10)), description = "Action fictive" } },
@@ -282,25 +282,25 @@ public sealed class IdentityIndexTests(IdentityIndexFixture fixture) : IClassFix
         var view = await Service.GetJsonAsync<JsonElement>(Council.Coordonnateur, $"{Council.Api}/situations/{situation}");
         Assert.Contains(view.GetProperty("actions").EnumerateArray(), a => a.GetProperty("ownerOrganisation").GetString() == "Prévention spécialisée Sud"
                                                                            && a.GetProperty("ownerRole").GetString() == "Éducateur de prévention spécialisée");
-        await Http.ExpectAsync(await fixture.Seances.RecordAttendanceAsync(fixture.OpenSeanceToday, [Council.Animateur], guests: [new { partnerId }]), 200);
+        await Answers.ExpectAsync(await fixture.Seances.RecordAttendanceAsync(fixture.OpenSeanceToday, [Council.Animateur], guests: [new { partnerId }]), 200);
         var seance = await fixture.Seances.ViewAsync(fixture.OpenSeanceToday);
         Assert.Contains("Prévention spécialisée Sud", seance.GetRawText());
 
-        var unknown = await Http.ProblemAsync(await fixture.Seances.RecordAttendanceAsync(fixture.OpenSeanceToday, [Council.Animateur],
+        var unknown = await Answers.ProblemAsync(await fixture.Seances.RecordAttendanceAsync(fixture.OpenSeanceToday, [Council.Animateur],
             guests: [new { partnerId = Guid.NewGuid() }]), 400);
         Assert.True(unknown.GetProperty("errors").TryGetProperty("guests[0].partnerId", out _));
 
         // There is no other way: a guest without a partner id is a field error, a typed organisation or function an unknown
         // property that makes the body malformed (also next to a partner id), answered without repeating it.
         var before = await Service.EventCountAsync();
-        var missing = await Http.ProblemAsync(await fixture.Seances.RecordAttendanceAsync(fixture.OpenSeanceToday, [Council.Animateur],
+        var missing = await Answers.ProblemAsync(await fixture.Seances.RecordAttendanceAsync(fixture.OpenSeanceToday, [Council.Animateur],
             guests: [new { }]), 400);
         Assert.Equal("Choisissez une organisation de l'annuaire des partenaires du conseil.",
             missing.GetProperty("errors").GetProperty("guests[0].partnerId")[0].GetString());
         foreach (var typed in new object[] { new { organisation = "Association Delaquintinière", function = "Bénévole" }, new { partnerId, function = "Tante Évariste" } })
         {
-            var problem = await Http.ProblemAsync(await fixture.Seances.RecordAttendanceAsync(fixture.OpenSeanceToday, [Council.Animateur], guests: [typed]), 400);
-            Assert.Equal(CaseExchange.Hosting.ProblemTypes.MalformedBody, problem.GetProperty("type").GetString());
+            var problem = await Answers.ProblemAsync(await fixture.Seances.RecordAttendanceAsync(fixture.OpenSeanceToday, [Council.Animateur], guests: [typed]), 400);
+            Assert.Equal(CaseExchange.Http.ProblemTypes.MalformedBody, problem.GetProperty("type").GetString());
             Assert.DoesNotContain("Delaquinti", problem.GetRawText());
             Assert.DoesNotContain("Évariste", problem.GetRawText());
         }
@@ -311,7 +311,7 @@ public sealed class IdentityIndexTests(IdentityIndexFixture fixture) : IClassFix
     public async Task The_directory_takes_roles_from_the_charter_refuses_a_known_person_and_is_managed_by_the_coordonnateur()
     {
         var journal = (await CouncilChainAsync()).Count;
-        var named = await Http.ProblemAsync(await Service.PostAsync(Council.Coordonnateur, $"{Council.Api}/partners",
+        var named = await Answers.ProblemAsync(await Service.PostAsync(Council.Coordonnateur, $"{Council.Api}/partners",
             new { organisation = "Famille Delaquintinière", role = "mediateur" }), 400);
         Assert.Equal(IdentifyingText.Problem, named.GetProperty("type").GetString());
         Assert.DoesNotContain("Delaquinti", named.GetRawText());
@@ -320,10 +320,10 @@ public sealed class IdentityIndexTests(IdentityIndexFixture fixture) : IClassFix
         Assert.Equal((JournalActions.IdentifyingTextRefused, false, Refusals.IdentifyingText, Council.Id(Council.Coordonnateur)),
             (entry.Action, entry.Granted, entry.Refusal, entry.MemberId));
         Assert.DoesNotContain("Delaquinti", await Service.StoredJournalAsync(Council.Code), StringComparison.OrdinalIgnoreCase);
-        var role = await Http.ProblemAsync(await Service.PostAsync(Council.Coordonnateur, $"{Council.Api}/partners",
+        var role = await Answers.ProblemAsync(await Service.PostAsync(Council.Coordonnateur, $"{Council.Api}/partners",
             new { organisation = "Association", role = "voisin-bienveillant" }), 400);
         Assert.True(role.GetProperty("errors").TryGetProperty("role", out _));
-        await Http.ProblemAsync(await Service.PostAsync(Council.Animateur, $"{Council.Api}/partners",
+        await Answers.ProblemAsync(await Service.PostAsync(Council.Animateur, $"{Council.Api}/partners",
             new { organisation = "Association", role = "mediateur" }), 403);
     }
 }

@@ -58,7 +58,7 @@ public sealed class KeyRingCertificateRotationTests
         // The old certificate no longer opens the ring: it can be retired.
         await using var retired = await TestService.StartAsync(database, settings: With(oldCertificate));
         var refused = await retired.PostAsync(council.MemberOfHoldingGroup, $"{council.Api}/situations/{id}/file-openings", new { purpose = "suivi" });
-        var problem = await Http.ProblemAsync(refused, 503);
+        var problem = await Answers.ProblemAsync(refused, 503);
         Assert.Equal(ProtectionProblemTypes.KeyRingUnavailable, problem.GetProperty("type").GetString());
     }
 

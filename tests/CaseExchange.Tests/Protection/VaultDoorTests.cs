@@ -95,7 +95,7 @@ public sealed class ServerChecksAreJournalledTests(CouncilFixture fixture) : ICl
 
         var refused = await Service.PostAsync(Council.Coordonnateur, $"{Council.Api}/situations/{id}/erasure-orders",
             new { reason = "decision-de-justice", reference = $"Jugement {person.Nom} 2026" });
-        await Http.ProblemAsync(refused, 400);
+        await Answers.ProblemAsync(refused, 400);
         var entries = (await Service.GetJsonAsync<JsonElement>(Council.Auditeur, $"{Council.Api}/journal/entries?pseudonym={pseudonym}&pageSize=200"))
             .GetProperty("items").EnumerateArray().ToList();
         var refusal = Assert.Single(entries, e => e.GetProperty("action").GetString() == JournalActions.IdentifyingTextRefused);

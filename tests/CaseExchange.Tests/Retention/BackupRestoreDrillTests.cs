@@ -60,7 +60,7 @@ public sealed class BackupDrillFixture : IAsyncLifetime
         Council = await TestCouncil.CreateAsync(service, "sauvegarde");
         (KeptId, _) = await Council.ReferAsync(service, Kept, "Faits sauvegardés");
         (ErasedId, _) = await Council.ReferAsync(service, Erased, "Faits effacés après la sauvegarde");
-        await Http.ExpectAsync(await service.OpenFileAsync(Council, Council.MemberOfHoldingGroup, KeptId), 200);
+        await Answers.ExpectAsync(await service.OpenFileAsync(Council, Council.MemberOfHoldingGroup, KeptId), 200);
 
         var watch = Stopwatch.StartNew();
         await Primary.BaseBackupAsync(Backup, writeRecoveryConfiguration: false);
@@ -96,10 +96,10 @@ public sealed class BackupRestoreDrillTests(BackupDrillFixture drill, ITestOutpu
         var startTime = watch.Elapsed;
 
         var later = await service.OpenFileAsync(Council, Council.MemberOfHoldingGroup, drill.LaterId);
-        await Http.ExpectAsync(later, 200);
+        await Answers.ExpectAsync(later, 200);
         Assert.Contains(drill.Later.Nom, await later.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
-        await Http.ExpectAsync(await service.OpenFileAsync(Council, Council.MemberOfHoldingGroup, drill.KeptId), 200);
-        var erased = await Http.ProblemAsync(await service.OpenFileAsync(Council, Council.MemberOfHoldingGroup, drill.ErasedId), 403);
+        await Answers.ExpectAsync(await service.OpenFileAsync(Council, Council.MemberOfHoldingGroup, drill.KeptId), 200);
+        var erased = await Answers.ProblemAsync(await service.OpenFileAsync(Council, Council.MemberOfHoldingGroup, drill.ErasedId), 403);
         Assert.Contains("donnees-effacees", erased.GetProperty("type").GetString());
 
         var report = await service.Services.GetRequiredService<JournalVerifier>().VerifyAsync(Council.Code, TestContext.Current.CancellationToken);
@@ -125,11 +125,11 @@ public sealed class BackupRestoreDrillTests(BackupDrillFixture drill, ITestOutpu
 
         Assert.False(await KeyExistsAsync(node, drill.ErasedId));
         var erased = await service.OpenFileAsync(Council, Council.MemberOfHoldingGroup, drill.ErasedId);
-        var problem = await Http.ProblemAsync(erased, 403);
+        var problem = await Answers.ProblemAsync(erased, 403);
         Assert.Contains("donnees-effacees", problem.GetProperty("type").GetString());
         Assert.DoesNotContain(drill.Erased.Nom, problem.GetRawText());
-        await Http.ExpectAsync(await service.GetAsync(Council.Coordonnateur, $"{Council.Api}/situations/{drill.LaterId}"), 404);
-        await Http.ExpectAsync(await service.OpenFileAsync(Council, Council.MemberOfHoldingGroup, drill.KeptId), 200);
+        await Answers.ExpectAsync(await service.GetAsync(Council.Coordonnateur, $"{Council.Api}/situations/{drill.LaterId}"), 404);
+        await Answers.ExpectAsync(await service.OpenFileAsync(Council, Council.MemberOfHoldingGroup, drill.KeptId), 200);
 
         var report = await service.Services.GetRequiredService<JournalVerifier>().VerifyAsync(Council.Code, TestContext.Current.CancellationToken);
         Assert.True(report.Intact, JournalVerifyCommand.Describe(report));

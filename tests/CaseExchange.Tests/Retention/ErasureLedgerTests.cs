@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CaseExchange.Hosting;
+using CaseExchange.Http;
 using CaseExchange.Journal.Verification;
 using CaseExchange.Protection;
 using CaseExchange.Retention;
@@ -151,7 +151,7 @@ public sealed class ErasureLedgerTests : IDisposable
         var replay = restored.Services.GetRequiredService<ErasureLedgerReplay>().LastReport!;
         Assert.Equal((1, 1, 0, true), (replay.Listed, replay.ErasedAgain, replay.AddedToLedger, replay.LedgerIntact));
 
-        var refused = await Http.ProblemAsync(await restored.OpenFileAsync(council, council.MemberOfHoldingGroup, erased), 403);
+        var refused = await Answers.ProblemAsync(await restored.OpenFileAsync(council, council.MemberOfHoldingGroup, erased), 403);
         Assert.Contains("donnees-effacees", refused.GetProperty("type").GetString());
         await using (var session = restored.Store.QuerySession(council.Code))
         {
@@ -161,7 +161,7 @@ public sealed class ErasureLedgerTests : IDisposable
             var gone = await Assert.ThrowsAsync<ProblemException>(() => keys.UnwrapAsync(session, erased, cancellation));
             Assert.Equal(410, gone.Problem.Status);
         }
-        await Http.ExpectAsync(await restored.OpenFileAsync(council, council.MemberOfHoldingGroup, kept), 200);
+        await Answers.ExpectAsync(await restored.OpenFileAsync(council, council.MemberOfHoldingGroup, kept), 200);
         Assert.True((await restored.Services.GetRequiredService<JournalVerifier>().VerifyAsync(council.Code, cancellation)).Intact);
         // Erased again, the situation is not listed twice.
         Assert.True((await Ledger().ReadAsync(cancellation)) is { Intact: true, Entries.Count: 1 });

@@ -46,12 +46,12 @@ public sealed class ErasureOrderAndRightOfAccessTests(RightsFixture fixture) : I
         Assert.Equal((ErasureCauses.ErasureOrder, "decision-de-justice", "TJ Valence RG 26/01234"), (erased.Cause, erased.OrderReason, erased.OrderReference));
 
         // From now on no path yields it: the file, the right of access, a second order.
-        var refused = await Http.ProblemAsync(await Service.OpenFileAsync(Council, Council.MemberOfHoldingGroup, id), 403);
+        var refused = await Answers.ProblemAsync(await Service.OpenFileAsync(Council, Council.MemberOfHoldingGroup, id), 403);
         Assert.Contains("donnees-effacees", refused.GetProperty("type").GetString());
         var document = await (await AskAccessAsync(person)).Content.ReadAsStringAsync();
         Assert.DoesNotContain(id.ToString(), document);
         Assert.Equal(0, JsonDocument.Parse(document).RootElement.GetProperty("situations").GetArrayLength());
-        await Http.ProblemAsync(await OrderErasureAsync(Council.Coordonnateur, id, new { reason = "droit-a-l-effacement" }), 409);
+        await Answers.ProblemAsync(await OrderErasureAsync(Council.Coordonnateur, id, new { reason = "droit-a-l-effacement" }), 409);
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public sealed class ErasureOrderAndRightOfAccessTests(RightsFixture fixture) : I
     {
         var (id, _) = await Council.ReferAsync(Service, TestPerson.Distinctive("PasOrdre"), "Faits conservés");
         foreach (var subject in new[] { Council.Animateur, Council.MemberOfHoldingGroup, Council.Auditeur, Council.President })
-            await Http.ProblemAsync(await OrderErasureAsync(subject, id, new { reason = "decision-de-justice" }), 403);
+            await Answers.ProblemAsync(await OrderErasureAsync(subject, id, new { reason = "decision-de-justice" }), 403);
 
         var journal = await Service.JournalAsync(Council.Code, id);
         Assert.Equal(4, journal.Count);
@@ -74,7 +74,7 @@ public sealed class ErasureOrderAndRightOfAccessTests(RightsFixture fixture) : I
         var person = TestPerson.Distinctive("Reference");
         var (id, _) = await Council.ReferAsync(Service, person, "Faits");
         var before = await Service.NonJournalEventCountAsync();
-        var problem = await Http.ProblemAsync(await OrderErasureAsync(Council.Coordonnateur, id,
+        var problem = await Answers.ProblemAsync(await OrderErasureAsync(Council.Coordonnateur, id,
             new { reason = "decision-de-justice", reference = $"Jugement {person.Nom.ToUpperInvariant()} 2026" }), 400);
         Assert.Equal(IdentifyingText.Message("La référence de la décision"), problem.GetProperty("errors").GetProperty("reference")[0].GetString());
         Assert.DoesNotContain(person.Nom, problem.GetRawText(), StringComparison.OrdinalIgnoreCase);
@@ -130,7 +130,7 @@ public sealed class ErasureOrderAndRightOfAccessTests(RightsFixture fixture) : I
         var ids = new List<Guid>();
         for (var i = 0; i < 6; i++) ids.Add(await fixture.Steps.ClosedAsync());
         foreach (var id in ids)
-            await Http.ExpectAsync(await Service.OpenFileAsync(Council, Council.MemberOfHoldingGroup, id, new
+            await Answers.ExpectAsync(await Service.OpenFileAsync(Council, Council.MemberOfHoldingGroup, id, new
             {
                 purpose = "suivi", archiveReason = new { code = "contentieux", detail = "Vérification avant effacement" },
             }), 200);

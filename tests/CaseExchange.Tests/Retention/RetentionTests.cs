@@ -45,7 +45,7 @@ public sealed class RetentionTests
 
         var early = await SweepAtAsync(service, clock, Start.AddYears(3).AddDays(-1));
         Assert.Equal(0, early.Erased);
-        await Http.ExpectAsync(await service.PostAsync(council.MemberOfHoldingGroup, $"{council.Api}/situations/{id}/file-openings", new
+        await Answers.ExpectAsync(await service.PostAsync(council.MemberOfHoldingGroup, $"{council.Api}/situations/{id}/file-openings", new
         {
             purpose = "suivi", archiveReason = new { code = "contentieux", detail = "Encore dans la période d'archive" },
         }), 200);
@@ -54,7 +54,7 @@ public sealed class RetentionTests
         Assert.Equal(1, due.Erased);
         var view = await service.GetJsonAsync<JsonElement>(council.Coordonnateur, $"{council.Api}/situations/{id}");
         Assert.True(view.GetProperty("nominativeDataErased").GetBoolean());
-        var refused = await Http.ProblemAsync(await service.PostAsync(council.MemberOfHoldingGroup, $"{council.Api}/situations/{id}/file-openings", new
+        var refused = await Answers.ProblemAsync(await service.PostAsync(council.MemberOfHoldingGroup, $"{council.Api}/situations/{id}/file-openings", new
         {
             purpose = "suivi", archiveReason = new { code = "contentieux", detail = "Après la fin de la conservation" },
         }), 403);
@@ -148,7 +148,7 @@ public sealed class RetentionTests
             new Dictionary<string, string?> { ["Retention:Enabled"] = "false" });
         var keys = operatorService.Services.GetRequiredService<CaseExchange.Protection.SituationKeys>();
         await using var session = operatorService.Store.QuerySession(council.Code);
-        var gone = await Assert.ThrowsAsync<CaseExchange.Hosting.ProblemException>(() => keys.SealerForAsync(session, id));
+        var gone = await Assert.ThrowsAsync<CaseExchange.Http.ProblemException>(() => keys.SealerForAsync(session, id));
         Assert.Equal(410, gone.Problem.Status);
         // The non-nominative skeleton remains.
         var view = await operatorService.GetJsonAsync<JsonElement>(council.Coordonnateur, $"{council.Api}/situations/{id}");

@@ -84,7 +84,7 @@ public sealed class CompteRenduTests(CompteRenduFixture fixture) : IClassFixture
         var versions = await VersionCountAsync();
         var response = await Steps.GenerateAsync(Seance.SeanceId, CleanSynthese, text);
         var body = await response.Content.ReadAsStringAsync();
-        var problem = await Http.ProblemAsync(response, 400);
+        var problem = await Answers.ProblemAsync(response, 400);
 
         Assert.Equal("urn:caseexchange:problem:identifying-free-text", problem.GetProperty("type").GetString());
         var message = problem.GetProperty("errors").GetProperty("prochainesEtapes")[0].GetString()!;
@@ -107,21 +107,21 @@ public sealed class CompteRenduTests(CompteRenduFixture fixture) : IClassFixture
     public async Task A_note_on_a_situation_is_checked_like_the_other_texts()
     {
         var (id, pseudonym) = Seance.Examined[0];
-        var problem = await Http.ProblemAsync(await Steps.GenerateAsync(Seance.SeanceId, CleanSynthese, CleanNextSteps,
+        var problem = await Answers.ProblemAsync(await Steps.GenerateAsync(Seance.SeanceId, CleanSynthese, CleanNextSteps,
             [new { situationId = id, text = $"Née le {CompteRenduFixture.Alpha.DateNaissance:dd/MM/yyyy}, vue par l'éducatrice." }]), 400);
         Assert.Contains(pseudonym, problem.GetProperty("errors").GetProperty("notes[0].text")[0].GetString());
 
         var response = await Steps.GenerateAsync(Seance.SeanceId, CleanSynthese, CleanNextSteps,
             [new { situationId = Seance.Postponed!.Value.Id, text = "Reportée." }]);
-        var notExamined = await Http.ProblemAsync(response, 400);
+        var notExamined = await Answers.ProblemAsync(response, 400);
         Assert.True(notExamined.GetProperty("errors").TryGetProperty("notes[0].situationId", out _));
     }
 
     [Fact]
     public async Task Regenerating_the_CR_keeps_the_earlier_version()
     {
-        await Http.ExpectAsync(await Steps.GenerateAsync(Seance.SeanceId, "Première rédaction de la synthèse."), 201);
-        await Http.ExpectAsync(await Steps.GenerateAsync(Seance.SeanceId, "Rédaction corrigée de la synthèse."), 201);
+        await Answers.ExpectAsync(await Steps.GenerateAsync(Seance.SeanceId, "Première rédaction de la synthèse."), 201);
+        await Answers.ExpectAsync(await Steps.GenerateAsync(Seance.SeanceId, "Rédaction corrigée de la synthèse."), 201);
 
         var versions = await Service.GetJsonAsync<JsonElement>(Council.MemberOfHoldingGroup, $"{Steps.Api}/seances/{Seance.SeanceId}/compte-rendu");
         var numbers = versions.EnumerateArray().Select(v => v.GetProperty("number").GetInt32()).ToList();
@@ -139,19 +139,19 @@ public sealed class CompteRenduTests(CompteRenduFixture fixture) : IClassFixture
     [Fact]
     public async Task Only_those_who_prepare_the_seance_generate_the_CR_and_only_the_group_reads_it()
     {
-        await Http.ExpectAsync(await Steps.GenerateAsync(Seance.SeanceId, CleanSynthese), 201);
+        await Answers.ExpectAsync(await Steps.GenerateAsync(Seance.SeanceId, CleanSynthese), 201);
         var url = $"{Steps.Api}/seances/{Seance.SeanceId}/compte-rendu";
 
         foreach (var outsider in new[] { Council.MemberOfOtherGroup, Council.MemberOfHoldingGroup, Council.President, Council.Auditeur, Council.UnsignedMember })
-            await Http.ProblemAsync(await Steps.GenerateAsync(Seance.SeanceId, CleanSynthese, by: outsider), 403);
-        await Http.ExpectAsync(await Steps.GenerateAsync(Seance.SeanceId, CleanSynthese, by: Council.Animateur), 201);
+            await Answers.ProblemAsync(await Steps.GenerateAsync(Seance.SeanceId, CleanSynthese, by: outsider), 403);
+        await Answers.ExpectAsync(await Steps.GenerateAsync(Seance.SeanceId, CleanSynthese, by: Council.Animateur), 201);
 
         foreach (var reader in new[] { Council.MemberOfHoldingGroup, Council.Animateur, Council.Coordonnateur })
-            await Http.ExpectAsync(await Steps.DownloadAsync(Seance.SeanceId, 1, "html", reader), 200);
+            await Answers.ExpectAsync(await Steps.DownloadAsync(Seance.SeanceId, 1, "html", reader), 200);
         foreach (var outsider in new[] { Council.MemberOfOtherGroup, Council.President, Council.Auditeur, Council.UnsignedMember, Council.RemovedMember })
         {
-            await Http.ProblemAsync(await Service.GetAsync(outsider, url), 403);
-            await Http.ProblemAsync(await Steps.DownloadAsync(Seance.SeanceId, 1, "docx", outsider), 403);
+            await Answers.ProblemAsync(await Service.GetAsync(outsider, url), 403);
+            await Answers.ProblemAsync(await Steps.DownloadAsync(Seance.SeanceId, 1, "docx", outsider), 403);
         }
     }
 
@@ -162,8 +162,8 @@ public sealed class CompteRenduTests(CompteRenduFixture fixture) : IClassFixture
         var seance = await Steps.ScheduleAsync();
         var situation = await Council.ReferAsync(Service, person, "Faits.");
         await Steps.PlaceAsync(situation.Id, seance);
-        await Http.ExpectAsync(await Steps.RecordAttendanceAsync(seance, [Council.Animateur]), 200);
-        await Http.ExpectAsync(await Steps.ExamineAsync(situation.Id, seance), 200);
+        await Answers.ExpectAsync(await Steps.RecordAttendanceAsync(seance, [Council.Animateur]), 200);
+        await Answers.ExpectAsync(await Steps.ExamineAsync(situation.Id, seance), 200);
         // The API refuses such an owner now; the CR still masks one recorded before that check existed.
         await using (var session = Service.Store.LightweightSession(Council.Code))
         {
@@ -174,9 +174,9 @@ public sealed class CompteRenduTests(CompteRenduFixture fixture) : IClassFixture
                     cipher.Seal(SealedFields.ActionDescription, "Médiation"))], Council.Id(Council.Coordonnateur), DateTimeOffset.UtcNow));
             await session.SaveChangesAsync();
         }
-        await Http.ExpectAsync(await Steps.CloseAsync(seance), 200);
+        await Answers.ExpectAsync(await Steps.CloseAsync(seance), 200);
 
-        await Http.ExpectAsync(await Steps.GenerateAsync(seance, CleanSynthese), 201);
+        await Answers.ExpectAsync(await Steps.GenerateAsync(seance, CleanSynthese), 201);
         var markdown = await TextOfAsync(await Steps.DownloadAsync(seance, 1, "md"));
         Assert.Contains("[mention occultée]", markdown.Replace("\\[", "[").Replace("\\]", "]"));
         Leaks.AssertNone(markdown, Leaks.Of(person), "the CR");
@@ -185,9 +185,9 @@ public sealed class CompteRenduTests(CompteRenduFixture fixture) : IClassFixture
     [Fact]
     public async Task The_DOCX_opens_as_a_Word_document_with_the_CR_text()
     {
-        await Http.ExpectAsync(await Steps.GenerateAsync(Seance.SeanceId, CleanSynthese), 201);
+        await Answers.ExpectAsync(await Steps.GenerateAsync(Seance.SeanceId, CleanSynthese), 201);
         var response = await Steps.DownloadAsync(Seance.SeanceId, 1, "docx");
-        await Http.ExpectAsync(response, 200);
+        await Answers.ExpectAsync(response, 200);
         Assert.Equal("application/vnd.openxmlformats-officedocument.wordprocessingml.document", response.Content.Headers.ContentType?.MediaType);
         Assert.EndsWith(".docx", response.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
         var text = DocxText(await response.Content.ReadAsByteArrayAsync());
@@ -201,7 +201,7 @@ public sealed class CompteRenduTests(CompteRenduFixture fixture) : IClassFixture
         var office = new[] { "soffice", "libreoffice" }.Select(Which).FirstOrDefault(p => p is not null);
         if (office is null) Assert.Skip("LibreOffice (soffice) n'est pas installé sur cette machine : conversion non vérifiée.");
 
-        await Http.ExpectAsync(await Steps.GenerateAsync(Seance.SeanceId, CleanSynthese), 201);
+        await Answers.ExpectAsync(await Steps.GenerateAsync(Seance.SeanceId, CleanSynthese), 201);
         var directory = Directory.CreateTempSubdirectory("caseexchange-cr-");
         try
         {
@@ -229,7 +229,7 @@ public sealed class CompteRenduTests(CompteRenduFixture fixture) : IClassFixture
         var seance = (await Steps.ClosedSeanceAsync([TestPerson.Distinctive("Crr")])).SeanceId;
         const string Withdrawn = "Synthèse QUIRLIWOMP : la formulation laisse reconnaître une famille du quartier.";
         const string Kept = "Synthèse VANDREBOLT reprise après le retrait.";
-        await Http.ExpectAsync(await Steps.GenerateAsync(seance, Withdrawn), 201);
+        await Answers.ExpectAsync(await Steps.GenerateAsync(seance, Withdrawn), 201);
         Assert.Contains("QUIRLIWOMP", await TextOfAsync(await Steps.DownloadAsync(seance, 1, "md")));
 
         // Sealed: the event store holds the version's ciphertext and hash, never its text; the key is in its own table.
@@ -244,25 +244,25 @@ public sealed class CompteRenduTests(CompteRenduFixture fixture) : IClassFixture
         var url = $"{Steps.Api}/seances/{seance}/compte-rendu/versions/1/withdrawals";
         var version = await Steps.SeanceVersionAsync(seance);
         // The animateur, who establishes CRs, may not destroy one; the refusal is journalled and changes nothing.
-        var refused = await Http.ProblemAsync(await Service.PostAsync(Council.Animateur, url, new { reason = "erreur-materielle", expectedVersion = version }), 403);
+        var refused = await Answers.ProblemAsync(await Service.PostAsync(Council.Animateur, url, new { reason = "erreur-materielle", expectedVersion = version }), 403);
         Assert.Contains("journal", refused.GetProperty("notice").GetString());
-        var badReason = await Http.ProblemAsync(await Service.PostAsync(Council.Coordonnateur, url, new { reason = "parce-que", expectedVersion = version }), 400);
+        var badReason = await Answers.ProblemAsync(await Service.PostAsync(Council.Coordonnateur, url, new { reason = "parce-que", expectedVersion = version }), 400);
         Assert.True(badReason.GetProperty("errors").TryGetProperty("reason", out _));
-        await Http.ProblemAsync(await Service.PostAsync(Council.Coordonnateur, url, new { reason = "personne-identifiable", expectedVersion = version - 1 }), 409);
-        await Http.ProblemAsync(await Service.PostAsync(Council.Coordonnateur, $"{Steps.Api}/seances/{seance}/compte-rendu/versions/7/withdrawals",
+        await Answers.ProblemAsync(await Service.PostAsync(Council.Coordonnateur, url, new { reason = "personne-identifiable", expectedVersion = version - 1 }), 409);
+        await Answers.ProblemAsync(await Service.PostAsync(Council.Coordonnateur, $"{Steps.Api}/seances/{seance}/compte-rendu/versions/7/withdrawals",
             new { reason = "personne-identifiable", expectedVersion = version }), 404);
         Assert.Equal(version, await Steps.SeanceVersionAsync(seance));
         Assert.NotNull(await CompteRenduKeyAsync(seance, 1));
 
         var withdrawn = await Service.PostJsonAsync<JsonElement>(Council.Coordonnateur, url, new { reason = "personne-identifiable", expectedVersion = version });
         Assert.Equal(version + 1, withdrawn.GetProperty("version").GetInt64());
-        await Http.ProblemAsync(await Service.PostAsync(Council.Coordonnateur, url, new { reason = "personne-identifiable", expectedVersion = version + 1 }), 409);
+        await Answers.ProblemAsync(await Service.PostAsync(Council.Coordonnateur, url, new { reason = "personne-identifiable", expectedVersion = version + 1 }), 409);
 
         // Gone for everyone, in every format; the key row is deleted and its bytes purged from the files and the WAL.
         foreach (var format in CompteRenduFormats.All)
         foreach (var reader in new[] { Council.Coordonnateur, Council.MemberOfHoldingGroup })
         {
-            var gone = await Http.ProblemAsync(await Steps.DownloadAsync(seance, 1, format, reader), 410);
+            var gone = await Answers.ProblemAsync(await Steps.DownloadAsync(seance, 1, format, reader), 410);
             Assert.Equal(ProtectionProblemTypes.CompteRenduWithdrawn, gone.GetProperty("type").GetString());
         }
         Assert.Null(await CompteRenduKeyAsync(seance, 1));
@@ -281,7 +281,7 @@ public sealed class CompteRenduTests(CompteRenduFixture fixture) : IClassFixture
         page = WebUtility.HtmlDecode(await PageAsync(seance));
         Assert.Contains("La version précédente a été retirée", page);
         Assert.DoesNotContain("QUIRLIWOMP", page);
-        await Http.ExpectAsync(await Steps.GenerateAsync(seance, Kept), 201);
+        await Answers.ExpectAsync(await Steps.GenerateAsync(seance, Kept), 201);
         Assert.Contains("VANDREBOLT", await TextOfAsync(await Steps.DownloadAsync(seance, 2, "md")));
         page = WebUtility.HtmlDecode(await PageAsync(seance));
         Assert.Contains("VANDREBOLT", page);
@@ -299,7 +299,7 @@ public sealed class CompteRenduTests(CompteRenduFixture fixture) : IClassFixture
             }));
             Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
         }
-        await Http.ProblemAsync(await Steps.DownloadAsync(seance, 2, "html"), 410);
+        await Answers.ProblemAsync(await Steps.DownloadAsync(seance, 2, "html"), 410);
 
         // The auditor sees the refusal and the withdrawal on the council's chain, both legitimate on replay, the reason as code only.
         var journal = (await Service.GetJsonAsync<JsonElement>(Council.Auditeur, $"{Council.Api}/journal/entries?pseudonym=CONSEIL&pageSize=200"))
@@ -330,7 +330,7 @@ public sealed class CompteRenduTests(CompteRenduFixture fixture) : IClassFixture
     {
         using var client = await Service.PageClientAsync(Council.Coordonnateur);
         var response = await client.GetAsync($"/c/{Council.Code}/seances/{seance}/compte-rendu");
-        await Http.ExpectAsync(response, 200);
+        await Answers.ExpectAsync(response, 200);
         return await response.Content.ReadAsStringAsync();
     }
 
@@ -362,7 +362,7 @@ public sealed class CompteRenduTests(CompteRenduFixture fixture) : IClassFixture
         foreach (var format in new[] { "docx", "html", "md" })
         {
             var response = await Steps.DownloadAsync(Seance.SeanceId, number, format);
-            await Http.ExpectAsync(response, 200);
+            await Answers.ExpectAsync(response, 200);
             Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
             var bytes = await response.Content.ReadAsByteArrayAsync();
             result.Add((format, format == "docx" ? DocxText(bytes) + DocxEveryPart(bytes) : WebUtility.HtmlDecode(System.Text.Encoding.UTF8.GetString(bytes))));
@@ -372,7 +372,7 @@ public sealed class CompteRenduTests(CompteRenduFixture fixture) : IClassFixture
 
     private static async Task<string> TextOfAsync(HttpResponseMessage response)
     {
-        await Http.ExpectAsync(response, 200);
+        await Answers.ExpectAsync(response, 200);
         return await response.Content.ReadAsStringAsync();
     }
 

@@ -25,9 +25,9 @@ public sealed class SeanceLifecycleTests(SeanceLifecycleFixture fixture) : IClas
             new { expectedVersion = await Steps.SeanceVersionAsync(seanceId) });
         Assert.Equal(2, published.GetProperty("situationIds").GetArrayLength());
 
-        await Http.ExpectAsync(await Steps.RecordAttendanceAsync(seanceId, [Council.Animateur, Council.MemberOfHoldingGroup],
+        await Answers.ExpectAsync(await Steps.RecordAttendanceAsync(seanceId, [Council.Animateur, Council.MemberOfHoldingGroup],
             [Council.Coordonnateur, Council.UnsignedMember], [new { partnerId = await Steps.PartnerAsync() }]), 200);
-        await Http.ExpectAsync(await Steps.ExamineAsync(first.Id, seanceId, "orientation"), 200);
+        await Answers.ExpectAsync(await Steps.ExamineAsync(first.Id, seanceId, "orientation"), 200);
 
         var closure = await Service.PostJsonAsync<JsonElement>(Council.Coordonnateur, $"{Steps.Api}/seances/{seanceId}/closure",
             new { expectedVersion = await Steps.SeanceVersionAsync(seanceId) });
@@ -57,29 +57,29 @@ public sealed class SeanceLifecycleTests(SeanceLifecycleFixture fixture) : IClas
         await Steps.PlaceAsync(situation.Id, seanceId);
 
         var before = await Service.EventCountAsync();
-        await Http.ProblemAsync(await Steps.CloseAsync(seanceId), 409); // no attendance yet
-        await Http.ProblemAsync(await Steps.GenerateAsync(seanceId, "Synthèse."), 409); // not closed yet
+        await Answers.ProblemAsync(await Steps.CloseAsync(seanceId), 409); // no attendance yet
+        await Answers.ProblemAsync(await Steps.GenerateAsync(seanceId, "Synthèse."), 409); // not closed yet
         var future = await Steps.ScheduleAsync(DateTimeOffset.UtcNow.AddDays(10));
         var afterScheduling = await Service.EventCountAsync();
-        await Http.ProblemAsync(await Steps.RecordAttendanceAsync(future, [Council.Animateur]), 409); // séance not held yet
-        await Http.ProblemAsync(await Steps.CloseAsync(future), 409);
+        await Answers.ProblemAsync(await Steps.RecordAttendanceAsync(future, [Council.Animateur]), 409); // séance not held yet
+        await Answers.ProblemAsync(await Steps.CloseAsync(future), 409);
         Assert.Equal(afterScheduling, await Service.EventCountAsync());
         Assert.Equal(before + 1, afterScheduling);
 
-        await Http.ExpectAsync(await Steps.RecordAttendanceAsync(seanceId, [Council.Animateur]), 200);
-        await Http.ExpectAsync(await Steps.CloseAsync(seanceId), 200);
+        await Answers.ExpectAsync(await Steps.RecordAttendanceAsync(seanceId, [Council.Animateur]), 200);
+        await Answers.ExpectAsync(await Steps.CloseAsync(seanceId), 200);
         var closed = await Service.EventCountAsync();
 
-        var attendance = await Http.ProblemAsync(await Steps.RecordAttendanceAsync(seanceId, [Council.Animateur, Council.MemberOfHoldingGroup]), 409);
+        var attendance = await Answers.ProblemAsync(await Steps.RecordAttendanceAsync(seanceId, [Council.Animateur, Council.MemberOfHoldingGroup]), 409);
         Assert.Equal("urn:caseexchange:problem:out-of-order", attendance.GetProperty("type").GetString());
-        var examination = await Http.ProblemAsync(await Steps.ExamineAsync(situation.Id, seanceId), 409);
+        var examination = await Answers.ProblemAsync(await Steps.ExamineAsync(situation.Id, seanceId), 409);
         Assert.Contains("close", examination.GetProperty("detail").GetString());
-        await Http.ProblemAsync(await Steps.CloseAsync(seanceId), 409);
-        await Http.ProblemAsync(await Service.PostAsync(Council.Coordonnateur, $"{Steps.Api}/seances/{seanceId}/agenda-publication",
+        await Answers.ProblemAsync(await Steps.CloseAsync(seanceId), 409);
+        await Answers.ProblemAsync(await Service.PostAsync(Council.Coordonnateur, $"{Steps.Api}/seances/{seanceId}/agenda-publication",
             new { expectedVersion = await Steps.SeanceVersionAsync(seanceId) }), 409);
         var other = await Council.ReferAsync(Service, TestPerson.Distinctive("Ord2"), "Faits.");
         var afterReferral = await Service.EventCountAsync();
-        await Http.ProblemAsync(await Service.PostAsync(Council.Animateur, $"{Steps.Api}/situations/{other.Id}/agenda",
+        await Answers.ProblemAsync(await Service.PostAsync(Council.Animateur, $"{Steps.Api}/situations/{other.Id}/agenda",
             new { seanceId, expectedVersion = 1 }), 409);
         Assert.Equal(afterReferral, await Service.EventCountAsync());
         Assert.Equal(closed + 1, afterReferral);
@@ -95,13 +95,13 @@ public sealed class SeanceLifecycleTests(SeanceLifecycleFixture fixture) : IClas
                      (Council.RemovedMember, "n'appartient pas"),
                  })
         {
-            var problem = await Http.ProblemAsync(await Steps.RecordAttendanceAsync(seanceId, [Council.Animateur, subject]), 400);
+            var problem = await Answers.ProblemAsync(await Steps.RecordAttendanceAsync(seanceId, [Council.Animateur, subject]), 400);
             var message = problem.GetProperty("errors").GetProperty("nominativePart[1]")[0].GetString();
             Assert.Contains(reason, message);
             Assert.Contains("partie générale", message);
         }
 
-        await Http.ExpectAsync(await Steps.RecordAttendanceAsync(seanceId, [Council.Animateur, Council.MemberOfHoldingGroup],
+        await Answers.ExpectAsync(await Steps.RecordAttendanceAsync(seanceId, [Council.Animateur, Council.MemberOfHoldingGroup],
             [Council.UnsignedMember, Council.MemberOfOtherGroup, Council.Coordonnateur]), 200);
         var attendance = (await Steps.ViewAsync(seanceId)).GetProperty("attendance");
         Assert.Equal(2, attendance.GetProperty("nominativePart").GetArrayLength());
@@ -112,10 +112,10 @@ public sealed class SeanceLifecycleTests(SeanceLifecycleFixture fixture) : IClas
     public async Task Only_the_coordonnateur_or_the_animateur_prepares_a_seance()
     {
         var seanceId = await Steps.ScheduleAsync(by: Council.Animateur);
-        await Http.ProblemAsync(await Steps.RecordAttendanceAsync(seanceId, [Council.Animateur], by: Council.MemberOfHoldingGroup), 403);
-        await Http.ProblemAsync(await Steps.RecordAttendanceAsync(seanceId, [Council.Animateur], by: Council.MemberOfOtherGroup), 403);
-        await Http.ProblemAsync(await Steps.CloseAsync(seanceId, by: Council.MemberOfHoldingGroup), 403);
-        await Http.ExpectAsync(await Steps.RecordAttendanceAsync(seanceId, [Council.Animateur], by: Council.Animateur), 200);
+        await Answers.ProblemAsync(await Steps.RecordAttendanceAsync(seanceId, [Council.Animateur], by: Council.MemberOfHoldingGroup), 403);
+        await Answers.ProblemAsync(await Steps.RecordAttendanceAsync(seanceId, [Council.Animateur], by: Council.MemberOfOtherGroup), 403);
+        await Answers.ProblemAsync(await Steps.CloseAsync(seanceId, by: Council.MemberOfHoldingGroup), 403);
+        await Answers.ExpectAsync(await Steps.RecordAttendanceAsync(seanceId, [Council.Animateur], by: Council.Animateur), 200);
     }
 
     [Fact]
@@ -124,7 +124,7 @@ public sealed class SeanceLifecycleTests(SeanceLifecycleFixture fixture) : IClas
         var seanceId = await Steps.ScheduleAsync();
         var response = await Service.SendAsync(Council.Coordonnateur, HttpMethod.Put, $"{Steps.Api}/seances/{seanceId}/attendance",
             new { nominativePart = new[] { Council.Id(Council.Animateur) }, expectedVersion = 7 });
-        var problem = await Http.ProblemAsync(response, 409);
+        var problem = await Answers.ProblemAsync(response, 409);
         Assert.Equal("urn:caseexchange:problem:concurrent-update", problem.GetProperty("type").GetString());
     }
 
@@ -132,6 +132,6 @@ public sealed class SeanceLifecycleTests(SeanceLifecycleFixture fixture) : IClas
     public async Task The_president_cannot_see_a_seance()
     {
         var seanceId = await Steps.ScheduleAsync();
-        await Http.ProblemAsync(await Service.GetAsync(Council.President, $"{Steps.Api}/seances/{seanceId}"), 403);
+        await Answers.ProblemAsync(await Service.GetAsync(Council.President, $"{Steps.Api}/seances/{seanceId}"), 403);
     }
 }

@@ -88,14 +88,14 @@ public sealed class SeanceSteps(TestService service, TestCouncil council)
             await PlaceAsync(situation.Id, seanceId);
             situations.Add(situation);
         }
-        await Http.ExpectAsync(await RecordAttendanceAsync(seanceId, [council.Animateur, council.MemberOfHoldingGroup, council.Referent],
+        await Answers.ExpectAsync(await RecordAttendanceAsync(seanceId, [council.Animateur, council.MemberOfHoldingGroup, council.Referent],
             [council.Coordonnateur, council.UnsignedMember], [new { partnerId = await council.PartnerAsync(service, "Association de quartier", "mediateur") }]), 200);
         foreach (var situation in situations.Take(examined.Count))
         {
-            await Http.ExpectAsync(await ExamineAsync(situation.Id, seanceId, "orientation", "suivi-renforce"), 200);
+            await Answers.ExpectAsync(await ExamineAsync(situation.Id, seanceId, "orientation", "suivi-renforce"), 200);
             await AssignFollowUpAsync(situation.Id);
         }
-        await Http.ExpectAsync(await CloseAsync(seanceId), 200);
+        await Answers.ExpectAsync(await CloseAsync(seanceId), 200);
         return new ClosedSeance(seanceId, situations.Take(examined.Count).ToList(), postponed is null ? null : situations[^1]);
     }
 }

@@ -41,8 +41,8 @@ public sealed class AnonymisedViewNeedToKnowTests(CouncilFixture fixture) : ICla
         Assert.DoesNotContain(pseudonymA, listed);
         Assert.DoesNotContain(pseudonymA, await PseudonymsListedForAsync(Council.MemberOfOtherGroup, $"&groupId={Council.GroupA}"));
         // One situation, or the séance whose ODJ lists it: the same answer as for something that does not exist.
-        await Http.ProblemAsync(await Service.GetAsync(Council.MemberOfOtherGroup, $"{Council.Api}/situations/{inA}"), 404);
-        await Http.ProblemAsync(await Service.GetAsync(Council.MemberOfOtherGroup, $"{Council.Api}/seances/{seanceA}"), 404);
+        await Answers.ProblemAsync(await Service.GetAsync(Council.MemberOfOtherGroup, $"{Council.Api}/situations/{inA}"), 404);
+        await Answers.ProblemAsync(await Service.GetAsync(Council.MemberOfOtherGroup, $"{Council.Api}/seances/{seanceA}"), 404);
 
         // The page of the list: no row of group A either.
         using var client = await Service.PageClientAsync(Council.MemberOfOtherGroup);
@@ -60,9 +60,9 @@ public sealed class AnonymisedViewNeedToKnowTests(CouncilFixture fixture) : ICla
     public async Task A_member_who_has_not_signed_the_charter_gets_no_anonymised_row()
     {
         var (inA, pseudonymA) = await Council.ReferAsync(Service, TestPerson.Distinctive("NonSigne"), "Faits fictifs");
-        var problem = await Http.ProblemAsync(await Service.GetAsync(Council.UnsignedMember, $"{Council.Api}/situations"), 403);
+        var problem = await Answers.ProblemAsync(await Service.GetAsync(Council.UnsignedMember, $"{Council.Api}/situations"), 403);
         Assert.Equal("urn:caseexchange:problem:forbidden:charte-non-signee", problem.GetProperty("type").GetString());
-        await Http.ProblemAsync(await Service.GetAsync(Council.UnsignedMember, $"{Council.Api}/situations/{inA}"), 403);
+        await Answers.ProblemAsync(await Service.GetAsync(Council.UnsignedMember, $"{Council.Api}/situations/{inA}"), 403);
 
         using var client = await Service.PageClientAsync(Council.UnsignedMember);
         var response = await client.GetAsync($"/c/{Council.Code}/situations");

@@ -18,10 +18,10 @@ public sealed class ConcurrencyTests(ConcurrencyFixture fixture) : IClassFixture
         var id = await fixture.Steps.ReferredAsync();
         var seanceA = await fixture.Steps.NewSeanceAsync();
         var first = await Service.PostAsync(Council.Animateur, $"{Council.Api}/situations/{id}/agenda", new { seanceId = seanceA, expectedVersion = 1 });
-        await Http.ExpectAsync(first, 200);
+        await Answers.ExpectAsync(first, 200);
         var second = await Service.PostAsync(Council.Coordonnateur, $"{Council.Api}/situations/{id}/transfer",
             new { toGroupId = Council.GroupB, reason = "Écrit sur une version périmée", expectedVersion = 1 });
-        var problem = await Http.ProblemAsync(second, 409);
+        var problem = await Answers.ProblemAsync(second, 409);
         Assert.Equal("urn:caseexchange:problem:concurrent-update", problem.GetProperty("type").GetString());
         Assert.Equal(2, problem.GetProperty("currentVersion").GetInt64());
 
@@ -60,7 +60,7 @@ public sealed class ConcurrencyTests(ConcurrencyFixture fixture) : IClassFixture
     {
         var id = await fixture.Steps.ReferredAsync();
         var seance = await fixture.Steps.NewSeanceAsync();
-        var problem = await Http.ProblemAsync(
+        var problem = await Answers.ProblemAsync(
             await Service.PostAsync(Council.Animateur, $"{Council.Api}/situations/{id}/agenda", new { seanceId = seance }), 400);
         Assert.True(problem.GetProperty("errors").TryGetProperty("expectedVersion", out _));
     }
@@ -71,12 +71,12 @@ public sealed class ConcurrencyTests(ConcurrencyFixture fixture) : IClassFixture
         var id = await fixture.Steps.ReferredAsync();
         var first = await Service.PostAsync(Council.Coordonnateur, $"{Council.Api}/situations/{id}/transfer",
             new { toGroupId = Council.GroupB, reason = "Premier transfert", expectedVersion = 1 });
-        await Http.ExpectAsync(first, 200);
+        await Answers.ExpectAsync(first, 200);
 
         // Seen from version 1, the destination was another group; at version 2 it is the holding group.
         var stale = await Service.PostAsync(Council.Coordonnateur, $"{Council.Api}/situations/{id}/transfer",
             new { toGroupId = Council.GroupB, reason = "Transfert sur une version périmée", expectedVersion = 1 });
-        var problem = await Http.ProblemAsync(stale, 409);
+        var problem = await Answers.ProblemAsync(stale, 409);
         Assert.Equal("urn:caseexchange:problem:concurrent-update", problem.GetProperty("type").GetString());
         Assert.Equal(2, problem.GetProperty("currentVersion").GetInt64());
     }
@@ -103,7 +103,7 @@ public sealed class ConcurrencyTests(ConcurrencyFixture fixture) : IClassFixture
 
         var responses = await Task.WhenAll(writers);
         Assert.Single(responses, r => r.StatusCode == HttpStatusCode.OK);
-        var problem = await Http.ProblemAsync(responses.Single(r => r.StatusCode != HttpStatusCode.OK), 409);
+        var problem = await Answers.ProblemAsync(responses.Single(r => r.StatusCode != HttpStatusCode.OK), 409);
         Assert.Equal("urn:caseexchange:problem:concurrent-update", problem.GetProperty("type").GetString());
         Assert.Equal(2, problem.GetProperty("currentVersion").GetInt64());
     }

@@ -81,7 +81,7 @@ public sealed class IdempotentReferralTests(IdempotentReferralFixture fixture) :
 
         var lost = await ReferAsync(Referral("Coupure", id));
         Assert.True(cut.IsCompleted, "The proxy never saw the referral's COMMIT.");
-        var problem = await Http.ProblemAsync(lost, 503);
+        var problem = await Answers.ProblemAsync(lost, 503);
         Assert.Equal("urn:caseexchange:problem:unknown-outcome", problem.GetProperty("type").GetString());
         var detail = problem.GetProperty("detail").GetString()!;
         Assert.DoesNotContain("rien n'a été enregistré", detail);
@@ -91,7 +91,7 @@ public sealed class IdempotentReferralTests(IdempotentReferralFixture fixture) :
         Assert.Equal(1, await CountAsync("select count(*) from caseexchange.mt_streams where id = $1", id));
 
         var retried = await ReferAsync(Referral("Coupure", id));
-        await Http.ExpectAsync(retried, 201);
+        await Answers.ExpectAsync(retried, 201);
         var created = await retried.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(id, created.GetProperty("situationId").GetGuid());
         Assert.Equal(before + 1, await SituationCountAsync());
@@ -105,7 +105,7 @@ public sealed class IdempotentReferralTests(IdempotentReferralFixture fixture) :
         var first = await (await ReferAsync(Referral("Double", id))).Content.ReadFromJsonAsync<JsonElement>();
         var before = await SituationCountAsync();
         var second = await ReferAsync(Referral("Double", id));
-        await Http.ExpectAsync(second, 201);
+        await Answers.ExpectAsync(second, 201);
         var again = await second.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(first.GetProperty("pseudonym").GetString(), again.GetProperty("pseudonym").GetString());
         Assert.Equal(id, again.GetProperty("situationId").GetGuid());
@@ -117,7 +117,7 @@ public sealed class IdempotentReferralTests(IdempotentReferralFixture fixture) :
     {
         var key = $"cle-{Guid.NewGuid():N}";
         var first = await ReferAsync(Referral("Cle"), key);
-        await Http.ExpectAsync(first, 201);
+        await Answers.ExpectAsync(first, 201);
         var created = await first.Content.ReadFromJsonAsync<JsonElement>();
         var before = await SituationCountAsync();
 
@@ -131,17 +131,17 @@ public sealed class IdempotentReferralTests(IdempotentReferralFixture fixture) :
     public async Task The_same_key_with_a_different_request_is_refused_and_changes_nothing()
     {
         var key = $"cle-{Guid.NewGuid():N}";
-        await Http.ExpectAsync(await ReferAsync(Referral("Premiere"), key), 201);
+        await Answers.ExpectAsync(await ReferAsync(Referral("Premiere"), key), 201);
         var events = await Service.EventCountAsync();
 
-        var problem = await Http.ProblemAsync(await ReferAsync(Referral("Autre", facts: "Autres faits"), key), 422);
+        var problem = await Answers.ProblemAsync(await ReferAsync(Referral("Autre", facts: "Autres faits"), key), 422);
         Assert.Equal("urn:caseexchange:problem:idempotency-key-reused", problem.GetProperty("type").GetString());
         Assert.DoesNotContain("Zorglubovitch", problem.ToString());
         Assert.Equal(events, await Service.EventCountAsync());
 
         var sameId = Guid.CreateVersion7();
-        await Http.ExpectAsync(await ReferAsync(Referral("Premiere", sameId)), 201);
-        await Http.ProblemAsync(await ReferAsync(Referral("Autre", sameId)), 422);
+        await Answers.ExpectAsync(await ReferAsync(Referral("Premiere", sameId)), 201);
+        await Answers.ProblemAsync(await ReferAsync(Referral("Autre", sameId)), 422);
     }
 
     [Fact]
@@ -204,15 +204,15 @@ public sealed class IdempotentReferralTests(IdempotentReferralFixture fixture) :
         };
         var key = $"cle-{tag}";
         var first = await PostWithKeyAsync(Council.Coordonnateur, url, body, key);
-        await Http.ExpectAsync(first, 201);
+        await Answers.ExpectAsync(first, 201);
         var events = await Service.EventCountAsync();
 
         var retry = await PostWithKeyAsync(Council.Coordonnateur, url, body, key);
-        await Http.ExpectAsync(retry, 201);
+        await Answers.ExpectAsync(retry, 201);
         Assert.Equal((await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty(idField).GetGuid(),
             (await retry.Content.ReadFromJsonAsync<JsonElement>()).GetProperty(idField).GetGuid());
         Assert.Equal(events, await Service.EventCountAsync());
-        await Http.ProblemAsync(await PostWithKeyAsync(Council.Coordonnateur, url, other, key), 422);
+        await Answers.ProblemAsync(await PostWithKeyAsync(Council.Coordonnateur, url, other, key), 422);
         Assert.Equal(events, await Service.EventCountAsync());
     }
 }

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CaseExchange.Hosting;
+using CaseExchange.Http;
 using CaseExchange.Tests.Infrastructure;
 
 namespace CaseExchange.Tests.Situations;
@@ -48,7 +48,7 @@ public sealed class SituationLifecycleTests(LifecycleFixture fixture) : IClassFi
 
         // Group B's member now holds it; after closure the file opens only with a written reason.
         var refused = await Service.PostAsync(Council.MemberOfOtherGroup, $"{Api}/situations/{id}/file-openings", new { purpose = "suivi" });
-        var problem = await Http.ProblemAsync(refused, 403);
+        var problem = await Answers.ProblemAsync(refused, 403);
         Assert.Contains("motif-archive-requis", problem.GetProperty("type").GetString());
         var file = await Service.PostJsonAsync<JsonElement>(Council.MemberOfOtherGroup, $"{Api}/situations/{id}/file-openings", new
         {
@@ -68,7 +68,7 @@ public sealed class SituationLifecycleTests(LifecycleFixture fixture) : IClassFi
         var person = TestPerson.Distinctive("Anonyme");
         var (id, _) = await Council.ReferAsync(Service, person, "Faits secrets Anonyme");
         // Need to know: another group's member does not even get the anonymised row.
-        await Http.ProblemAsync(await Service.GetAsync(Council.MemberOfOtherGroup, $"{Api}/situations/{id}"), 404);
+        await Answers.ProblemAsync(await Service.GetAsync(Council.MemberOfOtherGroup, $"{Api}/situations/{id}"), 404);
         foreach (var subject in new[] { Council.MemberOfHoldingGroup, Council.Auditeur, Council.Coordonnateur })
         {
             var single = await (await Service.GetAsync(subject, $"{Api}/situations/{id}")).Content.ReadAsStringAsync();
@@ -92,7 +92,7 @@ public sealed class SituationLifecycleTests(LifecycleFixture fixture) : IClassFi
         {
             seanceId = seance, discussionSummary = "Trop tôt", expectedVersion = 1, decisions = new[] { new { kind = "orientation" } },
         });
-        var problem = await Http.ProblemAsync(response, 409);
+        var problem = await Answers.ProblemAsync(response, 409);
         Assert.Equal("urn:caseexchange:problem:out-of-order", problem.GetProperty("type").GetString());
         Assert.Contains("ordre du jour", problem.GetProperty("detail").GetString());
         Assert.Equal(before, await Service.EventCountAsync());
@@ -113,7 +113,7 @@ public sealed class SituationLifecycleTests(LifecycleFixture fixture) : IClassFi
                 actions = new[] { new { kind = "mediation", ownerPartnerId = partner, dueOn = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(9)), description = "C" } },
             };
         var before = await Service.NonJournalEventCountAsync();
-        await Http.ProblemAsync(await Service.PostAsync(Council.Animateur, $"{Api}/situations/{id}/{step}", body), 409);
+        await Answers.ProblemAsync(await Service.PostAsync(Council.Animateur, $"{Api}/situations/{id}/{step}", body), 409);
         Assert.Equal(before, await Service.NonJournalEventCountAsync());
     }
 
@@ -123,10 +123,10 @@ public sealed class SituationLifecycleTests(LifecycleFixture fixture) : IClassFi
         var id = await fixture.Steps.ClosedAsync();
         var seance = await fixture.Steps.NewSeanceAsync();
         var before = await Service.EventCountAsync();
-        await Http.ProblemAsync(await Service.PostAsync(Council.Animateur, $"{Api}/situations/{id}/agenda", new { seanceId = seance, expectedVersion = 4 }), 409);
-        await Http.ProblemAsync(await Service.PostAsync(Council.Animateur, $"{Api}/situations/{id}/transfer",
+        await Answers.ProblemAsync(await Service.PostAsync(Council.Animateur, $"{Api}/situations/{id}/agenda", new { seanceId = seance, expectedVersion = 4 }), 409);
+        await Answers.ProblemAsync(await Service.PostAsync(Council.Animateur, $"{Api}/situations/{id}/transfer",
             new { toGroupId = Council.GroupB, reason = "Trop tard", expectedVersion = 4 }), 409);
-        await Http.ProblemAsync(await Service.PostAsync(Council.Animateur, $"{Api}/situations/{id}/closure",
+        await Answers.ProblemAsync(await Service.PostAsync(Council.Animateur, $"{Api}/situations/{id}/closure",
             new { outcome = "sans-objet", expectedVersion = 4 }), 409);
         Assert.Equal(before, await Service.EventCountAsync());
     }
@@ -144,7 +144,7 @@ public sealed class SituationLifecycleTests(LifecycleFixture fixture) : IClassFi
             persons = new[] { new { role = "personne-suivie", nom = "", prenom = "Quirinus", dateNaissance = "2099-01-01", courriel = "quirinus-pas-une-adresse" } },
             facts = "",
         });
-        var problem = await Http.ProblemAsync(response, 400);
+        var problem = await Answers.ProblemAsync(response, 400);
         var errors = problem.GetProperty("errors");
         foreach (var field in new[] { "reasons", "sector", "facts", "persons[0].nom", "persons[0].dateNaissance", "persons[0].courriel" })
             Assert.True(errors.TryGetProperty(field, out _), $"no error for {field}: {errors}");
@@ -161,13 +161,13 @@ public sealed class SituationLifecycleTests(LifecycleFixture fixture) : IClassFi
         var id = await fixture.Steps.ReferredAsync();
         var seance = await fixture.Steps.NewSeanceAsync();
         var before = await Service.EventCountAsync();
-        await Http.ProblemAsync(await Service.PostAsync(Council.MemberOfOtherGroup, $"{Api}/situations/{id}/agenda", new { seanceId = seance, expectedVersion = 1 }), 403);
-        await Http.ProblemAsync(await Service.PostAsync(Council.UnsignedMember, $"{Api}/situations", new
+        await Answers.ProblemAsync(await Service.PostAsync(Council.MemberOfOtherGroup, $"{Api}/situations/{id}/agenda", new { seanceId = seance, expectedVersion = 1 }), 403);
+        await Answers.ProblemAsync(await Service.PostAsync(Council.UnsignedMember, $"{Api}/situations", new
         {
             groupId = Council.GroupA, reasons = new[] { "errance" }, sector = "nord", urgency = "normale",
             persons = new[] { TestPerson.Distinctive("Refus").AsRequest("personne-suivie") }, facts = "Refusé",
         }), 403);
-        await Http.ProblemAsync(await Service.PostAsync(Council.President, $"{Api}/situations/{id}/closure", new { outcome = "sans-objet", expectedVersion = 1 }), 403);
+        await Answers.ProblemAsync(await Service.PostAsync(Council.President, $"{Api}/situations/{id}/closure", new { outcome = "sans-objet", expectedVersion = 1 }), 403);
         Assert.Equal(before, await Service.EventCountAsync());
     }
 
@@ -175,7 +175,7 @@ public sealed class SituationLifecycleTests(LifecycleFixture fixture) : IClassFi
     public async Task A_follow_up_is_recorded_only_by_the_designated_referent()
     {
         var (id, action) = await fixture.Steps.FollowedUpAsync(Council.Referent);
-        var problem = await Http.ProblemAsync(await Service.PostAsync(Council.Animateur, $"{Api}/situations/{id}/follow-up/records",
+        var problem = await Answers.ProblemAsync(await Service.PostAsync(Council.Animateur, $"{Api}/situations/{id}/follow-up/records",
             new { actionId = action, status = "realisee", note = "Pas moi", expectedVersion = 4 }), 403);
         Assert.Contains("pas-le-referent", problem.GetProperty("type").GetString());
         await Service.PostJsonAsync<JsonElement>(Council.Referent, $"{Api}/situations/{id}/follow-up/records",
@@ -206,21 +206,21 @@ public sealed class SituationLifecycleTests(LifecycleFixture fixture) : IClassFi
                      new { kind = "mediation", ownerPartnerId = partner, ownerRole = $"Tante de {person.Prenom}", dueOn, description = "Médiation familiale" },
                  })
         {
-            var problem = await Http.ProblemAsync(await Assign(typed), 400);
+            var problem = await Answers.ProblemAsync(await Assign(typed), 400);
             Assert.Equal(ProblemTypes.MalformedBody, problem.GetProperty("type").GetString());
             Assert.DoesNotContain(person.Prenom, problem.GetRawText());
         }
         // No owner, or one that is not in the council's directory: a field error in French.
         foreach (var owner in new Guid?[] { null, Guid.NewGuid() })
         {
-            var problem = await Http.ProblemAsync(await Assign(new { kind = "mediation", ownerPartnerId = owner, dueOn, description = "Médiation familiale" }), 400);
+            var problem = await Answers.ProblemAsync(await Assign(new { kind = "mediation", ownerPartnerId = owner, dueOn, description = "Médiation familiale" }), 400);
             Assert.Equal("Choisissez une organisation de l'annuaire des partenaires du conseil.",
                 problem.GetProperty("errors").GetProperty("actions[0].ownerPartnerId")[0].GetString());
         }
         Assert.Equal(before, await Service.EventCountAsync());
 
         // From the directory: the organisation and the role's label are copied into the situation.
-        await Http.ExpectAsync(await Assign(new { kind = "mediation", ownerPartnerId = partner, dueOn, description = "Médiation familiale" }), 200);
+        await Answers.ExpectAsync(await Assign(new { kind = "mediation", ownerPartnerId = partner, dueOn, description = "Médiation familiale" }), 200);
         var action = (await Service.GetJsonAsync<JsonElement>(Council.Coordonnateur, $"{Api}/situations/{id}")).GetProperty("actions")[0];
         Assert.Equal("CCAS", action.GetProperty("ownerOrganisation").GetString());
         Assert.Equal("Travailleur social", action.GetProperty("ownerRole").GetString());

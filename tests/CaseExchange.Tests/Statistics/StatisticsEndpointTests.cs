@@ -38,7 +38,7 @@ public sealed class StatisticsFixture : SeanceCouncilFixture
         }
         Referred = await PastReferrals.ReferAsync(service, Council.MemberOfHoldingGroup, Council.Api, referrals);
         foreach (var id in Referred.Take(2)) await steps.PlaceAsync(id, SeanceId);
-        await Http.ExpectAsync(await steps.RecordAttendanceAsync(SeanceId, [Council.Animateur]), 200);
+        await Answers.ExpectAsync(await steps.RecordAttendanceAsync(SeanceId, [Council.Animateur]), 200);
     }
 }
 
@@ -53,7 +53,7 @@ public sealed class StatisticsEndpointTests(StatisticsFixture fixture) : IClassF
     public async Task The_president_reads_statistics_without_any_identity_nor_any_count_below_the_threshold()
     {
         var response = await Service.GetAsync(Council.President, $"{Council.Api}/statistics?{ThisYear}");
-        await Http.ExpectAsync(response, 200);
+        await Answers.ExpectAsync(response, 200);
         var raw = await response.Content.ReadAsStringAsync();
         Leaks.AssertNone(raw, [.. fixture.Persons.SelectMany(Leaks.Of), .. Leaks.Secrets], "the statistics");
 
@@ -80,9 +80,9 @@ public sealed class StatisticsEndpointTests(StatisticsFixture fixture) : IClassF
     [Fact]
     public async Task Only_the_coordonnateur_and_the_president_read_statistics()
     {
-        await Http.ExpectAsync(await Service.GetAsync(Council.Coordonnateur, $"{Council.Api}/statistics?{ThisYear}"), 200);
+        await Answers.ExpectAsync(await Service.GetAsync(Council.Coordonnateur, $"{Council.Api}/statistics?{ThisYear}"), 200);
         foreach (var subject in new[] { Council.Animateur, Council.MemberOfHoldingGroup, Council.Auditeur, Council.MemberOfOtherGroup })
-            await Http.ProblemAsync(await Service.GetAsync(subject, $"{Council.Api}/statistics?{ThisYear}"), 403);
+            await Answers.ProblemAsync(await Service.GetAsync(subject, $"{Council.Api}/statistics?{ThisYear}"), 403);
     }
 
     [Fact]
@@ -90,12 +90,12 @@ public sealed class StatisticsEndpointTests(StatisticsFixture fixture) : IClassF
     {
         var situations = await Service.GetJsonAsync<JsonElement>(Council.Coordonnateur, $"{Council.Api}/situations");
         var situationId = situations.GetProperty("items")[0].GetProperty("situationId").GetGuid();
-        await Http.ProblemAsync(await Service.GetAsync(Council.President, $"{Council.Api}/situations"), 403);
-        await Http.ProblemAsync(await Service.GetAsync(Council.President, $"{Council.Api}/situations/{situationId}"), 403);
-        await Http.ProblemAsync(await Service.PostAsync(Council.President, $"{Council.Api}/situations/{situationId}/file-openings",
+        await Answers.ProblemAsync(await Service.GetAsync(Council.President, $"{Council.Api}/situations"), 403);
+        await Answers.ProblemAsync(await Service.GetAsync(Council.President, $"{Council.Api}/situations/{situationId}"), 403);
+        await Answers.ProblemAsync(await Service.PostAsync(Council.President, $"{Council.Api}/situations/{situationId}/file-openings",
             new { purpose = "suivi" }), 403);
-        await Http.ProblemAsync(await Service.GetAsync(Council.President, $"{Council.Api}/seances/{fixture.SeanceId}/compte-rendu"), 403);
-        await Http.ProblemAsync(await Service.GetAsync(Council.President, $"{Council.Api}/seances/{fixture.SeanceId}/compte-rendu/1/html"), 403);
+        await Answers.ProblemAsync(await Service.GetAsync(Council.President, $"{Council.Api}/seances/{fixture.SeanceId}/compte-rendu"), 403);
+        await Answers.ProblemAsync(await Service.GetAsync(Council.President, $"{Council.Api}/seances/{fixture.SeanceId}/compte-rendu/1/html"), 403);
     }
 
     [Theory]
@@ -105,7 +105,7 @@ public sealed class StatisticsEndpointTests(StatisticsFixture fixture) : IClassF
     [InlineData("from=2020-01-01&to=2025-12-31", "to")]
     public async Task A_period_is_whole_calendar_months(string query, string field)
     {
-        var problem = await Http.ProblemAsync(await Service.GetAsync(Council.President, $"{Council.Api}/statistics?{query}"), 400);
+        var problem = await Answers.ProblemAsync(await Service.GetAsync(Council.President, $"{Council.Api}/statistics?{query}"), 400);
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _));
     }
 
@@ -123,7 +123,7 @@ public sealed class StatisticsEndpointTests(StatisticsFixture fixture) : IClassF
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var thisMonth = new DateOnly(today.Year, today.Month, 1);
         var query = $"from={thisMonth:yyyy-MM-dd}&to={thisMonth.AddMonths(1).AddDays(-1):yyyy-MM-dd}";
-        var problem = await Http.ProblemAsync(await Service.GetAsync(Council.President, $"{Council.Api}/statistics?{query}"), 400);
+        var problem = await Answers.ProblemAsync(await Service.GetAsync(Council.President, $"{Council.Api}/statistics?{query}"), 400);
         Assert.True(problem.GetProperty("errors").TryGetProperty("to", out _));
 
         // Without a period, the report ends with the last closed month.

@@ -75,7 +75,7 @@ public sealed class ErrorPageTests(BrokenDatabaseFixture fixture) : IClassFixtur
             groupId = council.GroupA, reasons = new[] { "errance" }, sector = "nord", urgency = "normale",
             persons = new[] { TestPerson.Distinctive("Panne").AsRequest("personne-suivie") }, facts = "Faits fictifs Panne",
         });
-        var problem = await Http.ProblemAsync(response, 500);
+        var problem = await Answers.ProblemAsync(response, 500);
         Assert.Equal("urn:caseexchange:problem:internal", problem.GetProperty("type").GetString());
     }
 }

@@ -376,8 +376,8 @@ public sealed class JourneyTests(BrowserFixture fixture) : IClassFixture<Browser
         var timer = Stopwatch.StartNew();
         var person = TestPerson.Distinctive("Audit");
         var (situation, pseudonym) = await Council.ReferAsync(fixture.Service, person, "Faits FaitsSecretsAbc Audit");
-        await Http.ExpectAsync(await fixture.Service.OpenFileAsync(Council, Council.MemberOfHoldingGroup, situation), 200);
-        await Http.ExpectAsync(await fixture.Service.OpenFileAsync(Council, Council.MemberOfOtherGroup, situation), 403);
+        await Answers.ExpectAsync(await fixture.Service.OpenFileAsync(Council, Council.MemberOfHoldingGroup, situation), 200);
+        await Answers.ExpectAsync(await fixture.Service.OpenFileAsync(Council, Council.MemberOfOtherGroup, situation), 403);
         // As a bug would have done: a well-formed, correctly chained entry granting the file to a member of another group.
         await fixture.Service.Services.GetRequiredService<AccessJournal>().AppendAsync(Council.Code, new JournalRequest(
             JournalActions.FileOpening, situation, pseudonym, Council.Id(Council.MemberOfOtherGroup), Council.MemberOfOtherGroup, "suivi",

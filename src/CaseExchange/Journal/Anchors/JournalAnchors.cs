@@ -1,6 +1,7 @@
+using CaseExchange.Hosting;
 using System.Globalization;
 using System.Text;
-using CaseExchange.Hosting;
+using CaseExchange.Http;
 using CaseExchange.Journal.Verification;
 using Npgsql;
 

@@ -1,4 +1,5 @@
 using CaseExchange.Hosting;
+using CaseExchange.Http;
 using JasperFx.CommandLine;
 using Npgsql;
 

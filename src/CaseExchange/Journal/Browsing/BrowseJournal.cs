@@ -3,7 +3,7 @@ using System.Security.Claims;
 using System.Text;
 using CaseExchange.Charter;
 using CaseExchange.Councils;
-using CaseExchange.Hosting;
+using CaseExchange.Http;
 using CaseExchange.Journal.Replay;
 using Marten;
 using Microsoft.AspNetCore.Mvc;

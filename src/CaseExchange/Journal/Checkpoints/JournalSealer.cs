@@ -1,7 +1,8 @@
+using CaseExchange.Hosting;
 using Marten;
 using Marten.Patching;
 using Microsoft.Extensions.Options;
-using CaseExchange.Hosting;
+using CaseExchange.Http;
 using CaseExchange.Journal.Verification;
 using Npgsql;
 

@@ -1,7 +1,8 @@
+using CaseExchange.Hosting;
 using System.Data;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using CaseExchange.Hosting;
+using CaseExchange.Http;
 using CaseExchange.Journal.Checkpoints;
 using Microsoft.Extensions.Options;
 using Npgsql;

@@ -1,4 +1,5 @@
 using CaseExchange.Hosting;
+using CaseExchange.Http;
 using CaseExchange.Journal.Anchors;
 using CaseExchange.Journal.Checkpoints;
 using JasperFx.CommandLine;

@@ -1,4 +1,5 @@
 using CaseExchange.Hosting;
+using CaseExchange.Http;
 using JasperFx.CommandLine;
 
 namespace CaseExchange.Retention.Ledger;

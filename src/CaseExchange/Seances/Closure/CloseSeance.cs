@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using CaseExchange.Charter;
 using CaseExchange.Councils;
-using CaseExchange.Hosting;
+using CaseExchange.Http;
 using CaseExchange.Situations;
 using Marten;
 using Microsoft.AspNetCore.Mvc;

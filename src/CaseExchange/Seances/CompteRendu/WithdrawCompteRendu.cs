@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using CaseExchange.Charter;
 using CaseExchange.Councils;
-using CaseExchange.Hosting;
+using CaseExchange.Http;
 using CaseExchange.Journal;
 using CaseExchange.Protection;
 using Marten;

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 using CaseExchange.Charter;
 using CaseExchange.Councils;
 using CaseExchange.Councils.Partners;
-using CaseExchange.Hosting;
+using CaseExchange.Http;
 using CaseExchange.Journal;
 using CaseExchange.Protection;
 using Marten;

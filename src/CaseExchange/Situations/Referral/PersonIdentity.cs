@@ -1,5 +1,5 @@
 using System.Net.Mail;
-using CaseExchange.Hosting;
+using CaseExchange.Http;
 using CaseExchange.Journal;
 
 namespace CaseExchange.Situations.Referral;

@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using CaseExchange.Charter;
 using CaseExchange.Councils;
-using CaseExchange.Hosting;
+using CaseExchange.Http;
 using Marten;
 using Marten.Pagination;
 using Microsoft.AspNetCore.Mvc;

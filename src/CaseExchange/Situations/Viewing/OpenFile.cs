@@ -2,7 +2,7 @@ using System.Security.Claims;
 using System.Text.Json.Serialization;
 using CaseExchange.Charter;
 using CaseExchange.Councils;
-using CaseExchange.Hosting;
+using CaseExchange.Http;
 using CaseExchange.Journal;
 using CaseExchange.Protection;
 using Marten;

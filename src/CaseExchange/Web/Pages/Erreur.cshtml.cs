@@ -1,3 +1,4 @@
+using CaseExchange.Http;
 using System.Diagnostics;
 using CaseExchange.Charter;
 using Microsoft.AspNetCore.Diagnostics;
@@ -54,7 +55,7 @@ public sealed class ErreurModel : PageModel
         if (problem is not null)
         {
             // A stale version keeps the page's own title; an action refused in the current state says so.
-            if (!string.IsNullOrWhiteSpace(problem.Title) && (Status != 409 || problem.Type == Hosting.ProblemTypes.OutOfOrder)) Title = problem.Title;
+            if (!string.IsNullOrWhiteSpace(problem.Title) && (Status != 409 || problem.Type == Http.ProblemTypes.OutOfOrder)) Title = problem.Title;
             if (!string.IsNullOrWhiteSpace(problem.Detail)) Detail = problem.Detail;
             if (problem.Type?.StartsWith(ForbiddenPrefix, StringComparison.Ordinal) == true) Refusal = problem.Type[ForbiddenPrefix.Length..];
             if (problem is HttpValidationProblemDetails validation) FieldErrors = [.. validation.Errors.SelectMany(e => e.Value)];

@@ -1,7 +1,8 @@
+using CaseExchange.Hosting;
 using System.Security.Claims;
 using CaseExchange.Councils;
 using CaseExchange.Demo;
-using CaseExchange.Hosting;
+using CaseExchange.Http;
 using Marten;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;

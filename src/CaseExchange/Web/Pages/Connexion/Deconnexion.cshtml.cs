@@ -1,4 +1,5 @@
 using CaseExchange.Hosting;
+using CaseExchange.Http;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

@@ -90,7 +90,7 @@ public sealed class CompteRenduModel(IDocumentStore store, CompteRenduGenerator 
                 {
                     return await GenerateCompteRenduEndpoint.Post(Council, seanceId, command, User, Session, store, Policy, generator, keys, Clock);
                 }
-                catch (Hosting.ProblemException e) when (e.Problem.Type == GenerateCompteRenduEndpoint.IdentifyingTextProblem)
+                catch (Http.ProblemException e) when (e.Problem.Type == GenerateCompteRenduEndpoint.IdentifyingTextProblem)
                 {
                     IdentityRefused = true;
                     throw;

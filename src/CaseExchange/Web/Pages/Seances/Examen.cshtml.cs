@@ -126,7 +126,7 @@ public sealed class ExamenModel(SituationKeys keys) : CouncilPageModel
     {
         Seance = await SeanceEndpoints.Get(Council, seanceId, User, Session, Policy);
         Item = Seance.OrdreDuJour.FirstOrDefault(i => i.SituationId == situationId)
-               ?? throw Hosting.Problems.NotFound("Cette situation n'est pas inscrite à l'ordre du jour de cette séance.");
+               ?? throw Http.Problems.NotFound("Cette situation n'est pas inscrite à l'ordre du jour de cette séance.");
         Situation = await AnonymisedViewEndpoints.Get(Council, situationId, User, Session, Policy);
         var group = await Session.LoadAsync<Group>(Situation.GroupId);
         // The same rule as the examination and follow-up use cases (lead-situations in the holding group, charter signed).

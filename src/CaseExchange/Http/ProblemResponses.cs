@@ -1,9 +1,8 @@
 using System.Diagnostics;
-using CaseExchange.Web;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
-namespace CaseExchange.Hosting;
+namespace CaseExchange.Http;
 
 /// <summary>
 /// Every error leaves as RFC 9457 problem details: a stable <c>type</c> for programs, a French

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
-namespace CaseExchange.Web;
+namespace CaseExchange.Http;
 
 /// <summary>
 /// People in a browser get French error pages; programs get problem details. A request is a person's when it is

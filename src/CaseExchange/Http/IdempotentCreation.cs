@@ -3,7 +3,7 @@ using System.Text;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 
-namespace CaseExchange.Hosting;
+namespace CaseExchange.Http;
 
 /// <summary>What created a resource: who, and a fingerprint of the request (never the request itself).</summary>
 public sealed class CreationReceipt

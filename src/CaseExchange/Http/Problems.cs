@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
-namespace CaseExchange.Hosting;
+namespace CaseExchange.Http;
 
 /// <summary>Problem details that features raise; French text for people, stable types for programs.</summary>
 public static class Problems

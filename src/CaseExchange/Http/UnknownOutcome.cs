@@ -2,7 +2,7 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 
-namespace CaseExchange.Hosting;
+namespace CaseExchange.Http;
 
 /// <summary>
 /// The connection to PostgreSQL broke while a request was being served. For a write, the COMMIT may have reached the

@@ -1,11 +1,10 @@
 using System.Text.Json;
-using CaseExchange.Web;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
-namespace CaseExchange.Hosting;
+namespace CaseExchange.Http;
 
 /// <summary>
 /// One rule for everything a request carries, checked before any use case, any database query or any log line sees it:

@@ -1,4 +1,4 @@
-namespace CaseExchange.Hosting;
+namespace CaseExchange.Http;
 
 /// <summary>
 /// Headers every API answer carries, errors and files included: nothing is kept by a browser or proxy cache

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 
-namespace CaseExchange.Hosting;
+namespace CaseExchange.Http;
 
 /// <summary>
 /// Two writers on one stream: the one whose expected version is stale loses and is told so (409), with the version
