@@ -1,3 +1,4 @@
+using CaseExchange.Hosting;
 using CaseExchange.Benchmarks.Measurement;
 using CaseExchange.Http;
 using Npgsql;

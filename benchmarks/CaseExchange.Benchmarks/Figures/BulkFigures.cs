@@ -1,3 +1,4 @@
+using CaseExchange.Hosting;
 using CaseExchange.Benchmarks.Baselines;
 using CaseExchange.Benchmarks.Measurement;
 using CaseExchange.Benchmarks.Service;
