@@ -88,8 +88,8 @@ public sealed class LiveFigures(BenchService service, BenchCouncil council, RunS
         {
             var member = council.Members[worker];
             await using var session = _store.LightweightSession(council.Code);
-            var created = await ReferSituationEndpoint.Post(council.Code, council.Referral(worker, iteration), member.Principal, session,
-                _policy, _keys, _pseudonyms, _clock, _index);
+            var request = await CouncilRequest.ResolveAsync(session, Actor.SubjectOf(member.Principal), _policy, _clock);
+            var created = await ReferSituationUseCase.HandleAsync(request, council.Referral(worker, iteration), _keys, _pseudonyms, _index);
             await session.SaveChangesAsync();
             _referred[worker].Add(created.SituationId);
         }, cpu);
@@ -98,7 +98,7 @@ public sealed class LiveFigures(BenchService service, BenchCouncil council, RunS
     }
 
     /// <summary>
-    /// The same steps as <see cref="ReferSituationEndpoint.Post"/>, one stopwatch each, under the same load: where a
+    /// The same steps as <see cref="ReferSituationUseCase.HandleAsync"/>, one stopwatch each, under the same load: where a
     /// referral's time goes. Not the figure (the figure calls the endpoint method itself).
     /// </summary>
     public async Task ReferralBreakdownAsync()
@@ -115,13 +115,13 @@ public sealed class LiveFigures(BenchService service, BenchCouncil council, RunS
             var group = await session.LoadAsync<Group>(command.GroupId);
             actor.Require(AccessRules.ActInGroup(_policy, actor.Member, actor.Council, group, Capabilities.ReferSituations));
             var now = _clock.GetUtcNow();
-            ReferSituationEndpoint.CheckForm(command, group, actor.Council, _policy, DateOnly.FromDateTime(now.UtcDateTime));
+            ReferSituationUseCase.Check(command, group, actor.Council, _policy, DateOnly.FromDateTime(now.UtcDateTime)).ThrowIfAny();
             steps.Lap(1, watch);
             var situationId = Guid.CreateVersion7();
             var pseudonym = await _pseudonyms.NextAsync(session.TenantId, now.Year);
             steps.Lap(2, watch);
             var cipher = _keys.CreateFor(session, situationId, now);
-            session.Events.StartStream<Situation>(situationId, ReferSituationEndpoint.Decide(command, situationId, pseudonym, actor.Member, cipher, _policy, now));
+            session.Events.StartStream<Situation>(situationId, ReferSituationUseCase.Decide(command, situationId, pseudonym, actor.Member, cipher, _policy, now));
             steps.Lap(3, watch);
             await session.SaveChangesAsync();
             steps.Lap(4, watch);

@@ -14,6 +14,7 @@ public sealed record Actor(Member Member, Council Council)
 {
     public Guid Id => Member.Id;
 
+    /// <summary>For code outside a request (operator commands, the demo); requests use <see cref="CouncilRequest.Actor"/>.</summary>
     public static async Task<Actor> RequireAsync(ClaimsPrincipal user, IQuerySession session, CancellationToken cancellation = default)
     {
         var subject = SubjectOf(user) ?? throw new ProblemException(Unauthenticated());
@@ -47,7 +48,7 @@ public sealed record Actor(Member Member, Council Council)
         Detail = Refusals.Explain(refusal),
     };
 
-    private static ProblemDetails Unauthenticated() => new()
+    public static ProblemDetails Unauthenticated() => new()
     {
         Status = StatusCodes.Status401Unauthorized,
         Type = ProblemTypes.Unauthenticated,

@@ -108,8 +108,8 @@ public sealed class DemoCouncil(IDocumentStore store, CharterPolicy policy, Situ
             var situationId = Guid.CreateVersion7();
             var pseudonym = await pseudonyms.NextAsync(Code, now.Year, cancellation);
             var cipher = keys.CreateFor(session, situationId, now);
-            var referred = ReferSituationEndpoint.Decide(referral with { GroupId = group }, situationId, pseudonym, signaller, cipher, policy, now);
-            await index.IndexAsync(session, situationId, ReferSituationEndpoint.PersonsToIndex(referral, referred), cancellation);
+            var referred = ReferSituationUseCase.Decide(referral with { GroupId = group }, situationId, pseudonym, signaller, cipher, policy, now);
+            await index.IndexAsync(session, situationId, ReferSituationUseCase.PersonsToIndex(referral, referred), cancellation);
             if (group != fontbarlettes)
             {
                 session.Events.StartStream<Situation>(situationId, referred);

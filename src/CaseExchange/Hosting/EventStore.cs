@@ -79,6 +79,8 @@ public static class EventStore
             // Every API route names its council; Wolverine opens the Marten session for that tenant.
             http.TenantId.IsRouteArgumentNamed("council");
             http.RequireAuthorizeOnAll();
+            // One request context per request (council, caller, session, policy, clock), built before the endpoint runs.
+            http.AddParameterHandlingStrategy(new CouncilRequestParameter());
             http.RejectUnparseableQueryValues = true;
             // Compile every endpoint when the endpoints are built (by the warm-up), not on each one's first request.
             if (Warmup.IsEnabled(app.Configuration)) http.WarmUpRoutes = RouteWarmup.Eager;

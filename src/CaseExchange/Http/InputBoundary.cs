@@ -181,7 +181,7 @@ internal sealed class RequestBoundary(RequestDelegate next, IOptions<Microsoft.A
         var refusal = CheckJsonTokens(bytes.Span);
         // An endpoint that journals its own refusals gets null bodies and null elements, to journal them (authorise first).
         if (refusal == BoundaryRefusal.NullBody || refusal == BoundaryRefusal.NullInList)
-            if (endpoint?.Metadata.GetMetadata<Journal.JournalsItsRefusalsAttribute>() is not null) return null;
+            if (endpoint?.Metadata.GetMetadata<JournalsItsRefusalsAttribute>() is not null) return null;
         if (refusal is not null || bodyType is null) return refusal;
         try
         {

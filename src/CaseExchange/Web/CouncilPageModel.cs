@@ -17,11 +17,15 @@ public abstract class CouncilPageModel : PageModel
     private const string NoticeKey = "Notice";
 
     public string Council { get; private set; } = "";
-    public IDocumentSession Session { get; private set; } = null!;
-    public Actor Actor { get; private set; } = null!;
+
+    /// <summary>This request's council, caller, session, policy and clock: what page handlers pass to the use cases.</summary>
+    public CouncilRequest CouncilRequest { get; private set; } = null!;
+
+    public IDocumentSession Session => CouncilRequest.Session;
+    public Actor Actor => CouncilRequest.Actor;
     public MeView Me { get; private set; } = null!;
-    public CharterPolicy Policy { get; private set; } = null!;
-    public TimeProvider Clock { get; private set; } = TimeProvider.System;
+    public CharterPolicy Policy => CouncilRequest.Policy;
+    public TimeProvider Clock => CouncilRequest.Clock;
 
     public DateOnly Today => Display.Today(Clock);
 
@@ -45,12 +49,9 @@ public abstract class CouncilPageModel : PageModel
     {
         Council = RouteData.Values["council"] as string ?? "";
         if (!Codes.IsValid(Council)) throw Problems.NotFound("Ce conseil n'existe pas.");
-        var services = HttpContext.RequestServices;
-        Policy = services.GetRequiredService<CharterPolicy>();
-        Clock = services.GetRequiredService<TimeProvider>();
-        Session = services.GetRequiredService<IDocumentStore>().LightweightSession(Council);
-        HttpContext.Response.RegisterForDisposeAsync(Session);
-        Actor = await Actor.RequireAsync(User, Session, HttpContext.RequestAborted);
+        var session = HttpContext.RequestServices.GetRequiredService<IDocumentStore>().LightweightSession(Council);
+        HttpContext.Response.RegisterForDisposeAsync(session);
+        CouncilRequest = await CouncilRequest.ResolveMemberAsync(HttpContext, session);
         Me = await CouncilEndpoints.GetMe(Council, User, Session);
         // Only a request that carries a notice touches TempData (otherwise every response would clear its cookie).
         if (Request.Cookies.ContainsKey(WebSetup.NoticeCookie)) Notice = TempData[NoticeKey] as string;

@@ -22,10 +22,11 @@ public static class WebSetup
     {
         builder.Services.AddRazorPages(options =>
             {
-                options.RootDirectory = "/Web/Pages";
+                // Pages live beside the use case they serve (Situations/Referral/Nouvelle.cshtml); every route is absolute.
+                options.RootDirectory = "/";
                 options.Conventions.AuthorizeFolder("/");
-                options.Conventions.AllowAnonymousToFolder("/Connexion");
-                options.Conventions.AllowAnonymousToPage("/Erreur");
+                options.Conventions.AllowAnonymousToFolder("/Web/Pages/Connexion");
+                options.Conventions.AllowAnonymousToPage("/Web/Pages/Erreur");
                 options.Conventions.ConfigureFilter(new ProblemsAsPages());
             })
             .AddMvcOptions(options =>
@@ -61,6 +62,9 @@ public static class WebSetup
         // French text stays readable in the HTML source (accents are not turned into character references).
         builder.Services.Configure<WebEncoderOptions>(options => options.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         builder.Services.AddSingleton<CharterText>();
+        // The layout and the partials every page shares (_Layout, _ErrorSummary, _BarChart) are in Web/Shared.
+        builder.Services.Configure<Microsoft.AspNetCore.Mvc.Razor.RazorViewEngineOptions>(options =>
+            options.PageViewLocationFormats.Add("/Web/Shared/{0}.cshtml"));
         // Behind the TLS reverse proxy on the same host (deploy/README.md): the scheme the browser used, for the
         // OpenID Connect redirect. Only loopback proxies are trusted.
         builder.Services.Configure<ForwardedHeadersOptions>(options => options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Text.Json.Serialization;
 using CaseExchange.Charter;
 using CaseExchange.Councils;
@@ -19,27 +18,43 @@ public sealed record CloseSituation(string? Outcome, [property: JsonPropertyName
 public static class CloseSituationEndpoint
 {
     [WolverinePost("/api/councils/{council}/situations/{situationId}/closure", Summary = "Clôturer la situation"), Tags("Situations")]
-    public static async Task<SituationChanged> Post(string council, Guid situationId, CloseSituation command, ClaimsPrincipal user,
-        IDocumentSession session, CharterPolicy policy, SituationKeys keys, TimeProvider clock)
+    public static Task<SituationChanged> Post(Guid situationId, CloseSituation command, CouncilRequest request, SituationKeys keys) =>
+        CloseSituationUseCase.HandleAsync(request, situationId, command, keys);
+}
+
+/// <summary>Closing a situation with its outcome (animateur of the holding group or coordonnateur), once examined.</summary>
+public static class CloseSituationUseCase
+{
+    public const int MaxCommentLength = 1000;
+
+    public static async Task<SituationChanged> HandleAsync(CouncilRequest request, Guid situationId, CloseSituation command, SituationKeys keys)
     {
-        var actor = await Actor.RequireAsync(user, session);
-        var target = await SituationForWriting.FetchAsync(session, situationId);
-        target.RequireLead(actor, policy);
+        var target = await SituationForWriting.FetchAsync(request.Session, situationId);
+        target.RequireLead(request.Actor, request.Policy);
         target.RequireVersion(command.ExpectedVersion);
-        new ValidationErrors()
-            .When(!policy.Outcomes.Has(command.Outcome), "outcome", "L'issue doit être choisie dans la liste de la charte.")
-            .OptionalText(command.CommentInClear, "comment", "Le commentaire", 1000)
-            .ThrowIfAny();
-        target.RequireNotClosed();
-        if (target.Situation.ExaminationCount == 0)
-            throw Problems.OutOfOrder("Une situation ne peut être clôturée qu'après avoir été examinée par le groupe.");
+        Check(command, request.Policy).ThrowIfAny();
 
         SealedText? comment = null;
         if (!string.IsNullOrWhiteSpace(command.CommentInClear))
         {
-            var cipher = await keys.SealerForAsync(session, situationId);
+            var cipher = await keys.SealerForAsync(request.Session, situationId);
             comment = cipher.Seal(SealedFields.ClosureComment, command.CommentInClear.Trim());
         }
-        return target.Append(new SituationClosed(situationId, command.Outcome!, comment, actor.Id, clock.GetUtcNow()));
+        return target.Append(Decide(target.Situation, command.Outcome!, comment, request.Actor.Id, request.Now));
+    }
+
+    /// <summary>The form: an outcome from the charter's list, an optional comment of bounded length.</summary>
+    public static ValidationErrors Check(CloseSituation command, CharterPolicy policy) => new ValidationErrors()
+        .When(!policy.Outcomes.Has(command.Outcome), "outcome", "L'issue doit être choisie dans la liste de la charte.")
+        .OptionalText(command.CommentInClear, "comment", "Le commentaire", MaxCommentLength);
+
+    /// <summary>Only an open situation that the group has examined can be closed.</summary>
+    public static SituationClosed Decide(Situation situation, string outcome, SealedText? comment, Guid actorId, DateTimeOffset now)
+    {
+        if (situation.IsErased) throw Problems.OutOfOrder("Les données nominatives de cette situation ont été effacées : elle ne peut plus évoluer.");
+        if (situation.IsClosed) throw Problems.OutOfOrder("Cette situation est clôturée : elle ne peut plus évoluer.");
+        if (situation.ExaminationCount == 0)
+            throw Problems.OutOfOrder("Une situation ne peut être clôturée qu'après avoir été examinée par le groupe.");
+        return new SituationClosed(situation.Id, outcome, comment, actorId, now);
     }
 }

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Text.Json.Serialization;
 using CaseExchange.Charter;
 using CaseExchange.Councils;
@@ -30,31 +29,38 @@ public sealed record SituationCreated(Guid SituationId, string Pseudonym, long V
 
 public static class ReferSituationEndpoint
 {
+    [WolverinePost("/api/councils/{council}/situations", Summary = "Signaler une situation (données nominatives chiffrées avant enregistrement)"), Tags("Situations")]
+    public static Task<SituationCreated> Post(ReferSituation command, CouncilRequest request, SituationKeys keys, Pseudonyms pseudonyms,
+        IdentityIndex index, [FromHeader(Name = IdempotentCreation.HeaderName)] string? idempotencyKey = null) =>
+        ReferSituationUseCase.HandleAsync(request, command, keys, pseudonyms, index, idempotencyKey);
+}
+
+/// <summary>Referring a situation: a member of the group, under the charter; identities and facts sealed before the append.</summary>
+public static class ReferSituationUseCase
+{
     public const int MaxPersons = 12;
     public const int MaxFactsLength = 4000;
 
-    [WolverinePost("/api/councils/{council}/situations", Summary = "Signaler une situation (données nominatives chiffrées avant enregistrement)"), Tags("Situations")]
-    public static async Task<SituationCreated> Post(string council, ReferSituation command, ClaimsPrincipal user,
-        IDocumentSession session, CharterPolicy policy, SituationKeys keys, Pseudonyms pseudonyms, TimeProvider clock, IdentityIndex index,
-        [FromHeader(Name = IdempotentCreation.HeaderName)] string? idempotencyKey = null)
+    public static async Task<SituationCreated> HandleAsync(CouncilRequest request, ReferSituation command, SituationKeys keys,
+        Pseudonyms pseudonyms, IdentityIndex index, string? idempotencyKey = null)
     {
-        var actor = await Actor.RequireAsync(user, session);
+        var (session, actor, policy) = (request.Session, request.Actor, request.Policy);
         var group = command.GroupId == Guid.Empty ? null : await session.LoadAsync<Group>(command.GroupId);
         if (group is not null)
             actor.Require(AccessRules.ActInGroup(policy, actor.Member, actor.Council, group, Capabilities.ReferSituations));
 
         var situationId = IdempotentCreation.ResourceIdFor(ReceiptKind, session.TenantId, actor.Id, command.Id, idempotencyKey);
+        var url = $"/api/councils/{request.Council}/situations/{situationId}";
         if (await session.LoadAsync<Situation>(situationId) is { } existing)
         {
             // A retry (the first answer was lost): the same situation, never a second referral of the same person.
             await IdempotentCreation.RequireSameRequestAsync(session, ReceiptKind, situationId, actor.Id,
                 async () => Fingerprint(command, await keys.SealerForAsync(session, situationId)));
-            return new SituationCreated(situationId, existing.Pseudonym, existing.Version, $"/api/councils/{council}/situations/{situationId}");
+            return new SituationCreated(situationId, existing.Pseudonym, existing.Version, url);
         }
 
-        var now = clock.GetUtcNow();
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
-        CheckForm(command, group, actor.Council, policy, today);
+        var now = request.Now;
+        Check(command, group, actor.Council, policy, request.Today).ThrowIfAny();
 
         var pseudonym = await pseudonyms.NextAsync(session.TenantId, now.Year);
         var cipher = keys.CreateFor(session, situationId, now);
@@ -63,7 +69,7 @@ public static class ReferSituationEndpoint
         IdempotentCreation.Record(session, ReceiptKind, situationId, actor.Id, Fingerprint(command, cipher), now);
         await index.IndexAsync(session, situationId, PersonsToIndex(command, referred));
 
-        return new SituationCreated(situationId, pseudonym, 1, $"/api/councils/{council}/situations/{situationId}");
+        return new SituationCreated(situationId, pseudonym, 1, url);
     }
 
     private const string ReceiptKind = "situation";
@@ -89,7 +95,7 @@ public static class ReferSituationEndpoint
     public static IEnumerable<PersonToIndex> PersonsToIndex(ReferSituation command, SituationReferred referred) =>
         command.Persons!.Zip(referred.Persons, (clear, sealedPerson) => new PersonToIndex(sealedPerson.PersonId, sealedPerson.Role, clear.ToIdentity()));
 
-    public static void CheckForm(ReferSituation command, Group? group, Council council, CharterPolicy policy, DateOnly today)
+    public static ValidationErrors Check(ReferSituation command, Group? group, Council council, CharterPolicy policy, DateOnly today)
     {
         var errors = new ValidationErrors()
             .When(group is null, "groupId", "Choisissez un groupe de travail existant de ce conseil.")
@@ -110,6 +116,6 @@ public static class ReferSituationEndpoint
                 command.Persons[i].Validate(errors, $"persons[{i}]", today, roles);
             errors.When(command.Persons.All(p => p.Role != PersonRoles.Followed), "persons", "Au moins une personne doit être la personne suivie.");
         }
-        errors.ThrowIfAny();
+        return errors;
     }
 }

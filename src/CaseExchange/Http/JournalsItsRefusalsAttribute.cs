@@ -1,4 +1,4 @@
-namespace CaseExchange.Journal;
+namespace CaseExchange.Http;
 
 /// <summary>
 /// Marks an endpoint of a nominative action that judges the caller before it reads the request, and journals every

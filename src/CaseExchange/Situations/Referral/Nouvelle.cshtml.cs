@@ -1,11 +1,11 @@
 using CaseExchange.Charter;
 using CaseExchange.Councils;
 using CaseExchange.Protection;
-using CaseExchange.Situations.Referral;
+using CaseExchange.Web;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 
-namespace CaseExchange.Web.Pages.Situations;
+namespace CaseExchange.Situations.Referral;
 
 /// <summary>NOMINATIVE, IN CLEAR: one person block of the referral form.</summary>
 public sealed class PersonForm
@@ -60,7 +60,7 @@ public sealed class NouvelleModel(SituationKeys keys, Pseudonyms pseudonyms, Ide
 
     public IReadOnlyList<MyGroup> Groups { get; private set; } = [];
 
-    public int MaxPersons => ReferSituationEndpoint.MaxPersons;
+    public int MaxPersons => ReferSituationUseCase.MaxPersons;
 
     public async Task<IActionResult> OnGetAsync()
     {
@@ -87,7 +87,7 @@ public sealed class NouvelleModel(SituationKeys keys, Pseudonyms pseudonyms, Ide
         var command = new ReferSituation(Input.GroupId ?? Guid.Empty, Input.Reasons, Input.Sector, Input.Urgency,
             [.. filled.Select(p => p.person.ToRequest())], Input.Facts, Input.Id ?? Guid.CreateVersion7());
         return await SubmitAsync(
-            () => ReferSituationEndpoint.Post(Council, command, User, Session, Policy, keys, pseudonyms, Clock, index),
+            () => ReferSituationUseCase.HandleAsync(CouncilRequest, command, keys, pseudonyms, index),
             created =>
             {
                 Tell($"La situation {created.Pseudonym} est enregistrée. Les données nominatives sont chiffrées ; elle apparaît dans la liste sous ce pseudonyme.");
