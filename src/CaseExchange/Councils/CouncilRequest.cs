@@ -114,8 +114,10 @@ public sealed class CouncilRequestParameter : IParameterStrategy
         variable = null;
         if (parameter.ParameterType != typeof(CouncilRequest)) return false;
         var judgesItsCaller = chain.Method.Method.GetCustomAttribute<JournalsItsRefusalsAttribute>() is not null;
-        var call = new MethodCall(typeof(CouncilRequest),
-            judgesItsCaller ? nameof(CouncilRequest.ResolveAsync) : nameof(CouncilRequest.ResolveMemberAsync));
+        // By signature: ResolveAsync is overloaded (the HTTP one, and the one for calls outside HTTP).
+        var resolve = typeof(CouncilRequest).GetMethod(
+            judgesItsCaller ? nameof(CouncilRequest.ResolveAsync) : nameof(CouncilRequest.ResolveMemberAsync), [typeof(HttpContext), typeof(IDocumentSession)])!;
+        var call = new MethodCall(typeof(CouncilRequest), resolve);
         chain.Middleware.Add(call);
         variable = call.ReturnVariable;
         return true;
