@@ -14,7 +14,7 @@ public sealed record SignCharter(string? Version);
 
 public sealed record AdoptCharter(string? Version);
 
-public sealed record CharterSignature(string Version, DateTimeOffset SignedAt);
+public sealed record CharterSignatureResponse(string Version, DateTimeOffset SignedAt);
 
 public static class CharterEndpoints
 {
@@ -28,7 +28,7 @@ public static class CharterEndpoints
     }
 
     [WolverinePost("/api/councils/{council}/charter/signatures", Summary = "Signer la charte en vigueur"), Tags("Charte")]
-    public static async Task<CharterSignature> Sign(string council, SignCharter command, ClaimsPrincipal user, IDocumentSession session,
+    public static async Task<CharterSignatureResponse> Sign(string council, SignCharter command, ClaimsPrincipal user, IDocumentSession session,
         CharterPolicy policy, TimeProvider clock)
     {
         var actor = await Actor.RequireAsync(user, session);
@@ -44,7 +44,7 @@ public static class CharterEndpoints
 
         var now = clock.GetUtcNow();
         session.Events.Append(actor.Id, actor.Member.Version + 1, new CharterSigned(actor.Id, inForce, policy.Fingerprint, now));
-        return new CharterSignature(inForce, now);
+        return new CharterSignatureResponse(inForce, now);
     }
 
     /// <summary>The coordonnateur puts the charter version shipped with the service in force; everyone must then (re)sign it.</summary>

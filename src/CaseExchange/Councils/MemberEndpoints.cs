@@ -12,7 +12,7 @@ public sealed record RegisterMember(string? Subject, string? DisplayName, string
 
 public sealed record GrantCouncilRole(string? Role);
 
-public sealed record MemberCreated(Guid MemberId, string Subject, string DisplayName, string Url) : CreationResponse(Url);
+public sealed record MemberCreatedResponse(Guid MemberId, string Subject, string DisplayName, string Url) : CreationResponse(Url);
 
 public sealed record MemberView(
     Guid MemberId, string Subject, string DisplayName, string Organisation, string Function,
@@ -36,7 +36,7 @@ public static class MemberEndpoints
     }
 
     [WolverinePost("/api/councils/{council}/members", Summary = "Inscrire un membre (coordonnateur)"), Tags("Membres")]
-    public static async Task<MemberCreated> Register(string council, RegisterMember command, ClaimsPrincipal user,
+    public static async Task<MemberCreatedResponse> Register(string council, RegisterMember command, ClaimsPrincipal user,
         IDocumentSession session, CharterPolicy policy, TimeProvider clock,
         [FromHeader(Name = IdempotentCreation.HeaderName)] string? idempotencyKey = null)
     {
@@ -47,7 +47,7 @@ public static class MemberEndpoints
         {
             await IdempotentCreation.RequireSameRequestAsync(session, "member", memberId, actor.Id,
                 () => Task.FromResult(IdempotentCreation.PlainFingerprint(command with { Id = null })));
-            return new MemberCreated(existing.Id, existing.Subject, existing.DisplayName, $"/api/councils/{council}/members/{existing.Id}");
+            return new MemberCreatedResponse(existing.Id, existing.Subject, existing.DisplayName, $"/api/councils/{council}/members/{existing.Id}");
         }
 
         var errors = new ValidationErrors()
@@ -66,7 +66,7 @@ public static class MemberEndpoints
             command.Organisation!.Trim(), command.Function!.Trim(), [.. roles.Distinct()], actor.Id, clock.GetUtcNow());
         session.Events.StartStream<Member>(registered.MemberId, registered);
         IdempotentCreation.Record(session, "member", memberId, actor.Id, IdempotentCreation.PlainFingerprint(command with { Id = null }), registered.At);
-        return new MemberCreated(registered.MemberId, registered.Subject, registered.DisplayName,
+        return new MemberCreatedResponse(registered.MemberId, registered.Subject, registered.DisplayName,
             $"/api/councils/{council}/members/{registered.MemberId}");
     }
 

@@ -17,7 +17,7 @@ public sealed record SeanceSummary(Guid SeanceId, Guid GroupId, DateTimeOffset D
     public static SeanceSummary Of(Seance s) => new(s.Id, s.GroupId, s.Date, s.IsClosed, s.Version);
 }
 
-public sealed record SeanceCreated(Guid SeanceId, Guid GroupId, DateTimeOffset Date, string Url) : CreationResponse(Url);
+public sealed record SeanceCreatedResponse(Guid SeanceId, Guid GroupId, DateTimeOffset Date, string Url) : CreationResponse(Url);
 
 public static class AgendaItemStates
 {
@@ -48,7 +48,7 @@ public sealed record SeanceView(
 public static class SeanceEndpoints
 {
     [WolverinePost("/api/councils/{council}/groups/{groupId}/seances", Summary = "Planifier une séance du groupe"), Tags("Séances")]
-    public static async Task<SeanceCreated> Schedule(string council, Guid groupId, ScheduleSeance command, ClaimsPrincipal user,
+    public static async Task<SeanceCreatedResponse> Schedule(string council, Guid groupId, ScheduleSeance command, ClaimsPrincipal user,
         IDocumentSession session, CharterPolicy policy, TimeProvider clock,
         [FromHeader(Name = IdempotentCreation.HeaderName)] string? idempotencyKey = null)
     {
@@ -60,7 +60,7 @@ public static class SeanceEndpoints
         {
             await IdempotentCreation.RequireSameRequestAsync(session, "seance", seanceId, actor.Id,
                 () => Task.FromResult(IdempotentCreation.PlainFingerprint(new { groupId, request = command with { Id = null } })));
-            return new SeanceCreated(existing.Id, existing.GroupId, existing.Date, $"/api/councils/{council}/seances/{existing.Id}");
+            return new SeanceCreatedResponse(existing.Id, existing.GroupId, existing.Date, $"/api/councils/{council}/seances/{existing.Id}");
         }
         var now = clock.GetUtcNow();
         new ValidationErrors()
@@ -71,7 +71,7 @@ public static class SeanceEndpoints
         var scheduled = new SeanceScheduled(seanceId, groupId, command.Date!.Value, actor.Id, now);
         session.Events.StartStream<Seance>(scheduled.SeanceId, scheduled);
         IdempotentCreation.Record(session, "seance", seanceId, actor.Id, IdempotentCreation.PlainFingerprint(new { groupId, request = command with { Id = null } }), now);
-        return new SeanceCreated(scheduled.SeanceId, groupId, scheduled.Date, $"/api/councils/{council}/seances/{scheduled.SeanceId}");
+        return new SeanceCreatedResponse(scheduled.SeanceId, groupId, scheduled.Date, $"/api/councils/{council}/seances/{scheduled.SeanceId}");
     }
 
     [WolverineGet("/api/councils/{council}/groups/{groupId}/seances", Summary = "Les séances du groupe"), Tags("Séances")]

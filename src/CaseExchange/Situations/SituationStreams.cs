@@ -33,11 +33,11 @@ public sealed record SituationForWriting(IEventStream<Situation> Stream, Situati
         if (Situation.IsClosed) throw Problems.OutOfOrder("Cette situation est clôturée : elle ne peut plus évoluer.");
     }
 
-    public SituationChanged Append(params object[] events)
+    public SituationChangedResponse Append(params object[] events)
     {
         var after = (Stream.CurrentVersion ?? 0) + events.Length;
         Stream.AppendMany(events);
-        return new SituationChanged(Situation.Id, Situation.Pseudonym, after);
+        return new SituationChangedResponse(Situation.Id, Situation.Pseudonym, after);
     }
 
     /// <summary>Group-level acts (agenda, examination, follow-up, transfer, closure): animateur of the group or coordonnateur, under the charter.</summary>
@@ -45,4 +45,4 @@ public sealed record SituationForWriting(IEventStream<Situation> Stream, Situati
         actor.Require(AccessRules.ActInGroup(policy, actor.Member, actor.Council, HoldingGroup, Capabilities.LeadSituations));
 }
 
-public sealed record SituationChanged(Guid SituationId, string Pseudonym, long Version);
+public sealed record SituationChangedResponse(Guid SituationId, string Pseudonym, long Version);

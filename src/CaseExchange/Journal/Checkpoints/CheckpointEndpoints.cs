@@ -13,19 +13,19 @@ public sealed record CheckpointSummary(long Sequence, DateTimeOffset At, int Cha
     public static CheckpointSummary Of(JournalCheckpointSealed c) => new(c.Sequence, c.At, c.Heads.Count, c.Hash);
 }
 
-public sealed record SealingResult(IReadOnlyList<CheckpointSummary> Sealed, CheckpointSummary? Latest);
+public sealed record SealingResponse(IReadOnlyList<CheckpointSummary> Sealed, CheckpointSummary? Latest);
 
 public static class CheckpointEndpoints
 {
     /// <summary>Seals now the chains that moved since the last checkpoint (the service also does it periodically).</summary>
     [WolverinePost("/api/councils/{council}/journal/checkpoints", Summary = "Sceller maintenant les chaînes du journal des accès (auditeur)"), Tags("Journal")]
-    public static async Task<SealingResult> Seal(string council, ClaimsPrincipal user, IQuerySession session, CharterPolicy policy,
+    public static async Task<SealingResponse> Seal(string council, ClaimsPrincipal user, IQuerySession session, CharterPolicy policy,
         JournalSealer sealer, CancellationToken cancellation)
     {
         await BrowseJournalEndpoints.RequireAuditorAsync(user, session, policy);
         var sealedNow = await sealer.SealAsync(session.TenantId, cancellation);
         var latest = sealedNow.Count > 0 ? sealedNow[^1] : await LatestAsync(session, cancellation);
-        return new SealingResult([.. sealedNow.Select(CheckpointSummary.Of)], latest is null ? null : CheckpointSummary.Of(latest));
+        return new SealingResponse([.. sealedNow.Select(CheckpointSummary.Of)], latest is null ? null : CheckpointSummary.Of(latest));
     }
 
     /// <summary>The council's checkpoints, latest first.</summary>

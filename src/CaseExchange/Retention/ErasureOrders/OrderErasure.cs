@@ -14,7 +14,7 @@ namespace CaseExchange.Retention.ErasureOrders;
 /// <summary>An erasure order: a reason from the charter's closed list and, optionally, the reference of the decision.</summary>
 public sealed record OrderErasure(string? Reason, string? Reference);
 
-public sealed record ErasureOrdered(Guid SituationId, string Pseudonym, DateTimeOffset ErasedAt);
+public sealed record ErasureOrderedResponse(Guid SituationId, string Pseudonym, DateTimeOffset ErasedAt);
 
 public static class OrderErasureEndpoint
 {
@@ -29,7 +29,7 @@ public static class OrderErasureEndpoint
     [JournalsItsRefusals]
     [WolverinePost("/api/councils/{council}/situations/{situationId}/erasure-orders",
         Summary = "Ordonner l'effacement des données nominatives d'une situation (coordonnateur, journalisé)"), Tags("Conservation")]
-    public static async Task<ErasureOrdered> Post(string council, Guid situationId, OrderErasure? command, ClaimsPrincipal user,
+    public static async Task<ErasureOrderedResponse> Post(string council, Guid situationId, OrderErasure? command, ClaimsPrincipal user,
         IQuerySession session, CharterPolicy policy, AccessJournal journal, IdentityIndex index, NominativeErasure erasure,
         SituationKeys keys, TimeProvider clock, CancellationToken cancellation)
     {
@@ -92,7 +92,7 @@ public static class OrderErasureEndpoint
             command.Reason, command.Reference?.Trim()), cancellation);
         // Before answering: the erased key's bytes leave the table's file and the WAL (README, "Erasure and backups").
         await keys.PurgeErasedAsync(cancellation);
-        return new ErasureOrdered(situationId, situation.Pseudonym, now);
+        return new ErasureOrderedResponse(situationId, situation.Pseudonym, now);
     }
 
     private static ProblemDetails Refused(string refusal)

@@ -11,7 +11,7 @@ namespace CaseExchange.Seances.Agenda;
 
 public sealed record PublishAgenda(long? ExpectedVersion);
 
-public sealed record AgendaPublication(Guid SeanceId, IReadOnlyList<Guid> SituationIds, DateTimeOffset PublishedAt, long Version);
+public sealed record AgendaPublicationResponse(Guid SeanceId, IReadOnlyList<Guid> SituationIds, DateTimeOffset PublishedAt, long Version);
 
 /// <summary>
 /// Fixes the ODJ and records it as sent to the members (règlement, article 6). The ODJ itself is built from the group's
@@ -20,7 +20,7 @@ public sealed record AgendaPublication(Guid SeanceId, IReadOnlyList<Guid> Situat
 public static class PublishAgendaEndpoint
 {
     [WolverinePost("/api/councils/{council}/seances/{seanceId}/agenda-publication", Summary = "Publier l'ordre du jour de la séance"), Tags("Séances")]
-    public static async Task<AgendaPublication> Post(string council, Guid seanceId, PublishAgenda command, ClaimsPrincipal user,
+    public static async Task<AgendaPublicationResponse> Post(string council, Guid seanceId, PublishAgenda command, ClaimsPrincipal user,
         IDocumentSession session, CharterPolicy policy, TimeProvider clock)
     {
         var actor = await Actor.RequireAsync(user, session);
@@ -31,7 +31,7 @@ public static class PublishAgendaEndpoint
 
         var onAgenda = await session.Query<Situation>().Where(s => s.Agenda.Any(a => a.SeanceId == seanceId)).ToListAsync();
         var published = Decide(target.Seance, onAgenda, actor.Id, clock.GetUtcNow());
-        return new AgendaPublication(seanceId, published.SituationIds, published.At, target.Append(published));
+        return new AgendaPublicationResponse(seanceId, published.SituationIds, published.At, target.Append(published));
     }
 
     public static AgendaPublished Decide(Seance seance, IEnumerable<Situation> placedOnIt, Guid publishedBy, DateTimeOffset now)

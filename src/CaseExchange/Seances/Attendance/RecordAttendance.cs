@@ -23,14 +23,14 @@ public sealed record GuestInput(Guid? PartnerId);
 public sealed record RecordAttendance(
     IReadOnlyList<Guid>? NominativePart, IReadOnlyList<Guid>? GeneralPartOnly, IReadOnlyList<GuestInput>? Guests, long? ExpectedVersion);
 
-public sealed record AttendanceChanged(Guid SeanceId, int NominativePart, int GeneralPartOnly, int Guests, long Version);
+public sealed record AttendanceResponse(Guid SeanceId, int NominativePart, int GeneralPartOnly, int Guests, long Version);
 
 public static class RecordAttendanceEndpoint
 {
     public const int MaxPerList = 100;
 
     [WolverinePut("/api/councils/{council}/seances/{seanceId}/attendance", Summary = "Enregistrer la présence à la séance"), Tags("Séances")]
-    public static async Task<AttendanceChanged> Put(string council, Guid seanceId, RecordAttendance command, ClaimsPrincipal user,
+    public static async Task<AttendanceResponse> Put(string council, Guid seanceId, RecordAttendance command, ClaimsPrincipal user,
         IDocumentSession session, CharterPolicy policy, TimeProvider clock)
     {
         var actor = await Actor.RequireAsync(user, session);
@@ -54,7 +54,7 @@ public static class RecordAttendanceEndpoint
         var recorded = new AttendanceRecorded(seanceId, [.. nominative], [.. general],
             [.. guests.Select(g => new Guest(g.Organisation, g.Role))], actor.Id, now);
         var version = target.Append(recorded);
-        return new AttendanceChanged(seanceId, recorded.NominativePart.Count, recorded.GeneralPartOnly.Count, recorded.Guests.Count, version);
+        return new AttendanceResponse(seanceId, recorded.NominativePart.Count, recorded.GeneralPartOnly.Count, recorded.Guests.Count, version);
     }
 
     /// <summary>

@@ -11,7 +11,7 @@ namespace CaseExchange.Seances.Closure;
 
 public sealed record CloseSeance(long? ExpectedVersion);
 
-public sealed record SeanceClosure(Guid SeanceId, DateTimeOffset ClosedAt, IReadOnlyList<string> Postponed, long Version);
+public sealed record SeanceClosureResponse(Guid SeanceId, DateTimeOffset ClosedAt, IReadOnlyList<string> Postponed, long Version);
 
 /// <summary>
 /// Closes the séance: nothing more is recorded at it (attendance, examinations, ODJ). Situations still waiting on its
@@ -20,7 +20,7 @@ public sealed record SeanceClosure(Guid SeanceId, DateTimeOffset ClosedAt, IRead
 public static class CloseSeanceEndpoint
 {
     [WolverinePost("/api/councils/{council}/seances/{seanceId}/closure", Summary = "Clore la séance"), Tags("Séances")]
-    public static async Task<SeanceClosure> Post(string council, Guid seanceId, CloseSeance command, ClaimsPrincipal user,
+    public static async Task<SeanceClosureResponse> Post(string council, Guid seanceId, CloseSeance command, ClaimsPrincipal user,
         IDocumentSession session, CharterPolicy policy, TimeProvider clock)
     {
         var actor = await Actor.RequireAsync(user, session);
@@ -41,6 +41,6 @@ public static class CloseSeanceEndpoint
             session.Events.Append(situation.Id, situation.Version + 1, new SituationPostponed(situation.Id, seanceId, actor.Id, now));
         }
         var version = target.Append(new SeanceClosed(seanceId, actor.Id, now));
-        return new SeanceClosure(seanceId, now, [.. waiting.Select(s => s.Pseudonym).Order(StringComparer.Ordinal)], version);
+        return new SeanceClosureResponse(seanceId, now, [.. waiting.Select(s => s.Pseudonym).Order(StringComparer.Ordinal)], version);
     }
 }

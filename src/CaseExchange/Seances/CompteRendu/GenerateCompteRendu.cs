@@ -22,7 +22,7 @@ public sealed record GenerateCompteRendu(
     public override string ToString() => "[textes de compte rendu]";
 }
 
-public sealed record CompteRenduCreated(
+public sealed record CompteRenduCreatedResponse(
     Guid SeanceId, int Number, string ContentHash, DateTimeOffset GeneratedAt, IReadOnlyDictionary<string, string> Downloads, long Version, string Url)
     : CreationResponse(Url);
 
@@ -31,7 +31,7 @@ public static class GenerateCompteRenduEndpoint
     public const string IdentifyingTextProblem = IdentifyingText.Problem;
 
     [WolverinePost("/api/councils/{council}/seances/{seanceId}/compte-rendu", Summary = "Établir une version du compte rendu anonymisé"), Tags("Séances")]
-    public static async Task<CompteRenduCreated> Post(string council, Guid seanceId, GenerateCompteRendu command, ClaimsPrincipal user,
+    public static async Task<CompteRenduCreatedResponse> Post(string council, Guid seanceId, GenerateCompteRendu command, ClaimsPrincipal user,
         IDocumentSession session, IDocumentStore store, CharterPolicy policy, CompteRenduGenerator generator, CompteRenduKeys keys, TimeProvider clock)
     {
         var actor = await Actor.RequireAsync(user, session);
@@ -72,7 +72,7 @@ public static class GenerateCompteRenduEndpoint
         var version = target.Append(generated);
         var view = SeanceEndpoints.VersionView(council, seanceId, new CompteRenduVersion(generated.Number, generated.ContentHash, actor.Id, now));
         var url = $"/api/councils/{council}/seances/{seanceId}/compte-rendu";
-        return new CompteRenduCreated(seanceId, generated.Number, generated.ContentHash, now, view.Downloads, version, url);
+        return new CompteRenduCreatedResponse(seanceId, generated.Number, generated.ContentHash, now, view.Downloads, version, url);
     }
 
     /// <summary>Points at each field and the position of what it found; never echoes it, never says which kind of identity matched.</summary>

@@ -14,7 +14,7 @@ public sealed record PlaceOnAgenda(Guid SeanceId, long? ExpectedVersion);
 public static class PlaceOnAgendaEndpoint
 {
     [WolverinePost("/api/councils/{council}/situations/{situationId}/agenda", Summary = "Inscrire la situation à l'ordre du jour d'une séance"), Tags("Situations")]
-    public static async Task<SituationChanged> Post(string council, Guid situationId, PlaceOnAgenda command, ClaimsPrincipal user,
+    public static async Task<SituationChangedResponse> Post(string council, Guid situationId, PlaceOnAgenda command, ClaimsPrincipal user,
         IDocumentSession session, CharterPolicy policy, TimeProvider clock)
     {
         var actor = await Actor.RequireAsync(user, session);

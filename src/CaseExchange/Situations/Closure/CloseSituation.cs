@@ -18,7 +18,7 @@ public sealed record CloseSituation(string? Outcome, [property: JsonPropertyName
 public static class CloseSituationEndpoint
 {
     [WolverinePost("/api/councils/{council}/situations/{situationId}/closure", Summary = "Clôturer la situation"), Tags("Situations")]
-    public static Task<SituationChanged> Post(Guid situationId, CloseSituation command, CouncilRequest request, SituationKeys keys) =>
+    public static Task<SituationChangedResponse> Post(Guid situationId, CloseSituation command, CouncilRequest request, SituationKeys keys) =>
         CloseSituationUseCase.HandleAsync(request, situationId, command, keys);
 }
 
@@ -27,7 +27,7 @@ public static class CloseSituationUseCase
 {
     public const int MaxCommentLength = 1000;
 
-    public static async Task<SituationChanged> HandleAsync(CouncilRequest request, Guid situationId, CloseSituation command, SituationKeys keys)
+    public static async Task<SituationChangedResponse> HandleAsync(CouncilRequest request, Guid situationId, CloseSituation command, SituationKeys keys)
     {
         var target = await SituationForWriting.FetchAsync(request.Session, situationId);
         target.RequireLead(request.Actor, request.Policy);

@@ -30,7 +30,7 @@ public sealed record RecordExamination(
 public static class RecordExaminationEndpoint
 {
     [WolverinePost("/api/councils/{council}/situations/{situationId}/examinations", Summary = "Enregistrer l'examen en séance et ses décisions"), Tags("Situations")]
-    public static async Task<SituationChanged> Post(string council, Guid situationId, RecordExamination command, ClaimsPrincipal user,
+    public static async Task<SituationChangedResponse> Post(string council, Guid situationId, RecordExamination command, ClaimsPrincipal user,
         IDocumentSession session, CharterPolicy policy, SituationKeys keys, TimeProvider clock)
     {
         var actor = await Actor.RequireAsync(user, session);

@@ -35,7 +35,7 @@ public sealed record AssignFollowUp(Guid ReferentId, IReadOnlyList<ActionInClear
 public static class AssignFollowUpEndpoint
 {
     [WolverinePost("/api/councils/{council}/situations/{situationId}/follow-up", Summary = "Confier le suivi à un référent, avec actions et échéances"), Tags("Situations")]
-    public static async Task<SituationChanged> Post(string council, Guid situationId, AssignFollowUp command, ClaimsPrincipal user,
+    public static async Task<SituationChangedResponse> Post(string council, Guid situationId, AssignFollowUp command, ClaimsPrincipal user,
         IDocumentSession session, CharterPolicy policy, SituationKeys keys, TimeProvider clock)
     {
         var actor = await Actor.RequireAsync(user, session);

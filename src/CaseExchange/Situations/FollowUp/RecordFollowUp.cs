@@ -19,7 +19,7 @@ public sealed record RecordFollowUp(Guid ActionId, string? Status, [property: Js
 public static class RecordFollowUpEndpoint
 {
     [WolverinePost("/api/councils/{council}/situations/{situationId}/follow-up/records", Summary = "Enregistrer un point de suivi (référent)"), Tags("Situations")]
-    public static async Task<SituationChanged> Post(string council, Guid situationId, RecordFollowUp command, ClaimsPrincipal user,
+    public static async Task<SituationChangedResponse> Post(string council, Guid situationId, RecordFollowUp command, ClaimsPrincipal user,
         IDocumentSession session, CharterPolicy policy, SituationKeys keys, TimeProvider clock)
     {
         var actor = await Actor.RequireAsync(user, session);

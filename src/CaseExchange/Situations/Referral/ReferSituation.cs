@@ -25,12 +25,12 @@ public sealed record ReferSituation(
     public override string ToString() => "[signalement nominatif]";
 }
 
-public sealed record SituationCreated(Guid SituationId, string Pseudonym, long Version, string Url) : CreationResponse(Url);
+public sealed record SituationCreatedResponse(Guid SituationId, string Pseudonym, long Version, string Url) : CreationResponse(Url);
 
 public static class ReferSituationEndpoint
 {
     [WolverinePost("/api/councils/{council}/situations", Summary = "Signaler une situation (données nominatives chiffrées avant enregistrement)"), Tags("Situations")]
-    public static Task<SituationCreated> Post(ReferSituation command, CouncilRequest request, SituationKeys keys, Pseudonyms pseudonyms,
+    public static Task<SituationCreatedResponse> Post(ReferSituation command, CouncilRequest request, SituationKeys keys, Pseudonyms pseudonyms,
         IdentityIndex index, [FromHeader(Name = IdempotentCreation.HeaderName)] string? idempotencyKey = null) =>
         ReferSituationUseCase.HandleAsync(request, command, keys, pseudonyms, index, idempotencyKey);
 }
@@ -41,7 +41,7 @@ public static class ReferSituationUseCase
     public const int MaxPersons = 12;
     public const int MaxFactsLength = 4000;
 
-    public static async Task<SituationCreated> HandleAsync(CouncilRequest request, ReferSituation command, SituationKeys keys,
+    public static async Task<SituationCreatedResponse> HandleAsync(CouncilRequest request, ReferSituation command, SituationKeys keys,
         Pseudonyms pseudonyms, IdentityIndex index, string? idempotencyKey = null)
     {
         var (session, actor, policy) = (request.Session, request.Actor, request.Policy);
@@ -56,7 +56,7 @@ public static class ReferSituationUseCase
             // A retry (the first answer was lost): the same situation, never a second referral of the same person.
             await IdempotentCreation.RequireSameRequestAsync(session, ReceiptKind, situationId, actor.Id,
                 async () => Fingerprint(command, await keys.SealerForAsync(session, situationId)));
-            return new SituationCreated(situationId, existing.Pseudonym, existing.Version, url);
+            return new SituationCreatedResponse(situationId, existing.Pseudonym, existing.Version, url);
         }
 
         var now = request.Now;
@@ -69,7 +69,7 @@ public static class ReferSituationUseCase
         IdempotentCreation.Record(session, ReceiptKind, situationId, actor.Id, Fingerprint(command, cipher), now);
         await index.IndexAsync(session, situationId, PersonsToIndex(command, referred));
 
-        return new SituationCreated(situationId, pseudonym, 1, url);
+        return new SituationCreatedResponse(situationId, pseudonym, 1, url);
     }
 
     private const string ReceiptKind = "situation";

@@ -19,7 +19,7 @@ public sealed record TransferSituation(Guid ToGroupId, [property: JsonPropertyNa
 public static class TransferSituationEndpoint
 {
     [WolverinePost("/api/councils/{council}/situations/{situationId}/transfer", Summary = "Transférer la situation à un autre groupe"), Tags("Situations")]
-    public static async Task<SituationChanged> Post(string council, Guid situationId, TransferSituation command, ClaimsPrincipal user,
+    public static async Task<SituationChangedResponse> Post(string council, Guid situationId, TransferSituation command, ClaimsPrincipal user,
         IDocumentSession session, CharterPolicy policy, SituationKeys keys, TimeProvider clock)
     {
         var actor = await Actor.RequireAsync(user, session);
