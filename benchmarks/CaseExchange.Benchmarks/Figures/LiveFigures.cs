@@ -176,16 +176,16 @@ public sealed class LiveFigures(BenchService service, BenchCouncil council, RunS
         var result = await ConcurrentLoad.RunAsync("Full-file opening", settings.Clients, settings.WarmUp, settings.Window, async (worker, iteration) =>
         {
             var pool = pools[worker];
-            await using var session = _store.QuerySession(council.Code);
-            var file = await OpenFileEndpoint.Post(council.Code, pool[iteration % pool.Length], new OpenFile(Purpose, null), council.Members[worker].Principal,
-                session, _policy, _keys, _journal, _vault, CancellationToken.None);
+            await using var session = _store.LightweightSession(council.Code);
+            var request = await CouncilRequest.ResolveAsync(session, Actor.SubjectOf(council.Members[worker].Principal), _policy, _clock);
+            var file = await OpenFileUseCase.HandleAsync(request, pool[iteration % pool.Length], new OpenFile(Purpose, null), _keys, _journal, _vault);
             if (file.Persons.Count == 0) throw new InvalidOperationException("A file without its persons");
         }, cpu);
         report.Detail(result.ToString());
         return result;
     }
 
-    /// <summary>The steps of <see cref="OpenFileEndpoint.Post"/> timed one by one under the same load (see <see cref="ReferralBreakdownAsync"/>).</summary>
+    /// <summary>The steps of <see cref="OpenFileUseCase.HandleAsync"/> timed one by one under the same load (see <see cref="ReferralBreakdownAsync"/>).</summary>
     public async Task OpeningBreakdownAsync()
     {
         var pools = _referred.Select(bag => bag.ToArray()).ToArray();
@@ -206,7 +206,7 @@ public sealed class LiveFigures(BenchService service, BenchCouncil council, RunS
             var group = await session.LoadAsync<Group>(situation!.GroupId);
             var verdict = AccessRules.OpenNominativeFile(_policy, known, councilState!, group, situation, false);
             if (!verdict.Allowed) throw new InvalidOperationException(verdict.Refusal);
-            OpenFileEndpoint.CheckRequest(new OpenFile(Purpose, null), situation, _policy);
+            OpenFileUseCase.Check(new OpenFile(Purpose, null), situation, _policy).ThrowIfAny();
             steps.Lap(1, watch);
             await _keys.SealerForAsync(session, situationId);
             steps.Lap(2, watch);
@@ -246,9 +246,10 @@ public sealed class LiveFigures(BenchService service, BenchCouncil council, RunS
                     Interlocked.Increment(ref attempts);
                     try
                     {
-                        await using var session = _store.QuerySession(council.Code);
-                        var file = await OpenFileEndpoint.Post(council.Code, pools[worker][i % pools[worker].Length], new OpenFile(Purpose, null),
-                            council.Members[worker].Principal, session, _policy, _keys, _journal, _vault, CancellationToken.None);
+                        await using var session = _store.LightweightSession(council.Code);
+                        var request = await CouncilRequest.ResolveAsync(session, Actor.SubjectOf(council.Members[worker].Principal), _policy, _clock);
+                        var file = await OpenFileUseCase.HandleAsync(request, pools[worker][i % pools[worker].Length], new OpenFile(Purpose, null),
+                            _keys, _journal, _vault);
                         if (file is not null) Interlocked.Increment(ref returned);
                     }
                     catch (ProblemException problem) when (problem.Problem.Status == 503 && problem.Problem.Type == JournalProblemTypes.Unavailable)

@@ -89,7 +89,7 @@ public static class SeanceEndpoints
     public static async Task<SeanceView> Get(string council, Guid seanceId, ClaimsPrincipal user, IQuerySession session, CharterPolicy policy)
     {
         var actor = await Actor.RequireAsync(user, session);
-        var scope = await AnonymisedViewEndpoints.RequireAnonymisedAccessAsync(actor, session, policy);
+        var scope = await AnonymisedScope.RequireAsync(actor, session, policy);
         var seance = await session.LoadAsync<Seance>(seanceId);
         // Need to know: another group's séance (its ODJ lists situations) is as unknown as a séance that does not exist.
         if (seance is null || !scope.Covers(seance.GroupId)) throw Problems.NotFound("Séance introuvable dans ce conseil.");

@@ -80,7 +80,7 @@ public sealed class FileOpeningJournalTests(JournalFixture fixture) : IClassFixt
         {
             var problem = await Answers.ProblemAsync(await Service.OpenFileAsync(Council, subject, id), 403);
             Assert.Equal($"urn:caseexchange:problem:forbidden:{refusal}", problem.GetProperty("type").GetString());
-            Assert.Equal(OpenFileEndpoint.RefusalNotice, problem.GetProperty("notice").GetString());
+            Assert.Equal(OpenFileUseCase.RefusalNotice, problem.GetProperty("notice").GetString());
         }
 
         var entries = await Service.JournalAsync(Council.Code, id);

@@ -3,7 +3,6 @@ using CaseExchange.Charter;
 using CaseExchange.Councils;
 using CaseExchange.Http;
 using CaseExchange.Protection;
-using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -29,18 +28,13 @@ public static class CloseSituationUseCase
 
     public static async Task<SituationChangedResponse> HandleAsync(CouncilRequest request, Guid situationId, CloseSituation command, SituationKeys keys)
     {
-        var target = await SituationForWriting.FetchAsync(request.Session, situationId);
-        target.RequireLead(request.Actor, request.Policy);
-        target.RequireVersion(command.ExpectedVersion);
+        var target = await SituationForWriting.FetchForLeadAsync(request, situationId, command.ExpectedVersion);
         Check(command, request.Policy).ThrowIfAny();
+        // The state before the key: an erased situation answers 409, not the key's 410.
+        RequireClosable(target.Situation);
 
-        SealedText? comment = null;
-        if (!string.IsNullOrWhiteSpace(command.CommentInClear))
-        {
-            var cipher = await keys.SealerForAsync(request.Session, situationId);
-            comment = cipher.Seal(SealedFields.ClosureComment, command.CommentInClear.Trim());
-        }
-        return target.Append(Decide(target.Situation, command.Outcome!, comment, request.Actor.Id, request.Now));
+        var sealer = string.IsNullOrWhiteSpace(command.CommentInClear) ? null : await target.SealerAsync(request, keys);
+        return target.Append(Decide(target.Situation, command, sealer, request.Actor.Id, request.Now));
     }
 
     /// <summary>The form: an outcome from the charter's list, an optional comment of bounded length.</summary>
@@ -48,13 +42,19 @@ public static class CloseSituationUseCase
         .When(!policy.Outcomes.Has(command.Outcome), "outcome", "L'issue doit être choisie dans la liste de la charte.")
         .OptionalText(command.CommentInClear, "comment", "Le commentaire", MaxCommentLength);
 
-    /// <summary>Only an open situation that the group has examined can be closed.</summary>
-    public static SituationClosed Decide(Situation situation, string outcome, SealedText? comment, Guid actorId, DateTimeOffset now)
+    /// <summary>Only an open situation that the group has examined can be closed; the comment, if any, is sealed.</summary>
+    public static SituationClosed Decide(Situation situation, CloseSituation command, SituationSealer? sealer, Guid actorId, DateTimeOffset now)
     {
-        if (situation.IsErased) throw Problems.OutOfOrder("Les données nominatives de cette situation ont été effacées : elle ne peut plus évoluer.");
-        if (situation.IsClosed) throw Problems.OutOfOrder("Cette situation est clôturée : elle ne peut plus évoluer.");
+        RequireClosable(situation);
+        var comment = string.IsNullOrWhiteSpace(command.CommentInClear) ? null : sealer!.Seal(SealedFields.ClosureComment, command.CommentInClear.Trim());
+        return new SituationClosed(situation.Id, command.Outcome!, comment, actorId, now);
+    }
+
+    /// <summary>Pure: the state a closure needs (409 otherwise).</summary>
+    public static void RequireClosable(Situation situation)
+    {
+        SituationForWriting.RequireOpen(situation);
         if (situation.ExaminationCount == 0)
             throw Problems.OutOfOrder("Une situation ne peut être clôturée qu'après avoir été examinée par le groupe.");
-        return new SituationClosed(situation.Id, outcome, comment, actorId, now);
     }
 }

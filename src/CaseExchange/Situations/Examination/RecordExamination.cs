@@ -1,11 +1,9 @@
-using System.Security.Claims;
 using System.Text.Json.Serialization;
 using CaseExchange.Charter;
 using CaseExchange.Councils;
 using CaseExchange.Http;
 using CaseExchange.Protection;
 using CaseExchange.Seances;
-using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -30,37 +28,61 @@ public sealed record RecordExamination(
 public static class RecordExaminationEndpoint
 {
     [WolverinePost("/api/councils/{council}/situations/{situationId}/examinations", Summary = "Enregistrer l'examen en séance et ses décisions"), Tags("Situations")]
-    public static async Task<SituationChangedResponse> Post(string council, Guid situationId, RecordExamination command, ClaimsPrincipal user,
-        IDocumentSession session, CharterPolicy policy, SituationKeys keys, TimeProvider clock)
-    {
-        var actor = await Actor.RequireAsync(user, session);
-        var target = await SituationForWriting.FetchAsync(session, situationId);
-        target.RequireLead(actor, policy);
-        target.RequireVersion(command.ExpectedVersion);
+    public static Task<SituationChangedResponse> Post(Guid situationId, RecordExamination command, CouncilRequest request, SituationKeys keys) =>
+        RecordExaminationUseCase.HandleAsync(request, situationId, command, keys);
+}
 
+/// <summary>Recording the group's examination of a situation in séance, and its decisions (animateur of the holding group or coordonnateur).</summary>
+public static class RecordExaminationUseCase
+{
+    public const int MaxSummaryLength = 4000;
+    public const int MaxDetailLength = 1000;
+
+    public static async Task<SituationChangedResponse> HandleAsync(CouncilRequest request, Guid situationId, RecordExamination command, SituationKeys keys)
+    {
+        var target = await SituationForWriting.FetchForLeadAsync(request, situationId, command.ExpectedVersion);
+        var seance = command.SeanceId == Guid.Empty ? null : await request.Session.LoadAsync<Seance>(command.SeanceId, request.Cancellation);
+        Check(command, seance, request.Policy).ThrowIfAny();
+        // The state before the key: an erased situation answers 409, not the key's 410.
+        RequireExaminable(target.Situation, seance!);
+
+        var sealer = await target.SealerAsync(request, keys);
+        return target.Append(Decide(target.Situation, seance!, command, sealer, request.Actor.Id, request.Now));
+    }
+
+    /// <summary>The form: a séance of this council, a summary, at least one decision from the charter's list.</summary>
+    public static ValidationErrors Check(RecordExamination command, Seance? seance, CharterPolicy policy)
+    {
         var errors = new ValidationErrors()
             .When(command.SeanceId == Guid.Empty, "seanceId", "Indiquez la séance au cours de laquelle la situation a été examinée.")
-            .RequireText(command.DiscussionSummaryInClear, "discussionSummary", "Le résumé des échanges", 4000)
+            .RequireText(command.DiscussionSummaryInClear, "discussionSummary", "Le résumé des échanges", MaxSummaryLength)
             .When(command.Decisions is not { Count: > 0 }, "decisions", "Indiquez au moins une décision.");
         for (var i = 0; i < (command.Decisions?.Count ?? 0); i++)
         {
             var decision = command.Decisions![i];
             errors.When(!policy.DecisionKinds.Has(decision.Kind), $"decisions[{i}].kind", "Le type de décision doit être choisi dans la liste de la charte.");
-            errors.OptionalText(decision.DetailInClear, $"decisions[{i}].detail", "Le détail de la décision", 1000);
+            errors.OptionalText(decision.DetailInClear, $"decisions[{i}].detail", "Le détail de la décision", MaxDetailLength);
         }
-        var seance = command.SeanceId == Guid.Empty ? null : await session.LoadAsync<Seance>(command.SeanceId);
-        errors.When(command.SeanceId != Guid.Empty && seance is null, "seanceId", "Séance introuvable dans ce conseil.");
-        errors.ThrowIfAny();
-        if (seance!.IsClosed) throw Problems.OutOfOrder("Cette séance est close : on ne peut plus y enregistrer d'examen.");
-        RequireOnAgenda(target.Situation, command.SeanceId);
+        return errors.When(command.SeanceId != Guid.Empty && seance is null, "seanceId", "Séance introuvable dans ce conseil.");
+    }
 
-        var cipher = await keys.SealerForAsync(session, situationId);
-        var examined = new SituationExamined(situationId, command.SeanceId,
-            cipher.Seal(SealedFields.DiscussionSummary, command.DiscussionSummaryInClear!.Trim()),
+    /// <summary>The examination, its summary and details sealed; only in an open séance whose agenda holds the situation.</summary>
+    public static SituationExamined Decide(Situation situation, Seance seance, RecordExamination command, SituationSealer sealer,
+        Guid actorId, DateTimeOffset now)
+    {
+        RequireExaminable(situation, seance);
+        return new SituationExamined(situation.Id, seance.Id,
+            sealer.Seal(SealedFields.DiscussionSummary, command.DiscussionSummaryInClear!.Trim()),
             [.. command.Decisions!.Select(d => new Decision(d.Kind!,
-                string.IsNullOrWhiteSpace(d.DetailInClear) ? null : cipher.Seal(SealedFields.DecisionDetail, d.DetailInClear.Trim())))],
-            actor.Id, clock.GetUtcNow());
-        return target.Append(examined);
+                string.IsNullOrWhiteSpace(d.DetailInClear) ? null : sealer.Seal(SealedFields.DecisionDetail, d.DetailInClear.Trim())))],
+            actorId, now);
+    }
+
+    /// <summary>Pure: the state an examination needs (409 otherwise).</summary>
+    public static void RequireExaminable(Situation situation, Seance seance)
+    {
+        if (seance.IsClosed) throw Problems.OutOfOrder("Cette séance est close : on ne peut plus y enregistrer d'examen.");
+        RequireOnAgenda(situation, seance.Id);
     }
 
     public static void RequireOnAgenda(Situation situation, Guid seanceId)

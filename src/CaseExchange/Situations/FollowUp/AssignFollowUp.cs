@@ -1,13 +1,9 @@
-using CaseExchange.Situations;
-using System.Security.Claims;
 using System.Text.Json.Serialization;
 using CaseExchange.Charter;
 using CaseExchange.Councils;
 using CaseExchange.Councils.Partners;
 using CaseExchange.Http;
-using CaseExchange.Journal;
 using CaseExchange.Protection;
-using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -35,52 +31,76 @@ public sealed record AssignFollowUp(Guid ReferentId, IReadOnlyList<ActionInClear
 public static class AssignFollowUpEndpoint
 {
     [WolverinePost("/api/councils/{council}/situations/{situationId}/follow-up", Summary = "Confier le suivi à un référent, avec actions et échéances"), Tags("Situations")]
-    public static async Task<SituationChangedResponse> Post(string council, Guid situationId, AssignFollowUp command, ClaimsPrincipal user,
-        IDocumentSession session, CharterPolicy policy, SituationKeys keys, TimeProvider clock)
-    {
-        var actor = await Actor.RequireAsync(user, session);
-        var target = await SituationForWriting.FetchAsync(session, situationId);
-        target.RequireLead(actor, policy);
-        target.RequireVersion(command.ExpectedVersion);
-        var referent = await session.LoadAsync<Member>(command.ReferentId);
-        var now = clock.GetUtcNow();
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
+    public static Task<SituationChangedResponse> Post(Guid situationId, AssignFollowUp command, CouncilRequest request, SituationKeys keys) =>
+        AssignFollowUpUseCase.HandleAsync(request, situationId, command, keys);
+}
 
+/// <summary>Entrusting the follow-up of an examined situation to a référent of the holding group, with actions owned by partners.</summary>
+public static class AssignFollowUpUseCase
+{
+    public const int MaxDescriptionLength = 1000;
+
+    public static async Task<SituationChangedResponse> HandleAsync(CouncilRequest request, Guid situationId, AssignFollowUp command, SituationKeys keys)
+    {
+        var target = await SituationForWriting.FetchForLeadAsync(request, situationId, command.ExpectedVersion);
+        var referent = await request.Session.LoadAsync<Member>(command.ReferentId, request.Cancellation);
+        Check(command, referent, target.HoldingGroup, request.Actor.Council, request.Policy, request.Today).ThrowIfAny();
+        // The state before the key: an erased situation answers 409, not the key's 410.
+        RequireAssignable(target.Situation);
+
+        var sealer = await target.SealerAsync(request, keys);
+        return target.Append(Decide(target.Situation, command, request.Actor.Council, request.Policy, sealer, request.Actor.Id, request.Now));
+    }
+
+    /// <summary>
+    /// The form: a référent who is an active member of the holding group under the charter in force, at least one action
+    /// of the charter's kinds, owned by a partner of the council's directory, due today or later, described.
+    /// </summary>
+    public static ValidationErrors Check(AssignFollowUp command, Member? referent, Group? holdingGroup, Council council, CharterPolicy policy, DateOnly today)
+    {
         var errors = new ValidationErrors()
-            .When(referent is not { Active: true } || target.HoldingGroup?.HasMember(command.ReferentId) != true, "referentId",
+            .When(referent is not { Active: true } || holdingGroup?.HasMember(command.ReferentId) != true, "referentId",
                 "Le référent doit être un membre actif du groupe qui détient la situation.")
-            .When(referent is { Active: true } && !referent.HasSigned(actor.Council.CharterVersionInForce), "referentId",
+            .When(referent is { Active: true } && !referent.HasSigned(council.CharterVersionInForce), "referentId",
                 "Le référent doit avoir signé la charte en vigueur.")
             .When(command.Actions is not { Count: > 0 }, "actions", "Indiquez au moins une action.");
         var actions = command.Actions ?? [];
-        // Organisation and role's label copied from the directory now, so the event (and the CRs built from it) keep them.
-        var owners = new List<(string Organisation, string Role)>();
         for (var i = 0; i < actions.Count; i++)
         {
             var action = actions[i];
             errors.When(!policy.ActionKinds.Has(action.Kind), $"actions[{i}].kind", "Le type d'action doit être choisi dans la liste de la charte.");
-            var owner = $"actions[{i}].ownerPartnerId";
-            if (action.OwnerPartnerId is { } partnerId)
-                owners.Add(PartnerDirectoryEndpoints.Resolve(actor.Council, policy, partnerId, owner, errors));
-            else
-            {
-                errors.Add(owner, PartnerDirectoryEndpoints.ChooseFromDirectory);
-                owners.Add(("", ""));
-            }
+            errors.When(OwnerOf(council, policy, action.OwnerPartnerId) is null, $"actions[{i}].ownerPartnerId", PartnerDirectoryEndpoints.ChooseFromDirectory);
             errors.When(action.DueOn is null, $"actions[{i}].dueOn", "L'échéance est obligatoire.");
             errors.When(action.DueOn < today, $"actions[{i}].dueOn", "L'échéance ne peut pas être passée.");
-            errors.RequireText(action.DescriptionInClear, $"actions[{i}].description", "La description de l'action", 1000);
+            errors.RequireText(action.DescriptionInClear, $"actions[{i}].description", "La description de l'action", MaxDescriptionLength);
         }
-        errors.ThrowIfAny();
-        target.RequireNotClosed();
-        if (target.Situation.ExaminationCount == 0)
-            throw Problems.OutOfOrder("Un suivi ne peut être confié qu'après l'examen de la situation par le groupe.");
-
-        var cipher = await keys.SealerForAsync(session, situationId);
-        var assigned = new FollowUpAssigned(situationId, command.ReferentId,
-            [.. actions.Select((a, i) => new PlannedAction(Guid.CreateVersion7(), a.Kind!, owners[i].Organisation, owners[i].Role,
-                a.DueOn!.Value, cipher.Seal(SealedFields.ActionDescription, a.DescriptionInClear!.Trim())))],
-            actor.Id, now);
-        return target.Append(assigned);
+        return errors;
     }
+
+    /// <summary>The assignment: each owner's organisation and role label copied from the directory now (the event and the CRs keep them), descriptions sealed.</summary>
+    public static FollowUpAssigned Decide(Situation situation, AssignFollowUp command, Council council, CharterPolicy policy, SituationSealer sealer,
+        Guid actorId, DateTimeOffset now)
+    {
+        RequireAssignable(situation);
+        return new FollowUpAssigned(situation.Id, command.ReferentId,
+            [.. command.Actions!.Select(a =>
+            {
+                var (organisation, role) = OwnerOf(council, policy, a.OwnerPartnerId)!.Value;
+                return new PlannedAction(Guid.CreateVersion7(), a.Kind!, organisation, role, a.DueOn!.Value,
+                    sealer.Seal(SealedFields.ActionDescription, a.DescriptionInClear!.Trim()));
+            })],
+            actorId, now);
+    }
+
+    /// <summary>Pure: the state an assignment needs (409 otherwise).</summary>
+    public static void RequireAssignable(Situation situation)
+    {
+        SituationForWriting.RequireOpen(situation);
+        if (situation.ExaminationCount == 0)
+            throw Problems.OutOfOrder("Un suivi ne peut être confié qu'après l'examen de la situation par le groupe.");
+    }
+
+    /// <summary>A partner of the council's directory, as an action's owner: its organisation and its role's label; null if unknown.</summary>
+    private static (string Organisation, string Role)? OwnerOf(Council council, CharterPolicy policy, Guid? partnerId) =>
+        council.Partners.FirstOrDefault(p => p.Id == partnerId) is { } partner ? (partner.Organisation, policy.PartnerRoles.LabelOf(partner.Role)) : null;
 }

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using CaseExchange.Charter;
 using CaseExchange.Councils;
 using CaseExchange.Http;
@@ -30,17 +29,33 @@ public sealed record AnonymisedSituation(
 
 public sealed record SituationPage(IReadOnlyList<AnonymisedSituation> Items, long TotalCount, int Page, int PageSize);
 
+/// <summary>Filters of the anonymised list; every one optional. <c>Status</c> is <c>cloturee</c> or <c>ouvertes</c>.</summary>
+public sealed record SituationFilter(Guid? GroupId = null, string? Status = null, Guid? ReferentId = null, int? Page = null, int? PageSize = null);
+
 public static class AnonymisedViewEndpoints
 {
     [WolverineGet("/api/councils/{council}/situations", Summary = "Situations, vue anonymisée"), Tags("Situations")]
-    public static async Task<SituationPage> List(string council, ClaimsPrincipal user, IQuerySession session, CharterPolicy policy,
-        Guid? groupId, string? status, Guid? referentId, int? page, int? pageSize)
-    {
-        var actor = await Actor.RequireAsync(user, session);
-        var scope = await RequireAnonymisedAccessAsync(actor, session, policy);
+    public static Task<SituationPage> List(CouncilRequest request, Guid? groupId, string? status, Guid? referentId, int? page, int? pageSize) =>
+        ListSituationsUseCase.HandleAsync(request, new SituationFilter(groupId, status, referentId, page, pageSize));
 
-        var size = Math.Clamp(pageSize ?? 50, 1, 200);
-        var number = Math.Max(page ?? 1, 1);
+    [WolverineGet("/api/councils/{council}/situations/{situationId}", Summary = "Une situation, vue anonymisée"), Tags("Situations")]
+    public static Task<AnonymisedSituation> Get(Guid situationId, CouncilRequest request) =>
+        ViewSituationUseCase.HandleAsync(request, situationId);
+}
+
+/// <summary>The anonymised list, limited to what the caller needs to know.</summary>
+public static class ListSituationsUseCase
+{
+    public const int DefaultPageSize = 50;
+    public const int MaxPageSize = 200;
+
+    public static async Task<SituationPage> HandleAsync(CouncilRequest request, SituationFilter filter)
+    {
+        var session = request.Session;
+        var scope = await AnonymisedScope.RequireAsync(request);
+
+        var size = Math.Clamp(filter.PageSize ?? DefaultPageSize, 1, MaxPageSize);
+        var number = Math.Max(filter.Page ?? 1, 1);
         var query = session.Query<Situation>().AsQueryable();
         // Need to know: a member's rows are those of their own groups, whatever the filters ask.
         if (scope.Groups is { } mine)
@@ -48,32 +63,25 @@ public static class AnonymisedViewEndpoints
             var groups = mine.ToArray();
             query = query.Where(s => s.GroupId.IsOneOf(groups));
         }
-        if (groupId is { } g) query = query.Where(s => s.GroupId == g);
-        if (referentId is { } r) query = query.Where(s => s.ReferentId == r);
-        if (status == SituationStatuses.Cloturee) query = query.Where(s => s.ClosedAt != null);
-        else if (status == "ouvertes") query = query.Where(s => s.ClosedAt == null);
-        var results = await query.OrderByDescending(s => s.ReferredAt).ToPagedListAsync(number, size);
+        if (filter.GroupId is { } g) query = query.Where(s => s.GroupId == g);
+        if (filter.ReferentId is { } r) query = query.Where(s => s.ReferentId == r);
+        if (filter.Status == SituationStatuses.Cloturee) query = query.Where(s => s.ClosedAt != null);
+        else if (filter.Status == "ouvertes") query = query.Where(s => s.ClosedAt == null);
+        var results = await query.OrderByDescending(s => s.ReferredAt).ToPagedListAsync(number, size, request.Cancellation);
         return new SituationPage([.. results.Select(AnonymisedSituation.Of)], results.TotalItemCount, number, size);
     }
+}
 
-    [WolverineGet("/api/councils/{council}/situations/{situationId}", Summary = "Une situation, vue anonymisée"), Tags("Situations")]
-    public static async Task<AnonymisedSituation> Get(string council, Guid situationId, ClaimsPrincipal user, IQuerySession session, CharterPolicy policy)
+/// <summary>One situation, anonymised, for a member who may read its row.</summary>
+public static class ViewSituationUseCase
+{
+    public static async Task<AnonymisedSituation> HandleAsync(CouncilRequest request, Guid situationId)
     {
-        var actor = await Actor.RequireAsync(user, session);
-        var scope = await RequireAnonymisedAccessAsync(actor, session, policy);
-        var situation = await session.LoadAsync<Situation>(situationId);
+        var scope = await AnonymisedScope.RequireAsync(request);
+        var situation = await request.Session.LoadAsync<Situation>(situationId, request.Cancellation);
         // Another group's situation gets the same answer as an unknown one: its pseudonym is not confirmed either.
         if (situation is null || !scope.Covers(situation.GroupId)) throw Problems.NotFound("Situation introuvable dans ce conseil.");
         return AnonymisedSituation.Of(situation);
-    }
-
-    /// <summary>Refuses whoever may read no anonymised row; otherwise the groups whose rows the actor may read.</summary>
-    public static async Task<AnonymisedScope> RequireAnonymisedAccessAsync(Actor actor, IQuerySession session, CharterPolicy policy)
-    {
-        var memberId = actor.Id;
-        var groups = await session.Query<Group>().Where(g => g.Members.ContainsKey(memberId)).Select(g => g.Id).ToListAsync();
-        actor.Require(AccessRules.ReadAnonymised(policy, actor.Member, actor.Council, groups.Count > 0));
-        return AccessRules.ReadsEveryGroup(policy, actor.Member) ? AnonymisedScope.WholeCouncil : new AnonymisedScope(groups.ToHashSet());
     }
 }
 
@@ -83,4 +91,15 @@ public sealed record AnonymisedScope(IReadOnlySet<Guid>? Groups)
     public static readonly AnonymisedScope WholeCouncil = new((IReadOnlySet<Guid>?)null);
 
     public bool Covers(Guid groupId) => Groups is null || Groups.Contains(groupId);
+
+    public static Task<AnonymisedScope> RequireAsync(CouncilRequest request) => RequireAsync(request.Actor, request.Session, request.Policy);
+
+    /// <summary>Refuses whoever may read no anonymised row; otherwise the groups whose rows the actor may read.</summary>
+    public static async Task<AnonymisedScope> RequireAsync(Actor actor, IQuerySession session, CharterPolicy policy)
+    {
+        var memberId = actor.Id;
+        var groups = await session.Query<Group>().Where(g => g.Members.ContainsKey(memberId)).Select(g => g.Id).ToListAsync();
+        actor.Require(AccessRules.ReadAnonymised(policy, actor.Member, actor.Council, groups.Count > 0));
+        return AccessRules.ReadsEveryGroup(policy, actor.Member) ? WholeCouncil : new AnonymisedScope(groups.ToHashSet());
+    }
 }

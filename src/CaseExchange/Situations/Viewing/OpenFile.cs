@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Text.Json.Serialization;
 using CaseExchange.Charter;
 using CaseExchange.Councils;
@@ -23,31 +22,37 @@ public sealed record ArchiveAccessReason(string? Code, [property: JsonPropertyNa
 /// <summary>Opening a full file requires a stated purpose from the charter's list.</summary>
 public sealed record OpenFile(string? Purpose, ArchiveAccessReason? ArchiveReason);
 
+public static class OpenFileEndpoint
+{
+    [JournalsItsRefusals]
+    [WolverinePost("/api/councils/{council}/situations/{situationId}/file-openings", Summary = "Ouvrir le dossier nominatif (motif requis, consultation journalisée)"), Tags("Situations")]
+    public static Task<NominativeSituationFile> Post(Guid situationId, OpenFile? command, CouncilRequest request, SituationKeys keys,
+        AccessJournal journal, VaultReader vault) =>
+        OpenFileUseCase.HandleAsync(request, situationId, command, keys, journal, vault);
+}
+
 /// <summary>
 /// The full file, for an entitled member, in this order: decide with the charter's rules; journal a refusal and
 /// answer 403; unwrap the situation's key; journal the access and wait for its commit; only then decrypt and answer.
 /// If the journal cannot be written, the answer is a 503 and nothing is decrypted (fail closed).
 /// </summary>
-public static class OpenFileEndpoint
+public static class OpenFileUseCase
 {
     public const int MinArchiveDetailLength = 15;
     public const int MaxArchiveDetailLength = 1000;
     public const string RefusalNotice = "Cette tentative d'accès a été enregistrée dans le journal des accès.";
 
-    [JournalsItsRefusals]
-    [WolverinePost("/api/councils/{council}/situations/{situationId}/file-openings", Summary = "Ouvrir le dossier nominatif (motif requis, consultation journalisée)"), Tags("Situations")]
-    public static async Task<NominativeSituationFile> Post(string council, Guid situationId, OpenFile? request, ClaimsPrincipal user,
-        IQuerySession session, CharterPolicy policy, SituationKeys keys, AccessJournal journal, VaultReader vault, CancellationToken cancellation)
+    /// <summary>
+    /// <paramref name="command"/> null is a body of JSON <c>null</c>: judged like an empty request, the caller first, then
+    /// the request, both journalled. The caller is judged here, not before: an outsider's attempt is journalled too.
+    /// </summary>
+    public static async Task<NominativeSituationFile> HandleAsync(CouncilRequest request, Guid situationId, OpenFile? command, SituationKeys keys,
+        AccessJournal journal, VaultReader vault)
     {
-        var subject = Actor.SubjectOf(user) ?? throw new ProblemException(Actor.Forbidden(Refusals.NotACouncilMember));
-        var batch = session.CreateBatchQuery();
-        var memberLookup = batch.Query<Member>().Where(m => m.Subject == subject).FirstOrDefault();
-        var councilLookup = batch.Load<Council>(Council.StreamId);
-        var situationLookup = batch.Load<Situation>(situationId);
-        await batch.Execute(cancellation);
-        var member = await memberLookup;
-        var councilState = await councilLookup;
-        var situation = await situationLookup;
+        var (session, policy, cancellation) = (request.Session, request.Policy, request.Cancellation);
+        var subject = request.Subject ?? throw new ProblemException(Actor.Forbidden(Refusals.NotACouncilMember));
+        var (member, councilState) = (request.Caller, request.CouncilState);
+        var situation = councilState is null ? null : await session.LoadAsync<Situation>(situationId, cancellation);
 
         if (councilState is null || situation is null)
         {
@@ -56,17 +61,10 @@ public static class OpenFileEndpoint
             throw Problems.NotFound("Situation introuvable dans ce conseil.");
         }
 
-        // A null body (JSON "null") is judged like an empty request: the caller first, then the request, both journalled.
-        var command = request ?? new OpenFile(null, null);
+        var opening = command ?? new OpenFile(null, null);
         var group = await session.LoadAsync<Group>(situation.GroupId, cancellation);
-        var verdict = AccessRules.OpenNominativeFile(policy, member, councilState, group, situation, command.ArchiveReason is not null);
-        // Only codes from the charter's lists reach the journal, never text typed by the requester.
-        var attempt = new JournalRequest(
-            situation.IsClosed ? JournalActions.ArchiveOpening : JournalActions.FileOpening, situation.Id, situation.Pseudonym,
-            member?.Id, subject,
-            Purpose: policy.AccessPurposes.Has(command.Purpose) ? command.Purpose : null,
-            ArchiveReasonCode: situation.IsClosed && policy.ArchiveAccessReasons.Has(command.ArchiveReason?.Code) ? command.ArchiveReason!.Code : null,
-            ArchiveReasonDetail: null, Granted: false, Refusal: verdict.Refusal);
+        var verdict = AccessRules.OpenNominativeFile(policy, member, councilState, group, situation, opening.ArchiveReason is not null);
+        var attempt = Attempt(opening, situation, member, subject, policy, verdict);
 
         if (!verdict.Allowed)
         {
@@ -76,12 +74,12 @@ public static class OpenFileEndpoint
             throw new ProblemException(refused);
         }
 
-        if (request is null)
+        if (command is null)
         {
             await journal.AppendAsync(session.TenantId, attempt with { Refusal = Refusals.InvalidRequest }, cancellation);
             new ValidationErrors().Add("purpose", "Indiquez le motif de la consultation, choisi dans la liste de la charte.").ThrowIfAny();
         }
-        CheckRequest(command, situation, policy);
+        Check(opening, situation, policy).ThrowIfAny();
 
         SituationSealer sealer;
         try
@@ -96,7 +94,7 @@ public static class OpenFileEndpoint
             throw;
         }
 
-        var detail = situation.IsClosed ? sealer.Seal(SealedFields.ArchiveAccessDetail, command.ArchiveReason!.DetailInClear!.Trim()) : null;
+        var detail = situation.IsClosed ? sealer.Seal(SealedFields.ArchiveAccessDetail, opening.ArchiveReason!.DetailInClear!.Trim()) : null;
         var receipt = await journal.CommitAsync(session.TenantId, attempt with { Granted = true, Refusal = null, ArchiveReasonDetail = detail }, cancellation);
         var opened = await vault.OpenAsync(session, receipt, cancellation);
 
@@ -106,8 +104,19 @@ public static class OpenFileEndpoint
             CouncilEndpoints.JournalNotice);
     }
 
+    /// <summary>
+    /// Pure: the journal entry of this attempt, not yet granted. Only codes from the charter's lists reach the journal,
+    /// never text typed by the requester.
+    /// </summary>
+    public static JournalRequest Attempt(OpenFile command, Situation situation, Member? member, string subject, CharterPolicy policy, AccessVerdict verdict) =>
+        new(situation.IsClosed ? JournalActions.ArchiveOpening : JournalActions.FileOpening, situation.Id, situation.Pseudonym,
+            member?.Id, subject,
+            Purpose: policy.AccessPurposes.Has(command.Purpose) ? command.Purpose : null,
+            ArchiveReasonCode: situation.IsClosed && policy.ArchiveAccessReasons.Has(command.ArchiveReason?.Code) ? command.ArchiveReason!.Code : null,
+            ArchiveReasonDetail: null, Granted: false, Refusal: verdict.Refusal);
+
     /// <summary>An entitled member's request must be complete; an incomplete one opens nothing and is not an access.</summary>
-    public static void CheckRequest(OpenFile command, Situation situation, CharterPolicy policy)
+    public static ValidationErrors Check(OpenFile command, Situation situation, CharterPolicy policy)
     {
         var errors = new ValidationErrors()
             .When(!policy.AccessPurposes.Has(command.Purpose), "purpose", "Indiquez le motif de la consultation, choisi dans la liste de la charte.");
@@ -118,7 +127,7 @@ public static class OpenFileEndpoint
             errors.When(reason.DetailInClear is { } text && text.Trim().Length < MinArchiveDetailLength, "archiveReason.detail",
                 $"La justification écrite doit être explicite ({MinArchiveDetailLength} caractères au moins).");
         }
-        errors.ThrowIfAny();
+        return errors;
     }
 
     /// <summary>The key could not be unwrapped: journal the failed attempt if the journal can be written, and answer with the key's problem.</summary>

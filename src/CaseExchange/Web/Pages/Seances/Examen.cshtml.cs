@@ -85,7 +85,7 @@ public sealed class ExamenModel(SituationKeys keys) : CouncilPageModel
         var command = new RecordExamination(seanceId, Examen.DiscussionSummary,
             [.. chosen.Select(code => new DecisionInClear(code, Blank(Examen.Details.GetValueOrDefault(code))))], Examen.ExpectedVersion);
         return await SubmitAsync(
-            () => RecordExaminationEndpoint.Post(Council, situationId, command, User, Session, Policy, keys, Clock),
+            () => RecordExaminationUseCase.HandleAsync(CouncilRequest, situationId, command, keys),
             examined =>
             {
                 Tell($"L'examen de {examined.Pseudonym} est enregistré. Confiez maintenant son suivi si le groupe l'a décidé.");
@@ -104,7 +104,7 @@ public sealed class ExamenModel(SituationKeys keys) : CouncilPageModel
             [.. filled.Select(a => new ActionInClear(a.action.Kind, a.action.OwnerPartnerId, a.action.DueOn, a.action.Description))],
             Suivi.ExpectedVersion);
         return await SubmitAsync(
-            () => AssignFollowUpEndpoint.Post(Council, situationId, command, User, Session, Policy, keys, Clock),
+            () => AssignFollowUpUseCase.HandleAsync(CouncilRequest, situationId, command, keys),
             assigned =>
             {
                 Tell($"Le suivi de {assigned.Pseudonym} est confié ({filled.Count} action{(filled.Count > 1 ? "s" : "")}).");
@@ -127,7 +127,7 @@ public sealed class ExamenModel(SituationKeys keys) : CouncilPageModel
         Seance = await SeanceEndpoints.Get(Council, seanceId, User, Session, Policy);
         Item = Seance.OrdreDuJour.FirstOrDefault(i => i.SituationId == situationId)
                ?? throw Http.Problems.NotFound("Cette situation n'est pas inscrite à l'ordre du jour de cette séance.");
-        Situation = await AnonymisedViewEndpoints.Get(Council, situationId, User, Session, Policy);
+        Situation = await ViewSituationUseCase.HandleAsync(CouncilRequest, situationId);
         var group = await Session.LoadAsync<Group>(Situation.GroupId);
         // The same rule as the examination and follow-up use cases (lead-situations in the holding group, charter signed).
         Actor.Require(AccessRules.ActInGroup(Policy, Actor.Member, Actor.Council, group, Capabilities.LeadSituations));

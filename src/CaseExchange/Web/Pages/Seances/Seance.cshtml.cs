@@ -178,7 +178,7 @@ public sealed class SeanceModel : CouncilPageModel
             .Select(m => new AttendanceCandidate(m.Id, m.DisplayName, m.Organisation, m.Function, group.RoleOf(m.Id), m.HasSigned(version)))
             .OrderBy(c => c.GroupRole is null).ThenBy(c => c.DisplayName, StringComparer.CurrentCulture)];
 
-        var open = await AnonymisedViewEndpoints.List(Council, User, Session, Policy, Seance.GroupId, "ouvertes", null, 1, 200);
+        var open = await ListSituationsUseCase.HandleAsync(CouncilRequest, new SituationFilter(Seance.GroupId, "ouvertes", Page: 1, PageSize: 200));
         Placeable = [.. open.Items
             .Where(s => !s.NominativeDataErased && !s.Agenda.Any(x => x.Pending || x.SeanceId == seanceId))
             .OrderBy(s => s.Pseudonym, StringComparer.Ordinal)];

@@ -2,11 +2,10 @@ using CaseExchange.Charter;
 using CaseExchange.Councils;
 using CaseExchange.Journal;
 using CaseExchange.Protection;
-using CaseExchange.Situations.Viewing;
-using Marten;
+using CaseExchange.Web;
 using Microsoft.AspNetCore.Mvc;
 
-namespace CaseExchange.Web.Pages.Situations;
+namespace CaseExchange.Situations.Viewing;
 
 public sealed class ArchiveReasonForm
 {
@@ -49,13 +48,12 @@ public sealed class SituationModel(SituationKeys keys, AccessJournal journal, Va
     {
         // The use case decides, and journals, first: a forged form from someone who may not even see the anonymised
         // row is refused and journalled like any attempt. A closed situation's form asks for the archive reason.
-        var closed = (await Session.LoadAsync<CaseExchange.Situations.Situation>(situationId))?.ClosedAt is not null;
+        var closed = (await Session.LoadAsync<Situation>(situationId))?.ClosedAt is not null;
         var archive = closed ? new ArchiveAccessReason(Input.ArchiveReason.Code, Input.ArchiveReason.Detail) : null;
         return await SubmitAsync(
             async () =>
             {
-                var file = await OpenFileEndpoint.Post(Council, situationId, new OpenFile(Input.Purpose, archive), User, Session, Policy, keys,
-                    journal, vault, HttpContext.RequestAborted);
+                var file = await OpenFileUseCase.HandleAsync(CouncilRequest, situationId, new OpenFile(Input.Purpose, archive), keys, journal, vault);
                 await LoadAsync(situationId);
                 return file;
             },
@@ -70,7 +68,7 @@ public sealed class SituationModel(SituationKeys keys, AccessJournal journal, Va
 
     private async Task LoadAsync(Guid situationId)
     {
-        Situation = await AnonymisedViewEndpoints.Get(Council, situationId, User, Session, Policy);
+        Situation = await ViewSituationUseCase.HandleAsync(CouncilRequest, situationId);
         var group = await Session.LoadAsync<Group>(Situation.GroupId);
         GroupName = group?.Name ?? "groupe inconnu";
         InHoldingGroup = group?.RoleOf(Actor.Id) is { } role && Policy.RoleHas(role, Capabilities.OpenNominativeFiles);

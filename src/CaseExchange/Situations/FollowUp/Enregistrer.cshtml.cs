@@ -1,12 +1,9 @@
-using CaseExchange.Charter;
-using CaseExchange.Councils;
 using CaseExchange.Protection;
-using CaseExchange.Situations;
-using CaseExchange.Situations.FollowUp;
 using CaseExchange.Situations.Viewing;
+using CaseExchange.Web;
 using Microsoft.AspNetCore.Mvc;
 
-namespace CaseExchange.Web.Pages.Suivis;
+namespace CaseExchange.Situations.FollowUp;
 
 public sealed class FollowUpForm
 {
@@ -39,8 +36,8 @@ public sealed class EnregistrerModel(SituationKeys keys) : CouncilPageModel
         await LoadAsync(situationId);
         if (Input.ActionId is null) ModelState.AddModelError("Input.ActionId", "Choisissez l'action dont vous enregistrez l'état.");
         return await SubmitAsync(
-            () => RecordFollowUpEndpoint.Post(Council, situationId,
-                new RecordFollowUp(Input.ActionId!.Value, Input.Status, Input.Note, Input.ExpectedVersion), User, Session, Policy, keys, Clock),
+            () => RecordFollowUpUseCase.HandleAsync(CouncilRequest, situationId,
+                new RecordFollowUp(Input.ActionId!.Value, Input.Status, Input.Note, Input.ExpectedVersion), keys),
             changed =>
             {
                 Tell($"Point de suivi enregistré pour {changed.Pseudonym}.");
@@ -51,11 +48,9 @@ public sealed class EnregistrerModel(SituationKeys keys) : CouncilPageModel
 
     private async Task LoadAsync(Guid situationId)
     {
-        Situation = await AnonymisedViewEndpoints.Get(Council, situationId, User, Session, Policy);
-        var stored = await Session.LoadAsync<Situation>(situationId);
-        var group = stored is null ? null : await Session.LoadAsync<Group>(stored.GroupId);
+        Situation = await ViewSituationUseCase.HandleAsync(CouncilRequest, situationId);
         // The same rule as the use case: the form is not offered to anyone who could not submit it.
-        Actor.Require(AccessRules.RecordFollowUp(Policy, Actor.Member, Actor.Council, group, stored!));
+        await RecordFollowUpUseCase.RequireRecorderAsync(CouncilRequest, situationId);
         OpenActions = [.. Situation.Actions.Where(a => a.Status == "en-cours")];
     }
 }

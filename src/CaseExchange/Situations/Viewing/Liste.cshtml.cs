@@ -1,10 +1,10 @@
 using CaseExchange.Charter;
 using CaseExchange.Councils;
-using CaseExchange.Situations.Viewing;
+using CaseExchange.Web;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 
-namespace CaseExchange.Web.Pages.Situations;
+namespace CaseExchange.Situations.Viewing;
 
 /// <summary>
 /// The anonymised list: pseudonyms and coarse attributes only, never a name. A member sees their groups'
@@ -12,7 +12,7 @@ namespace CaseExchange.Web.Pages.Situations;
 /// </summary>
 public sealed class ListeModel : CouncilPageModel
 {
-    public const int PageSize = 200;
+    public const int PageSize = ListSituationsUseCase.MaxPageSize;
 
     [BindProperty(SupportsGet = true, Name = "groupe")] public Guid? GroupFilter { get; set; }
     [BindProperty(SupportsGet = true, Name = "statut")] public string? StatusFilter { get; set; }
@@ -24,7 +24,8 @@ public sealed class ListeModel : CouncilPageModel
 
     public async Task OnGetAsync()
     {
-        await AnonymisedViewEndpoints.RequireAnonymisedAccessAsync(Actor, Session, Policy);
+        // Refused up front, even for a member of no group (who would otherwise get an empty list).
+        await AnonymisedScope.RequireAsync(CouncilRequest);
         var wholeCouncil = Me.CouncilRoles.Any(r => Policy.RoleHas(r, Capabilities.ReadAnonymisedSituations));
         Groups = wholeCouncil
             ? (await Session.Query<Group>().OrderBy(g => g.Name).ToListAsync()).ToDictionary(g => g.Id, g => g.Name)
@@ -37,7 +38,7 @@ public sealed class ListeModel : CouncilPageModel
         IEnumerable<Guid?> groups = GroupFilter is { } one ? [one] : wholeCouncil ? [null] : Groups.Keys.Select(g => (Guid?)g);
         foreach (var group in groups)
         {
-            var page = await AnonymisedViewEndpoints.List(Council, User, Session, Policy, group, status, null, 1, PageSize);
+            var page = await ListSituationsUseCase.HandleAsync(CouncilRequest, new SituationFilter(group, status, Page: 1, PageSize: PageSize));
             items.AddRange(page.Items);
             Truncated |= page.TotalCount > page.Items.Count;
         }

@@ -1,10 +1,10 @@
 using CaseExchange.Charter;
 using CaseExchange.Councils;
-using CaseExchange.Situations;
 using CaseExchange.Situations.Viewing;
+using CaseExchange.Web;
 using Marten;
 
-namespace CaseExchange.Web.Pages.Suivis;
+namespace CaseExchange.Situations.FollowUp;
 
 /// <summary>The référent's follow-ups: the open situations they were designated for, their actions and due dates.</summary>
 public sealed class MesSuivisModel : CouncilPageModel
@@ -16,7 +16,8 @@ public sealed class MesSuivisModel : CouncilPageModel
 
     public async Task OnGetAsync()
     {
-        var page = await AnonymisedViewEndpoints.List(Council, User, Session, Policy, null, "ouvertes", Actor.Id, 1, 200);
+        var page = await ListSituationsUseCase.HandleAsync(CouncilRequest,
+            new SituationFilter(Status: "ouvertes", ReferentId: Actor.Id, Page: 1, PageSize: ListSituationsUseCase.MaxPageSize));
         Situations = [.. page.Items.OrderBy(s => s.Actions.Where(a => a.Status == "en-cours").Select(a => (DateOnly?)a.DueOn).Min() ?? DateOnly.MaxValue)];
         var groups = await Session.LoadManyAsync<Group>(Situations.Select(s => s.GroupId).Distinct());
         GroupNames = groups.ToDictionary(g => g.Id, g => g.Name);
