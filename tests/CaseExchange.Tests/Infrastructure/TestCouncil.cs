@@ -33,8 +33,13 @@ public sealed class TestCouncil
 
     public Guid Id(string subject) => Ids[subject];
 
-    public static async Task<TestCouncil> CreateAsync(TestService service, string code)
+    /// <summary>
+    /// Establishes the council <paramref name="wanted"/> (with a number appended if the service already has one of that
+    /// code: two classes of one fixture type on the suite's shared service) and registers its members and groups.
+    /// </summary>
+    public static async Task<TestCouncil> CreateAsync(TestService service, string wanted)
     {
+        var code = service.ClaimCouncilCode(wanted);
         var policy = service.Services.GetRequiredService<CharterPolicy>();
         var now = (service.Clock ?? TimeProvider.System).GetUtcNow();
         var coordinator = $"{code}.coordonnateur";
