@@ -1,3 +1,3 @@
 using CaseExchange.Tests.Infrastructure;
 
-[assembly: AssemblyFixture(typeof(TestPostgresLifetime))]
+[assembly: AssemblyFixture(typeof(TestRunLifetime))]

@@ -7,16 +7,18 @@ using CaseExchange.Situations;
 using CaseExchange.Situations.Agenda;
 using CaseExchange.Situations.Referral;
 using Marten;
+using Npgsql;
 
 namespace CaseExchange.Demo;
 
 /// <summary>
 /// Outside Production, when Demo:Seed is true: a fictitious council "demo" created on the first start, with
 /// members of every role, groups, a séance and a few situations, so that each journey can be tried at once.
-/// Every name here is invented.
+/// Every name here is invented. The situations are referred through the referral use case, as a member would; what has
+/// no use case yet (the council's members, groups and séances, the ODJ) is appended as the events those acts record.
 /// </summary>
-public sealed class DemoCouncil(IDocumentStore store, CharterPolicy policy, SituationKeys keys, Pseudonyms pseudonyms, IdentityIndex index,
-    TimeProvider clock, IHostEnvironment environment, ILogger<DemoCouncil> logger) : IHostedService
+public sealed class DemoCouncil(IDocumentStore store, NpgsqlDataSource dataSource, CharterPolicy policy, SituationKeys keys,
+    Pseudonyms pseudonyms, IdentityIndex index, TimeProvider clock, IHostEnvironment environment, ILogger<DemoCouncil> logger) : IHostedService
 {
     public const string Code = "demo";
 
@@ -55,17 +57,24 @@ public sealed class DemoCouncil(IDocumentStore store, CharterPolicy policy, Situ
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>One transaction: a crash or a failure part-way leaves nothing, and the next start seeds it whole.</summary>
+    /// <summary>
+    /// One transaction: a crash or a failure part-way leaves nothing, and the next start seeds it whole. The session
+    /// flushes into it without committing, so that the use cases find the council, members and groups staged before.
+    /// </summary>
     private async Task SeedAsync(CancellationToken cancellation)
     {
         var now = clock.GetUtcNow();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellation);
+        await using var transaction = await connection.BeginTransactionAsync(cancellation);
+        var options = Marten.Services.SessionOptions.ForTransaction(transaction);
+        options.TenantId = Code;
         Sector[] sectors =
         [
             new("fontbarlettes", "Fontbarlettes"), new("le-plan", "Le Plan"), new("polygone", "Le Polygone / Chamberlière"),
             new("centre-ville", "Centre-Ville"), new("briffaut", "Briffaut"), new("sud", "Quartiers sud"),
         ];
         var coordinator = Members[0];
-        await using var session = store.LightweightSession(Code);
+        await using var session = store.LightweightSession(options);
         var coordinatorId = CouncilBootstrap.Establish(session, policy, "CLSPD de démonstration", sectors,
             new FirstCoordinator(coordinator.Subject, coordinator.DisplayName, coordinator.Organisation, coordinator.Function), now);
 
@@ -98,30 +107,22 @@ public sealed class DemoCouncil(IDocumentStore store, CharterPolicy policy, Situ
         var nextWeek = new SeanceScheduled(Guid.CreateVersion7(), fontbarlettes, now.AddDays(7), ids["animatrice.fontbarlettes"], now);
         session.Events.StartStream<Seance>(today.SeanceId, today);
         session.Events.StartStream<Seance>(nextWeek.SeanceId, nextWeek);
-        var todaysSeance = new Seance();
-        todaysSeance.Apply(today);
+        await session.SaveChangesAsync(cancellation);
 
-        var signaller = new Member();
-        signaller.Apply(registered["membre.education"]);
+        // Referred by a member of both groups, through the use case: checked, sealed and indexed as any referral.
+        var request = await CouncilRequest.ResolveAsync(session, "membre.education", policy, clock, cancellation);
         foreach (var (group, referral) in Situations(decrochage, fontbarlettes))
         {
-            var situationId = Guid.CreateVersion7();
-            var pseudonym = await pseudonyms.NextAsync(Code, now.Year, cancellation);
-            var cipher = keys.CreateFor(session, situationId, now);
-            var referred = ReferSituationUseCase.Decide(referral with { GroupId = group }, situationId, pseudonym, signaller, cipher, policy, now);
-            await index.IndexAsync(session, situationId, ReferSituationUseCase.PersonsToIndex(referral, referred), cancellation);
-            if (group != fontbarlettes)
-            {
-                session.Events.StartStream<Situation>(situationId, referred);
-                continue;
-            }
+            var referred = await ReferSituationUseCase.HandleAsync(request, referral with { GroupId = group }, keys, pseudonyms, index);
+            if (group != fontbarlettes) continue;
             // The territorial group's situations are on today's ODJ.
-            var situation = new Situation();
-            situation.Apply(referred);
-            session.Events.StartStream<Situation>(situationId, referred,
-                PlaceOnAgendaEndpoint.Decide(situation, todaysSeance, ids["animatrice.fontbarlettes"], now));
+            await session.SaveChangesAsync(cancellation);
+            var situation = await session.Events.FetchForWriting<Situation>(referred.SituationId, cancellation);
+            var seance = await session.LoadAsync<Seance>(today.SeanceId, cancellation);
+            situation.AppendOne(PlaceOnAgendaEndpoint.Decide(situation.Aggregate!, seance!, ids["animatrice.fontbarlettes"], now));
         }
         await session.SaveChangesAsync(cancellation);
+        await transaction.CommitAsync(cancellation);
     }
 
     private static readonly (string Organisation, string Role)[] Partners =

@@ -15,6 +15,9 @@ namespace CaseExchange.Tests.Boundary;
 
 public sealed class FuzzFixture : CouncilFixture
 {
+    // Counts the events of its whole database.
+    protected override bool OwnHost => true;
+
     public Guid Situation { get; private set; }
     public Guid Seance { get; private set; }
 

@@ -44,6 +44,7 @@ public sealed class ServiceProcess : IAsyncDisposable
 
         var process = new Process { StartInfo = start };
         var service = new ServiceProcess(process) { WorkingDirectory = directory };
+        ServiceStarts.CountProcess();
         process.OutputDataReceived += (_, e) => service.Append(e.Data);
         process.ErrorDataReceived += (_, e) => service.Append(e.Data);
         process.Start();

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace CaseExchange.Tests.Infrastructure;
 
 /// <summary>Brings a situation of a test council to a given step of its life, through the API.</summary>
@@ -9,70 +7,77 @@ public sealed class SituationSteps(TestService service, TestCouncil council)
 
     public async Task<Guid> NewSeanceAsync(Guid? group = null)
     {
-        var seance = await service.PostJsonAsync<JsonElement>(council.Coordonnateur, $"{council.Api}/groups/{group ?? council.GroupA}/seances",
+        var seance = await service.PostJsonAsync<SeanceCreated>(council.Coordonnateur, $"{council.Api}/groups/{group ?? council.GroupA}/seances",
             new { date = DateTimeOffset.UtcNow.AddDays(7) }, 201);
-        return seance.GetProperty("seanceId").GetGuid();
+        return seance.SeanceId;
     }
 
-    public async Task<Guid> ReferredAsync()
+    public async Task<Guid> ReferredAsync() => (await ReferAsync()).Id;
+
+    /// <summary>A situation just referred (version 1), of a distinctive person of its own.</summary>
+    public Task<ReferredSituation> ReferAsync()
     {
         var tag = $"S{Interlocked.Increment(ref _counter)}";
-        return (await council.ReferAsync(service, TestPerson.Distinctive(tag), $"Faits fictifs {tag}")).Id;
+        return council.ReferAsync(service, TestPerson.Distinctive(tag), $"Faits fictifs {tag}");
     }
 
-    public async Task<(Guid Situation, Guid Seance)> OnAgendaAsync()
+    public async Task<SituationOnAgenda> OnAgendaAsync()
     {
         var situation = await ReferredAsync();
         var seance = await NewSeanceAsync();
-        await service.PostJsonAsync<JsonElement>(council.Coordonnateur, $"{council.Api}/situations/{situation}/agenda",
+        var placed = await service.PostJsonAsync<SituationChanged>(council.Coordonnateur, $"{council.Api}/situations/{situation}/agenda",
             new { seanceId = seance, expectedVersion = 1 });
-        return (situation, seance);
+        return new SituationOnAgenda(situation, seance, placed.Version);
     }
 
-    public async Task<Guid> ExaminedAsync()
+    public async Task<Guid> ExaminedAsync() => (await ExamineAsync()).SituationId;
+
+    /// <summary>A situation examined at a séance with one decision: the answer, with its version (3).</summary>
+    public async Task<SituationChanged> ExamineAsync()
     {
         var (situation, seance) = await OnAgendaAsync();
-        await service.PostJsonAsync<JsonElement>(council.Coordonnateur, $"{council.Api}/situations/{situation}/examinations", new
+        return await service.PostJsonAsync<SituationChanged>(council.Coordonnateur, $"{council.Api}/situations/{situation}/examinations", new
         {
             seanceId = seance, discussionSummary = "Échanges fictifs", expectedVersion = 2,
             decisions = new[] { new { kind = "suivi-renforce", detail = "Détail fictif" } },
         });
-        return situation;
     }
 
-    public async Task<(Guid Situation, Guid Action)> FollowedUpAsync(string referentSubject)
+    public async Task<SituationFollowedUp> FollowedUpAsync(string referentSubject)
     {
         var situation = await ExaminedAsync();
-        var changed = await service.PostJsonAsync<JsonElement>(council.Coordonnateur, $"{council.Api}/situations/{situation}/follow-up", new
+        await service.PostJsonAsync<SituationChanged>(council.Coordonnateur, $"{council.Api}/situations/{situation}/follow-up", new
         {
             referentId = council.Id(referentSubject), expectedVersion = 3,
             actions = new[] { new { kind = "contact-famille", ownerPartnerId = await council.PartnerAsync(service),
                 dueOn = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(30)), description = "Action fictive" } },
         });
-        var view = await service.GetJsonAsync<JsonElement>(council.Coordonnateur, $"{council.Api}/situations/{situation}");
-        return (situation, view.GetProperty("actions")[0].GetProperty("actionId").GetGuid());
+        var view = await service.GetJsonAsync<SituationActions>(council.Coordonnateur, $"{council.Api}/situations/{situation}");
+        return new SituationFollowedUp(situation, view.Actions[0].ActionId, view.Version);
     }
 
-    public async Task<Guid> ClosedAsync()
+    public async Task<Guid> ClosedAsync() => (await CloseAsync()).SituationId;
+
+    /// <summary>A situation examined, then closed: the answer, with its version (4).</summary>
+    public async Task<SituationChanged> CloseAsync()
     {
         var situation = await ExaminedAsync();
-        await service.PostJsonAsync<JsonElement>(council.Coordonnateur, $"{council.Api}/situations/{situation}/closure",
+        return await service.PostJsonAsync<SituationChanged>(council.Coordonnateur, $"{council.Api}/situations/{situation}/closure",
             new { outcome = "situation-stabilisee", comment = "Clôture fictive", expectedVersion = 3 });
-        return situation;
     }
 
     public async Task<Guid> NewMemberAsync(params string[] councilRoles)
     {
         var subject = $"{council.Code}.nouveau-{Guid.NewGuid():N}";
-        var member = await service.PostJsonAsync<JsonElement>(council.Coordonnateur, $"{council.Api}/members",
+        var member = await service.PostJsonAsync<MemberCreated>(council.Coordonnateur, $"{council.Api}/members",
             new { subject, displayName = "Nouveau membre", organisation = "Association", function = "Bénévole", councilRoles }, 201);
-        return member.GetProperty("memberId").GetGuid();
+        return member.MemberId;
     }
 
     public async Task<Guid> NewGroupAsync()
     {
-        var group = await service.PostJsonAsync<JsonElement>(council.Coordonnateur, $"{council.Api}/groups",
+        var group = await service.PostJsonAsync<GroupCreated>(council.Coordonnateur, $"{council.Api}/groups",
             new { name = $"GT {Guid.NewGuid():N}", kind = "thematique" }, 201);
-        return group.GetProperty("groupId").GetGuid();
+        return group.GroupId;
     }
 }

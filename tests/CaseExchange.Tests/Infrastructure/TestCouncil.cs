@@ -33,8 +33,13 @@ public sealed class TestCouncil
 
     public Guid Id(string subject) => Ids[subject];
 
-    public static async Task<TestCouncil> CreateAsync(TestService service, string code)
+    /// <summary>
+    /// Establishes the council <paramref name="wanted"/> (with a number appended if the service already has one of that
+    /// code: two classes of one fixture type on the suite's shared service) and registers its members and groups.
+    /// </summary>
+    public static async Task<TestCouncil> CreateAsync(TestService service, string wanted)
     {
+        var code = service.ClaimCouncilCode(wanted);
         var policy = service.Services.GetRequiredService<CharterPolicy>();
         var now = (service.Clock ?? TimeProvider.System).GetUtcNow();
         var coordinator = $"{code}.coordonnateur";
@@ -49,9 +54,9 @@ public sealed class TestCouncil
         async Task<Guid> Register(string suffix, string organisation, params string[] councilRoles)
         {
             var subject = $"{code}.{suffix}";
-            var member = await service.PostJsonAsync<JsonElement>(coordinator, $"{api}/members",
+            var member = await service.PostJsonAsync<MemberCreated>(coordinator, $"{api}/members",
                 new { subject, displayName = $"Membre {suffix}", organisation, function = "Fonction", councilRoles }, 201);
-            return ids[subject] = member.GetProperty("memberId").GetGuid();
+            return ids[subject] = member.MemberId;
         }
 
         await Register("animateur", "Police municipale");
@@ -63,10 +68,10 @@ public sealed class TestCouncil
         await Register("auditeur", "DPO", Roles.Auditeur);
         await Register("president", "Mairie", Roles.President);
 
-        var groupA = (await service.PostJsonAsync<JsonElement>(coordinator, $"{api}/groups",
-            new { name = "GT A (détenteur)", kind = "thematique" }, 201)).GetProperty("groupId").GetGuid();
-        var groupB = (await service.PostJsonAsync<JsonElement>(coordinator, $"{api}/groups",
-            new { name = "GT B (autre)", kind = "territorial", sector = "sud" }, 201)).GetProperty("groupId").GetGuid();
+        var groupA = (await service.PostJsonAsync<GroupCreated>(coordinator, $"{api}/groups",
+            new { name = "GT A (détenteur)", kind = "thematique" }, 201)).GroupId;
+        var groupB = (await service.PostJsonAsync<GroupCreated>(coordinator, $"{api}/groups",
+            new { name = "GT B (autre)", kind = "territorial", sector = "sud" }, 201)).GroupId;
 
         async Task Join(Guid group, string suffix, string role) =>
             await service.PostJsonAsync<JsonElement>(coordinator, $"{api}/groups/{group}/members", new { memberId = ids[$"{code}.{suffix}"], role });
@@ -87,10 +92,10 @@ public sealed class TestCouncil
         return new TestCouncil { Code = code, GroupA = groupA, GroupB = groupB, Ids = ids };
     }
 
-    /// <summary>Refers a situation in group A with the given persons; returns its id.</summary>
-    public async Task<(Guid Id, string Pseudonym)> ReferAsync(TestService service, TestPerson person, string facts, Guid? group = null)
+    /// <summary>Refers a situation in group A (or <paramref name="group"/>) with the given person; its id, pseudonym and version.</summary>
+    public async Task<ReferredSituation> ReferAsync(TestService service, TestPerson person, string facts, Guid? group = null)
     {
-        var created = await service.PostJsonAsync<JsonElement>(MemberOfHoldingGroup, $"{Api}/situations", new
+        var created = await service.PostJsonAsync<SituationCreated>(MemberOfHoldingGroup, $"{Api}/situations", new
         {
             groupId = group ?? GroupA,
             reasons = new[] { "decrochage-scolaire", "errance" },
@@ -99,7 +104,7 @@ public sealed class TestCouncil
             persons = new object[] { person.AsRequest(PersonRoles.Followed), },
             facts,
         }, 201);
-        return (created.GetProperty("situationId").GetGuid(), created.GetProperty("pseudonym").GetString()!);
+        return new ReferredSituation(created.SituationId, created.Pseudonym, created.Version);
     }
 
     /// <summary>
@@ -110,22 +115,19 @@ public sealed class TestCouncil
     {
         async Task<Guid?> Listed()
         {
-            var directory = await service.GetJsonAsync<JsonElement>(Coordonnateur, $"{Api}/partners");
-            foreach (var partner in directory.GetProperty("partners").EnumerateArray())
-                if (partner.GetProperty("organisation").GetString() == organisation && partner.GetProperty("role").GetString() == role)
-                    return partner.GetProperty("partnerId").GetGuid();
-            return null;
+            var directory = await service.GetJsonAsync<PartnerDirectory>(Coordonnateur, $"{Api}/partners");
+            return directory.Partners.FirstOrDefault(p => p.Organisation == organisation && p.Role == role)?.PartnerId;
         }
         if (await Listed() is { } listed) return listed;
         var registered = await service.PostAsync(Coordonnateur, $"{Api}/partners", new { organisation, role });
         if (registered.IsSuccessStatusCode)
-            return (await registered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("partnerId").GetGuid();
+            return (await registered.Content.ReadFromJsonAsync<PartnerListed>(Json.Options))!.PartnerId;
         // Registered meanwhile by another test of the same council.
         return await Listed() ?? throw new InvalidOperationException($"Partner not registered: {(int)registered.StatusCode}");
     }
 
     public async Task<long> VersionOfAsync(TestService service, Guid situationId) =>
-        (await service.GetJsonAsync<JsonElement>(Coordonnateur, $"{Api}/situations/{situationId}")).GetProperty("version").GetInt64();
+        (await service.GetJsonAsync<Versioned>(Coordonnateur, $"{Api}/situations/{situationId}")).Version;
 }
 
 /// <summary>A fictitious person with distinctive values, so that any leak is easy to find in a dump, a log or a CR.</summary>

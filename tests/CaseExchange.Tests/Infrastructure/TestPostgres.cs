@@ -79,11 +79,16 @@ public sealed class TestPostgres : IAsyncDisposable
     }
 }
 
-/// <summary>Assembly fixture that, at the end of the run, stops the shared PostgreSQL and deletes the run's certificates.</summary>
-public sealed class TestPostgresLifetime : IAsyncDisposable
+/// <summary>
+/// Assembly fixture that, at the end of the run, writes how many services it started, stops the suite's shared service
+/// and PostgreSQL, and deletes the run's certificates.
+/// </summary>
+public sealed class TestRunLifetime : IAsyncDisposable
 {
     public async ValueTask DisposeAsync()
     {
+        ServiceStarts.Write();
+        await SuiteService.StopAsync();
         await TestPostgres.StopSharedAsync();
         if (Directory.Exists(TestSecrets.Directory)) Directory.Delete(TestSecrets.Directory, recursive: true);
     }

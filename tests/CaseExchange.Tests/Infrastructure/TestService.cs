@@ -79,26 +79,50 @@ public static class TestSecrets
 }
 
 /// <summary>
-/// The real service (Program) on a database of its own: in memory (Alba's test server) for API tests, or on a real
-/// socket (Kestrel, a free port of 127.0.0.1) for the browser tests.
+/// The real service (Program) on a database: in memory (Alba's test server) for API tests, or on a real socket (Kestrel,
+/// a free port of 127.0.0.1) for the browser tests. Most test classes share one of them (<see cref="SuiteService"/>),
+/// each through a view of its own that knows the councils it created: <see cref="EventCountAsync"/> counts theirs only.
 /// </summary>
 public sealed class TestService : IAsyncDisposable
 {
-    private readonly Dictionary<string, string> _tokens = [];
-    private readonly IAsyncDisposable _host;
+    private static int _starts;
+
+    private readonly Dictionary<string, string> _tokens;
+    private readonly IAsyncDisposable? _host;
     private readonly Func<HttpMessageHandler> _handler;
+    private readonly HashSet<string> _councilCodes;
+    private readonly HashSet<string> _tenants = [];
 
     private TestService(IAsyncDisposable host, IServiceProvider services, Func<HttpMessageHandler> handler, Uri baseAddress,
         string connectionString, FakeTimeProvider? clock)
     {
         _host = host;
         _handler = handler;
+        _tokens = [];
+        _councilCodes = [];
         Services = services;
         BaseAddress = baseAddress;
         ConnectionString = connectionString;
         Clock = clock;
         Client = new HttpClient(handler()) { BaseAddress = baseAddress };
+        Interlocked.Increment(ref _starts);
     }
+
+    /// <summary>A view of a started service: same host, same client and tokens, councils (and event counts) of its own.</summary>
+    private TestService(TestService started)
+    {
+        _handler = started._handler;
+        _tokens = started._tokens;
+        _councilCodes = started._councilCodes;
+        Services = started.Services;
+        BaseAddress = started.BaseAddress;
+        ConnectionString = started.ConnectionString;
+        Clock = started.Clock;
+        Client = started.Client;
+    }
+
+    /// <summary>Hosts (services) started by this test run so far.</summary>
+    public static int Starts => Volatile.Read(ref _starts);
 
     public string ConnectionString { get; }
     public FakeTimeProvider? Clock { get; }
@@ -106,6 +130,34 @@ public sealed class TestService : IAsyncDisposable
     public Uri BaseAddress { get; }
     public IDocumentStore Store => Services.GetRequiredService<IDocumentStore>();
     public IServiceProvider Services { get; }
+
+    /// <summary>True for a view of a service shared with other test classes: disposing it leaves the service running.</summary>
+    public bool IsShared => _host is null;
+
+    /// <summary>A view of this service for one test class: its councils are its own, the host is not (not stopped by the view).</summary>
+    public TestService View() => new(this);
+
+    /// <summary>
+    /// The council code to use for <paramref name="wanted"/> on this service: itself when free, else itself with a number
+    /// (two classes of one fixture type share the suite's service). The code's events are counted as this view's.
+    /// </summary>
+    public string ClaimCouncilCode(string wanted)
+    {
+        string code;
+        lock (_councilCodes)
+        {
+            code = wanted;
+            for (var n = 2; !_councilCodes.Add(code); n++) code = $"{wanted}{n}";
+        }
+        lock (_tenants) _tenants.Add(code);
+        return code;
+    }
+
+    /// <summary>The councils (Marten tenants) created through this view.</summary>
+    public IReadOnlyCollection<string> Tenants
+    {
+        get { lock (_tenants) return [.. _tenants]; }
+    }
 
     public static async Task<TestService> StartAsync(string connectionString, FakeTimeProvider? clock = null,
         IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
@@ -208,17 +260,29 @@ public sealed class TestService : IAsyncDisposable
         return (await response.Content.ReadFromJsonAsync<T>(Json.Options))!;
     }
 
-    /// <summary>Number of events in the council's store (all tenants): "changes nothing" is measured with it.</summary>
-    public async Task<long> EventCountAsync()
+    /// <summary>
+    /// Number of events in the store: of the whole database for a service of its own, of the councils created through
+    /// this view on the suite's shared service. "Changes nothing" is measured with it.
+    /// </summary>
+    public Task<long> EventCountAsync() => CountEventsAsync(null);
+
+    /// <summary>Events of this view's councils (see <see cref="EventCountAsync"/>) that match <paramref name="condition"/> (SQL), if any.</summary>
+    public async Task<long> CountEventsAsync(string? condition)
     {
+        var filters = new List<string>();
+        if (IsShared) filters.Add("tenant_id = any($1)");
+        if (condition is not null) filters.Add($"({condition})");
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("select count(*) from caseexchange.mt_events", connection);
+        await using var command = new NpgsqlCommand(
+            "select count(*) from caseexchange.mt_events" + (filters.Count == 0 ? "" : " where " + string.Join(" and ", filters)), connection);
+        if (IsShared) command.Parameters.Add(new NpgsqlParameter { Value = Tenants.ToArray() });
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
     public async ValueTask DisposeAsync()
     {
+        if (_host is null) return;
         Client.Dispose();
         await _host.DisposeAsync();
     }
@@ -260,18 +324,32 @@ public static class Answers
     }
 }
 
-/// <summary>A class fixture: one service and one database for all the tests of a class.</summary>
+/// <summary>
+/// A class fixture: the suite's shared service (<see cref="SuiteService"/>), seen through a view of the class's own, or
+/// a service and a database of the class's own where the class needs one (<see cref="OwnHost"/>: a fake clock, other
+/// settings or certificates, a database it tampers with or breaks, counts over the whole database).
+/// </summary>
 public class ServiceFixture : IAsyncLifetime
 {
     public TestService Service { get; private set; } = null!;
 
     protected virtual FakeTimeProvider? Clock => null;
 
+    /// <summary>A service and a database of this class's own rather than the suite's (always so with a <see cref="Clock"/>).</summary>
+    protected virtual bool OwnHost => Clock is not null;
+
     public async ValueTask InitializeAsync()
     {
-        var postgres = await TestPostgres.GetAsync();
-        var connectionString = await postgres.CreateDatabaseAsync(GetType().Name.Replace("Fixture", ""));
-        Service = await TestService.StartAsync(connectionString, Clock);
+        if (OwnHost)
+        {
+            var postgres = await TestPostgres.GetAsync();
+            var connectionString = await postgres.CreateDatabaseAsync(GetType().Name.Replace("Fixture", ""));
+            Service = await TestService.StartAsync(connectionString, Clock);
+        }
+        else
+        {
+            Service = await SuiteService.ViewAsync();
+        }
         await SeedAsync(Service);
     }
 

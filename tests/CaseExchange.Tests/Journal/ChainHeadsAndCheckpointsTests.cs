@@ -8,7 +8,11 @@ using Npgsql;
 
 namespace CaseExchange.Tests.Journal;
 
-public sealed class ChainHeadsFixture : ServiceFixture;
+public sealed class ChainHeadsFixture : ServiceFixture
+{
+    // Seals every council of its database and takes the rounds' lock.
+    protected override bool OwnHost => true;
+}
 
 public sealed class ChainHeadsAndCheckpointsTests(ChainHeadsFixture fixture) : IClassFixture<ChainHeadsFixture>
 {

@@ -8,6 +8,9 @@ namespace CaseExchange.Tests.Journal;
 
 public sealed class FailClosedFixture : JournalFixture
 {
+    // Breaks its database (a trigger refusing journal entries).
+    protected override bool OwnHost => true;
+
     protected override string Code => "ferme";
 }
 

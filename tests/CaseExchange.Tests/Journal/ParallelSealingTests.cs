@@ -10,7 +10,11 @@ using Microsoft.Extensions.Hosting;
 
 namespace CaseExchange.Tests.Journal;
 
-public sealed class ParallelSealingFixture : ServiceFixture;
+public sealed class ParallelSealingFixture : ServiceFixture
+{
+    // Starts more nodes on its database.
+    protected override bool OwnHost => true;
+}
 
 /// <summary>
 /// Three service nodes on one database: auditors ask for checkpoints and verifications on every node, the operator

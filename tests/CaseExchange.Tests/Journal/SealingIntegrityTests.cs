@@ -14,6 +14,9 @@ namespace CaseExchange.Tests.Journal;
 
 public sealed class SealingIntegrityFixture : CouncilFixture
 {
+    // Tampers with its database and starts nodes with other checkpoint keys on it.
+    protected override bool OwnHost => true;
+
     protected override string Code => "scellement";
 }
 

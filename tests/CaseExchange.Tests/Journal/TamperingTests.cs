@@ -8,7 +8,11 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace CaseExchange.Tests.Journal;
 
-public sealed class TamperingFixture : ServiceFixture;
+public sealed class TamperingFixture : ServiceFixture
+{
+    // Tampers with the database below the service.
+    protected override bool OwnHost => true;
+}
 
 /// <summary>
 /// Someone with write access to the database alters, deletes, inserts or reorders journal rows: verification names the

@@ -10,7 +10,13 @@ namespace CaseExchange.Tests.Protection;
 /// Crypto-shredding only holds if the destroyed key is gone from the disk too: after an erasure, no byte of the erased
 /// wrapped key may remain in the database's files nor in the WAL. The test reads the raw files of the test cluster.
 /// </summary>
-public sealed class ErasureReachesTheDiskTests(CouncilFixture fixture) : IClassFixture<CouncilFixture>
+public sealed class RawFilesFixture : CouncilFixture
+{
+    // Searches the raw files of its database for the erased key.
+    protected override bool OwnHost => true;
+}
+
+public sealed class ErasureReachesTheDiskTests(RawFilesFixture fixture) : IClassFixture<RawFilesFixture>
 {
     private TestService Service => fixture.Service;
     private TestCouncil Council => fixture.Council;

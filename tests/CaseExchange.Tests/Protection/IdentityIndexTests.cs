@@ -20,6 +20,9 @@ namespace CaseExchange.Tests.Protection;
 /// </summary>
 public sealed class IdentityIndexFixture : CouncilFixture
 {
+    // Restarts a service on its database and reads it below the service.
+    protected override bool OwnHost => true;
+
     /// <summary>In group B: a surname with a particle written joined, for the split variants.</summary>
     public static readonly TestPerson InOtherGroup = new("Delaquintinière", "Évariste", new DateOnly(2009, 4, 12), "8 allée des Pangolins",
         "07 98 76 54 32", "evariste.dq@exemple.test");

@@ -17,6 +17,9 @@ namespace CaseExchange.Tests.Seances;
 
 public sealed class CompteRenduFixture : SeanceCouncilFixture
 {
+    // Searches the raw files of its database for purged keys.
+    protected override bool OwnHost => true;
+
     public static readonly TestPerson Alpha = TestPerson.Distinctive("Cra");
     public static readonly TestPerson Beta = TestPerson.Distinctive("Crb");
     public static readonly TestPerson Reported = TestPerson.Distinctive("Crc");

@@ -14,16 +14,19 @@ public sealed class SeanceSteps(TestService service, TestCouncil council)
     public string Api => council.Api;
 
     public async Task<Guid> ScheduleAsync(DateTimeOffset? date = null, string? by = null) =>
-        (await service.PostJsonAsync<JsonElement>(by ?? council.Coordonnateur, $"{Api}/groups/{council.GroupA}/seances",
-            new { date = date ?? DateTimeOffset.UtcNow }, 201)).GetProperty("seanceId").GetGuid();
+        (await service.PostJsonAsync<SeanceCreated>(by ?? council.Coordonnateur, $"{Api}/groups/{council.GroupA}/seances",
+            new { date = date ?? DateTimeOffset.UtcNow }, 201)).SeanceId;
 
+    /// <summary>The séance as the API shows it, every field (for the assertions of the test that reads it).</summary>
     public async Task<JsonElement> ViewAsync(Guid seanceId, string? by = null) =>
         await service.GetJsonAsync<JsonElement>(by ?? council.Coordonnateur, $"{Api}/seances/{seanceId}");
 
-    public async Task<long> SeanceVersionAsync(Guid seanceId) => (await ViewAsync(seanceId)).GetProperty("version").GetInt64();
+    public async Task<long> SeanceVersionAsync(Guid seanceId) =>
+        (await service.GetJsonAsync<Versioned>(council.Coordonnateur, $"{Api}/seances/{seanceId}")).Version;
 
-    public async Task PlaceAsync(Guid situationId, Guid seanceId) =>
-        await service.PostJsonAsync<JsonElement>(council.Animateur, $"{Api}/situations/{situationId}/agenda",
+    /// <summary>Places the situation on the séance's ODJ (as the animateur); the situation's new version.</summary>
+    public async Task<SituationChanged> PlaceAsync(Guid situationId, Guid seanceId) =>
+        await service.PostJsonAsync<SituationChanged>(council.Animateur, $"{Api}/situations/{situationId}/agenda",
             new { seanceId, expectedVersion = await council.VersionOfAsync(service, situationId) });
 
     public async Task<HttpResponseMessage> ExamineAsync(Guid situationId, Guid seanceId, params string[] decisions) =>
@@ -35,10 +38,11 @@ public sealed class SeanceSteps(TestService service, TestCouncil council)
             expectedVersion = await council.VersionOfAsync(service, situationId),
         });
 
-    public async Task AssignFollowUpAsync(Guid situationId, string ownerOrganisation = "Prévention spécialisée", string ownerRole = "educateur-prevention")
+    public async Task<SituationChanged> AssignFollowUpAsync(Guid situationId, string ownerOrganisation = "Prévention spécialisée",
+        string ownerRole = "educateur-prevention")
     {
         var ownerPartnerId = await council.PartnerAsync(service, ownerOrganisation, ownerRole);
-        await service.PostJsonAsync<JsonElement>(council.Animateur, $"{Api}/situations/{situationId}/follow-up", new
+        return await service.PostJsonAsync<SituationChanged>(council.Animateur, $"{Api}/situations/{situationId}/follow-up", new
         {
             referentId = council.Id(council.Referent),
             actions = new[]
@@ -81,7 +85,7 @@ public sealed class SeanceSteps(TestService service, TestCouncil council)
     public async Task<ClosedSeance> ClosedSeanceAsync(IReadOnlyList<TestPerson> examined, TestPerson? postponed = null)
     {
         var seanceId = await ScheduleAsync();
-        var situations = new List<(Guid Id, string Pseudonym)>();
+        var situations = new List<ReferredSituation>();
         foreach (var person in examined.Concat(postponed is null ? [] : [postponed]))
         {
             var situation = await council.ReferAsync(service, person, $"Faits FaitsSecretsAbc concernant {person.Prenom} {person.Nom}.");
@@ -100,7 +104,7 @@ public sealed class SeanceSteps(TestService service, TestCouncil council)
     }
 }
 
-public sealed record ClosedSeance(Guid SeanceId, IReadOnlyList<(Guid Id, string Pseudonym)> Examined, (Guid Id, string Pseudonym)? Postponed);
+public sealed record ClosedSeance(Guid SeanceId, IReadOnlyList<ReferredSituation> Examined, ReferredSituation? Postponed);
 
 public static class Leaks
 {

@@ -5,7 +5,11 @@ using Npgsql;
 
 namespace CaseExchange.Tests.Situations;
 
-public sealed class ConcurrencyFixture : CouncilFixture;
+public sealed class ConcurrencyFixture : CouncilFixture
+{
+    // Counts the blocked sessions of its whole database.
+    protected override bool OwnHost => true;
+}
 
 public sealed class ConcurrencyTests(ConcurrencyFixture fixture) : IClassFixture<ConcurrencyFixture>
 {

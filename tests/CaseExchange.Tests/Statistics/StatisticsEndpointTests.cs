@@ -8,6 +8,9 @@ namespace CaseExchange.Tests.Statistics;
 
 public sealed class StatisticsFixture : SeanceCouncilFixture
 {
+    // Refers through a second service, its clock last month, on its database.
+    protected override bool OwnHost => true;
+
     public List<TestPerson> Persons { get; } = [];
     public Guid SeanceId { get; private set; }
     public IReadOnlyList<Guid> Referred { get; private set; } = [];
