@@ -4,7 +4,7 @@ using CaseExchange.Http;
 using CaseExchange.Protection;
 using CaseExchange.Seances;
 using CaseExchange.Situations;
-using CaseExchange.Situations.Agenda;
+using CaseExchange.Seances.Agenda;
 using CaseExchange.Situations.Referral;
 using Marten;
 
@@ -119,7 +119,7 @@ public sealed class DemoCouncil(IDocumentStore store, CharterPolicy policy, Situ
             var situation = new Situation();
             situation.Apply(referred);
             session.Events.StartStream<Situation>(situationId, referred,
-                PlaceOnAgendaEndpoint.Decide(situation, todaysSeance, ids["animatrice.fontbarlettes"], now));
+                PlaceOnAgendaUseCase.Decide(situation, todaysSeance, ids["animatrice.fontbarlettes"], now));
         }
         await session.SaveChangesAsync(cancellation);
     }
