@@ -4,7 +4,7 @@ using CaseExchange.Http;
 using CaseExchange.Protection;
 using CaseExchange.Seances;
 using CaseExchange.Situations;
-using CaseExchange.Situations.Agenda;
+using CaseExchange.Seances.Agenda;
 using CaseExchange.Situations.Referral;
 using Marten;
 using Npgsql;
@@ -119,7 +119,7 @@ public sealed class DemoCouncil(IDocumentStore store, NpgsqlDataSource dataSourc
             await session.SaveChangesAsync(cancellation);
             var situation = await session.Events.FetchForWriting<Situation>(referred.SituationId, cancellation);
             var seance = await session.LoadAsync<Seance>(today.SeanceId, cancellation);
-            situation.AppendOne(PlaceOnAgendaEndpoint.Decide(situation.Aggregate!, seance!, ids["animatrice.fontbarlettes"], now));
+            situation.AppendOne(PlaceOnAgendaUseCase.Decide(situation.Aggregate!, seance!, ids["animatrice.fontbarlettes"], now));
         }
         await session.SaveChangesAsync(cancellation);
         await transaction.CommitAsync(cancellation);

@@ -80,9 +80,9 @@ public static class Display
     /// <summary>States of a situation on a séance's ODJ (<c>AgendaItem.State</c>).</summary>
     public static string AgendaState(string state) => state switch
     {
-        Seances.AgendaItemStates.AExaminer => "À examiner",
-        Seances.AgendaItemStates.Examinee => "Examinée",
-        Seances.AgendaItemStates.Reportee => "Reportée",
+        Seances.Agenda.AgendaItemStates.AExaminer => "À examiner",
+        Seances.Agenda.AgendaItemStates.Examinee => "Examinée",
+        Seances.Agenda.AgendaItemStates.Reportee => "Reportée",
         _ => state,
     };
 

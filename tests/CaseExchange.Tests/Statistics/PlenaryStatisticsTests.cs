@@ -90,7 +90,7 @@ public sealed class PlenaryStatisticsTests
     {
         StatisticsTables.Reasons => facts.Count(f => f.Reasons.Contains(cell.Code)),
         StatisticsTables.Sectors => facts.Count(f => f.Sector == cell.Code),
-        StatisticsTables.Months => facts.Count(f => CaseExchange.Seances.FrenchTime.Local(f.ReferredAt).ToString("yyyy-MM") == cell.Code),
+        StatisticsTables.Months => facts.Count(f => FrenchTime.Local(f.ReferredAt).ToString("yyyy-MM") == cell.Code),
         StatisticsTables.Outcomes => facts.Count(f => (f.Outcome ?? StatisticsTables.StillOpen) == cell.Code),
         StatisticsTables.Delays => facts.Count(f => DelayCode(f) == cell.Code),
         _ => throw new InvalidOperationException(table.Code),

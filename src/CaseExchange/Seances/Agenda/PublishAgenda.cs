@@ -1,5 +1,3 @@
-using System.Security.Claims;
-using CaseExchange.Charter;
 using CaseExchange.Councils;
 using CaseExchange.Http;
 using CaseExchange.Situations;
@@ -20,22 +18,33 @@ public sealed record AgendaPublicationResponse(Guid SeanceId, IReadOnlyList<Guid
 public static class PublishAgendaEndpoint
 {
     [WolverinePost("/api/councils/{council}/seances/{seanceId}/agenda-publication", Summary = "Publier l'ordre du jour de la séance"), Tags("Séances")]
-    public static async Task<AgendaPublicationResponse> Post(string council, Guid seanceId, PublishAgenda command, ClaimsPrincipal user,
-        IDocumentSession session, CharterPolicy policy, TimeProvider clock)
-    {
-        var actor = await Actor.RequireAsync(user, session);
-        var target = await SeanceForWriting.FetchAsync(session, seanceId);
-        target.RequirePreparer(actor, policy);
-        target.RequireVersion(command.ExpectedVersion);
-        target.RequireOpen("son ordre du jour ne peut plus être publié.");
+    public static Task<AgendaPublicationResponse> Post(Guid seanceId, PublishAgenda command, CouncilRequest request) =>
+        PublishAgendaUseCase.HandleAsync(request, seanceId, command);
+}
 
-        var onAgenda = await session.Query<Situation>().Where(s => s.Agenda.Any(a => a.SeanceId == seanceId)).ToListAsync();
-        var published = Decide(target.Seance, onAgenda, actor.Id, clock.GetUtcNow());
+public static class PublishAgendaUseCase
+{
+    public static async Task<AgendaPublicationResponse> HandleAsync(CouncilRequest request, Guid seanceId, PublishAgenda command)
+    {
+        var target = await SeanceForWriting.FetchForPreparerAsync(request, seanceId);
+        Check(command).ThrowIfAny();
+        target.RequireVersion(command.ExpectedVersion);
+        SeanceForWriting.RequireOpen(target.Seance, WhatIsRefusedOnceClosed);
+
+        var onAgenda = await request.Session.Query<Situation>().Where(s => s.Agenda.Any(a => a.SeanceId == seanceId)).ToListAsync(request.Cancellation);
+        var published = Decide(target.Seance, onAgenda, request.Actor.Id, request.Now);
         return new AgendaPublicationResponse(seanceId, published.SituationIds, published.At, target.Append(published));
     }
 
+    private const string WhatIsRefusedOnceClosed = "son ordre du jour ne peut plus être publié.";
+
+    /// <summary>Nothing to fill in: only the version of the séance as its author saw it.</summary>
+    public static ValidationErrors Check(PublishAgenda command) => SeanceForWriting.CheckExpectedVersion(command.ExpectedVersion);
+
+    /// <summary>The situations placed on an open séance and not postponed, by pseudonym; an empty ODJ is not sent.</summary>
     public static AgendaPublished Decide(Seance seance, IEnumerable<Situation> placedOnIt, Guid publishedBy, DateTimeOffset now)
     {
+        SeanceForWriting.RequireOpen(seance, WhatIsRefusedOnceClosed);
         var ids = placedOnIt
             .Where(s => s.Agenda.Any(a => a.SeanceId == seance.Id && !a.Postponed))
             .OrderBy(s => s.Pseudonym, StringComparer.Ordinal)

@@ -1,11 +1,8 @@
-using System.Security.Claims;
 using System.Text.Json.Serialization;
 using CaseExchange.Charter;
 using CaseExchange.Councils;
 using CaseExchange.Councils.Partners;
 using CaseExchange.Http;
-using CaseExchange.Journal;
-using CaseExchange.Protection;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
@@ -27,32 +24,24 @@ public sealed record AttendanceResponse(Guid SeanceId, int NominativePart, int G
 
 public static class RecordAttendanceEndpoint
 {
+    [WolverinePut("/api/councils/{council}/seances/{seanceId}/attendance", Summary = "Enregistrer la présence à la séance"), Tags("Séances")]
+    public static Task<AttendanceResponse> Put(Guid seanceId, RecordAttendance command, CouncilRequest request) =>
+        RecordAttendanceUseCase.HandleAsync(request, seanceId, command);
+}
+
+public static class RecordAttendanceUseCase
+{
     public const int MaxPerList = 100;
 
-    [WolverinePut("/api/councils/{council}/seances/{seanceId}/attendance", Summary = "Enregistrer la présence à la séance"), Tags("Séances")]
-    public static async Task<AttendanceResponse> Put(string council, Guid seanceId, RecordAttendance command, ClaimsPrincipal user,
-        IDocumentSession session, CharterPolicy policy, TimeProvider clock)
+    public static async Task<AttendanceResponse> HandleAsync(CouncilRequest request, Guid seanceId, RecordAttendance command)
     {
-        var actor = await Actor.RequireAsync(user, session);
-        var target = await SeanceForWriting.FetchAsync(session, seanceId);
-        target.RequirePreparer(actor, policy);
-        target.RequireVersion(command.ExpectedVersion);
+        var target = await SeanceForWriting.FetchForPreparerAsync(request, seanceId, command.ExpectedVersion);
+        var listed = (command.NominativePart ?? []).Concat(command.GeneralPartOnly ?? []).Distinct().ToArray();
+        var members = await request.Session.LoadManyAsync<Member>(request.Cancellation, listed);
+        var council = request.Actor.Council;
+        Check(command, members.ToDictionary(m => m.Id), council, target.Group, request.Policy).ThrowIfAny();
 
-        var nominative = command.NominativePart ?? [];
-        var general = command.GeneralPartOnly ?? [];
-        var members = await session.LoadManyAsync<Member>(nominative.Concat(general).Distinct().ToArray());
-        var errors = Check(command, members.ToDictionary(m => m.Id), actor.Council, target.Group);
-        // Organisation and role's label copied from the directory now, so the event (and the CRs built from it) keep them.
-        var guests = (command.Guests ?? []).Select<GuestInput, (string Organisation, string Role)>((guest, i) => guest.PartnerId is { } partnerId
-            ? PartnerDirectoryEndpoints.Resolve(actor.Council, policy, partnerId, $"guests[{i}].partnerId", errors)
-            : (Organisation: "", Role: "")).ToList();
-        errors.ThrowIfAny();
-        var now = clock.GetUtcNow();
-        target.RequireOpen("la présence ne peut plus être modifiée.");
-        target.RequireHeld(now, "la présence s'enregistre le jour de la séance ou après.");
-
-        var recorded = new AttendanceRecorded(seanceId, [.. nominative], [.. general],
-            [.. guests.Select(g => new Guest(g.Organisation, g.Role))], actor.Id, now);
+        var recorded = Decide(target.Seance, command, council, request.Policy, request.Actor.Id, request.Now);
         var version = target.Append(recorded);
         return new AttendanceResponse(seanceId, recorded.NominativePart.Count, recorded.GeneralPartOnly.Count, recorded.Guests.Count, version);
     }
@@ -61,7 +50,8 @@ public static class RecordAttendanceEndpoint
     /// Règlement, article 8. Someone who may not attend the nominative part is refused there, not silently moved: the
     /// coordonnateur records them in the general part, knowing they left before the examination of situations.
     /// </summary>
-    public static ValidationErrors Check(RecordAttendance command, IReadOnlyDictionary<Guid, Member> members, Council council, Group group)
+    public static ValidationErrors Check(RecordAttendance command, IReadOnlyDictionary<Guid, Member> members, Council council, Group group,
+        CharterPolicy policy)
     {
         var nominative = command.NominativePart ?? [];
         var general = command.GeneralPartOnly ?? [];
@@ -99,6 +89,27 @@ public static class RecordAttendanceEndpoint
         {
             errors.When(guests[i].PartnerId is null, $"guests[{i}].partnerId", PartnerDirectoryEndpoints.ChooseFromDirectory);
         }
+        // A guest must be a partner of the council's directory.
+        for (var i = 0; i < guests.Count; i++)
+        {
+            if (guests[i].PartnerId is { } partnerId) PartnerDirectoryEndpoints.Resolve(council, policy, partnerId, $"guests[{i}].partnerId", errors);
+        }
         return errors;
+    }
+
+    /// <summary>
+    /// The attendance of a séance that took place and is still open. Each guest's organisation and role's label are copied
+    /// from the directory now, so that the event (and the CRs built from it) keep them.
+    /// </summary>
+    public static AttendanceRecorded Decide(Seance seance, RecordAttendance command, Council council, CharterPolicy policy, Guid recordedBy,
+        DateTimeOffset now)
+    {
+        SeanceForWriting.RequireOpen(seance, "la présence ne peut plus être modifiée.");
+        SeanceForWriting.RequireHeld(seance, now, "la présence s'enregistre le jour de la séance ou après.");
+        var guests = (command.Guests ?? []).Select((guest, i) => guest.PartnerId is { } partnerId
+            ? PartnerDirectoryEndpoints.Resolve(council, policy, partnerId, $"guests[{i}].partnerId", new ValidationErrors())
+            : (Organisation: "", Role: ""));
+        return new AttendanceRecorded(seance.Id, [.. command.NominativePart ?? []], [.. command.GeneralPartOnly ?? []],
+            [.. guests.Select(g => new Guest(g.Organisation, g.Role))], recordedBy, now);
     }
 }

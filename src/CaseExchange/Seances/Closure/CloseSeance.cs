@@ -1,5 +1,3 @@
-using System.Security.Claims;
-using CaseExchange.Charter;
 using CaseExchange.Councils;
 using CaseExchange.Http;
 using CaseExchange.Situations;
@@ -13,6 +11,9 @@ public sealed record CloseSeance(long? ExpectedVersion);
 
 public sealed record SeanceClosureResponse(Guid SeanceId, DateTimeOffset ClosedAt, IReadOnlyList<string> Postponed, long Version);
 
+/// <summary>What closing a séance records: its closure, and the postponement of each situation still waiting on its ODJ.</summary>
+public sealed record SeanceClosure(SeanceClosed Closed, IReadOnlyList<SituationPostponed> Postponed);
+
 /// <summary>
 /// Closes the séance: nothing more is recorded at it (attendance, examinations, ODJ). Situations still waiting on its
 /// ODJ are postponed on their own streams, so that they can be placed on a later séance.
@@ -20,27 +21,54 @@ public sealed record SeanceClosureResponse(Guid SeanceId, DateTimeOffset ClosedA
 public static class CloseSeanceEndpoint
 {
     [WolverinePost("/api/councils/{council}/seances/{seanceId}/closure", Summary = "Clore la séance"), Tags("Séances")]
-    public static async Task<SeanceClosureResponse> Post(string council, Guid seanceId, CloseSeance command, ClaimsPrincipal user,
-        IDocumentSession session, CharterPolicy policy, TimeProvider clock)
-    {
-        var actor = await Actor.RequireAsync(user, session);
-        var target = await SeanceForWriting.FetchAsync(session, seanceId);
-        target.RequirePreparer(actor, policy);
-        target.RequireVersion(command.ExpectedVersion);
-        if (target.Seance.IsClosed) throw Problems.OutOfOrder("Cette séance est déjà close.");
-        var now = clock.GetUtcNow();
-        target.RequireHeld(now, "elle ne peut pas encore être close.");
-        if (!target.Seance.AttendanceRecorded)
-            throw Problems.OutOfOrder("Enregistrez la présence des participants avant de clore la séance (règlement intérieur, article 8).");
+    public static Task<SeanceClosureResponse> Post(Guid seanceId, CloseSeance command, CouncilRequest request) =>
+        CloseSeanceUseCase.HandleAsync(request, seanceId, command);
+}
 
-        var onAgenda = await session.Query<Situation>().Where(s => s.Agenda.Any(a => a.SeanceId == seanceId)).ToListAsync();
-        var waiting = onAgenda.Where(s => s.Agenda.Any(a => a.SeanceId == seanceId && a.Pending)).ToList();
-        foreach (var situation in waiting)
+public static class CloseSeanceUseCase
+{
+    public static async Task<SeanceClosureResponse> HandleAsync(CouncilRequest request, Guid seanceId, CloseSeance command)
+    {
+        var target = await SeanceForWriting.FetchForPreparerAsync(request, seanceId);
+        Check(command).ThrowIfAny();
+        target.RequireVersion(command.ExpectedVersion);
+        var now = request.Now;
+        RequireClosable(target.Seance, now);
+
+        var session = request.Session;
+        var onAgenda = await session.Query<Situation>().Where(s => s.Agenda.Any(a => a.SeanceId == seanceId)).ToListAsync(request.Cancellation);
+        var closure = Decide(target.Seance, onAgenda, request.Actor.Id, now);
+        var situations = onAgenda.ToDictionary(s => s.Id);
+        foreach (var postponed in closure.Postponed)
         {
             // Expected version: an examination committed meanwhile makes this close fail (409) rather than postpone it.
-            session.Events.Append(situation.Id, situation.Version + 1, new SituationPostponed(situation.Id, seanceId, actor.Id, now));
+            session.Events.Append(postponed.SituationId, situations[postponed.SituationId].Version + 1, postponed);
         }
-        var version = target.Append(new SeanceClosed(seanceId, actor.Id, now));
-        return new SeanceClosureResponse(seanceId, now, [.. waiting.Select(s => s.Pseudonym).Order(StringComparer.Ordinal)], version);
+        var version = target.Append(closure.Closed);
+        return new SeanceClosureResponse(seanceId, now,
+            [.. closure.Postponed.Select(p => situations[p.SituationId].Pseudonym).Order(StringComparer.Ordinal)], version);
+    }
+
+    /// <summary>Nothing to fill in: only the version of the séance as its author saw it.</summary>
+    public static ValidationErrors Check(CloseSeance command) => SeanceForWriting.CheckExpectedVersion(command.ExpectedVersion);
+
+    /// <summary>A séance closes once, after it took place, once its attendance is recorded (règlement intérieur, article 8).</summary>
+    public static void RequireClosable(Seance seance, DateTimeOffset now)
+    {
+        if (seance.IsClosed) throw Problems.OutOfOrder("Cette séance est déjà close.");
+        SeanceForWriting.RequireHeld(seance, now, "elle ne peut pas encore être close.");
+        if (!seance.AttendanceRecorded)
+            throw Problems.OutOfOrder("Enregistrez la présence des participants avant de clore la séance (règlement intérieur, article 8).");
+    }
+
+    /// <summary>The closure, and a postponement for each situation placed on the séance that it did not examine.</summary>
+    public static SeanceClosure Decide(Seance seance, IEnumerable<Situation> placedOnIt, Guid closedBy, DateTimeOffset now)
+    {
+        RequireClosable(seance, now);
+        var postponed = placedOnIt
+            .Where(s => s.Agenda.Any(a => a.SeanceId == seance.Id && a.Pending))
+            .Select(s => new SituationPostponed(s.Id, seance.Id, closedBy, now))
+            .ToList();
+        return new SeanceClosure(new SeanceClosed(seance.Id, closedBy, now), postponed);
     }
 }

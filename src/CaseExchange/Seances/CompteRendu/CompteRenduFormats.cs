@@ -1,4 +1,5 @@
 using CaseExchange.Charter;
+using CaseExchange.Councils;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;

@@ -1,6 +1,5 @@
 using CaseExchange.Situations;
 using CaseExchange.Journal;
-using System.Security.Claims;
 using System.Text.Json.Serialization;
 using CaseExchange.Charter;
 using CaseExchange.Councils;
@@ -28,17 +27,54 @@ public sealed record CompteRenduCreatedResponse(
 
 public static class GenerateCompteRenduEndpoint
 {
+    [WolverinePost("/api/councils/{council}/seances/{seanceId}/compte-rendu", Summary = "Établir une version du compte rendu anonymisé"), Tags("Séances")]
+    public static Task<CompteRenduCreatedResponse> Post(Guid seanceId, GenerateCompteRendu command, CouncilRequest request,
+        CompteRenduGenerator generator, CompteRenduKeys keys) =>
+        GenerateCompteRenduUseCase.HandleAsync(request, seanceId, command, generator, keys);
+}
+
+/// <summary>
+/// A new version of a closed séance's anonymised CR, from the coordonnateur's free texts: checked against every identity
+/// of the persons concerned (a text naming one refuses the whole CR; the refusal is recorded, never the text), then sealed
+/// under the version's own key.
+/// </summary>
+public static class GenerateCompteRenduUseCase
+{
     public const string IdentifyingTextProblem = IdentifyingText.Problem;
 
-    [WolverinePost("/api/councils/{council}/seances/{seanceId}/compte-rendu", Summary = "Établir une version du compte rendu anonymisé"), Tags("Séances")]
-    public static async Task<CompteRenduCreatedResponse> Post(string council, Guid seanceId, GenerateCompteRendu command, ClaimsPrincipal user,
-        IDocumentSession session, IDocumentStore store, CharterPolicy policy, CompteRenduGenerator generator, CompteRenduKeys keys, TimeProvider clock)
+    public static async Task<CompteRenduCreatedResponse> HandleAsync(CouncilRequest request, Guid seanceId, GenerateCompteRendu command,
+        CompteRenduGenerator generator, CompteRenduKeys keys)
     {
-        var actor = await Actor.RequireAsync(user, session);
-        var target = await SeanceForWriting.FetchAsync(session, seanceId);
-        target.RequirePreparer(actor, policy);
-        target.RequireVersion(command.ExpectedVersion);
+        var (session, actor) = (request.Session, request.Actor);
+        var target = await SeanceForWriting.FetchForPreparerAsync(request, seanceId, command.ExpectedVersion);
+        Check(command).ThrowIfAny();
+        RequireClosed(target.Seance);
 
+        var notes = command.Notes ?? [];
+        var texts = new CompteRenduTexts(command.SyntheseInClear, command.ProchainesEtapesInClear, notes);
+        var sources = await generator.LoadAsync(session, target.Seance, texts, request.Cancellation);
+        CheckNotes(notes, sources.Examined.Select(s => s.Id).ToHashSet()).ThrowIfAny();
+
+        var now = request.Now;
+        var draft = generator.Draft(sources, texts, target.Seance.CompteRendus.Count + 1, now);
+        if (draft.Content is null)
+        {
+            await IdentifyingTextRefusals.OnSeanceAsync(session.DocumentStore, session.TenantId, seanceId, [.. draft.Refusals.Select(f => f.Field)], actor.Id, now);
+            throw Refused(draft.Refusals);
+        }
+
+        var content = draft.Content;
+        // The event keeps only the ciphertext and the hash: withdrawing the version destroys its key (CompteRenduKeys).
+        var generated = Decide(target.Seance, content, keys.Seal(session, seanceId, content.Number, content, now), actor.Id, now);
+        var version = target.Append(generated);
+        var view = CompteRenduVersionView.Of(request.Council, seanceId, new CompteRenduVersion(generated.Number, generated.ContentHash, actor.Id, now));
+        var url = $"/api/councils/{request.Council}/seances/{seanceId}/compte-rendu";
+        return new CompteRenduCreatedResponse(seanceId, generated.Number, generated.ContentHash, now, view.Downloads, version, url);
+    }
+
+    /// <summary>The free texts: bounded, one note per situation, no empty note.</summary>
+    public static ValidationErrors Check(GenerateCompteRendu command)
+    {
         var notes = command.Notes ?? [];
         var errors = new ValidationErrors()
             .OptionalText(command.SyntheseInClear, "synthese", "La synthèse générale", CompteRenduGenerator.MaxSyntheseLength)
@@ -46,33 +82,29 @@ public static class GenerateCompteRenduEndpoint
             .When(notes.Select(n => n.SituationId).Distinct().Count() != notes.Count, "notes", "Une seule note par situation.");
         for (var i = 0; i < notes.Count; i++)
             errors.RequireText(notes[i].TextInClear, $"notes[{i}].text", "La note", CompteRenduGenerator.MaxNoteLength);
-        errors.ThrowIfAny();
-        if (!target.Seance.IsClosed)
-            throw Problems.OutOfOrder("Le compte rendu s'établit après la séance : clôturez-la d'abord.");
+        return errors;
+    }
 
-        var texts = new CompteRenduTexts(command.SyntheseInClear, command.ProchainesEtapesInClear, notes);
-        var sources = await generator.LoadAsync(session, target.Seance, texts);
-        var examined = sources.Examined.Select(s => s.Id).ToHashSet();
+    /// <summary>A note is about a situation this séance examined.</summary>
+    public static ValidationErrors CheckNotes(IReadOnlyList<SituationNote> notes, IReadOnlySet<Guid> examined)
+    {
+        var errors = new ValidationErrors();
         for (var i = 0; i < notes.Count; i++)
             errors.When(!examined.Contains(notes[i].SituationId), $"notes[{i}].situationId", "Cette situation n'a pas été examinée lors de cette séance.");
-        errors.ThrowIfAny();
+        return errors;
+    }
 
-        var now = clock.GetUtcNow();
-        var draft = generator.Draft(sources, texts, target.Seance.CompteRendus.Count + 1, now);
-        if (draft.Content is null)
-        {
-            await IdentifyingTextRefusals.OnSeanceAsync(store, session.TenantId, seanceId, [.. draft.Refusals.Select(f => f.Field)], actor.Id, now);
-            throw Refused(draft.Refusals);
-        }
+    /// <summary>The CR is drawn up after the séance.</summary>
+    public static void RequireClosed(Seance seance)
+    {
+        if (!seance.IsClosed) throw Problems.OutOfOrder("Le compte rendu s'établit après la séance : clôturez-la d'abord.");
+    }
 
-        var content = draft.Content;
-        // The event keeps only the ciphertext and the hash: withdrawing the version destroys its key (CompteRenduKeys).
-        var generated = new CompteRenduGenerated(seanceId, content.Number, Content: null, content.Hash(), actor.Id, now,
-            keys.Seal(session, seanceId, content.Number, content, now));
-        var version = target.Append(generated);
-        var view = SeanceEndpoints.VersionView(council, seanceId, new CompteRenduVersion(generated.Number, generated.ContentHash, actor.Id, now));
-        var url = $"/api/councils/{council}/seances/{seanceId}/compte-rendu";
-        return new CompteRenduCreatedResponse(seanceId, generated.Number, generated.ContentHash, now, view.Downloads, version, url);
+    /// <summary>A version of a closed séance's CR: only the sealed content and its hash are kept.</summary>
+    public static CompteRenduGenerated Decide(Seance seance, CompteRenduContent content, SealedText sealedContent, Guid generatedBy, DateTimeOffset now)
+    {
+        RequireClosed(seance);
+        return new CompteRenduGenerated(seance.Id, content.Number, Content: null, content.Hash(), generatedBy, now, sealedContent);
     }
 
     /// <summary>Points at each field and the position of what it found; never echoes it, never says which kind of identity matched.</summary>

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using CaseExchange.Charter;
 using CaseExchange.Councils;
 using CaseExchange.Http;
@@ -25,23 +24,27 @@ public static class WithdrawCompteRenduEndpoint
     [JournalsItsRefusals]
     [WolverinePost("/api/councils/{council}/seances/{seanceId}/compte-rendu/versions/{number}/withdrawals",
         Summary = "Retirer une version du compte rendu (coordonnateur, journalisé : son contenu est détruit)"), Tags("Séances")]
-    public static async Task<CompteRenduWithdrawnResponse> Post(string council, Guid seanceId, int number, WithdrawCompteRendu? command,
-        ClaimsPrincipal user, IDocumentSession session, CharterPolicy policy, AccessJournal journal, CompteRenduKeys keys, TimeProvider clock,
-        CancellationToken cancellation)
+    public static Task<CompteRenduWithdrawnResponse> Post(Guid seanceId, int number, WithdrawCompteRendu? command, CouncilRequest request,
+        AccessJournal journal, CompteRenduKeys keys) =>
+        WithdrawCompteRenduUseCase.HandleAsync(request, seanceId, number, command, journal, keys);
+}
+
+/// <summary>Withdrawing a CR version: judged and journalled (refusals included) before anything is read; the version's key destroyed and purged.</summary>
+public static class WithdrawCompteRenduUseCase
+{
+    public static async Task<CompteRenduWithdrawnResponse> HandleAsync(CouncilRequest request, Guid seanceId, int number, WithdrawCompteRendu? command,
+        AccessJournal journal, CompteRenduKeys keys)
     {
-        var subject = Actor.SubjectOf(user) ?? throw new ProblemException(Actor.Forbidden(Refusals.NotACouncilMember));
-        var batch = session.CreateBatchQuery();
-        var memberLookup = batch.Query<Member>().Where(m => m.Subject == subject).FirstOrDefault();
-        var councilLookup = batch.Load<Council>(Council.StreamId);
-        await batch.Execute(cancellation);
-        var member = await memberLookup;
-        var councilState = await councilLookup ?? throw new ProblemException(Actor.Forbidden(Refusals.NotACouncilMember));
+        var (session, policy, cancellation) = (request.Session, request.Policy, request.Cancellation);
+        var subject = request.Subject ?? throw new ProblemException(Actor.Forbidden(Refusals.NotACouncilMember));
+        var member = request.Caller;
+        var councilState = request.CouncilState ?? throw new ProblemException(Actor.Forbidden(Refusals.NotACouncilMember));
 
         var verdict = AccessRules.WithdrawCompteRendu(policy, member, councilState);
         // Only codes from the charter's list reach the journal, never text typed by the requester.
         var purpose = policy.CompteRenduWithdrawalReasons.Has(command?.Reason) ? command!.Reason : null;
         Task RefuseAsync(string refusal) =>
-            journal.AppendCouncilRefusalAsync(council, JournalActions.CompteRenduWithdrawal, member?.Id, subject, purpose, refusal, cancellation);
+            journal.AppendCouncilRefusalAsync(request.Council, JournalActions.CompteRenduWithdrawal, member?.Id, subject, purpose, refusal, cancellation);
         if (!verdict.Allowed)
         {
             await RefuseAsync(verdict.Refusal!);
@@ -50,9 +53,7 @@ public static class WithdrawCompteRenduEndpoint
             throw new ProblemException(refused);
         }
 
-        var errors = new ValidationErrors()
-            .When(command is null || purpose is null, "reason", "Le motif du retrait doit être choisi dans la liste de la charte.")
-            .When(command?.ExpectedVersion is null, "expectedVersion", "La version attendue (expectedVersion) est obligatoire.");
+        var errors = Check(command, policy);
         if (errors.Any)
         {
             await RefuseAsync(Refusals.InvalidRequest);
@@ -66,19 +67,32 @@ public static class WithdrawCompteRenduEndpoint
         }
         var target = await SeanceForWriting.FetchAsync(session, seanceId);
         target.RequireVersion(command!.ExpectedVersion);
-        var version = target.Seance.CompteRendus.FirstOrDefault(v => v.Number == number)
-                      ?? throw Problems.NotFound("Cette version du compte rendu n'existe pas.");
-        if (version.Withdrawn) throw Problems.OutOfOrder("Cette version du compte rendu est déjà retirée.");
+        var now = request.Now;
+        var withdrawn = Decide(target.Seance, number, purpose!, member!.Id, now);
 
-        await journal.AppendAsync(council, new JournalRequest(JournalActions.CompteRenduWithdrawal, JournalChains.CouncilSituationId,
-            JournalChains.CouncilPseudonym, member!.Id, subject, purpose, null, null, Granted: true, Refusal: null), cancellation);
+        await journal.AppendAsync(request.Council, new JournalRequest(JournalActions.CompteRenduWithdrawal, JournalChains.CouncilSituationId,
+            JournalChains.CouncilPseudonym, member.Id, subject, purpose, null, null, Granted: true, Refusal: null), cancellation);
 
-        var now = clock.GetUtcNow();
-        var after = target.Append(new CompteRenduWithdrawn(seanceId, number, purpose!, member.Id, now));
+        var after = target.Append(withdrawn);
         keys.Destroy(session, seanceId, number);
         await session.SaveChangesAsync(cancellation);
         // Before answering: the destroyed key's bytes leave the table's file and the WAL, as after an erasure.
         await keys.PurgeWithdrawnAsync(cancellation);
         return new CompteRenduWithdrawnResponse(seanceId, number, purpose!, now, after);
+    }
+
+    /// <summary>A reason from the charter's closed list, and the séance's version as last read.</summary>
+    public static ValidationErrors Check(WithdrawCompteRendu? command, CharterPolicy policy) => new ValidationErrors()
+        .When(command is null || !policy.CompteRenduWithdrawalReasons.Has(command.Reason), "reason",
+            "Le motif du retrait doit être choisi dans la liste de la charte.")
+        .When(command?.ExpectedVersion is null, "expectedVersion", "La version attendue (expectedVersion) est obligatoire.");
+
+    /// <summary>A version that exists and is not withdrawn yet.</summary>
+    public static CompteRenduWithdrawn Decide(Seance seance, int number, string reason, Guid withdrawnBy, DateTimeOffset now)
+    {
+        var version = seance.CompteRendus.FirstOrDefault(v => v.Number == number)
+                      ?? throw Problems.NotFound("Cette version du compte rendu n'existe pas.");
+        if (version.Withdrawn) throw Problems.OutOfOrder("Cette version du compte rendu est déjà retirée.");
+        return new CompteRenduWithdrawn(seance.Id, number, reason, withdrawnBy, now);
     }
 }

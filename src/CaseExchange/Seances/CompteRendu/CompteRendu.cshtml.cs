@@ -1,12 +1,12 @@
 using CaseExchange.Charter;
 using CaseExchange.Councils;
 using CaseExchange.Protection;
-using CaseExchange.Seances;
-using CaseExchange.Seances.CompteRendu;
-using Marten;
+using CaseExchange.Seances.Agenda;
+using CaseExchange.Seances.Viewing;
+using CaseExchange.Web;
 using Microsoft.AspNetCore.Mvc;
 
-namespace CaseExchange.Web.Pages.Seances;
+namespace CaseExchange.Seances.CompteRendu;
 
 /// <summary>IN CLEAR until checked by the identity guard: the coordonnateur's free texts for the CR.</summary>
 public sealed class CompteRenduForm
@@ -28,7 +28,7 @@ public sealed class CompteRenduForm
 /// the value), every version with its preview, rendered here from the version's content model (escaped by Razor, no
 /// markup from the stored document), and its downloads. The group's members reach it too, to read and download.
 /// </summary>
-public sealed class CompteRenduModel(IDocumentStore store, CompteRenduGenerator generator, CompteRenduKeys keys, CaseExchange.Journal.AccessJournal journal)
+public sealed class CompteRenduModel(CompteRenduGenerator generator, CompteRenduKeys keys, CaseExchange.Journal.AccessJournal journal)
     : CouncilPageModel
 {
     [BindProperty] public CompteRenduForm Input { get; set; } = new();
@@ -57,7 +57,7 @@ public sealed class CompteRenduModel(IDocumentStore store, CompteRenduGenerator 
         Input.ExpectedVersion = Seance.Version;
         var shown = Versions.FirstOrDefault(v => v.Number == (Shown ?? Versions.FirstOrDefault(x => !x.Withdrawn)?.Number));
         if (shown is { Withdrawn: false })
-            Preview = await DownloadCompteRenduEndpoints.Version(seanceId, shown.Number, User, Session, Policy, keys);
+            Preview = await DownloadCompteRenduUseCase.OpenAsync(CouncilRequest, seanceId, shown.Number, keys);
         if (CanWrite && Versions.Count > 0) await PrefillAsync(seanceId);
     }
 
@@ -70,7 +70,7 @@ public sealed class CompteRenduModel(IDocumentStore store, CompteRenduGenerator 
             PreviousWithdrawn = true;
             return;
         }
-        var previous = Preview?.Number == last.Number ? Preview : await DownloadCompteRenduEndpoints.Version(seanceId, last.Number, User, Session, Policy, keys);
+        var previous = Preview?.Number == last.Number ? Preview : await DownloadCompteRenduUseCase.OpenAsync(CouncilRequest, seanceId, last.Number, keys);
         Input.Synthese = previous.Content.Synthese;
         Input.ProchainesEtapes = previous.Content.ProchainesEtapes;
         var notes = previous.Content.Examined.Where(s => s.Note is not null).ToDictionary(s => s.Pseudonym, s => s.Note);
@@ -88,9 +88,9 @@ public sealed class CompteRenduModel(IDocumentStore store, CompteRenduGenerator 
             {
                 try
                 {
-                    return await GenerateCompteRenduEndpoint.Post(Council, seanceId, command, User, Session, store, Policy, generator, keys, Clock);
+                    return await GenerateCompteRenduUseCase.HandleAsync(CouncilRequest, seanceId, command, generator, keys);
                 }
-                catch (Http.ProblemException e) when (e.Problem.Type == GenerateCompteRenduEndpoint.IdentifyingTextProblem)
+                catch (Http.ProblemException e) when (e.Problem.Type == GenerateCompteRenduUseCase.IdentifyingTextProblem)
                 {
                     IdentityRefused = true;
                     throw;
@@ -110,7 +110,7 @@ public sealed class CompteRenduModel(IDocumentStore store, CompteRenduGenerator 
                     Input.ExpectedVersion = seen + 1;
                 }
                 if (Versions.FirstOrDefault(v => !v.Withdrawn) is { } latest)
-                    Preview = await DownloadCompteRenduEndpoints.Version(seanceId, latest.Number, User, Session, Policy, keys);
+                    Preview = await DownloadCompteRenduUseCase.OpenAsync(CouncilRequest, seanceId, latest.Number, keys);
             },
             mapField: field => MapNoteField(field, notes));
     }
@@ -120,8 +120,7 @@ public sealed class CompteRenduModel(IDocumentStore store, CompteRenduGenerator 
     {
         await LoadAsync(seanceId);
         return await SubmitAsync(
-            () => WithdrawCompteRenduEndpoint.Post(Council, seanceId, version, new WithdrawCompteRendu(reason, expectedVersion), User, Session, Policy,
-                journal, keys, Clock, HttpContext.RequestAborted),
+            () => WithdrawCompteRenduUseCase.HandleAsync(CouncilRequest, seanceId, version, new WithdrawCompteRendu(reason, expectedVersion), journal, keys),
             withdrawn =>
             {
                 Tell($"La version {withdrawn.Number} du compte rendu est retirée : son contenu est détruit. Demandez au groupe de supprimer les copies téléchargées.");
@@ -131,14 +130,14 @@ public sealed class CompteRenduModel(IDocumentStore store, CompteRenduGenerator 
             {
                 Input.ExpectedVersion = Seance.Version;
                 if (Versions.FirstOrDefault(v => !v.Withdrawn) is { } latest)
-                    Preview = await DownloadCompteRenduEndpoints.Version(seanceId, latest.Number, User, Session, Policy, keys);
+                    Preview = await DownloadCompteRenduUseCase.OpenAsync(CouncilRequest, seanceId, latest.Number, keys);
             },
             prefix: "Retrait");
     }
 
     /// <summary>A version as a file (DOCX, HTML or Markdown), served by the same use case as the API.</summary>
     public async Task<IActionResult> OnGetTelechargerAsync(Guid seanceId, int version, string? format) =>
-        new EndpointResult(await DownloadCompteRenduEndpoints.Download(Council, seanceId, version, format ?? "", User, Session, Policy, keys, HttpContext));
+        new EndpointResult(await DownloadCompteRenduUseCase.HandleAsync(CouncilRequest, seanceId, version, format ?? "", keys));
 
     public string DownloadHref(int version, string format) =>
         Href($"seances/{Seance.SeanceId}/compte-rendu?handler=Telecharger&version={version}&format={format}");
@@ -154,8 +153,8 @@ public sealed class CompteRenduModel(IDocumentStore store, CompteRenduGenerator 
     private async Task LoadAsync(Guid seanceId)
     {
         // Whoever may read the CR (the group's members under the charter, the coordonnateur): the same check as the downloads.
-        Versions = await DownloadCompteRenduEndpoints.List(Council, seanceId, User, Session, Policy);
-        Seance = await SeanceEndpoints.Get(Council, seanceId, User, Session, Policy);
+        Versions = await ListCompteRendusUseCase.HandleAsync(CouncilRequest, seanceId);
+        Seance = await ViewSeanceUseCase.HandleAsync(CouncilRequest, seanceId);
         var group = await Session.LoadAsync<Group>(Seance.GroupId);
         CanWrite = Seance.Closed && AccessRules.ActInGroup(Policy, Actor.Member, Actor.Council, group, Capabilities.PrepareSeances).Allowed;
         CanWithdraw = AccessRules.WithdrawCompteRendu(Policy, Actor.Member, Actor.Council).Allowed;

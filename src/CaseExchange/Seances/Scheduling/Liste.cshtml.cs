@@ -1,10 +1,11 @@
 using CaseExchange.Charter;
 using CaseExchange.Councils;
-using CaseExchange.Seances;
+using CaseExchange.Seances.Viewing;
+using CaseExchange.Web;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 
-namespace CaseExchange.Web.Pages.Seances;
+namespace CaseExchange.Seances.Scheduling;
 
 public sealed class ScheduleForm
 {
@@ -38,7 +39,7 @@ public sealed class ListeModel : CouncilPageModel
         if (Input.Date is not null && Input.Time is null) ModelState.AddModelError("Input.Time", "Indiquez l'heure de la séance.");
         DateTimeOffset? date = Input.Date is { } day ? Display.At(day, Input.Time ?? TimeOnly.MinValue) : null;
         return await SubmitAsync(
-            () => SeanceEndpoints.Schedule(Council, Selected?.Id ?? Guid.Empty, new ScheduleSeance(date), User, Session, Policy, Clock),
+            () => ScheduleSeanceUseCase.HandleAsync(CouncilRequest, Selected?.Id ?? Guid.Empty, new ScheduleSeance(date)),
             created =>
             {
                 Tell($"La séance du {Display.DateTime(created.Date)} est planifiée. Inscrivez les situations à son ordre du jour.");
@@ -66,6 +67,6 @@ public sealed class ListeModel : CouncilPageModel
         }
         Selected = Groups.FirstOrDefault(g => g.Id == GroupId) ?? Groups[0];
         GroupId = Selected.Id;
-        Seances = await SeanceEndpoints.List(Council, Selected.Id, User, Session, Policy);
+        Seances = await ListSeancesUseCase.HandleAsync(CouncilRequest, Selected.Id);
     }
 }

@@ -1,10 +1,11 @@
 using System.Globalization;
 
-namespace CaseExchange.Seances;
+namespace CaseExchange.Councils;
 
 /// <summary>
 /// Dates as people in the council read them: French, in metropolitan French time. Instants are stored in UTC; a CR's
 /// séance date and the statistics' months are read in Europe/Paris (a council overseas would need its own zone).
+/// Shared by two wings (Seances, Statistics), so it lives with the council.
 /// </summary>
 public static class FrenchTime
 {

@@ -2,7 +2,7 @@ using CaseExchange.Seances.CompteRendu;
 
 namespace CaseExchange.Seances;
 
-public static class SeancesServices
+public static class SeancesRegistration
 {
     /// <summary>The CR generator; the séance endpoints are found by Wolverine.</summary>
     public static IServiceCollection AddCaseExchangeSeances(this IServiceCollection services) =>

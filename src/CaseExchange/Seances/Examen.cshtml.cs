@@ -3,15 +3,17 @@ using CaseExchange.Councils;
 using CaseExchange.Councils.Partners;
 using CaseExchange.Journal;
 using CaseExchange.Protection;
-using CaseExchange.Seances;
+using CaseExchange.Seances.Agenda;
+using CaseExchange.Seances.Viewing;
 using CaseExchange.Situations;
 using CaseExchange.Situations.Examination;
 using CaseExchange.Situations.FollowUp;
 using CaseExchange.Situations.Viewing;
 using Marten;
+using CaseExchange.Web;
 using Microsoft.AspNetCore.Mvc;
 
-namespace CaseExchange.Web.Pages.Seances;
+namespace CaseExchange.Seances;
 
 /// <summary>NOMINATIVE, IN CLEAR until sealed by the use case: the examination's free texts.</summary>
 public sealed class ExaminationForm
@@ -124,7 +126,7 @@ public sealed class ExamenModel(SituationKeys keys) : CouncilPageModel
 
     private async Task LoadAsync(Guid seanceId, Guid situationId)
     {
-        Seance = await SeanceEndpoints.Get(Council, seanceId, User, Session, Policy);
+        Seance = await ViewSeanceUseCase.HandleAsync(CouncilRequest, seanceId);
         Item = Seance.OrdreDuJour.FirstOrDefault(i => i.SituationId == situationId)
                ?? throw Http.Problems.NotFound("Cette situation n'est pas inscrite à l'ordre du jour de cette séance.");
         Situation = await ViewSituationUseCase.HandleAsync(CouncilRequest, situationId);

@@ -2,16 +2,16 @@ using CaseExchange.Charter;
 using CaseExchange.Councils;
 using CaseExchange.Councils.Partners;
 using CaseExchange.Protection;
-using CaseExchange.Seances;
 using CaseExchange.Seances.Agenda;
 using CaseExchange.Seances.Attendance;
 using CaseExchange.Seances.Closure;
-using CaseExchange.Situations.Agenda;
+using CaseExchange.Seances.Viewing;
 using CaseExchange.Situations.Viewing;
 using Marten;
+using CaseExchange.Web;
 using Microsoft.AspNetCore.Mvc;
 
-namespace CaseExchange.Web.Pages.Seances;
+namespace CaseExchange.Seances;
 
 /// <summary>A guest of the general part: a partner of the council's directory (an organisation and a role, never a private name).</summary>
 public sealed class GuestForm
@@ -70,7 +70,7 @@ public sealed class SeanceModel : CouncilPageModel
         async () =>
         {
             await LoadAsync(seanceId);
-            return await PlaceOnAgendaEndpoint.Post(Council, situationId, new PlaceOnAgenda(seanceId, expectedVersion), User, Session, Policy, Clock);
+            return await PlaceOnAgendaUseCase.HandleAsync(CouncilRequest, situationId, new PlaceOnAgenda(seanceId, expectedVersion));
         },
         placed => Done(seanceId, $"La situation {placed.Pseudonym} est inscrite à l'ordre du jour.", "odj"),
         () => ReloadAsync(seanceId), prefix: "");
@@ -79,7 +79,7 @@ public sealed class SeanceModel : CouncilPageModel
         async () =>
         {
             await LoadAsync(seanceId);
-            return await PublishAgendaEndpoint.Post(Council, seanceId, new PublishAgenda(expectedVersion), User, Session, Policy, Clock);
+            return await PublishAgendaUseCase.HandleAsync(CouncilRequest, seanceId, new PublishAgenda(expectedVersion));
         },
         published => Done(seanceId,
             $"L'ordre du jour est publié ({published.SituationIds.Count} situation{(published.SituationIds.Count > 1 ? "s" : "")}) : il est celui de la convocation.", "odj"),
@@ -94,7 +94,7 @@ public sealed class SeanceModel : CouncilPageModel
         var command = new RecordAttendance(nominative, general, [.. guests.Select(g => new GuestInput(g.guest.PartnerId))],
             Attendance.ExpectedVersion);
         return await SubmitAsync(
-            () => RecordAttendanceEndpoint.Put(Council, seanceId, command, User, Session, Policy, Clock),
+            () => RecordAttendanceUseCase.HandleAsync(CouncilRequest, seanceId, command),
             recorded => Done(seanceId,
                 $"Présence enregistrée : {recorded.NominativePart} à la partie nominative, {recorded.GeneralPartOnly} à la partie générale seulement, " +
                 $"{recorded.Guests} invité{(recorded.Guests > 1 ? "s" : "")}.", "presence"),
@@ -106,7 +106,7 @@ public sealed class SeanceModel : CouncilPageModel
         async () =>
         {
             await LoadAsync(seanceId);
-            return await CloseSeanceEndpoint.Post(Council, seanceId, new CloseSeance(expectedVersion), User, Session, Policy, Clock);
+            return await CloseSeanceUseCase.HandleAsync(CouncilRequest, seanceId, new CloseSeance(expectedVersion));
         },
         closed => Done(seanceId, "La séance est close." + (closed.Postponed.Count == 0
             ? " Vous pouvez établir son compte rendu."
@@ -165,7 +165,7 @@ public sealed class SeanceModel : CouncilPageModel
 
     private async Task LoadAsync(Guid seanceId)
     {
-        Seance = await SeanceEndpoints.Get(Council, seanceId, User, Session, Policy);
+        Seance = await ViewSeanceUseCase.HandleAsync(CouncilRequest, seanceId);
         var group = await Session.LoadAsync<Group>(Seance.GroupId);
         // The same rule as the séance's use cases: the page is not shown to anyone who could not act on it.
         Actor.Require(AccessRules.ActInGroup(Policy, Actor.Member, Actor.Council, group, Capabilities.PrepareSeances));

@@ -1,0 +1,60 @@
+using CaseExchange.Charter;
+using CaseExchange.Councils;
+using CaseExchange.Http;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace CaseExchange.Seances.Scheduling;
+
+public sealed record ScheduleSeance(DateTimeOffset? Date, Guid? Id = null);
+
+public sealed record SeanceCreatedResponse(Guid SeanceId, Guid GroupId, DateTimeOffset Date, string Url) : CreationResponse(Url);
+
+public static class ScheduleSeanceEndpoint
+{
+    [WolverinePost("/api/councils/{council}/groups/{groupId}/seances", Summary = "Planifier une séance du groupe"), Tags("Séances")]
+    public static Task<SeanceCreatedResponse> Post(Guid groupId, ScheduleSeance command, CouncilRequest request,
+        [FromHeader(Name = IdempotentCreation.HeaderName)] string? idempotencyKey = null) =>
+        ScheduleSeanceUseCase.HandleAsync(request, groupId, command, idempotencyKey);
+}
+
+/// <summary>Scheduling a séance of a group: the coordonnateur or the group's animateur, under the charter; a retry creates it once.</summary>
+public static class ScheduleSeanceUseCase
+{
+    private const string ReceiptKind = "seance";
+
+    public static async Task<SeanceCreatedResponse> HandleAsync(CouncilRequest request, Guid groupId, ScheduleSeance command, string? idempotencyKey = null)
+    {
+        var (session, actor) = (request.Session, request.Actor);
+        var group = await session.LoadAsync<Group>(groupId) ?? throw Problems.NotFound("Groupe de travail introuvable.");
+        actor.Require(AccessRules.ActInGroup(request.Policy, actor.Member, actor.Council, group, Capabilities.PrepareSeances));
+
+        var seanceId = IdempotentCreation.ResourceIdFor(ReceiptKind, session.TenantId, actor.Id, command.Id, idempotencyKey);
+        var fingerprint = IdempotentCreation.PlainFingerprint(new { groupId, request = command with { Id = null } });
+        if (await session.LoadAsync<Seance>(seanceId) is { } existing)
+        {
+            // A retry (the first answer was lost): the same séance, never a second one.
+            await IdempotentCreation.RequireSameRequestAsync(session, ReceiptKind, seanceId, actor.Id, () => Task.FromResult(fingerprint));
+            return new SeanceCreatedResponse(existing.Id, existing.GroupId, existing.Date, UrlOf(request, existing.Id));
+        }
+
+        var now = request.Now;
+        Check(command, now).ThrowIfAny();
+        var scheduled = Decide(seanceId, group, command, actor.Id, now);
+        session.Events.StartStream<Seance>(scheduled.SeanceId, scheduled);
+        IdempotentCreation.Record(session, ReceiptKind, seanceId, actor.Id, fingerprint, now);
+        return new SeanceCreatedResponse(scheduled.SeanceId, groupId, scheduled.Date, UrlOf(request, scheduled.SeanceId));
+    }
+
+    /// <summary>A date, not in the past (a day's leeway: a séance may be recorded on its day, whatever the hour).</summary>
+    public static ValidationErrors Check(ScheduleSeance command, DateTimeOffset now) => new ValidationErrors()
+        .When(command.Date is null, "date", "La date de la séance est obligatoire.")
+        .When(command.Date < now.AddDays(-1), "date", "Une séance ne peut pas être planifiée dans le passé.");
+
+    /// <summary>A new séance of the group, at the checked date.</summary>
+    public static SeanceScheduled Decide(Guid seanceId, Group group, ScheduleSeance command, Guid scheduledBy, DateTimeOffset now) =>
+        new(seanceId, group.Id, command.Date!.Value, scheduledBy, now);
+
+    private static string UrlOf(CouncilRequest request, Guid seanceId) => $"/api/councils/{request.Council}/seances/{seanceId}";
+}
