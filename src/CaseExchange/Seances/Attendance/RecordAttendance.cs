@@ -44,7 +44,7 @@ public static class RecordAttendanceEndpoint
         var errors = Check(command, members.ToDictionary(m => m.Id), actor.Council, target.Group);
         // Organisation and role's label copied from the directory now, so the event (and the CRs built from it) keep them.
         var guests = (command.Guests ?? []).Select<GuestInput, (string Organisation, string Role)>((guest, i) => guest.PartnerId is { } partnerId
-            ? PartnerDirectoryEndpoints.Resolve(actor.Council, policy, partnerId, $"guests[{i}].partnerId", errors)
+            ? PartnerDirectory.Resolve(actor.Council, policy, partnerId, $"guests[{i}].partnerId", errors)
             : (Organisation: "", Role: "")).ToList();
         errors.ThrowIfAny();
         var now = clock.GetUtcNow();
@@ -97,7 +97,7 @@ public static class RecordAttendanceEndpoint
             errors.When(!members.TryGetValue(general[i], out var member) || !member.Active, $"generalPartOnly[{i}]", "Membre actif introuvable dans ce conseil.");
         for (var i = 0; i < guests.Count; i++)
         {
-            errors.When(guests[i].PartnerId is null, $"guests[{i}].partnerId", PartnerDirectoryEndpoints.ChooseFromDirectory);
+            errors.When(guests[i].PartnerId is null, $"guests[{i}].partnerId", PartnerDirectory.ChooseFromDirectory);
         }
         return errors;
     }

@@ -61,10 +61,10 @@ public static class AssignFollowUpEndpoint
             errors.When(!policy.ActionKinds.Has(action.Kind), $"actions[{i}].kind", "Le type d'action doit être choisi dans la liste de la charte.");
             var owner = $"actions[{i}].ownerPartnerId";
             if (action.OwnerPartnerId is { } partnerId)
-                owners.Add(PartnerDirectoryEndpoints.Resolve(actor.Council, policy, partnerId, owner, errors));
+                owners.Add(PartnerDirectory.Resolve(actor.Council, policy, partnerId, owner, errors));
             else
             {
-                errors.Add(owner, PartnerDirectoryEndpoints.ChooseFromDirectory);
+                errors.Add(owner, PartnerDirectory.ChooseFromDirectory);
                 owners.Add(("", ""));
             }
             errors.When(action.DueOn is null, $"actions[{i}].dueOn", "L'échéance est obligatoire.");

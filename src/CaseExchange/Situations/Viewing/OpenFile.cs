@@ -103,7 +103,7 @@ public static class OpenFileEndpoint
         var events = await session.Events.FetchStreamAsync(situationId, token: cancellation);
         var members = await session.LoadManyAsync<Member>(cancellation, NominativeFileBuilder.MembersNamedIn(events));
         return NominativeFileBuilder.Build(situation, events, opened, members.ToDictionary(m => m.Id), group?.Name ?? "",
-            CouncilEndpoints.JournalNotice);
+            CaseExchange.Journal.JournalNotice.Text);
     }
 
     /// <summary>An entitled member's request must be complete; an incomplete one opens nothing and is not an access.</summary>
