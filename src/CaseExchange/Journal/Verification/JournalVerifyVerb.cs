@@ -25,9 +25,9 @@ public sealed class JournalVerifyInput : NetCoreInput
 /// council's access journal and exits non-zero if a link is broken.
 /// </summary>
 [Description("Verify a council's access journal (hash chains and checkpoints); exits non-zero on a broken link", Name = "journal-verify")]
-public sealed class JournalVerifyCommand : JasperFxAsyncCommand<JournalVerifyInput>
+public sealed class JournalVerifyVerb : JasperFxAsyncCommand<JournalVerifyInput>
 {
-    public JournalVerifyCommand()
+    public JournalVerifyVerb()
     {
         Usage("Seal the chains that moved, then verify the council's journal").Arguments(x => x.Council);
     }
@@ -56,7 +56,7 @@ public sealed class JournalVerifyCommand : JasperFxAsyncCommand<JournalVerifyInp
             if (exported is null) return report.Intact;
             var stored = await JournalAnchors.ReadAsync(host.Services.GetRequiredService<Npgsql.NpgsqlDataSource>(), input.Council, CancellationToken.None);
             var comparison = JournalAnchors.Compare(input.Council, exported, stored);
-            Console.WriteLine(JournalAnchorsCommand.Describe(comparison));
+            Console.WriteLine(JournalAnchorsVerb.Describe(comparison));
             return report.Intact && comparison.Matches;
         }
         finally

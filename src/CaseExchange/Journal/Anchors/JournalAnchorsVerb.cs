@@ -25,9 +25,9 @@ public sealed class JournalAnchorsInput : NetCoreInput
 /// if a checkpoint of the list is missing, altered or moved.
 /// </summary>
 [Description("Export a council's journal checkpoint hashes, or compare an exported list with the database", Name = "journal-anchors")]
-public sealed class JournalAnchorsCommand : JasperFxAsyncCommand<JournalAnchorsInput>
+public sealed class JournalAnchorsVerb : JasperFxAsyncCommand<JournalAnchorsInput>
 {
-    public JournalAnchorsCommand()
+    public JournalAnchorsVerb()
     {
         Usage("Export the checkpoint hashes").Arguments(x => x.Council).ValidFlags(x => x.OutputFlag);
         Usage("Compare an exported list with the database").Arguments(x => x.Council).ValidFlags(x => x.CompareFlag);

@@ -33,9 +33,9 @@ public sealed class CreateCouncilInput : NetCoreInput
 
 /// <summary>Operators create councils: <c>CaseExchange council-create valence "CLSPD de Valence" --sectors … --coordinator-subject …</c>.</summary>
 [Description("Create a council (tenant) with its sectors, the charter in force and its first coordonnateur", Name = "council-create")]
-public sealed class CreateCouncilCommand : JasperFxAsyncCommand<CreateCouncilInput>
+public sealed class CreateCouncilVerb : JasperFxAsyncCommand<CreateCouncilInput>
 {
-    public CreateCouncilCommand()
+    public CreateCouncilVerb()
     {
         Usage("Create a council").Arguments(x => x.Code, x => x.Name);
     }

@@ -18,9 +18,9 @@ public sealed class ErasureLedgerInput : NetCoreInput
 /// non-zero when a line was removed or altered.
 /// </summary>
 [Description("Verify, export or re-apply the erasure ledger kept outside the database", Name = "erasure-ledger")]
-public sealed class ErasureLedgerCommand : JasperFxAsyncCommand<ErasureLedgerInput>
+public sealed class ErasureLedgerVerb : JasperFxAsyncCommand<ErasureLedgerInput>
 {
-    public ErasureLedgerCommand()
+    public ErasureLedgerVerb()
     {
         Usage("Verify the ledger, or export it, or apply it to the database").Arguments(x => x.Action);
     }
