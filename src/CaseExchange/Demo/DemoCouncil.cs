@@ -1,5 +1,9 @@
 using CaseExchange.Charter;
 using CaseExchange.Councils;
+using CaseExchange.Councils.CharterInForce;
+using CaseExchange.Councils.Groups;
+using CaseExchange.Councils.Members;
+using CaseExchange.Councils.Partners;
 using CaseExchange.Http;
 using CaseExchange.Protection;
 using CaseExchange.Seances;
@@ -78,29 +82,44 @@ public sealed class DemoCouncil(IDocumentStore store, NpgsqlDataSource dataSourc
         var coordinatorId = CouncilBootstrap.Establish(session, policy, "CLSPD de démonstration", sectors,
             new FirstCoordinator(coordinator.Subject, coordinator.DisplayName, coordinator.Organisation, coordinator.Function), now);
 
+        // The council's own events go through the rules of their use cases (Check, then Decide), folded here as they are
+        // staged: the whole council is committed in one transaction.
+        var council = new Council();
+        council.Apply(new CouncilEstablished(Code, "CLSPD de démonstration", sectors, now));
+        council.Apply(new CharterVersionAdopted(policy.Version, policy.Fingerprint, null, now));
         var ids = new Dictionary<string, Guid> { [coordinator.Subject] = coordinatorId };
-        var registered = new Dictionary<string, MemberRegistered>();
+        var members = new Dictionary<string, Member> { [coordinator.Subject] = Folded(new MemberRegistered(coordinatorId, coordinator.Subject,
+            coordinator.DisplayName, coordinator.Organisation, coordinator.Function, coordinator.CouncilRoles, null, now)) };
         foreach (var member in Members.Skip(1))
         {
-            var id = Guid.CreateVersion7();
-            ids[member.Subject] = id;
-            registered[member.Subject] = new MemberRegistered(id, member.Subject, member.DisplayName, member.Organisation,
-                member.Function, member.CouncilRoles, coordinatorId, now);
-            session.Events.StartStream<Member>(id, registered[member.Subject]);
+            var command = new RegisterMember(member.Subject, member.DisplayName, member.Organisation, member.Function, member.CouncilRoles);
+            RegisterMemberUseCase.Check(command, subjectTaken: members.ContainsKey(member.Subject)).ThrowIfAny();
+            var registered = RegisterMemberUseCase.Decide(Guid.CreateVersion7(), command, coordinatorId, now);
+            ids[member.Subject] = registered.MemberId;
+            members[member.Subject] = Folded(registered);
+            session.Events.StartStream<Member>(registered.MemberId, registered);
         }
         foreach (var member in Members.Where(m => m.Signed))
-            session.Events.Append(ids[member.Subject], new CharterSigned(ids[member.Subject], policy.Version, policy.Fingerprint, now));
+            session.Events.Append(ids[member.Subject], SignCharterUseCase.Decide(members[member.Subject], council, policy, policy.Version, now));
         // The partner directory: action owners and séance guests are chosen from it.
         foreach (var (organisation, role) in Partners)
-            session.Events.Append(Council.StreamId, new PartnerRegistered(Guid.CreateVersion7(), organisation, role, coordinatorId, now));
+        {
+            var command = new RegisterPartner(organisation, role, null);
+            RegisterPartnerUseCase.Check(command, council, policy).ThrowIfAny();
+            var registered = RegisterPartnerUseCase.Decide(command, Guid.CreateVersion7(), coordinatorId, now);
+            council.Apply(registered);
+            session.Events.Append(Council.StreamId, registered);
+        }
 
-        var decrochage = Group(session, "GT Décrochage scolaire", GroupKinds.Thematique, null, coordinatorId, now, ids,
+        Guid Group(string name, string kind, string? sector, params (string Subject, string Role)[] joining) =>
+            CreateGroup(session, council, members, new CreateGroup(name, kind, sector), coordinatorId, now, joining);
+        var decrochage = Group("GT Décrochage scolaire", GroupKinds.Thematique, null,
             ("referent.prevention", Roles.Animateur), ("membre.education", Roles.Membre));
-        var fontbarlettes = Group(session, "GT Fontbarlettes", GroupKinds.Territorial, "fontbarlettes", coordinatorId, now, ids,
+        var fontbarlettes = Group("GT Fontbarlettes", GroupKinds.Territorial, "fontbarlettes",
             ("animatrice.fontbarlettes", Roles.Animateur), ("membre.education", Roles.Membre), ("membre.bailleur", Roles.Membre),
             ("referent.prevention", Roles.Membre), ("membre.sanssignature", Roles.Membre));
-        Group(session, "GT Violences intrafamiliales", GroupKinds.Thematique, null, coordinatorId, now, ids);
-        Group(session, "GT Centre-Ville", GroupKinds.Territorial, "centre-ville", coordinatorId, now, ids);
+        Group("GT Violences intrafamiliales", GroupKinds.Thematique, null);
+        Group("GT Centre-Ville", GroupKinds.Territorial, "centre-ville");
 
         // Today's séance can be conducted at once (attendance, examinations, closure, CR); next week's prepared.
         var today = new SeanceScheduled(Guid.CreateVersion7(), fontbarlettes, now, ids["animatrice.fontbarlettes"], now);
@@ -133,13 +152,32 @@ public sealed class DemoCouncil(IDocumentStore store, NpgsqlDataSource dataSourc
         ("Association de quartier", "mediateur"),
     ];
 
-    private static Guid Group(IDocumentSession session, string name, string kind, string? sector, Guid by, DateTimeOffset at,
-        Dictionary<string, Guid> ids, params (string Subject, string Role)[] members)
+    private static Member Folded(MemberRegistered registered)
     {
-        var id = Guid.CreateVersion7();
-        session.Events.StartStream<Group>(id, [new GroupCreated(id, name, kind, sector, by, at),
-            .. members.Select(m => (object)new MemberJoinedGroup(id, ids[m.Subject], m.Role, by, at))]);
-        return id;
+        var member = new Member();
+        member.Apply(registered);
+        return member;
+    }
+
+    /// <summary>A group and its first members, through the checks and decisions of the group use cases.</summary>
+    private static Guid CreateGroup(IDocumentSession session, Council council, IReadOnlyDictionary<string, Member> members, CreateGroup command,
+        Guid by, DateTimeOffset at, params (string Subject, string Role)[] joining)
+    {
+        CreateGroupUseCase.Check(command, council, nameTaken: false).ThrowIfAny();
+        var created = CreateGroupUseCase.Decide(Guid.CreateVersion7(), command, by, at);
+        var group = new Group();
+        group.Apply(created);
+        var events = new List<object> { created };
+        foreach (var (subject, role) in joining)
+        {
+            var add = new AddGroupMember(members[subject].Id, role);
+            ChangeMembershipUseCase.Check(add, members[subject]).ThrowIfAny();
+            var joined = ChangeMembershipUseCase.DecideAdd(group, add, by, at);
+            group.Apply(joined);
+            events.Add(joined);
+        }
+        session.Events.StartStream<Group>(created.GroupId, [.. events]);
+        return created.GroupId;
     }
 
     private static IEnumerable<(Guid Group, ReferSituation Referral)> Situations(Guid decrochage, Guid fontbarlettes)

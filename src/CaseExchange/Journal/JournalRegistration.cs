@@ -29,6 +29,7 @@ public static class JournalRegistration
         builder.Services.AddSingleton<JournalSealer>();
         builder.Services.AddSingleton<JournalVerifier>();
         builder.Services.AddSingleton<AccessReplay>();
+        builder.Services.AddSingleton<JournalVerification>();
         builder.Services.AddHostedService<JournalCheckpointTimer>();
     }
 }

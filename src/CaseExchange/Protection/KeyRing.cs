@@ -33,30 +33,7 @@ public static class KeyRing
 {
     public const string ApplicationName = "CaseExchange";
 
-    public static void AddCaseExchangeProtection(this WebApplicationBuilder builder, string connectionString)
-    {
-        var options = builder.Configuration.GetSection(ProtectionOptions.Section).Get<ProtectionOptions>() ?? new ProtectionOptions();
-        var certificate = LoadOrCreateCertificate(options, builder.Environment);
-
-        builder.Services.AddMemoryCache();
-        builder.Services.AddSingleton(new KeyRingCertificate(certificate));
-        builder.Services.AddSingleton<SituationKeys>();
-        builder.Services.AddSingleton<CompteRenduKeys>();
-        builder.Services.AddSingleton<IdentityIndex>();
-        builder.Services.AddHostedService<IdentityIndexBackfill>();
-        builder.Services.AddSingleton<VaultReader>();
-        builder.Services.AddHostedService<SituationKeyMigration>();
-        builder.Services.AddSingleton(new PostgresXmlRepository(connectionString));
-        builder.Services.AddDataProtection()
-            .SetApplicationName(ApplicationName)
-            .ProtectKeysWithCertificate(certificate)
-            // On Linux the certificate is not found in a store by thumbprint: give it for decryption too.
-            .UnprotectKeysWithAnyCertificate(certificate);
-        builder.Services.AddOptions<KeyManagementOptions>()
-            .Configure<PostgresXmlRepository>((o, repository) => o.XmlRepository = repository);
-    }
-
-    private static X509Certificate2 LoadOrCreateCertificate(ProtectionOptions options, IWebHostEnvironment environment)
+    internal static X509Certificate2 LoadOrCreateCertificate(ProtectionOptions options, IWebHostEnvironment environment)
     {
         var path = options.KeyRingCertificatePath;
         var password = options.KeyRingCertificatePasswordFile is { Length: > 0 } passwordFile

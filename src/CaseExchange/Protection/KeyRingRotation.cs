@@ -97,9 +97,9 @@ public sealed class KeyRingRotateInput : NetCoreInput
 /// configuration (the certificate in use): moves the key ring to the new certificate. Stop every node first.
 /// </summary>
 [Description("Move the key ring to a new protection certificate (run with the current configuration, nodes stopped)", Name = "keyring-rotate")]
-public sealed class KeyRingRotateCommand : JasperFxAsyncCommand<KeyRingRotateInput>
+public sealed class KeyRingRotateVerb : JasperFxAsyncCommand<KeyRingRotateInput>
 {
-    public KeyRingRotateCommand()
+    public KeyRingRotateVerb()
     {
         Usage("Re-encrypt every key of the ring with the new certificate").Arguments(x => x.NewCertificate);
     }

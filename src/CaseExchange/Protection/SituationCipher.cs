@@ -95,10 +95,10 @@ public sealed class SituationSealer
     public override string ToString() => "[sealer]";
 }
 
-/// <summary>Names of the sealed fields; part of each ciphertext's associated data, so they never change.</summary>
 /// <summary>A keyed MAC of a request under the situation's own key: equal for the same request, meaningless without the key.</summary>
 public sealed record RequestFingerprint(string Value);
 
+/// <summary>Names of the sealed fields; part of each ciphertext's associated data, so they never change.</summary>
 public static class SealedFields
 {
     public const string PersonIdentity = "person.identity";
@@ -110,7 +110,6 @@ public static class SealedFields
     public const string TransferReason = "transfer.reason";
     public const string ClosureComment = "closure.comment";
     public const string ArchiveAccessDetail = "journal.archive-reason";
-    public const string ErasureOrderReason = "erasure.reason";
 }
 
 internal static class SealedJson

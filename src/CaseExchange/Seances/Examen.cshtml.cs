@@ -59,7 +59,7 @@ public sealed class FollowUpAssignmentForm
 public sealed class ExamenModel(SituationKeys keys) : CouncilPageModel
 {
     /// <summary>The partner directory, to choose action owners from.</summary>
-    public IReadOnlyList<PartnerView> Partners => PartnerDirectoryEndpoints.View(Actor.Council, Policy).Partners;
+    public IReadOnlyList<PartnerView> Partners => PartnerDirectory.View(Actor.Council, Policy).Partners;
 
     public const int ActionBlocks = 2;
 

@@ -44,7 +44,7 @@ public sealed record AttendanceCandidate(Guid MemberId, string DisplayName, stri
 public sealed class SeanceModel : CouncilPageModel
 {
     /// <summary>The partner directory, to choose guests from.</summary>
-    public IReadOnlyList<PartnerView> Partners => PartnerDirectoryEndpoints.View(Actor.Council, Policy).Partners;
+    public IReadOnlyList<PartnerView> Partners => PartnerDirectory.View(Actor.Council, Policy).Partners;
 
     public const int GuestBlocks = 2;
 

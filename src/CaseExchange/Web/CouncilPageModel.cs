@@ -52,7 +52,7 @@ public abstract class CouncilPageModel : PageModel
         var session = HttpContext.RequestServices.GetRequiredService<IDocumentStore>().LightweightSession(Council);
         HttpContext.Response.RegisterForDisposeAsync(session);
         CouncilRequest = await CouncilRequest.ResolveMemberAsync(HttpContext, session);
-        Me = await CouncilEndpoints.GetMe(Council, User, Session);
+        Me = await ReadCouncilUseCase.MeAsync(CouncilRequest);
         // Only a request that carries a notice touches TempData (otherwise every response would clear its cookie).
         if (Request.Cookies.ContainsKey(WebSetup.NoticeCookie)) Notice = TempData[NoticeKey] as string;
     }

@@ -25,7 +25,7 @@ public static class WebSetup
                 // Pages live beside the use case they serve (Situations/Referral/Nouvelle.cshtml); every route is absolute.
                 options.RootDirectory = "/";
                 options.Conventions.AuthorizeFolder("/");
-                options.Conventions.AllowAnonymousToFolder("/Web/Pages/Connexion");
+                options.Conventions.AllowAnonymousToFolder("/Hosting/SignIn");
                 options.Conventions.AllowAnonymousToPage("/Web/Pages/Erreur");
                 options.Conventions.ConfigureFilter(new ProblemsAsPages());
             })

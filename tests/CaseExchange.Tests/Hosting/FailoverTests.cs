@@ -109,7 +109,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
             await Answers.ExpectAsync(await service.GetAsync(null, "/health/ready"), 200);
 
             var report = await service.Services.GetRequiredService<JournalVerifier>().VerifyAsync(council.Code, cancellation);
-            Assert.True(report.Intact, JournalVerifyCommand.Describe(report));
+            Assert.True(report.Intact, JournalVerifyVerb.Describe(report));
         }
         finally
         {

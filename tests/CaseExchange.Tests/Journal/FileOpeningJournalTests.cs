@@ -27,7 +27,7 @@ public sealed class FileOpeningJournalTests(JournalFixture fixture) : IClassFixt
         var response = await Service.OpenFileAsync(Council, Council.MemberOfHoldingGroup, id);
         await Answers.ExpectAsync(response, 200);
         var file = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
-        Assert.Equal(CouncilEndpoints.JournalNotice, file.GetProperty("notice").GetString());
+        Assert.Equal(CaseExchange.Journal.JournalNotice.Text, file.GetProperty("notice").GetString());
         Assert.Contains(person.Nom, file.GetRawText());
 
         var entry = Assert.Single(await Service.JournalAsync(Council.Code, id));

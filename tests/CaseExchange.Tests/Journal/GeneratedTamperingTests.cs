@@ -104,7 +104,7 @@ public sealed class GeneratedTamperingTests(GeneratedTamperingFixture fixture) :
         var report = await Verifier.VerifyAsync(Council, Cancellation);
         var stored = await JournalAnchors.ReadAsync(Service.Services.GetRequiredService<NpgsqlDataSource>(), Council, Cancellation);
         var comparison = JournalAnchors.Compare(Council, _anchors, stored);
-        return (report.Intact, comparison.Matches, JournalVerifyCommand.Describe(report) + Environment.NewLine + JournalAnchorsCommand.Describe(comparison));
+        return (report.Intact, comparison.Matches, JournalVerifyVerb.Describe(report) + Environment.NewLine + JournalAnchorsVerb.Describe(comparison));
     }
 
     [Fact]

@@ -97,7 +97,7 @@ public sealed class ParallelSealingTests(ParallelSealingFixture fixture) : IClas
             Assert.Equal(chain.Select(h => h.Sequence).Order(), chain.Select(h => h.Sequence));
 
         var report = await first.Services.GetRequiredService<JournalVerifier>().VerifyAsync(council.Code, cancellation);
-        Assert.True(report.Intact, JournalVerifyCommand.Describe(report));
+        Assert.True(report.Intact, JournalVerifyVerb.Describe(report));
         Assert.Equal((160, situations.Length, 0L), (report.EntryCount, report.ChainCount, report.UnsealedEntryCount));
     }
 }

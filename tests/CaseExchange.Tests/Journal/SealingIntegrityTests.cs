@@ -216,7 +216,7 @@ public sealed class SealingIntegrityTests(SealingIntegrityFixture fixture) : ICl
         static long[] Rejected(JournalVerificationReport report) =>
             [.. report.Breaks.Where(b => b.InCheckpointChain && b.Kind == JournalBreakKinds.Unauthenticated).Select(b => b.Sequence)];
         var strict = await Service.Services.GetRequiredService<JournalVerifier>().VerifyAsync(council, TestContext.Current.CancellationToken);
-        Assert.True(Rejected(strict) is [1L, 2L], JournalVerifyCommand.Describe(strict));
+        Assert.True(Rejected(strict) is [1L, 2L], JournalVerifyVerb.Describe(strict));
 
         await using var upgraded = await TestService.StartAsync(Service.ConnectionString,
             settings: new Dictionary<string, string?> { ["Journal:AcceptUnkeyedCheckpointsUpTo"] = "1" });

@@ -42,7 +42,7 @@ public sealed class TamperingTests(TamperingFixture fixture) : IClassFixture<Tam
         await AppendAsync(shape, 0, granted: true);
 
         var untouched = await Verifier.VerifyAsync(council, TestContext.Current.CancellationToken);
-        Assert.True(untouched.Intact, JournalVerifyCommand.Describe(untouched));
+        Assert.True(untouched.Intact, JournalVerifyVerb.Describe(untouched));
         return shape;
     }
 
@@ -70,7 +70,7 @@ public sealed class TamperingTests(TamperingFixture fixture) : IClassFixture<Tam
         var broken = Assert.Single(report.Breaks);
         Assert.Equal(broken, report.FirstBreak);
         Assert.Equal((kind, sequence), (broken.Kind, broken.Sequence));
-        Assert.Contains("BROKEN", JournalVerifyCommand.Describe(report));
+        Assert.Contains("BROKEN", JournalVerifyVerb.Describe(report));
         return broken;
     }
 

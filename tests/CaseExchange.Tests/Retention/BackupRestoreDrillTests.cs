@@ -103,7 +103,7 @@ public sealed class BackupRestoreDrillTests(BackupDrillFixture drill, ITestOutpu
         Assert.Contains("donnees-effacees", erased.GetProperty("type").GetString());
 
         var report = await service.Services.GetRequiredService<JournalVerifier>().VerifyAsync(Council.Code, TestContext.Current.CancellationToken);
-        Assert.True(report.Intact, JournalVerifyCommand.Describe(report));
+        Assert.True(report.Intact, JournalVerifyVerb.Describe(report));
         output.WriteLine($"Drill (base backup + WAL archive): backup {drill.BackupTime.TotalSeconds:F1} s, restore and recovery {restoreTime.TotalSeconds:F1} s, " +
                          $"service ready {startTime.TotalSeconds:F1} s; journal: {report.EntryCount} entries, intact");
     }
@@ -132,7 +132,7 @@ public sealed class BackupRestoreDrillTests(BackupDrillFixture drill, ITestOutpu
         await Answers.ExpectAsync(await service.OpenFileAsync(Council, Council.MemberOfHoldingGroup, drill.KeptId), 200);
 
         var report = await service.Services.GetRequiredService<JournalVerifier>().VerifyAsync(Council.Code, TestContext.Current.CancellationToken);
-        Assert.True(report.Intact, JournalVerifyCommand.Describe(report));
+        Assert.True(report.Intact, JournalVerifyVerb.Describe(report));
         output.WriteLine($"Drill (base backup alone, ledger re-applied): restore {restoreTime.TotalSeconds:F1} s, service ready " +
                          $"{startTime.TotalSeconds:F1} s (ledger replay included)");
     }

@@ -82,17 +82,17 @@ public sealed class ErasureLedgerTests : IDisposable
     {
         var ledger = await LedgerOfThreeAsync();
         var output = new StringWriter();
-        Assert.True(await ErasureLedgerCommand.RunAsync(ledger, () => throw new InvalidOperationException(), "verify", null, output, TextWriter.Null));
+        Assert.True(await ErasureLedgerVerb.RunAsync(ledger, () => throw new InvalidOperationException(), "verify", null, output, TextWriter.Null));
         Assert.Contains("INTACT", output.ToString());
 
         var lines = await File.ReadAllLinesAsync(ledger.Path, TestContext.Current.CancellationToken);
         lines[2] = lines[2].Replace("S-2026-0003", "S-2026-0009");
         await File.WriteAllLinesAsync(ledger.Path, lines, TestContext.Current.CancellationToken);
         output = new StringWriter();
-        Assert.False(await ErasureLedgerCommand.RunAsync(ledger, () => throw new InvalidOperationException(), "verify", null, output, TextWriter.Null));
+        Assert.False(await ErasureLedgerVerb.RunAsync(ledger, () => throw new InvalidOperationException(), "verify", null, output, TextWriter.Null));
         Assert.Contains("BROKEN", output.ToString());
         Assert.Contains("line 3", output.ToString());
-        Assert.False(await ErasureLedgerCommand.RunAsync(ledger, () => throw new InvalidOperationException(), "export",
+        Assert.False(await ErasureLedgerVerb.RunAsync(ledger, () => throw new InvalidOperationException(), "export",
             Path.Combine(_folder, "copie.jsonl"), TextWriter.Null, TextWriter.Null));
     }
 

@@ -64,10 +64,10 @@ public sealed class AssignFollowUpTests
             Referent, group, Council, Policy, Today));
         Assert.DoesNotContain(errors.Keys, k => k.StartsWith("actions[0]"));
         Assert.Equal(["Le type d'action doit être choisi dans la liste de la charte."], errors["actions[1].kind"]);
-        Assert.Equal([PartnerDirectoryEndpoints.ChooseFromDirectory], errors["actions[1].ownerPartnerId"]);
+        Assert.Equal([CaseExchange.Councils.Partners.PartnerDirectory.ChooseFromDirectory], errors["actions[1].ownerPartnerId"]);
         Assert.Equal(["L'échéance ne peut pas être passée."], errors["actions[1].dueOn"]);
         Assert.Equal(["La description de l'action est obligatoire."], errors["actions[1].description"]);
-        Assert.Equal([PartnerDirectoryEndpoints.ChooseFromDirectory], errors["actions[2].ownerPartnerId"]);
+        Assert.Equal([CaseExchange.Councils.Partners.PartnerDirectory.ChooseFromDirectory], errors["actions[2].ownerPartnerId"]);
         Assert.Equal(["L'échéance est obligatoire."], errors["actions[2].dueOn"]);
     }
 

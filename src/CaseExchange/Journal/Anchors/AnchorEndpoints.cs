@@ -1,5 +1,5 @@
-using System.Security.Claims;
 using CaseExchange.Charter;
+using CaseExchange.Councils;
 using CaseExchange.Http;
 using CaseExchange.Journal.Browsing;
 using Marten;
@@ -33,25 +33,31 @@ public static class AnchorEndpoints
 {
     /// <summary>The list of the council's checkpoint hashes, to keep outside the database (e.g. mailed to the DPO daily).</summary>
     [WolverineGet("/api/councils/{council}/journal/anchors", Summary = "Liste des empreintes des points de scellement, à conserver hors de la base (auditeur)"), Tags("Journal")]
-    public static async Task<IResult> Export(string council, ClaimsPrincipal user, IQuerySession session, CharterPolicy policy,
-        NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken cancellation)
-    {
-        await BrowseJournalEndpoints.RequireAuditorAsync(user, session, policy);
-        var now = clock.GetUtcNow();
-        var anchors = await JournalAnchors.ReadAsync(dataSource, session.TenantId, cancellation);
-        return Results.File(System.Text.Encoding.UTF8.GetBytes(JournalAnchors.Export(session.TenantId, now, anchors)),
-            "text/plain; charset=utf-8", $"points-de-scellement-{session.TenantId}-{now:yyyyMMdd-HHmm}.txt");
-    }
+    public static Task<IResult> Export(CouncilRequest request, NpgsqlDataSource dataSource) => AnchorsUseCase.ExportAsync(request, dataSource);
 
     /// <summary>Compares a list exported earlier with the checkpoints the database holds now.</summary>
     [WolverinePost("/api/councils/{council}/journal/anchors/comparisons", Summary = "Comparer une liste d'empreintes exportée avec la base (auditeur)"), Tags("Journal")]
-    public static async Task<AnchorComparisonView> Compare(string council, CompareAnchors? command, ClaimsPrincipal user, IQuerySession session,
-        CharterPolicy policy, NpgsqlDataSource dataSource, CancellationToken cancellation)
+    public static Task<AnchorComparisonView> Compare(CompareAnchors? command, CouncilRequest request, NpgsqlDataSource dataSource) =>
+        AnchorsUseCase.CompareAsync(request, command, dataSource);
+}
+
+public static class AnchorsUseCase
+{
+    public static async Task<IResult> ExportAsync(CouncilRequest request, NpgsqlDataSource dataSource)
     {
-        await BrowseJournalEndpoints.RequireAuditorAsync(user, session, policy);
+        BrowseJournalUseCase.RequireAuditor(request);
+        var now = request.Now;
+        var anchors = await JournalAnchors.ReadAsync(dataSource, request.Council, request.Cancellation);
+        return Results.File(System.Text.Encoding.UTF8.GetBytes(JournalAnchors.Export(request.Council, now, anchors)),
+            "text/plain; charset=utf-8", $"points-de-scellement-{request.Council}-{now:yyyyMMdd-HHmm}.txt");
+    }
+
+    public static async Task<AnchorComparisonView> CompareAsync(CouncilRequest request, CompareAnchors? command, NpgsqlDataSource dataSource)
+    {
+        BrowseJournalUseCase.RequireAuditor(request);
         if (!JournalAnchors.TryParse(command?.Anchors, out var exported, out var error))
             new ValidationErrors().Add("anchors", error!).ThrowIfAny();
-        var stored = await JournalAnchors.ReadAsync(dataSource, session.TenantId, cancellation);
-        return AnchorComparisonView.Of(JournalAnchors.Compare(session.TenantId, exported, stored));
+        var stored = await JournalAnchors.ReadAsync(dataSource, request.Council, request.Cancellation);
+        return AnchorComparisonView.Of(JournalAnchors.Compare(request.Council, exported, stored));
     }
 }

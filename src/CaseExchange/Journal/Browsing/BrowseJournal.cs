@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Claims;
 using System.Text;
 using CaseExchange.Charter;
 using CaseExchange.Councils;
@@ -52,50 +51,56 @@ public sealed record JournalFilter(Guid? MemberId, string? Pseudonym, DateTimeOf
 
 public static class BrowseJournalEndpoints
 {
+    [WolverineGet("/api/councils/{council}/journal/entries", Summary = "Journal des accès : entrées filtrées, avec le verdict rejoué (auditeur)"), Tags("Journal")]
+    public static Task<JournalPage> List(Guid? memberId, string? pseudonym, DateTimeOffset? from, DateTimeOffset? to, int? page, int? pageSize,
+        CouncilRequest request, AccessReplay replay) =>
+        BrowseJournalUseCase.ListAsync(request, replay, new JournalFilter(memberId, pseudonym, from, to), page, pageSize);
+
+    /// <summary>The same entries as a CSV file for a spreadsheet: UTF-8 with a byte order mark, semicolons (French Excel).</summary>
+    [WolverineGet("/api/councils/{council}/journal/export", Summary = "Journal des accès : export CSV des entrées filtrées (auditeur)"), Tags("Journal")]
+    public static Task<IResult> Export(Guid? memberId, string? pseudonym, DateTimeOffset? from, DateTimeOffset? to, CouncilRequest request,
+        AccessReplay replay) =>
+        BrowseJournalUseCase.ExportAsync(request, replay, new JournalFilter(memberId, pseudonym, from, to));
+}
+
+public static class BrowseJournalUseCase
+{
     public const int MaxExportRows = 100_000;
 
-    [WolverineGet("/api/councils/{council}/journal/entries", Summary = "Journal des accès : entrées filtrées, avec le verdict rejoué (auditeur)"), Tags("Journal")]
-    public static async Task<JournalPage> List(string council, ClaimsPrincipal user, IQuerySession session, CharterPolicy policy,
-        AccessReplay replay, Guid? memberId, string? pseudonym, DateTimeOffset? from, DateTimeOffset? to, int? page, int? pageSize,
-        CancellationToken cancellation)
+    public static async Task<JournalPage> ListAsync(CouncilRequest request, AccessReplay replay, JournalFilter filter, int? page, int? pageSize)
     {
-        await RequireAuditorAsync(user, session, policy);
+        RequireAuditor(request);
+        var (session, cancellation) = (request.Session, request.Cancellation);
         var size = Math.Clamp(pageSize ?? 50, 1, 200);
         var number = Math.Max(page ?? 1, 1);
-        var filter = new JournalFilter(memberId, pseudonym, from, to);
         // Marten's paged lists do not support event queries: count, then read the page.
         var matching = filter.Apply(session.Events.QueryRawEventDataOnly<AccessJournalled>());
         var total = await matching.CountAsync(cancellation);
         var entries = await matching.OrderByDescending(e => e.At).ThenByDescending(e => e.EntryId)
             .Skip((number - 1) * size).Take(size).ToListAsync(cancellation);
-        var views = await ViewsAsync([.. entries], session, policy, replay, cancellation);
+        var views = await ViewsAsync([.. entries], session, request.Policy, replay, cancellation);
         return new JournalPage(views, total, number, size);
     }
 
-    /// <summary>The same entries as a CSV file for a spreadsheet: UTF-8 with a byte order mark, semicolons (French Excel).</summary>
-    [WolverineGet("/api/councils/{council}/journal/export", Summary = "Journal des accès : export CSV des entrées filtrées (auditeur)"), Tags("Journal")]
-    public static async Task<IResult> Export(string council, ClaimsPrincipal user, IQuerySession session, CharterPolicy policy,
-        AccessReplay replay, TimeProvider clock, Guid? memberId, string? pseudonym, DateTimeOffset? from, DateTimeOffset? to,
-        CancellationToken cancellation)
+    public static async Task<IResult> ExportAsync(CouncilRequest request, AccessReplay replay, JournalFilter filter)
     {
-        await RequireAuditorAsync(user, session, policy);
-        var entries = await new JournalFilter(memberId, pseudonym, from, to).Apply(session.Events.QueryRawEventDataOnly<AccessJournalled>())
+        RequireAuditor(request);
+        var (session, cancellation) = (request.Session, request.Cancellation);
+        var entries = await filter.Apply(session.Events.QueryRawEventDataOnly<AccessJournalled>())
             .OrderBy(e => e.At).ThenBy(e => e.EntryId)
             .Take(MaxExportRows + 1)
             .ToListAsync(cancellation);
         if (entries.Count > MaxExportRows)
             new ValidationErrors().Add("from", $"L'export est limité à {MaxExportRows} entrées : resserrez la période.").ThrowIfAny();
 
-        var views = await ViewsAsync([.. entries], session, policy, replay, cancellation);
-        var name = $"journal-des-acces-{session.TenantId}-{clock.GetUtcNow():yyyyMMdd-HHmm}.csv";
+        var views = await ViewsAsync([.. entries], session, request.Policy, replay, cancellation);
+        var name = $"journal-des-acces-{request.Council}-{request.Now:yyyyMMdd-HHmm}.csv";
         return Results.File(JournalCsv.Write(views), "text/csv; charset=utf-8", name);
     }
 
-    public static async Task RequireAuditorAsync(ClaimsPrincipal user, IQuerySession session, CharterPolicy policy)
-    {
-        var actor = await Actor.RequireAsync(user, session);
-        actor.RequireCouncilCapability(policy, Capabilities.ReadJournal);
-    }
+    /// <summary>The journal, its checkpoints and its verification are for the council's auditors.</summary>
+    public static void RequireAuditor(CouncilRequest request) =>
+        request.Actor.RequireCouncilCapability(request.Policy, Capabilities.ReadJournal);
 
     private static async Task<IReadOnlyList<JournalEntryView>> ViewsAsync(IReadOnlyList<AccessJournalled> entries, IQuerySession session,
         CharterPolicy policy, AccessReplay replay, CancellationToken cancellation)

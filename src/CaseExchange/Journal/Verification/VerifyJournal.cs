@@ -1,5 +1,5 @@
-using System.Security.Claims;
 using CaseExchange.Charter;
+using CaseExchange.Councils;
 using CaseExchange.Journal.Browsing;
 using CaseExchange.Journal.Checkpoints;
 using Marten;
@@ -34,15 +34,22 @@ public static class VerifyJournalEndpoint
 {
     /// <summary>Seals the chains that moved, then verifies the whole journal of the council.</summary>
     [WolverinePost("/api/councils/{council}/journal/verifications", Summary = "Vérifier l'intégrité du journal des accès après scellement (auditeur)"), Tags("Journal")]
-    public static async Task<VerificationView> Post(string council, ClaimsPrincipal user, IQuerySession session, CharterPolicy policy,
-        JournalSealer sealer, JournalVerifier verifier, JournalCheckpointKey key, ILogger<JournalVerifier> logger, CancellationToken cancellation)
+    public static Task<VerificationView> Post(CouncilRequest request, JournalVerification verification) => VerifyJournalUseCase.HandleAsync(request, verification);
+}
+
+/// <summary>What verifying needs: the sealer (seal first), the verifier, the checkpoint key's id and a logger for breaks.</summary>
+public sealed record JournalVerification(JournalSealer Sealer, JournalVerifier Verifier, JournalCheckpointKey Key, ILogger<JournalVerifier> Logger);
+
+public static class VerifyJournalUseCase
+{
+    public static async Task<VerificationView> HandleAsync(CouncilRequest request, JournalVerification verification)
     {
-        await BrowseJournalEndpoints.RequireAuditorAsync(user, session, policy);
-        await sealer.SealAsync(session.TenantId, cancellation);
-        var report = await verifier.VerifyAsync(session.TenantId, cancellation);
+        BrowseJournalUseCase.RequireAuditor(request);
+        await verification.Sealer.SealAsync(request.Council, request.Cancellation);
+        var report = await verification.Verifier.VerifyAsync(request.Council, request.Cancellation);
         if (report.FirstBreak is { } first)
-            logger.LogWarning("The access journal of council {Council} is broken: {BrokenChainCount} chain(s), first {BreakKind} in chain {ChainId} at {Sequence}",
+            verification.Logger.LogWarning("The access journal of council {Council} is broken: {BrokenChainCount} chain(s), first {BreakKind} in chain {ChainId} at {Sequence}",
                 report.Council, report.BrokenChainCount, first.Kind, first.ChainId, first.Sequence);
-        return VerificationView.Of(report, key.KeyId);
+        return VerificationView.Of(report, verification.Key.KeyId);
     }
 }

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using CaseExchange.Charter;
 using CaseExchange.Councils;
 using CaseExchange.Http;
@@ -18,8 +17,6 @@ public sealed record ErasureOrderedResponse(Guid SituationId, string Pseudonym, 
 
 public static class OrderErasureEndpoint
 {
-    public const int MaxReferenceLength = 60;
-
     /// <summary>
     /// The coordonnateur erases a situation's nominative data now (court decision, right to erasure…). The caller is
     /// judged first, then the request: every refusal is journalled (an outsider's, an incomplete order's, an order for a
@@ -29,20 +26,25 @@ public static class OrderErasureEndpoint
     [JournalsItsRefusals]
     [WolverinePost("/api/councils/{council}/situations/{situationId}/erasure-orders",
         Summary = "Ordonner l'effacement des données nominatives d'une situation (coordonnateur, journalisé)"), Tags("Conservation")]
-    public static async Task<ErasureOrderedResponse> Post(string council, Guid situationId, OrderErasure? command, ClaimsPrincipal user,
-        IQuerySession session, CharterPolicy policy, AccessJournal journal, IdentityIndex index, NominativeErasure erasure,
-        SituationKeys keys, TimeProvider clock, CancellationToken cancellation)
+    public static Task<ErasureOrderedResponse> Post(Guid situationId, OrderErasure? command, CouncilRequest request, ErasureServices services) =>
+        OrderErasureUseCase.HandleAsync(request, situationId, command, services);
+}
+
+/// <summary>What an erasure order needs beyond the request: the journal, the identity index, the erasure itself and the keys.</summary>
+public sealed record ErasureServices(AccessJournal Journal, IdentityIndex Index, NominativeErasure Erasure, SituationKeys Keys);
+
+public static class OrderErasureUseCase
+{
+    public const int MaxReferenceLength = 60;
+
+    public static async Task<ErasureOrderedResponse> HandleAsync(CouncilRequest request, Guid situationId, OrderErasure? command, ErasureServices services)
     {
-        var subject = Actor.SubjectOf(user) ?? throw new ProblemException(Actor.Forbidden(Refusals.NotACouncilMember));
-        var batch = session.CreateBatchQuery();
-        var memberLookup = batch.Query<Member>().Where(m => m.Subject == subject).FirstOrDefault();
-        var councilLookup = batch.Load<Council>(Council.StreamId);
-        var situationLookup = batch.Load<Situation>(situationId);
-        await batch.Execute(cancellation);
-        var member = await memberLookup;
+        var (journal, council, policy, cancellation) = (services.Journal, request.Council, request.Policy, request.Cancellation);
+        var subject = request.Subject ?? throw new ProblemException(Actor.Forbidden(Refusals.NotACouncilMember));
+        var member = request.Caller;
         // An unknown council holds no journal: the same answer as for any council one does not belong to.
-        var councilState = await councilLookup ?? throw new ProblemException(Actor.Forbidden(Refusals.NotACouncilMember));
-        var situation = await situationLookup;
+        var councilState = request.CouncilState ?? throw new ProblemException(Actor.Forbidden(Refusals.NotACouncilMember));
+        var situation = await request.Session.LoadAsync<Situation>(situationId, cancellation);
 
         var verdict = AccessRules.OrderErasure(policy, member, councilState);
         // Only codes from the charter's list reach the journal, never text typed by the requester.
@@ -64,10 +66,7 @@ public static class OrderErasureEndpoint
             throw new ProblemException(Refused(verdict.Refusal!));
         }
 
-        var errors = new ValidationErrors()
-            .When(command is null, "reason", "Indiquez le motif de l'effacement.")
-            .When(command is not null && !policy.ErasureOrderReasons.Has(command.Reason), "reason", "Le motif de l'effacement doit être choisi dans la liste de la charte.")
-            .OptionalText(command?.Reference, "reference", "La référence de la décision", MaxReferenceLength);
+        var errors = Check(command, policy);
         if (errors.Any)
         {
             await journal.AppendAsync(council, attempt with { Refusal = Refusals.InvalidRequest }, cancellation);
@@ -81,24 +80,32 @@ public static class OrderErasureEndpoint
 
         // Only once authorised and valid: a refused actor learns nothing from the reference check.
         if (!string.IsNullOrWhiteSpace(command!.Reference)
-            && (await index.GuardForAsync(council, [command.Reference], cancellation)).Names(command.Reference))
+            && (await services.Index.GuardForAsync(council, [command.Reference], cancellation)).Names(command.Reference))
             throw await IdentifyingTextRefusals.OnSituationAsync(journal, council, situation, new Actor(member!, councilState),
                 [("reference", "La référence de la décision")], cancellation);
 
         await journal.AppendAsync(council, attempt with { Granted = true, Refusal = null }, cancellation);
 
-        var now = clock.GetUtcNow();
-        await erasure.EraseAsync(council, situationId, new NominativeDataErased(situationId, ErasureCauses.ErasureOrder, member!.Id, now,
-            command.Reason, command.Reference?.Trim()), cancellation);
+        var erased = Decide(situationId, command, member!.Id, request.Now);
+        await services.Erasure.EraseAsync(council, situationId, erased, cancellation);
         // Before answering: the erased key's bytes leave the table's file and the WAL (README, "Erasure and backups").
-        await keys.PurgeErasedAsync(cancellation);
-        return new ErasureOrderedResponse(situationId, situation.Pseudonym, now);
+        await services.Keys.PurgeErasedAsync(cancellation);
+        return new ErasureOrderedResponse(situationId, situation.Pseudonym, erased.At);
     }
+
+    /// <summary>A reason from the charter's list; an optional reference of bounded length.</summary>
+    public static ValidationErrors Check(OrderErasure? command, CharterPolicy policy) => new ValidationErrors()
+        .When(command is null, "reason", "Indiquez le motif de l'effacement.")
+        .When(command is not null && !policy.ErasureOrderReasons.Has(command.Reason), "reason", "Le motif de l'effacement doit être choisi dans la liste de la charte.")
+        .OptionalText(command?.Reference, "reference", "La référence de la décision", MaxReferenceLength);
+
+    public static NominativeDataErased Decide(Guid situationId, OrderErasure command, Guid orderedBy, DateTimeOffset now) =>
+        new(situationId, ErasureCauses.ErasureOrder, orderedBy, now, command.Reason, command.Reference?.Trim());
 
     private static ProblemDetails Refused(string refusal)
     {
         var refused = Actor.Forbidden(refusal);
-        refused.Extensions["notice"] = "Cette demande a été enregistrée dans le journal des accès.";
+        refused.Extensions["notice"] = JournalNotice.RequestRecorded;
         return refused;
     }
 }

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using CaseExchange.Charter;
 using CaseExchange.Councils;
 using CaseExchange.Http;
@@ -32,60 +31,54 @@ public static class AnswerAccessRequestEndpoint
     [JournalsItsRefusals]
     [WolverinePost("/api/councils/{council}/access-requests",
         Summary = "Droit d'accès : tout ce qui est détenu sur une personne (coordonnateur, journalisé)"), Tags("Conservation")]
-    public static Task<RightOfAccessDocument> Post(string council, AccessRequestInClear? command, ClaimsPrincipal user, IQuerySession session,
-        CharterPolicy policy, AccessJournal journal, IdentityIndex index, RightOfAccessDocuments documents, TimeProvider clock,
-        CancellationToken cancellation) =>
-        AnswerAsync(council, command, user, session, policy, journal, index, documents, clock, cancellation);
+    public static Task<RightOfAccessDocument> Post(AccessRequestInClear? command, CouncilRequest request, RightOfAccessServices services) =>
+        AnswerAccessRequestUseCase.HandleAsync(request, command, services);
 
     /// <summary>The same document as a printable HTML file, the one usually handed over.</summary>
     [JournalsItsRefusals]
     [WolverinePost("/api/councils/{council}/access-requests/document",
         Summary = "Droit d'accès : le document à remettre à la personne, en HTML imprimable (coordonnateur, journalisé)"), Tags("Conservation")]
-    public static async Task<RightOfAccessHtml> PostDocument(string council, AccessRequestInClear? command, ClaimsPrincipal user, IQuerySession session,
-        CharterPolicy policy, AccessJournal journal, IdentityIndex index, RightOfAccessDocuments documents, TimeProvider clock,
-        CancellationToken cancellation) =>
-        new(await AnswerAsync(council, command, user, session, policy, journal, index, documents, clock, cancellation));
+    public static async Task<RightOfAccessHtml> PostDocument(AccessRequestInClear? command, CouncilRequest request, RightOfAccessServices services) =>
+        new(await AnswerAccessRequestUseCase.HandleAsync(request, command, services));
+}
 
-    public static async Task<RightOfAccessDocument> AnswerAsync(string council, AccessRequestInClear? request, ClaimsPrincipal user,
-        IQuerySession session, CharterPolicy policy, AccessJournal journal, IdentityIndex index, RightOfAccessDocuments documents,
-        TimeProvider clock, CancellationToken cancellation)
+/// <summary>What answering a right-of-access request needs beyond the request: the journal, the identity index, the document builder.</summary>
+public sealed record RightOfAccessServices(AccessJournal Journal, IdentityIndex Index, RightOfAccessDocuments Documents);
+
+public static class AnswerAccessRequestUseCase
+{
+    public static async Task<RightOfAccessDocument> HandleAsync(CouncilRequest request, AccessRequestInClear? command, RightOfAccessServices services)
     {
+        var (journal, council, cancellation) = (services.Journal, request.Council, request.Cancellation);
         // The caller first, then the request; a refusal names no situation, so it goes to the council's chain.
-        var subject = Actor.SubjectOf(user) ?? throw new ProblemException(Actor.Forbidden(Refusals.NotACouncilMember));
-        var batch = session.CreateBatchQuery();
-        var memberLookup = batch.Query<Member>().Where(m => m.Subject == subject).FirstOrDefault();
-        var councilLookup = batch.Load<Council>(Council.StreamId);
-        await batch.Execute(cancellation);
-        var member = await memberLookup;
-        var councilState = await councilLookup ?? throw new ProblemException(Actor.Forbidden(Refusals.NotACouncilMember));
-        var verdict = AccessRules.AnswerAccessRequest(policy, member, councilState);
+        var subject = request.Subject ?? throw new ProblemException(Actor.Forbidden(Refusals.NotACouncilMember));
+        var member = request.Caller;
+        var councilState = request.CouncilState ?? throw new ProblemException(Actor.Forbidden(Refusals.NotACouncilMember));
+        var verdict = AccessRules.AnswerAccessRequest(request.Policy, member, councilState);
         if (!verdict.Allowed)
         {
             await journal.AppendCouncilRefusalAsync(council, JournalActions.RightOfAccessExport, member?.Id, subject,
                 JournalActions.RightOfAccessPurpose, verdict.Refusal!, cancellation);
             var refused = Actor.Forbidden(verdict.Refusal!);
-            refused.Extensions["notice"] = "Cette demande a été enregistrée dans le journal des accès.";
+            refused.Extensions["notice"] = JournalNotice.RequestRecorded;
             throw new ProblemException(refused);
         }
         var actor = new Actor(member!, councilState);
-        var errors = new ValidationErrors()
-            .RequireText(request?.Nom, "nom", "Le nom", 100)
-            .RequireText(request?.Prenom, "prenom", "Le prénom", 100)
-            .When(request?.DateNaissance is null, "dateNaissance", "La date de naissance est obligatoire.");
+        var errors = Check(command);
         if (errors.Any)
         {
             await journal.AppendCouncilRefusalAsync(council, JournalActions.RightOfAccessExport, actor.Id, subject,
                 JournalActions.RightOfAccessPurpose, Refusals.InvalidRequest, cancellation);
             errors.ThrowIfAny();
         }
-        var command = request!;
+        var person = command!;
 
         // The index answers the search: no live situation is decrypted to find the person.
-        var matches = await index.FindAsync(council, command.Nom!, command.Prenom!, command.DateNaissance!.Value, cancellation);
+        var matches = await services.Index.FindAsync(council, person.Nom!, person.Prenom!, person.DateNaissance!.Value, cancellation);
         var matchedIds = matches.Select(m => m.SituationId).Distinct().ToArray();
         var live = matchedIds.Length == 0
             ? []
-            : await session.Query<Situation>().Where(s => s.Id.IsOneOf(matchedIds) && s.NominativeDataErasedAt == null).ToListAsync(cancellation);
+            : await request.Session.Query<Situation>().Where(s => s.Id.IsOneOf(matchedIds) && s.NominativeDataErasedAt == null).ToListAsync(cancellation);
         matches = [.. matches.Where(m => live.Any(s => s.Id == m.SituationId))];
 
         // Journal first, one entry per situation exported; only with those receipts is anything decrypted for the document.
@@ -96,6 +89,12 @@ public static class AnswerAccessRequestEndpoint
             exports[situationId] = await journal.CommitAsync(council, new JournalRequest(JournalActions.RightOfAccessExport, situationId, situation.Pseudonym,
                 actor.Id, actor.Member.Subject, JournalActions.RightOfAccessPurpose, null, null, Granted: true, Refusal: null), cancellation);
         }
-        return await documents.BuildAsync(session, actor.Council, command, matches, live, exports, clock.GetUtcNow(), cancellation);
+        return await services.Documents.BuildAsync(request.Session, actor.Council, person, matches, live, exports, request.Now, cancellation);
     }
+
+    /// <summary>The identity as checked on a document: name, first name, birth date.</summary>
+    public static ValidationErrors Check(AccessRequestInClear? request) => new ValidationErrors()
+        .RequireText(request?.Nom, "nom", "Le nom", 100)
+        .RequireText(request?.Prenom, "prenom", "Le prénom", 100)
+        .When(request?.DateNaissance is null, "dateNaissance", "La date de naissance est obligatoire.");
 }

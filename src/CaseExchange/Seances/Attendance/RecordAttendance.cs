@@ -87,12 +87,12 @@ public static class RecordAttendanceUseCase
             errors.When(!members.TryGetValue(general[i], out var member) || !member.Active, $"generalPartOnly[{i}]", "Membre actif introuvable dans ce conseil.");
         for (var i = 0; i < guests.Count; i++)
         {
-            errors.When(guests[i].PartnerId is null, $"guests[{i}].partnerId", PartnerDirectoryEndpoints.ChooseFromDirectory);
+            errors.When(guests[i].PartnerId is null, $"guests[{i}].partnerId", PartnerDirectory.ChooseFromDirectory);
         }
         // A guest must be a partner of the council's directory.
         for (var i = 0; i < guests.Count; i++)
         {
-            if (guests[i].PartnerId is { } partnerId) PartnerDirectoryEndpoints.Resolve(council, policy, partnerId, $"guests[{i}].partnerId", errors);
+            if (guests[i].PartnerId is { } partnerId) PartnerDirectory.Resolve(council, policy, partnerId, $"guests[{i}].partnerId", errors);
         }
         return errors;
     }
@@ -107,7 +107,7 @@ public static class RecordAttendanceUseCase
         SeanceForWriting.RequireOpen(seance, "la présence ne peut plus être modifiée.");
         SeanceForWriting.RequireHeld(seance, now, "la présence s'enregistre le jour de la séance ou après.");
         var guests = (command.Guests ?? []).Select((guest, i) => guest.PartnerId is { } partnerId
-            ? PartnerDirectoryEndpoints.Resolve(council, policy, partnerId, $"guests[{i}].partnerId", new ValidationErrors())
+            ? PartnerDirectory.Resolve(council, policy, partnerId, $"guests[{i}].partnerId", new ValidationErrors())
             : (Organisation: "", Role: ""));
         return new AttendanceRecorded(seance.Id, [.. command.NominativePart ?? []], [.. command.GeneralPartOnly ?? []],
             [.. guests.Select(g => new Guest(g.Organisation, g.Role))], recordedBy, now);

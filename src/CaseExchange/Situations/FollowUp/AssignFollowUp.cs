@@ -69,7 +69,7 @@ public static class AssignFollowUpUseCase
         {
             var action = actions[i];
             errors.When(!policy.ActionKinds.Has(action.Kind), $"actions[{i}].kind", "Le type d'action doit être choisi dans la liste de la charte.");
-            errors.When(OwnerOf(council, policy, action.OwnerPartnerId) is null, $"actions[{i}].ownerPartnerId", PartnerDirectoryEndpoints.ChooseFromDirectory);
+            errors.When(OwnerOf(council, policy, action.OwnerPartnerId) is null, $"actions[{i}].ownerPartnerId", PartnerDirectory.ChooseFromDirectory);
             errors.When(action.DueOn is null, $"actions[{i}].dueOn", "L'échéance est obligatoire.");
             errors.When(action.DueOn < today, $"actions[{i}].dueOn", "L'échéance ne peut pas être passée.");
             errors.RequireText(action.DescriptionInClear, $"actions[{i}].description", "La description de l'action", MaxDescriptionLength);

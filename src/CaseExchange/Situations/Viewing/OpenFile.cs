@@ -101,7 +101,7 @@ public static class OpenFileUseCase
         var events = await session.Events.FetchStreamAsync(situationId, token: cancellation);
         var members = await session.LoadManyAsync<Member>(cancellation, NominativeFileBuilder.MembersNamedIn(events));
         return NominativeFileBuilder.Build(situation, events, opened, members.ToDictionary(m => m.Id), group?.Name ?? "",
-            CouncilEndpoints.JournalNotice);
+            CaseExchange.Journal.JournalNotice.Text);
     }
 
     /// <summary>

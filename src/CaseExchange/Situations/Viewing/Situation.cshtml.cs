@@ -40,7 +40,7 @@ public sealed class SituationModel(SituationKeys keys, AccessJournal journal, Va
     /// <summary>NOMINATIVE, IN CLEAR: set only in the response to an accepted opening.</summary>
     public NominativeSituationFile? NominativeFile { get; private set; }
 
-    public string JournalNotice => CouncilEndpoints.JournalNotice;
+    public string JournalNotice => CaseExchange.Journal.JournalNotice.Text;
 
     public async Task OnGetAsync(Guid situationId) => await LoadAsync(situationId);
 

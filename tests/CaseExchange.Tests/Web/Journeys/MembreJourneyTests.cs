@@ -104,7 +104,7 @@ public sealed class MembreJourneyTests(BrowserFixture fixture)
         await Expect(page.Locator("h1")).ToHaveTextAsync($"Dossier nominatif — {pseudonym}");
         var recorded = page.Locator("[role=status]");
         await Expect(recorded).ToContainTextAsync("Consultation enregistrée — motif : Préparation d'une séance du groupe");
-        await Expect(recorded).ToContainTextAsync(CouncilEndpoints.JournalNotice);
+        await Expect(recorded).ToContainTextAsync(CaseExchange.Journal.JournalNotice.Text);
         await Expect(page.Locator("main")).ToContainTextAsync("Philomène Zorglubovitch-Navigateur");
         await Expect(page.Locator("main")).ToContainTextAsync("14 mai 2011");
         await Expect(page.Locator("main")).ToContainTextAsync("faits fictifs Navigateur");

@@ -1,0 +1,51 @@
+using CaseExchange.Charter;
+using CaseExchange.Councils;
+using CaseExchange.Http;
+using CaseExchange.Seances;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace CaseExchange.Statistics;
+
+public static class ReadStatisticsEndpoint
+{
+    /// <summary>
+    /// For the plenary and the président (read-statistics). Periods are whole calendar months, and closed ones only: the
+    /// current month is never published, so two readings of one period never differ by one referral (differencing).
+    /// </summary>
+    [WolverineGet("/api/councils/{council}/statistics", Summary = "Statistiques anonymisées d'une période close"), Tags("Statistiques")]
+    public static Task<StatisticsReport> Get(DateOnly? from, DateOnly? to, CouncilRequest request, PlenaryStatistics statistics) =>
+        ReadStatisticsUseCase.HandleAsync(request, statistics, from, to);
+}
+
+public static class ReadStatisticsUseCase
+{
+    public const int MaxMonths = 60;
+
+    public static async Task<StatisticsReport> HandleAsync(CouncilRequest request, PlenaryStatistics statistics, DateOnly? from, DateOnly? to)
+    {
+        var actor = request.Actor;
+        actor.RequireCouncilCapability(request.Policy, Capabilities.ReadStatistics);
+        var lastClosedDay = LastClosedDay(request.Now);
+        var end = to ?? lastClosedDay;
+        var start = from ?? new DateOnly(end.Year, 1, 1);
+        Check(start, end, lastClosedDay).ThrowIfAny();
+        return await statistics.ComputeAsync(request.Session, actor.Council, start, end);
+    }
+
+    /// <summary>Whole months, closed ones only, at most <see cref="MaxMonths"/>.</summary>
+    public static ValidationErrors Check(DateOnly start, DateOnly end, DateOnly lastClosedDay) => new ValidationErrors()
+        .When(start.Day != 1, "from", "La période commence le premier jour d'un mois.")
+        .When(end.AddDays(1).Day != 1, "to", "La période se termine le dernier jour d'un mois.")
+        .When(end > lastClosedDay, "to",
+            $"Seuls les mois écoulés sont publiés : la période se termine au plus tard le {lastClosedDay:dd/MM/yyyy} (le mois en cours n'est jamais publié).")
+        .When(start > end, "to", "La fin de la période précède son début.")
+        .When((end.Year - start.Year) * 12 + end.Month - start.Month + 1 > MaxMonths, "to", $"Une période couvre au plus {MaxMonths} mois.");
+
+    /// <summary>The last day of the last month that has ended (French calendar).</summary>
+    public static DateOnly LastClosedDay(DateTimeOffset now)
+    {
+        var today = DateOnly.FromDateTime(FrenchTime.Local(now).DateTime);
+        return new DateOnly(today.Year, today.Month, 1).AddDays(-1);
+    }
+}
