@@ -23,9 +23,6 @@ public sealed class LayersTests
         ["Web/Charts/BarChart.cs"] = "Statistics", // the chart draws a statistics table
     };
 
-    /// <summary>Pages still under Web/Pages that are not shared UI: they move beside their slices (then this list empties).</summary>
-    public static readonly string[] PagesAwaitingTheirSlice = ["Web/Pages/Seances/", "Web/Pages/Situations/", "Web/Pages/Suivis/"];
-
     [Fact]
     public void Http_names_no_wing_nor_hosting()
     {
@@ -87,7 +84,6 @@ public sealed class LayersTests
         var offenders = new List<string>();
         foreach (var (path, code) in SourceTree.Files("Web"))
         {
-            if (PagesAwaitingTheirSlice.Any(p => path.StartsWith(p, StringComparison.Ordinal))) continue;
             var named = SourceTree.FoldersNamedIn(code, [.. SourceTree.Wings, "Hosting"]).Except(WingsOfTheSharedUi).ToHashSet();
             if (SharedUiExceptions.TryGetValue(path, out var allowed)) named.Remove(allowed);
             if (named.Count > 0) offenders.Add($"{path} → {string.Join(", ", named)}");
@@ -101,7 +97,6 @@ public sealed class LayersTests
         var pages = SourceTree.Files("Web", ".cshtml")
             .Select(f => f.Path)
             .Where(p => p.StartsWith("Web/Pages/", StringComparison.Ordinal))
-            .Where(p => !PagesAwaitingTheirSlice.Any(a => p.StartsWith(a, StringComparison.Ordinal)))
             .Order()
             .ToList();
         Assert.Equal(["Web/Pages/Accueil.cshtml", "Web/Pages/Erreur.cshtml"], pages);
