@@ -144,6 +144,9 @@ public sealed partial class EventsTests
 
     private static IEnumerable<Type> Flatten(Type t)
     {
+        // A decision that yields several events returns them bundled in a …Decision record: each of its parts is appended.
+        if (t.Name.EndsWith("Decision", StringComparison.Ordinal))
+            return t.GetProperties(BindingFlags.Public | BindingFlags.Instance).SelectMany(p => Flatten(p.PropertyType));
         if (!t.IsGenericType) return t.IsArray ? Flatten(t.GetElementType()!) : [t];
         return t.GetGenericArguments().SelectMany(Flatten);
     }

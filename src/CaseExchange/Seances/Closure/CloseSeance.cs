@@ -12,7 +12,7 @@ public sealed record CloseSeance(long? ExpectedVersion);
 public sealed record SeanceClosureResponse(Guid SeanceId, DateTimeOffset ClosedAt, IReadOnlyList<string> Postponed, long Version);
 
 /// <summary>What closing a séance records: its closure, and the postponement of each situation still waiting on its ODJ.</summary>
-public sealed record SeanceClosure(SeanceClosed Closed, IReadOnlyList<SituationPostponed> Postponed);
+public sealed record SeanceClosureDecision(SeanceClosed Closed, IReadOnlyList<SituationPostponed> Postponed);
 
 /// <summary>
 /// Closes the séance: nothing more is recorded at it (attendance, examinations, ODJ). Situations still waiting on its
@@ -62,13 +62,13 @@ public static class CloseSeanceUseCase
     }
 
     /// <summary>The closure, and a postponement for each situation placed on the séance that it did not examine.</summary>
-    public static SeanceClosure Decide(Seance seance, IEnumerable<Situation> placedOnIt, Guid closedBy, DateTimeOffset now)
+    public static SeanceClosureDecision Decide(Seance seance, IEnumerable<Situation> placedOnIt, Guid closedBy, DateTimeOffset now)
     {
         RequireClosable(seance, now);
         var postponed = placedOnIt
             .Where(s => s.Agenda.Any(a => a.SeanceId == seance.Id && a.Pending))
             .Select(s => new SituationPostponed(s.Id, seance.Id, closedBy, now))
             .ToList();
-        return new SeanceClosure(new SeanceClosed(seance.Id, closedBy, now), postponed);
+        return new SeanceClosureDecision(new SeanceClosed(seance.Id, closedBy, now), postponed);
     }
 }
