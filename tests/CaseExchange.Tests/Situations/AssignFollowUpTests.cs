@@ -119,9 +119,10 @@ public sealed class AssignFollowUpHttpTests(AssignFollowUpHttpFixture fixture) :
     public async Task A_referent_outside_the_holding_group_gets_a_validation_problem_and_nothing_is_appended()
     {
         var id = await fixture.Steps.ExaminedAsync();
+        var body = await BodyAsync(3, Council.MemberOfOtherGroup); // may register the directory's partner (an event): before counting
         var before = await Service.NonJournalEventCountAsync();
         var problem = await Answers.ProblemAsync(await Service.PostAsync(Council.Animateur, $"{Council.Api}/situations/{id}/follow-up",
-            await BodyAsync(3, Council.MemberOfOtherGroup)), 400);
+            body), 400);
 
         Assert.Equal("urn:caseexchange:problem:validation", problem.GetProperty("type").GetString());
         Assert.Equal("Le référent doit être un membre actif du groupe qui détient la situation.",
@@ -133,9 +134,10 @@ public sealed class AssignFollowUpHttpTests(AssignFollowUpHttpFixture fixture) :
     public async Task An_assignment_from_a_stale_version_gets_409_with_the_current_version()
     {
         var id = await fixture.Steps.ExaminedAsync();
+        var body = await BodyAsync(2, Council.Referent); // may register the directory's partner (an event): before counting
         var before = await Service.NonJournalEventCountAsync();
         var problem = await Answers.ProblemAsync(await Service.PostAsync(Council.Animateur, $"{Council.Api}/situations/{id}/follow-up",
-            await BodyAsync(2, Council.Referent)), 409);
+            body), 409);
 
         Assert.Equal("urn:caseexchange:problem:concurrent-update", problem.GetProperty("type").GetString());
         Assert.Equal(3, problem.GetProperty("currentVersion").GetInt64());
@@ -146,9 +148,10 @@ public sealed class AssignFollowUpHttpTests(AssignFollowUpHttpFixture fixture) :
     public async Task Assigning_the_follow_up_of_a_closed_situation_gets_409_out_of_order()
     {
         var id = await fixture.Steps.ClosedAsync();
+        var body = await BodyAsync(4, Council.Referent); // may register the directory's partner (an event): before counting
         var before = await Service.NonJournalEventCountAsync();
         var problem = await Answers.ProblemAsync(await Service.PostAsync(Council.Animateur, $"{Council.Api}/situations/{id}/follow-up",
-            await BodyAsync(4, Council.Referent)), 409);
+            body), 409);
         Assert.Equal("urn:caseexchange:problem:out-of-order", problem.GetProperty("type").GetString());
         Assert.Equal(before, await Service.NonJournalEventCountAsync());
     }
