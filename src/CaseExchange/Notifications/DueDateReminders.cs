@@ -39,9 +39,11 @@ public sealed class DueDateReminders(IDocumentStore store, IServiceProvider serv
     }
 
     /// <summary>One sweep over every council; the number of due dates announced.</summary>
-    public async Task<int> SweepAsync(CancellationToken cancellation = default)
+    public Task<int> SweepAsync(CancellationToken cancellation = default) => SweepAsync(clock.GetUtcNow(), cancellation);
+
+    /// <summary>One sweep as of <paramref name="now"/>; the number of due dates announced.</summary>
+    public async Task<int> SweepAsync(DateTimeOffset now, CancellationToken cancellation = default)
     {
-        var now = clock.GetUtcNow();
         var today = DateOnly.FromDateTime(FrenchTime.Local(now).DateTime);
         List<string> councils;
         await using (var any = store.QuerySession())

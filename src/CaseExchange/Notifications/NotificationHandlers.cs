@@ -48,7 +48,10 @@ public static class NotificationDueHandler
             }
         }
 
-        var targets = recipients.Where(r => r != due.Except).ToList();
+        // Only active members who signed the charter in force: the others cannot follow the link anyway.
+        var council = await session.LoadAsync<Council>(Council.StreamId, cancellation);
+        var members = await session.LoadManyAsync<Member>(cancellation, recipients.Where(r => r != due.Except).ToArray());
+        var targets = members.Where(m => m.Active && m.HasSigned(council?.CharterVersionInForce)).Select(m => m.Id).ToList();
         if (targets.Count == 0) return [];
         // The one variable text of the mail goes through the identity guard: whatever names a person known to the council is masked.
         var guard = await index.GuardForAsync(due.Council, [reference], cancellation);
