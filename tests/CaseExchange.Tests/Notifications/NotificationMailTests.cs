@@ -88,7 +88,7 @@ public sealed class NotificationMailTests(NotificationMailFixture fixture) : ICl
         var seance = await new SituationSteps(Service, Council).NewSeanceAsync();
         await Service.PostJsonAsync<JsonElement>(Council.Coordonnateur, $"{Council.Api}/situations/{referred.Id}/agenda",
             new { seanceId = seance, expectedVersion = referred.Version });
-        await Service.PostJsonAsync<JsonElement>(Council.Coordonnateur, $"{Council.Api}/seances/{seance}/agenda-publication", new { });
+        await Service.PostJsonAsync<JsonElement>(Council.Coordonnateur, $"{Council.Api}/seances/{seance}/agenda-publication", new { expectedVersion = 1 });
         var agenda = await Sink.WaitForAsync(m => m.Subject.Contains("Ordre du jour publié") && m.Text.Contains(seance.ToString()), 3);
         Assert.Equal(Addresses(Council.Animateur, Council.MemberOfHoldingGroup, Council.Referent), To(agenda));
 
