@@ -73,7 +73,8 @@ public static class NotificationMailHandler
         await using var session = store.QuerySession(mail.Council);
         var member = await session.LoadAsync<Member>(mail.MemberId, cancellation);
         var preferences = await session.LoadAsync<NotificationPreferences>(mail.MemberId, cancellation);
-        if (member is not { Active: true } || preferences?.Email is not { Length: > 0 } address || !preferences.Wants(mail.Kind)) return;
+        if (member is not { Active: true } || (preferences?.Wants(mail.Kind) ?? true) is false) return;
+        if ((preferences is null ? member.Email : preferences.Email) is not { Length: > 0 } address) return;
         await mailer.SendAsync(address, mail, cancellation);
     }
 }

@@ -177,6 +177,42 @@ public sealed class NotificationMailTests(NotificationMailFixture fixture) : ICl
     }
 
     [Fact]
+    public async Task The_address_given_at_registration_is_used_and_shown_to_nobody_else()
+    {
+        RequireSink();
+        var subject = $"{Council.Code}.inscrit-avec-adresse";
+        var registered = await Service.PostJsonAsync<JsonElement>(Council.Coordonnateur, $"{Council.Api}/members",
+            new { subject, displayName = "Membre avec adresse", organisation = "CCAS", function = "Fonction", councilRoles = Array.Empty<string>(),
+                email = "inscrit@mail.test" }, 201);
+        Assert.DoesNotContain("inscrit@mail.test", registered.ToString());
+        var memberId = registered.GetProperty("memberId").GetGuid();
+        await Service.PostJsonAsync<JsonElement>(Council.Coordonnateur, $"{Council.Api}/groups/{Council.GroupA}/members", new { memberId, role = "membre" });
+        await Service.PostJsonAsync<JsonElement>(subject, $"{Council.Api}/charter/signatures",
+            new { version = Service.Services.GetRequiredService<CharterPolicy>().Version });
+        var listed = await Service.GetAsync(Council.Coordonnateur, $"{Council.Api}/members");
+        Assert.DoesNotContain("inscrit@mail.test", await listed.Content.ReadAsStringAsync());
+        var own = await Service.GetJsonAsync<JsonElement>(subject, $"{Council.Api}/me/notifications");
+        Assert.Equal("inscrit@mail.test", own.GetProperty("email").GetString());
+
+        try
+        {
+            var referred = await Council.ReferAsync(Service, TestPerson.Distinctive("Inscription"), "Faits fictifs");
+            var mails = await Sink.WaitForAsync(m => About("Nouvelle situation signalée", referred.Pseudonym)(m) && m.Recipients.Contains("inscrit@mail.test"), 1);
+            Assert.Single(mails);
+        }
+        finally
+        {
+            // The other tests count group A's recipients exactly.
+            await Answers.ExpectAsync(await Service.SendAsync(Council.Coordonnateur, HttpMethod.Delete, $"{Council.Api}/groups/{Council.GroupA}/members/{memberId}"), 200);
+        }
+
+        var refused = await Service.PostAsync(Council.Coordonnateur, $"{Council.Api}/members",
+            new { subject = $"{Council.Code}.adresse-invalide", displayName = "X", organisation = "CCAS", function = "F", councilRoles = Array.Empty<string>(),
+                email = "Nom <x@mail.test>" });
+        await Answers.ProblemAsync(refused, 400);
+    }
+
+    [Fact]
     public async Task A_member_reads_and_changes_only_their_own_settings_and_a_bad_address_is_refused()
     {
         RequireSink();

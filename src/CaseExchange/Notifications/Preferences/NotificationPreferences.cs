@@ -2,7 +2,6 @@ using CaseExchange.Councils;
 using CaseExchange.Http;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
-using MimeKit;
 using Wolverine.Http;
 
 namespace CaseExchange.Notifications.Preferences;
@@ -46,8 +45,10 @@ public static class ChangeNotificationPreferencesEndpoint
 /// <summary>Each active member reads and changes their own settings only (no one else's address is ever shown).</summary>
 public static class NotificationPreferencesUseCase
 {
+    /// <summary>Until the member saves their settings, the address given at their registration (if any) and every kind on.</summary>
     public static async Task<NotificationPreferencesResponse> ReadAsync(CouncilRequest request) =>
-        View(await request.Session.LoadAsync<NotificationPreferences>(request.Actor.Id, request.Cancellation));
+        View(await request.Session.LoadAsync<NotificationPreferences>(request.Actor.Id, request.Cancellation)
+             ?? new NotificationPreferences { Id = request.Actor.Id, Email = request.Actor.Member.Email });
 
     public static async Task<NotificationPreferencesResponse> HandleAsync(CouncilRequest request, ChangeNotificationPreferences command)
     {
@@ -78,9 +79,7 @@ public static class NotificationPreferencesUseCase
         ChangedAt = now,
     };
 
-    public static bool IsAddress(string value) =>
-        value.Length <= 254 && !value.Any(char.IsWhiteSpace) && value.IndexOf('@') is > 0 and var at && at < value.Length - 1
-        && MailboxAddress.TryParse(value, out var parsed) && parsed.Address == value;
+    public static bool IsAddress(string value) => Councils.Members.RegisterMemberUseCase.IsProfessionalAddress(value);
 
     public static NotificationPreferencesResponse View(NotificationPreferences? preferences) =>
         new(preferences?.Email, [.. NotificationKinds.All.Select(k => new NotificationKindView(k, NotificationKinds.Label(k), preferences?.Wants(k) ?? true))]);
