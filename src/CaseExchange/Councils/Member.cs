@@ -5,7 +5,7 @@ namespace CaseExchange.Councils;
 /// professional data kept in clear for accountability (the journal says who opened what); they are never
 /// persons concerned by a situation, and CRs name organisations and roles, not members.
 /// </summary>
-/// <param name="Email">The member's own professional address, if given at registration (notifications only; staff data shown to nobody else).</param>
+// Email: the member's own professional address, if given at registration (notifications only; staff data shown to nobody else).
 public sealed record MemberRegistered(
     Guid MemberId, string Subject, string DisplayName, string Organisation, string Function,
     IReadOnlyList<string> CouncilRoles, Guid? RegisteredBy, DateTimeOffset At, string? Email = null);

@@ -6,7 +6,7 @@ using Wolverine.Http;
 
 namespace CaseExchange.Councils.Members;
 
-/// <param name="Email">Optional: the member's professional address, for the e-mail notifications only (never shown to others).</param>
+// Email (optional): the member's professional address, for the e-mail notifications only (never shown to others).
 public sealed record RegisterMember(string? Subject, string? DisplayName, string? Organisation, string? Function, IReadOnlyList<string>? CouncilRoles,
     Guid? Id = null, string? Email = null);
 
