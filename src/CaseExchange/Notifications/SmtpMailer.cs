@@ -21,8 +21,8 @@ public sealed class SmtpMailer(IOptions<NotificationOptions> options, ILogger<Sm
         using var client = new SmtpClient { Timeout = 30_000 };
         try
         {
-            await client.ConnectAsync(smtp.Host, smtp.Port, Enum.Parse<SecureSocketOptions>(smtp.Security, ignoreCase: true), cancellation);
-            if (!string.IsNullOrEmpty(smtp.UserName)) await client.AuthenticateAsync(smtp.UserName, Password(smtp), cancellation);
+            await client.ConnectAsync(smtp.Host!, smtp.Port, Enum.Parse<SecureSocketOptions>(smtp.Security, ignoreCase: true), cancellation);
+            if (!string.IsNullOrEmpty(smtp.UserName)) await client.AuthenticateAsync(smtp.UserName, Password(smtp) ?? "", cancellation);
             await client.SendAsync(message, cancellation);
             await client.DisconnectAsync(quit: true, cancellation);
         }
