@@ -4,6 +4,7 @@ using CaseExchange.Hosting;
 using CaseExchange.Http;
 using CaseExchange.Http;
 using CaseExchange.Journal;
+using CaseExchange.Notifications;
 using CaseExchange.Protection;
 using CaseExchange.Retention;
 using CaseExchange.Seances;
@@ -31,6 +32,7 @@ builder.Services.AddCaseExchangeOpenApi();
 builder.AddCaseExchangeObservability();
 builder.Services.AddCaseExchangeSeances();
 builder.Services.AddCaseExchangeStatistics();
+builder.AddCaseExchangeNotifications();
 if (builder.Configuration.GetValue<bool>("Demo:Seed")) builder.Services.AddHostedService<DemoCouncil>();
 
 var app = builder.Build();

@@ -5,9 +5,10 @@ namespace CaseExchange.Councils;
 /// professional data kept in clear for accountability (the journal says who opened what); they are never
 /// persons concerned by a situation, and CRs name organisations and roles, not members.
 /// </summary>
+// Email: the member's own professional address, if given at registration (notifications only; staff data shown to nobody else).
 public sealed record MemberRegistered(
     Guid MemberId, string Subject, string DisplayName, string Organisation, string Function,
-    IReadOnlyList<string> CouncilRoles, Guid? RegisteredBy, DateTimeOffset At);
+    IReadOnlyList<string> CouncilRoles, Guid? RegisteredBy, DateTimeOffset At, string? Email = null);
 
 public sealed record CouncilRoleGranted(Guid MemberId, string Role, Guid GrantedBy, DateTimeOffset At);
 
@@ -30,6 +31,9 @@ public sealed class Member
     public List<string> SignedCharterVersions { get; set; } = [];
     public bool Active { get; set; }
 
+    /// <summary>Given at registration, for the e-mail notifications only; the member may change it (Notifications/Preferences).</summary>
+    public string? Email { get; set; }
+
     public bool HasSigned(string? charterVersion) => charterVersion is not null && SignedCharterVersions.Contains(charterVersion);
 
     public void Apply(MemberRegistered e)
@@ -40,6 +44,7 @@ public sealed class Member
         Organisation = e.Organisation;
         Function = e.Function;
         CouncilRoles = [.. e.CouncilRoles.Distinct()];
+        Email = e.Email;
         Active = true;
     }
 

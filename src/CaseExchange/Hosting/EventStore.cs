@@ -47,7 +47,7 @@ public static class EventStore
                 options.Projections.Snapshot<Seance>(SnapshotLifecycle.Inline);
 
                 options.Schema.For<Member>().Index(m => m.Subject);
-                options.Schema.For<Situation>().Index(s => s.GroupId).Index(s => s.Pseudonym);
+                options.Schema.For<Situation>().Index(s => s.GroupId).Index(s => s.Pseudonym).Index(s => s.ReferentId!);
                 options.Schema.For<Seance>().Index(s => s.GroupId);
                 options.Schema.For<CreationReceipt>();
                 options.Schema.For<IdentityIndexKey>();

@@ -8,7 +8,7 @@ public static partial class SourceTree
     public static readonly string Root = Path.Combine(RepositoryRoot(), "src", "CaseExchange");
 
     /// <summary>The wings: feature folders, each a namespace of its own.</summary>
-    public static readonly string[] Wings = ["Councils", "Situations", "Seances", "Journal", "Statistics", "Retention", "Charter", "Protection", "Demo"];
+    public static readonly string[] Wings = ["Councils", "Situations", "Seances", "Journal", "Statistics", "Retention", "Charter", "Protection", "Demo", "Notifications"];
 
     /// <summary>C# and Razor files under a folder of the service, path relative to the service's root ('/' separators).</summary>
     public static IEnumerable<(string Path, string Code)> Files(string folder, params string[] extensions) =>

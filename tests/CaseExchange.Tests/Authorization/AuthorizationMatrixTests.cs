@@ -117,6 +117,10 @@ public sealed class AuthorizationMatrixTests(MatrixFixture fixture) : IClassFixt
         ["GET /api/councils/{council}/partners"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/partners")), Ok, CouncilMembers),
         ["POST /api/councils/{council}/partners"] = Allow((f, _) => Task.FromResult(Post($"{Api(f)}/partners",
             new { organisation = $"Association {Guid.NewGuid():N}"[..24], role = "mediateur" })), Ok, Caller.Coordonnateur),
+        // Each member's own notification settings (their address is shown to nobody else).
+        ["GET /api/councils/{council}/me/notifications"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/me/notifications")), Ok, CouncilMembers),
+        ["PUT /api/councils/{council}/me/notifications"] = Allow((f, _) => Task.FromResult((HttpMethod.Put, $"{Api(f)}/me/notifications",
+            (object?)new { email = (string?)null, disabledKinds = Array.Empty<string>() })), Ok, CouncilMembers),
         ["GET /api/councils/{council}/charter"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/charter")), Ok, CouncilMembers),
         // Signing is everyone's own act. A wrong version keeps the matrix from changing anyone's signatures:
         // every member is authorised and told which version is in force (409); signing itself is tested in CharterTests.

@@ -56,6 +56,7 @@ public sealed class PageAuthorizationTests(MatrixFixture fixture) : IClassFixtur
 
         ["/c/{council}"] = Allow(Page(""), CouncilMembers),
         ["/c/{council}/charte"] = Allow(Page("/charte"), CouncilMembers),
+        ["/c/{council}/preferences"] = Allow(Page("/preferences"), CouncilMembers),
         // Need to know: a member reads the anonymised rows of their own groups, under the charter in force.
         ["/c/{council}/situations"] = Allow(Page("/situations"), SignedAnonymisedReaders),
         ["/c/{council}/situations/{situationId:guid}"] = Except(Allow(async f => $"/c/{f.Council.Code}/situations/{await f.Steps.ReferredAsync()}",

@@ -10,6 +10,7 @@ public sealed class MemberForm
     public string? DisplayName { get; set; }
     public string? Organisation { get; set; }
     public string? Function { get; set; }
+    public string? Email { get; set; }
     public List<string> CouncilRoles { get; set; } = [];
 }
 
@@ -27,7 +28,7 @@ public sealed class MembresModel : CouncilPageModel
         {
             Actor.RequireCouncilCapability(Policy, Capabilities.ManageCouncil);
             return await RegisterMemberUseCase.HandleAsync(CouncilRequest, new RegisterMember(Input.Subject, Input.DisplayName, Input.Organisation, Input.Function,
-                Input.CouncilRoles));
+                Input.CouncilRoles, Email: Input.Email));
         },
         created =>
         {

@@ -6,8 +6,9 @@ using Wolverine.Http;
 
 namespace CaseExchange.Councils.Members;
 
+// Email (optional): the member's professional address, for the e-mail notifications only (never shown to others).
 public sealed record RegisterMember(string? Subject, string? DisplayName, string? Organisation, string? Function, IReadOnlyList<string>? CouncilRoles,
-    Guid? Id = null);
+    Guid? Id = null, string? Email = null);
 
 public sealed record MemberCreatedResponse(Guid MemberId, string Subject, string DisplayName, string Url) : CreationResponse(Url);
 
@@ -55,13 +56,20 @@ public static class RegisterMemberUseCase
             .RequireText(command.Function, "function", "La fonction", 120);
         foreach (var _ in (command.CouncilRoles ?? []).Where(r => !Roles.CouncilRoles.Contains(r)))
             errors.Add("councilRoles", "Rôle de conseil inconnu : les rôles possibles sont coordonnateur, auditeur et president.");
+        errors.When(command.Email?.Trim() is { Length: > 0 } email && !IsProfessionalAddress(email), "email",
+            "Indiquez une adresse électronique valide (nom@domaine.fr), ou laissez le champ vide.");
         errors.When(subjectTaken, "subject", "Un membre de ce conseil utilise déjà cet identifiant de connexion.");
         return errors;
     }
 
     public static MemberRegistered Decide(Guid memberId, RegisterMember command, Guid registeredBy, DateTimeOffset now) =>
         new(memberId, command.Subject!.Trim(), command.DisplayName!.Trim(), command.Organisation!.Trim(), command.Function!.Trim(),
-            [.. (command.CouncilRoles ?? []).Distinct()], registeredBy, now);
+            [.. (command.CouncilRoles ?? []).Distinct()], registeredBy, now, command.Email?.Trim() is { Length: > 0 } email ? email : null);
+
+    /// <summary>One plain address (no display name, no spaces), of the usual length.</summary>
+    public static bool IsProfessionalAddress(string value) =>
+        value.Length <= 254 && !value.Any(char.IsWhiteSpace) && value.IndexOf('@') is > 0 and var at && at < value.Length - 1
+        && MimeKit.MailboxAddress.TryParse(value, out var parsed) && parsed.Address == value;
 
     private static MemberCreatedResponse Response(CouncilRequest request, Guid id, string subject, string displayName) =>
         new(id, subject, displayName, $"/api/councils/{request.Council}/members/{id}");

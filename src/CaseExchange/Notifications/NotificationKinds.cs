@@ -1,0 +1,21 @@
+namespace CaseExchange.Notifications;
+
+/// <summary>The kinds of e-mail a member can receive, each of which they can turn off. The codes are stable (stored).</summary>
+public static class NotificationKinds
+{
+    public const string NewReferral = "nouveau-signalement";
+    public const string AgendaPublished = "odj-publie";
+    public const string ActionAssigned = "action-assignee";
+    public const string DueDateReached = "echeance-depassee";
+
+    public static readonly IReadOnlyList<string> All = [NewReferral, AgendaPublished, ActionAssigned, DueDateReached];
+
+    public static string Label(string kind) => kind switch
+    {
+        NewReferral => "Une nouvelle situation est signalée dans l'un de mes groupes",
+        AgendaPublished => "L'ordre du jour d'une séance de l'un de mes groupes est publié",
+        ActionAssigned => "Un suivi m'est confié",
+        DueDateReached => "L'échéance d'une action de l'un de mes suivis est dépassée",
+        _ => kind,
+    };
+}
