@@ -60,6 +60,9 @@ public sealed class PageAuthorizationTests(MatrixFixture fixture) : IClassFixtur
         ["/c/{council}/situations"] = Allow(Page("/situations"), SignedAnonymisedReaders),
         ["/c/{council}/situations/{situationId:guid}"] = Except(Allow(async f => $"/c/{f.Council.Code}/situations/{await f.Steps.ReferredAsync()}",
             SignedAnonymisedReaders), (Caller.MemberOfOtherGroup, NotFound)),
+        // Closing a situation: lead-situations in the holding group (animateur of group A, coordonnateur), as the API.
+        ["/c/{council}/situations/{situationId:guid}/cloture"] = Except(Allow(async f => $"/c/{f.Council.Code}/situations/{await f.Steps.ExaminedAsync()}/cloture",
+            Caller.Coordonnateur, Caller.Animateur), (Caller.MemberOfOtherGroup, NotFound)),
         // Members who may refer in one of their groups, under the charter (group B's member refers in group B).
         ["/c/{council}/situations/nouvelle"] = Allow(Page("/situations/nouvelle"),
             Caller.Animateur, Caller.MemberOfHoldingGroup, Caller.MemberOfOtherGroup),
