@@ -63,6 +63,9 @@ public sealed class PageAuthorizationTests(MatrixFixture fixture) : IClassFixtur
         // Closing a situation: lead-situations in the holding group (animateur of group A, coordonnateur), as the API.
         ["/c/{council}/situations/{situationId:guid}/cloture"] = Except(Allow(async f => $"/c/{f.Council.Code}/situations/{await f.Steps.ExaminedAsync()}/cloture",
             Caller.Coordonnateur, Caller.Animateur), (Caller.MemberOfOtherGroup, NotFound)),
+        // Transferring a situation: the same rule as its closure.
+        ["/c/{council}/situations/{situationId:guid}/transfert"] = Except(Allow(async f => $"/c/{f.Council.Code}/situations/{await f.Steps.ReferredAsync()}/transfert",
+            Caller.Coordonnateur, Caller.Animateur), (Caller.MemberOfOtherGroup, NotFound)),
         // Members who may refer in one of their groups, under the charter (group B's member refers in group B).
         ["/c/{council}/situations/nouvelle"] = Allow(Page("/situations/nouvelle"),
             Caller.Animateur, Caller.MemberOfHoldingGroup, Caller.MemberOfOtherGroup),
