@@ -36,6 +36,35 @@ public sealed class MembresModel : CouncilPageModel
         },
         LoadAsync);
 
+    /// <summary>The member whose suspension or reinstatement form was refused, and the reason chosen: shown again as typed.</summary>
+    public Guid? PostedMemberId { get; private set; }
+
+    public string? PostedReason { get; private set; }
+
+    /// <summary>The model-state key of a member's suspension or reinstatement form (also the id of its select).</summary>
+    public static string ReasonKey(Guid memberId) => $"Motif_{memberId:N}";
+
+    /// <summary>Charte: "suspension immédiate, à titre conservatoire" of the member's accesses.</summary>
+    public Task<IActionResult> OnPostSuspendreAsync(Guid memberId, string? reason) => MemberActAsync(memberId, reason,
+        () => SuspendMemberUseCase.SuspendAsync(CouncilRequest, memberId, new SuspendMember(reason)),
+        m => $"Les accès de {m.DisplayName} sont suspendus à titre conservatoire ; l'institution dont il ou elle relève doit en être informée.");
+
+    public Task<IActionResult> OnPostReactiverAsync(Guid memberId, string? reason) => MemberActAsync(memberId, reason,
+        () => SuspendMemberUseCase.ReinstateAsync(CouncilRequest, memberId, new ReinstateMember(reason)),
+        m => $"La suspension de {m.DisplayName} est levée : ses accès sont rétablis.");
+
+    private Task<IActionResult> MemberActAsync(Guid memberId, string? reason, Func<Task<MemberView>> useCase, Func<MemberView, string> notice)
+    {
+        (PostedMemberId, PostedReason) = (memberId, reason);
+        return SubmitAsync(useCase,
+            changed =>
+            {
+                Tell(notice(changed));
+                return Redirect(Href("membres"));
+            },
+            LoadAsync, prefix: "", mapField: _ => ReasonKey(memberId));
+    }
+
     public string? CharterStatus(MemberView m) =>
         Actor.Council.CharterVersionInForce is not { } version ? null : m.SignedCharterVersions.Contains(version) ? "Signée" : "Non signée";
 
