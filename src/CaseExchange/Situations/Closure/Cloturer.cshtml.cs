@@ -51,7 +51,11 @@ public sealed class CloturerModel(SituationKeys keys) : CouncilPageModel
                 catch (ProblemException e) when (e.Problem.Type == ProblemTypes.OutOfOrder && RunningActions.Count > 0 && !Input.DespiteRunningActions)
                 {
                     // The running-actions refusal goes back to the form, on the box that states the closure anyway.
-                    new ValidationErrors().Add("despiteRunningActions", e.Problem.Detail!).ThrowIfAny();
+                    // The API's wording names the command's field; the page names its box.
+                    new ValidationErrors().Add("despiteRunningActions", RunningActions.Count == 1
+                        ? "Une action décidée pour cette situation est encore en cours : cochez la case pour clôturer malgré tout, ou enregistrez d'abord son état."
+                        : $"{RunningActions.Count} actions décidées pour cette situation sont encore en cours : cochez la case pour clôturer malgré tout, ou enregistrez d'abord leur état.")
+                        .ThrowIfAny();
                     throw;
                 }
             },
