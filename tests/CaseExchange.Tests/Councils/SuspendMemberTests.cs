@@ -159,4 +159,32 @@ public sealed class SuspendMemberHttpTests(SuspendMemberHttpFixture fixture) : I
         Assert.Equal(HttpStatusCode.Redirect, lifted.StatusCode);
         Assert.True((await Service.GetJsonAsync<JsonElement>(Council.Coordonnateur, $"{Council.Api}/members/{member}")).GetProperty("active").GetBoolean());
     }
+
+    [Fact]
+    public async Task The_members_page_deactivates_a_suspended_member_once_confirmed()
+    {
+        var member = await fixture.Steps.NewMemberAsync();
+        await Service.PostJsonAsync<JsonElement>(Council.Coordonnateur, $"{Council.Api}/members/{member}/suspension", new { reason = "divulgation-presumee" });
+        using var client = await Service.PageClientAsync(Council.Coordonnateur);
+        var url = $"/c/{Council.Code}/membres";
+        var token = await Pages.AntiforgeryTokenAsync(client, url);
+        var before = await Service.EventCountAsync();
+        var unconfirmed = await client.PostAsync($"{url}?handler=Desactiver&memberId={member}", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token,
+        }));
+        Assert.Equal(HttpStatusCode.BadRequest, unconfirmed.StatusCode);
+        Assert.Contains("Cochez la case pour confirmer la désactivation", await unconfirmed.Content.ReadAsStringAsync());
+        Assert.Equal(before, await Service.EventCountAsync());
+
+        var done = await client.PostAsync($"{url}?handler=Desactiver&memberId={member}", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token, ["confirm"] = "true",
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
+        var view = await Service.GetJsonAsync<JsonElement>(Council.Coordonnateur, $"{Council.Api}/members/{member}");
+        Assert.Equal((false, false), (view.GetProperty("active").GetBoolean(), view.GetProperty("suspended").GetBoolean()));
+        await Answers.ProblemAsync(await Service.PostAsync(Council.Coordonnateur, $"{Council.Api}/members/{member}/reinstatement",
+            new { reason = "suspension-erronee" }), 409);
+    }
 }

@@ -53,6 +53,29 @@ public sealed class MembresModel : CouncilPageModel
         () => SuspendMemberUseCase.ReinstateAsync(CouncilRequest, memberId, new ReinstateMember(reason)),
         m => $"La suspension de {m.DisplayName} est levée : ses accès sont rétablis.");
 
+    /// <summary>The model-state key of a member's deactivation confirmation (also the id of its checkbox).</summary>
+    public static string DeactivationKey(Guid memberId) => $"Desactivation_{memberId:N}";
+
+    /// <summary>The member leaves the council for good (every access ends, every group left): asked to confirm first.</summary>
+    public async Task<IActionResult> OnPostDesactiverAsync(Guid memberId, bool confirm)
+    {
+        PostedMemberId = memberId;
+        if (!confirm)
+        {
+            await LoadAsync();
+            ModelState.AddModelError(DeactivationKey(memberId), "Cochez la case pour confirmer la désactivation : elle met fin à tout accès et retire le membre de ses groupes.");
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+        return await SubmitAsync(() => DeactivateMemberUseCase.HandleAsync(CouncilRequest, memberId),
+            changed =>
+            {
+                Tell($"{changed.DisplayName} est désactivé(e) : plus aucun accès, plus aucun groupe.");
+                return Redirect(Href("membres"));
+            },
+            LoadAsync, prefix: "");
+    }
+
     private Task<IActionResult> MemberActAsync(Guid memberId, string? reason, Func<Task<MemberView>> useCase, Func<MemberView, string> notice)
     {
         (PostedMemberId, PostedReason) = (memberId, reason);
