@@ -26,6 +26,12 @@ public sealed class CharterPolicy
 
     /// <summary>Why the coordonnateur withdraws a CR version (its content is destroyed): a closed list, journalled.</summary>
     public required IReadOnlyList<ListEntry> CompteRenduWithdrawalReasons { get; init; }
+
+    /// <summary>Why the coordonnateur suspends a member's accesses at once, as a precaution (charte: "suspension immédiate, à titre conservatoire").</summary>
+    public IReadOnlyList<ListEntry> MemberSuspensionReasons { get; init; } = [];
+
+    /// <summary>Why a suspension is lifted.</summary>
+    public IReadOnlyList<ListEntry> MemberReinstatementReasons { get; init; } = [];
     public required IReadOnlyList<ListEntry> DecisionKinds { get; init; }
     public required IReadOnlyList<ListEntry> ActionKinds { get; init; }
     public required IReadOnlyList<ListEntry> ActionStatuses { get; init; }

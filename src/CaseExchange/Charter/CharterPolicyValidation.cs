@@ -30,6 +30,7 @@ internal static class CharterPolicyValidation
                      ("accessPurposes", policy.AccessPurposes), ("archiveAccessReasons", policy.ArchiveAccessReasons),
                      ("erasureOrderReasons", policy.ErasureOrderReasons),
                      ("compteRenduWithdrawalReasons", policy.CompteRenduWithdrawalReasons),
+                     ("memberSuspensionReasons", policy.MemberSuspensionReasons), ("memberReinstatementReasons", policy.MemberReinstatementReasons),
                      ("decisionKinds", policy.DecisionKinds), ("actionKinds", policy.ActionKinds),
                      ("actionStatuses", policy.ActionStatuses), ("outcomes", policy.Outcomes), ("partnerRoles", policy.PartnerRoles),
                  })

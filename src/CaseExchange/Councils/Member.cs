@@ -19,6 +19,15 @@ public sealed record CharterSigned(Guid MemberId, string CharterVersion, string 
 /// <summary>The member left the council: no access of any kind from now on.</summary>
 public sealed record MemberDeactivated(Guid MemberId, Guid DeactivatedBy, DateTimeOffset At);
 
+/// <summary>
+/// The coordonnateur suspends the member's accesses at once, as a precaution (charte: "suspension immédiate, à titre
+/// conservatoire"): refused everything a deactivated member is, but keeping roles and groups until reinstated.
+/// </summary>
+public sealed record MemberSuspended(Guid MemberId, string Reason, Guid SuspendedBy, DateTimeOffset At);
+
+/// <summary>The suspension is lifted: the member's accesses are restored as they were.</summary>
+public sealed record MemberReinstated(Guid MemberId, string Reason, Guid ReinstatedBy, DateTimeOffset At);
+
 public sealed class Member
 {
     public Guid Id { get; set; }
@@ -33,6 +42,9 @@ public sealed class Member
 
     /// <summary>Given at registration, for the e-mail notifications only; the member may change it (Notifications/Preferences).</summary>
     public string? Email { get; set; }
+
+    /// <summary>Suspended as a precaution: not <see cref="Active"/> (every rule refuses them), roles and groups kept.</summary>
+    public bool Suspended { get; set; }
 
     public bool HasSigned(string? charterVersion) => charterVersion is not null && SignedCharterVersions.Contains(charterVersion);
 
@@ -63,6 +75,19 @@ public sealed class Member
     public void Apply(MemberDeactivated e)
     {
         Active = false;
+        Suspended = false;
         CouncilRoles.Clear();
+    }
+
+    public void Apply(MemberSuspended e)
+    {
+        Active = false;
+        Suspended = true;
+    }
+
+    public void Apply(MemberReinstated e)
+    {
+        Active = true;
+        Suspended = false;
     }
 }

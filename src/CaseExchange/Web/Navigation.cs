@@ -25,6 +25,7 @@ public static class Navigation
         new("Membres", "membres", p => p.HasCouncilCapability(Capabilities.ManageCouncil)),
         new("Partenaires", "partenaires", p => p.HasCouncilCapability(Capabilities.ManageCouncil)),
         new("Séances", "seances", p => p.CanPrepareSeances),
+        new("Droit d'accès", "droit-acces", p => p.HasCouncilCapability(Capabilities.AnswerAccessRequests)),
         // Président (and coordonnateur)
         new("Statistiques", "statistiques", p => p.HasCouncilCapability(Capabilities.ReadStatistics)),
         // Auditeur

@@ -143,6 +143,16 @@ public sealed class AuthorizationMatrixTests(MatrixFixture fixture) : IClassFixt
         ["POST /api/councils/{council}/members/{memberId}/deactivation"] = Allow(async (f, _) =>
             Post($"{Api(f)}/members/{await f.Steps.NewMemberAsync()}/deactivation", new { }), Ok, Caller.Coordonnateur),
 
+        // Charte: the coordonnateur suspends a member's accesses at once, as a precaution, and lifts the suspension.
+        ["POST /api/councils/{council}/members/{memberId}/suspension"] = Allow(async (f, _) =>
+            Post($"{Api(f)}/members/{await f.Steps.NewMemberAsync()}/suspension", new { reason = "manquement-presume" }), Ok, Caller.Coordonnateur),
+        ["POST /api/councils/{council}/members/{memberId}/reinstatement"] = Allow(async (f, _) =>
+        {
+            var member = await f.Steps.NewMemberAsync();
+            await f.Service.PostJsonAsync<System.Text.Json.JsonElement>(f.Council.Coordonnateur, $"{Api(f)}/members/{member}/suspension", new { reason = "manquement-presume" });
+            return Post($"{Api(f)}/members/{member}/reinstatement", new { reason = "manquement-non-etabli" });
+        }, Ok, Caller.Coordonnateur),
+
         ["GET /api/councils/{council}/groups"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/groups")), Ok, GroupReaders),
         ["GET /api/councils/{council}/groups/{groupId}"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/groups/{f.Council.GroupA}")), Ok, GroupReaders),
         ["POST /api/councils/{council}/groups"] = Allow((f, _) =>

@@ -61,6 +61,16 @@ public sealed class PageAuthorizationTests(MatrixFixture fixture) : IClassFixtur
         ["/c/{council}/situations"] = Allow(Page("/situations"), SignedAnonymisedReaders),
         ["/c/{council}/situations/{situationId:guid}"] = Except(Allow(async f => $"/c/{f.Council.Code}/situations/{await f.Steps.ReferredAsync()}",
             SignedAnonymisedReaders), (Caller.MemberOfOtherGroup, NotFound)),
+        // Closing a situation: lead-situations in the holding group (animateur of group A, coordonnateur), as the API.
+        ["/c/{council}/situations/{situationId:guid}/cloture"] = Except(Allow(async f => $"/c/{f.Council.Code}/situations/{await f.Steps.ExaminedAsync()}/cloture",
+            Caller.Coordonnateur, Caller.Animateur), (Caller.MemberOfOtherGroup, NotFound)),
+        // Transferring a situation: the same rule as its closure.
+        ["/c/{council}/situations/{situationId:guid}/transfert"] = Except(Allow(async f => $"/c/{f.Council.Code}/situations/{await f.Steps.ReferredAsync()}/transfert",
+            Caller.Coordonnateur, Caller.Animateur), (Caller.MemberOfOtherGroup, NotFound)),
+        // Ordering an erasure and answering a right of access: the coordonnateur only, as the API.
+        ["/c/{council}/situations/{situationId:guid}/effacement"] = Allow(async f => $"/c/{f.Council.Code}/situations/{await f.Steps.ReferredAsync()}/effacement",
+            Caller.Coordonnateur),
+        ["/c/{council}/droit-acces"] = Allow(Page("/droit-acces"), Caller.Coordonnateur),
         // Members who may refer in one of their groups, under the charter (group B's member refers in group B).
         ["/c/{council}/situations/nouvelle"] = Allow(Page("/situations/nouvelle"),
             Caller.Animateur, Caller.MemberOfHoldingGroup, Caller.MemberOfOtherGroup),

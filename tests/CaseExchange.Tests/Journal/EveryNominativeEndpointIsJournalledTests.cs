@@ -46,6 +46,19 @@ public sealed class EveryNominativeEndpointIsJournalledTests(NominativeEndpoints
                 }));
                 return (response, situation);
             },
+            ["PAGE /c/{council}/droit-acces"] = async f =>
+            {
+                var person = TestPerson.Distinctive($"Page{Guid.NewGuid():N}"[..14]);
+                var (situation, _) = await f.Council.ReferAsync(f.Service, person, "Faits pour la page du droit d'accès");
+                using var coordonnateur = await f.Service.PageClientAsync(f.Council.Coordonnateur);
+                var page = $"/c/{f.Council.Code}/droit-acces";
+                var response = await coordonnateur.PostAsync(page, new FormUrlEncodedContent(new Dictionary<string, string>
+                {
+                    ["__RequestVerificationToken"] = await Pages.AntiforgeryTokenAsync(coordonnateur, page),
+                    ["Input.Nom"] = person.Nom, ["Input.Prenom"] = person.Prenom, ["Input.DateNaissance"] = person.DateNaissance.ToString("yyyy-MM-dd"),
+                }));
+                return (response, situation);
+            },
         };
 
     /// <summary>The right of access for a person concerned by exactly one situation: one export journalled.</summary>

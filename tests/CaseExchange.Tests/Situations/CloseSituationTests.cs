@@ -1,5 +1,8 @@
+using System.Net;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using CaseExchange.Protection;
+using CaseExchange.Situations;
 using CaseExchange.Situations.Closure;
 using CaseExchange.Tests.Infrastructure;
 using static CaseExchange.Tests.Situations.SituationHistory;
@@ -59,6 +62,41 @@ public sealed class CloseSituationTests
         var erased = Referred().Examined(Guid.NewGuid()).Erased();
         Assert.Contains("effacées", OutOfOrder(() => CloseSituationUseCase.Decide(erased.Situation, command, null, erased.ActorId, Now)));
     }
+
+    [Fact]
+    public void Decide_refuses_a_closure_while_an_action_is_still_running_unless_the_command_states_it()
+    {
+        var history = Referred().Examined(Guid.NewGuid()).FollowedUp(Guid.NewGuid(), Guid.NewGuid());
+        Assert.Single(CloseSituationUseCase.RunningActions(history.Situation));
+        var detail = OutOfOrder(() => CloseSituationUseCase.Decide(history.Situation, new CloseSituation("sans-objet", null, 4), null, history.ActorId, Now));
+        Assert.StartsWith("Une action décidée pour cette situation est encore en cours", detail);
+        Assert.Contains("despiteRunningActions", detail);
+
+        var closed = CloseSituationUseCase.Decide(history.Situation, new CloseSituation("sans-objet", null, 4, DespiteRunningActions: true), null, history.ActorId, Now);
+        Assert.Equal("sans-objet", closed.Outcome);
+    }
+
+    [Fact]
+    public void Decide_closes_without_a_statement_once_every_action_is_done_or_abandoned()
+    {
+        var history = Referred().Examined(Guid.NewGuid()).FollowedUp(Guid.NewGuid(), Guid.NewGuid(), status: "realisee");
+        Assert.Empty(CloseSituationUseCase.RunningActions(history.Situation));
+        CloseSituationUseCase.RequireNoRunningActionUnlessStated(history.Situation, new CloseSituation("sans-objet", null, 5));
+        Assert.Equal("sans-objet", CloseSituationUseCase.Decide(history.Situation, new CloseSituation("sans-objet", null, 5), null, history.ActorId, Now).Outcome);
+    }
+
+    [Fact]
+    public void The_refusal_counts_the_running_actions_and_names_no_one()
+    {
+        var history = Referred().Examined(Guid.NewGuid()).FollowedUp(Guid.NewGuid(), Guid.NewGuid());
+        history.Situation.Apply(new FollowUpAssigned(history.Id, Guid.NewGuid(),
+            [new PlannedAction(Guid.NewGuid(), "orientation-dispositif", "Mission locale", "Conseiller", Today.AddDays(40), new SealedText("v1:AAAA"))],
+            history.ActorId, Now.AddDays(-6)));
+        var detail = OutOfOrder(() => CloseSituationUseCase.RequireNoRunningActionUnlessStated(history.Situation, new CloseSituation("sans-objet", null, 5)));
+        Assert.StartsWith("2 actions décidées pour cette situation sont encore en cours", detail);
+        Assert.DoesNotContain("CCAS", detail);
+        Assert.DoesNotContain("Mission locale", detail);
+    }
 }
 
 public sealed class CloseSituationHttpFixture : CouncilFixture;
@@ -116,4 +154,79 @@ public sealed class CloseSituationHttpTests(CloseSituationHttpFixture fixture) :
             new { outcome = "situation-stabilisee", expectedVersion = 3 });
         Assert.Equal(4, closed.GetProperty("version").GetInt64());
     }
+
+    [Fact]
+    public async Task A_closure_while_an_action_is_running_gets_409_unless_stated_and_nothing_is_appended()
+    {
+        var followed = await fixture.Steps.FollowedUpAsync(Council.Referent);
+        var url = $"{Council.Api}/situations/{followed.Situation}/closure";
+        var before = await Service.NonJournalEventCountAsync();
+        var refused = await Answers.ProblemAsync(await Service.PostAsync(Council.Animateur, url,
+            new { outcome = "relais-dispositif", comment = "Commentaire fictif", expectedVersion = followed.Version }), 409);
+        Assert.Equal("urn:caseexchange:problem:out-of-order", refused.GetProperty("type").GetString());
+        Assert.StartsWith("Une action décidée pour cette situation est encore en cours", refused.GetProperty("detail").GetString());
+        Assert.Equal(before, await Service.NonJournalEventCountAsync());
+
+        var closed = await Service.PostJsonAsync<JsonElement>(Council.Animateur, url,
+            new { outcome = "relais-dispositif", expectedVersion = followed.Version, despiteRunningActions = true });
+        Assert.Equal(followed.Version + 1, closed.GetProperty("version").GetInt64());
+    }
+}
+
+/// <summary>The closure page: the lead's form, the running actions by kind and due date, a refusal that keeps what was typed.</summary>
+public sealed class CloseSituationPageFixture : CouncilFixture;
+
+public sealed class CloseSituationPageTests(CloseSituationPageFixture fixture) : IClassFixture<CloseSituationPageFixture>
+{
+    private TestService Service => fixture.Service;
+    private TestCouncil Council => fixture.Council;
+
+    [Fact]
+    public async Task The_situation_page_leads_to_the_closure_form_of_an_examined_situation()
+    {
+        var id = await fixture.Steps.ExaminedAsync();
+        using var client = await Service.PageClientAsync(Council.Animateur);
+        var page = await client.GetStringAsync($"/c/{Council.Code}/situations/{id}");
+        Assert.Contains($"/c/{Council.Code}/situations/{id}/cloture", page);
+        using var member = await Service.PageClientAsync(Council.MemberOfHoldingGroup);
+        Assert.DoesNotContain("/cloture", await member.GetStringAsync($"/c/{Council.Code}/situations/{id}"));
+    }
+
+    [Fact]
+    public async Task A_closure_refused_for_a_running_action_keeps_the_form_then_closes_once_stated()
+    {
+        var followed = await fixture.Steps.FollowedUpAsync(Council.Referent);
+        using var client = await Service.PageClientAsync(Council.Animateur);
+        var url = $"/c/{Council.Code}/situations/{followed.Situation}/cloture";
+        var form = await client.GetStringAsync(url);
+        Assert.Contains("Actions encore en cours", form);
+        Assert.Contains("Prise de contact avec la famille", form);
+        Assert.DoesNotContain("Action fictive", form);
+
+        var before = await Service.NonJournalEventCountAsync();
+        var fields = new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = Token(form),
+            ["Input.Outcome"] = "relais-dispositif",
+            ["Input.Comment"] = "Commentaire saisi Quiproquo",
+            ["Input.ExpectedVersion"] = followed.Version.ToString(),
+        };
+        var refused = await client.PostAsync(url, new FormUrlEncodedContent(fields));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var again = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("encore en cours", again);
+        Assert.Contains("Commentaire saisi Quiproquo", again);
+        Assert.Matches("<option[^>]*selected=\"selected\"[^>]*value=\"relais-dispositif\"|<option[^>]*value=\"relais-dispositif\"[^>]*selected", again);
+        Assert.Equal(before, await Service.NonJournalEventCountAsync());
+
+        fields["Input.DespiteRunningActions"] = "true";
+        var closed = await client.PostAsync(url, new FormUrlEncodedContent(fields));
+        Assert.Equal(HttpStatusCode.Redirect, closed.StatusCode);
+        var view = await Service.GetJsonAsync<JsonElement>(Council.Coordonnateur, $"{Council.Api}/situations/{followed.Situation}");
+        Assert.Equal("cloturee", view.GetProperty("status").GetString());
+        Assert.Equal("relais-dispositif", view.GetProperty("outcome").GetString());
+    }
+
+    private static string Token(string html) =>
+        Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
 }

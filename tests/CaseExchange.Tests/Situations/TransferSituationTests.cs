@@ -126,3 +126,55 @@ public sealed class TransferSituationHttpTests(TransferSituationHttpFixture fixt
         Assert.Equal(2, changed.GetProperty("version").GetInt64());
     }
 }
+
+/// <summary>The transfer page: the other groups of the council, a refusal that keeps what was typed, the same use case as the API.</summary>
+public sealed class TransferSituationPageFixture : CouncilFixture;
+
+public sealed class TransferSituationPageTests(TransferSituationPageFixture fixture) : IClassFixture<TransferSituationPageFixture>
+{
+    private TestService Service => fixture.Service;
+    private TestCouncil Council => fixture.Council;
+
+    [Fact]
+    public async Task The_form_offers_the_other_groups_keeps_a_refused_reason_and_transfers_through_the_use_case()
+    {
+        var id = await fixture.Steps.ReferredAsync();
+        using var client = await Service.PageClientAsync(Council.Animateur);
+        Assert.Contains($"/c/{Council.Code}/situations/{id}/transfert", await client.GetStringAsync($"/c/{Council.Code}/situations/{id}"));
+        var url = $"/c/{Council.Code}/situations/{id}/transfert";
+        var form = await client.GetStringAsync(url);
+        Assert.Contains($"value=\"{Council.GroupB}\"", form);
+        Assert.DoesNotContain($"value=\"{Council.GroupA}\"", form);
+
+        var before = await Service.NonJournalEventCountAsync();
+        var fields = new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = await Pages.AntiforgeryTokenAsync(client, url),
+            ["Input.ToGroupId"] = "",
+            ["Input.Reason"] = "Motif saisi Tarabiscoté",
+            ["Input.ExpectedVersion"] = "1",
+        };
+        var refused = await client.PostAsync(url, new FormUrlEncodedContent(fields));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
+        var again = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("Groupe de destination introuvable dans ce conseil.", again);
+        Assert.Contains("Motif saisi Tarabiscoté", again);
+        Assert.Equal(before, await Service.NonJournalEventCountAsync());
+
+        fields["Input.ToGroupId"] = Council.GroupB.ToString();
+        var moved = await client.PostAsync(url, new FormUrlEncodedContent(fields));
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, moved.StatusCode);
+        var view = await Service.GetJsonAsync<JsonElement>(Council.Coordonnateur, $"{Council.Api}/situations/{id}");
+        Assert.Equal(Council.GroupB, view.GetProperty("groupId").GetGuid());
+    }
+
+    [Fact]
+    public async Task A_member_who_does_not_lead_the_group_gets_the_refusal_page()
+    {
+        var id = await fixture.Steps.ReferredAsync();
+        using var client = await Service.PageClientAsync(Council.MemberOfHoldingGroup);
+        var response = await client.GetAsync($"/c/{Council.Code}/situations/{id}/transfert");
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.DoesNotContain("/transfert", await client.GetStringAsync($"/c/{Council.Code}/situations/{id}"));
+    }
+}

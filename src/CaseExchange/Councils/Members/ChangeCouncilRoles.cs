@@ -69,4 +69,12 @@ public static class MemberForWriting
         var member = stream.Aggregate is { Active: true } m ? m : throw Problems.NotFound("Membre actif introuvable.");
         return (stream, member);
     }
+
+    /// <summary>Any member the council registered, active, suspended or deactivated (404 otherwise): their state is judged by the decision.</summary>
+    public static async Task<(JasperFx.Events.IEventStream<Member> Stream, Member Member)> FetchRegisteredAsync(CouncilRequest request, Guid memberId)
+    {
+        var stream = await request.Session.Events.FetchForWriting<Member>(memberId, request.Cancellation);
+        var member = stream.Aggregate ?? throw Problems.NotFound("Membre introuvable dans ce conseil.");
+        return (stream, member);
+    }
 }

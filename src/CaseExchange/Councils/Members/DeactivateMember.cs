@@ -20,14 +20,16 @@ public static class DeactivateMemberUseCase
         var actor = request.Actor;
         actor.RequireCouncilCapability(request.Policy, Capabilities.ManageCouncil);
         if (memberId == actor.Id) throw Problems.OutOfOrder("Vous ne pouvez pas désactiver votre propre compte.");
-        var (stream, member) = await MemberForWriting.FetchActiveAsync(request, memberId);
+        // A suspended member may be deactivated too (the suspension was the precaution); a deactivated one is gone (404).
+        var (stream, member) = await MemberForWriting.FetchRegisteredAsync(request, memberId);
+        if (!member.Active && !member.Suspended) throw Problems.NotFound("Membre actif introuvable.");
         var groups = await request.Session.Query<Group>().Where(g => g.Members.ContainsKey(memberId)).ToListAsync(request.Cancellation);
 
         var (deactivated, departures) = Decide(member, groups, actor.Id, request.Now);
         stream.AppendOne(deactivated);
         foreach (var (group, left) in departures)
             request.Session.Events.Append(group.Id, group.Version + 1, left);
-        return MemberView.Of(member) with { Active = false, CouncilRoles = [], Version = member.Version + 1 };
+        return MemberView.Of(member) with { Active = false, Suspended = false, CouncilRoles = [], Version = member.Version + 1 };
     }
 
     /// <summary>The member is deactivated and leaves each of their groups, at the same instant.</summary>

@@ -37,6 +37,9 @@ public sealed class SituationModel(SituationKeys keys, AccessJournal journal, Va
     /// <summary>Only members of the holding group are offered the form; the use case decides, and journals, anyway.</summary>
     public bool InHoldingGroup { get; private set; }
 
+    /// <summary>Animateur of the holding group or coordonnateur, under the charter: offered the group-level acts (closure, transfer).</summary>
+    public bool CanLead { get; private set; }
+
     /// <summary>NOMINATIVE, IN CLEAR: set only in the response to an accepted opening.</summary>
     public NominativeSituationFile? NominativeFile { get; private set; }
 
@@ -71,6 +74,7 @@ public sealed class SituationModel(SituationKeys keys, AccessJournal journal, Va
         Situation = await ViewSituationUseCase.HandleAsync(CouncilRequest, situationId);
         var group = await Session.LoadAsync<Group>(Situation.GroupId);
         GroupName = group?.Name ?? "groupe inconnu";
+        CanLead = AccessRules.ActInGroup(Policy, Actor.Member, Actor.Council, group, Capabilities.LeadSituations).Allowed;
         InHoldingGroup = group?.RoleOf(Actor.Id) is { } role && Policy.RoleHas(role, Capabilities.OpenNominativeFiles);
         if (Situation.ReferentId is { } referent)
             ReferentName = (await Session.LoadAsync<Member>(referent)) is { } m ? $"{m.DisplayName} ({m.Organisation})" : null;
