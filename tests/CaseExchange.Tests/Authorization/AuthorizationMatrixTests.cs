@@ -193,6 +193,10 @@ public sealed class AuthorizationMatrixTests(MatrixFixture fixture) : IClassFixt
         // Plenary statistics: the coordonnateur and the président only.
         ["GET /api/councils/{council}/statistics"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/statistics")), Ok, Caller.Coordonnateur, Caller.President),
 
+        // Duplicates at referral: ordinary members and the coordonnateur, under the charter; the answer is cut to the caller's groups.
+        ["POST /api/councils/{council}/duplicate-checks"] = Allow((f, _) => Task.FromResult(Post($"{Api(f)}/duplicate-checks",
+            new { nom = "Zorglubovitch", prenom = "Philomène", dateNaissance = new DateOnly(2010, 1, 2) })),
+            Ok, Caller.Coordonnateur, Caller.Animateur, Caller.MemberOfHoldingGroup, Caller.MemberOfOtherGroup, Caller.RemovedMember),
         // Referring is done in group A: its members and animateur, under the charter.
         ["POST /api/councils/{council}/situations"] = Allow((f, _) => Task.FromResult(Post($"{Api(f)}/situations", new
         {
