@@ -197,6 +197,9 @@ public sealed class AuthorizationMatrixTests(MatrixFixture fixture) : IClassFixt
         ["POST /api/councils/{council}/duplicate-checks"] = Allow((f, _) => Task.FromResult(Post($"{Api(f)}/duplicate-checks",
             new { nom = "Zorglubovitch", prenom = "Philomène", dateNaissance = new DateOnly(2010, 1, 2) })),
             Ok, Caller.Coordonnateur, Caller.Animateur, Caller.MemberOfHoldingGroup, Caller.MemberOfOtherGroup, Caller.RemovedMember),
+        // Search by pseudonym: the anonymised view's readers (by name: members of a holding group, see SearchSituationsTests).
+        ["POST /api/councils/{council}/searches"] = Allow((f, _) => Task.FromResult(Post($"{Api(f)}/searches", new { pseudonym = "S-2026-0001" })),
+            Ok, SignedAnonymisedReaders),
         // Referring is done in group A: its members and animateur, under the charter.
         ["POST /api/councils/{council}/situations"] = Allow((f, _) => Task.FromResult(Post($"{Api(f)}/situations", new
         {
