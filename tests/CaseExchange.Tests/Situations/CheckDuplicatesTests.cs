@@ -39,6 +39,25 @@ public sealed class CheckDuplicatesTests(DuplicatesFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public void Replay_judges_a_check_and_a_search_on_the_council_chain_by_the_same_rules()
+    {
+        var policy = SituationHistory.Policy;
+        var council = new CaseExchange.Councils.Council { CharterVersionInForce = policy.Version };
+        var member = new CaseExchange.Councils.Member { Id = Guid.NewGuid(), Subject = "m", Active = true, SignedCharterVersions = [policy.Version] };
+        var auditor = new CaseExchange.Councils.Member { Id = Guid.NewGuid(), Subject = "a", Active = true, SignedCharterVersions = [policy.Version], CouncilRoles = [Roles.Auditeur] };
+        AccessJournalled Entry(string action, string purpose, CaseExchange.Councils.Member who) => AccessJournal.Entry("c",
+            new JournalRequest(action, JournalChains.CouncilSituationId, JournalChains.CouncilPseudonym, who.Id, who.Subject, purpose, null, null, true, null),
+            null, DateTimeOffset.UtcNow);
+        string Verdict(AccessJournalled entry, CaseExchange.Councils.Member who) =>
+            CaseExchange.Journal.Replay.ReplayJudgement.Judge(policy, entry, new(who, council, null, null)).Verdict;
+
+        Assert.Equal(CaseExchange.Journal.Replay.ReplayVerdicts.Legitimate, Verdict(Entry(JournalActions.DuplicateCheck, JournalActions.DuplicateCheckPurpose, member), member));
+        Assert.Equal(CaseExchange.Journal.Replay.ReplayVerdicts.Legitimate, Verdict(Entry(JournalActions.IdentitySearch, "suivi", member), member));
+        Assert.Equal(CaseExchange.Journal.Replay.ReplayVerdicts.Flagged, Verdict(Entry(JournalActions.DuplicateCheck, JournalActions.DuplicateCheckPurpose, auditor), auditor));
+        Assert.Equal(CaseExchange.Journal.Replay.ReplayVerdicts.Flagged, Verdict(Entry(JournalActions.IdentitySearch, "curiosite", member), member));
+    }
+
+    [Fact]
     public async Task The_referring_member_is_told_the_pseudonym_of_the_situation_of_their_group_whatever_the_case_and_accents()
     {
         var person = TestPerson.Distinctive($"Dup{Guid.NewGuid():N}"[..10]);
