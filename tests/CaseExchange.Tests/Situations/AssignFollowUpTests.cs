@@ -119,9 +119,10 @@ public sealed class AssignFollowUpHttpTests(AssignFollowUpHttpFixture fixture) :
     public async Task A_referent_outside_the_holding_group_gets_a_validation_problem_and_nothing_is_appended()
     {
         var id = await fixture.Steps.ExaminedAsync();
+        // The body first: its partner is registered on first use, an event of its own.
+        var body = await BodyAsync(3, Council.MemberOfOtherGroup);
         var before = await Service.NonJournalEventCountAsync();
-        var problem = await Answers.ProblemAsync(await Service.PostAsync(Council.Animateur, $"{Council.Api}/situations/{id}/follow-up",
-            await BodyAsync(3, Council.MemberOfOtherGroup)), 400);
+        var problem = await Answers.ProblemAsync(await Service.PostAsync(Council.Animateur, $"{Council.Api}/situations/{id}/follow-up", body), 400);
 
         Assert.Equal("urn:caseexchange:problem:validation", problem.GetProperty("type").GetString());
         Assert.Equal("Le référent doit être un membre actif du groupe qui détient la situation.",
