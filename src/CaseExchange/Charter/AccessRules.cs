@@ -168,6 +168,52 @@ public static class AccessRules
         return CharterSignedInForce(member, council);
     }
 
+    /// <summary>
+    /// Duplicates at referral (charte: no double signalement of one person): an ordinary member (who refers in their groups)
+    /// or a council role that leads situations (the coordonnateur), under the charter in force. The answer covers only the
+    /// caller's own groups (and, for the coordonnateur, which other groups): see <see cref="SeesDuplicatesCouncilWide"/>.
+    /// Judged on the member and the council alone, so that a replay judges it the same way.
+    /// </summary>
+    public static AccessVerdict CheckDuplicates(CharterPolicy policy, Member? member, Council council) =>
+        IdentityLookup(policy, member, council);
+
+    /// <summary>The coordonnateur is told that a person is already concerned in another group, and in which (no pseudonym).</summary>
+    public static bool SeesDuplicatesCouncilWide(CharterPolicy policy, Member member) =>
+        member.CouncilRoles.Any(r => policy.RoleHas(r, Capabilities.LeadSituations));
+
+    /// <summary>
+    /// Search by name or birth date (need to know): the gate, on the member and the council alone — an ordinary member or
+    /// the coordonnateur, under the charter in force. The results are then limited to the groups where the member may open
+    /// files (<see cref="SearchInHoldingGroup"/>), and a member of no such group is refused.
+    /// </summary>
+    public static AccessVerdict SearchByIdentity(CharterPolicy policy, Member? member, Council council) =>
+        IdentityLookup(policy, member, council);
+
+    /// <summary>One search result: the situation's holding group must be the member's, with a role that opens files.</summary>
+    public static AccessVerdict SearchInHoldingGroup(CharterPolicy policy, Member? member, Council council, Group? holdingGroup)
+    {
+        if (member is not { Active: true }) return AccessVerdict.Refused(Refusals.NotACouncilMember);
+        var groupRole = holdingGroup?.RoleOf(member.Id);
+        if (groupRole is null) return AccessVerdict.Refused(Refusals.NotInHoldingGroup);
+        if (!policy.RoleHas(groupRole, Capabilities.OpenNominativeFiles)) return AccessVerdict.Refused(Refusals.RoleNotAllowed);
+        return CharterSignedInForce(member, council);
+    }
+
+    /// <summary>
+    /// Linking two situations (a family, siblings) without opening either: those who lead situations at council level
+    /// (the coordonnateur), under the charter in force.
+    /// </summary>
+    public static AccessVerdict LinkSituations(CharterPolicy policy, Member? member, Council council) =>
+        CouncilActUnderCharter(policy, member, council, Capabilities.LeadSituations);
+
+    private static AccessVerdict IdentityLookup(CharterPolicy policy, Member? member, Council council)
+    {
+        if (member is not { Active: true }) return AccessVerdict.Refused(Refusals.NotACouncilMember);
+        // The auditeur and the président (council roles without lead) have no nominative lookup at all.
+        if (member.CouncilRoles.Count > 0 && !SeesDuplicatesCouncilWide(policy, member)) return AccessVerdict.Refused(Refusals.RoleNotAllowed);
+        return CharterSignedInForce(member, council);
+    }
+
     /// <summary>Rule: a member who has not signed the charter version in force has no nominative access at all.</summary>
     private static AccessVerdict CharterSignedInForce(Member member, Council council)
     {

@@ -50,7 +50,19 @@ public static class JournalActions
     /// <summary>A clear text (action owner, erasure reference…) was refused because it names a person known to the council.</summary>
     public const string IdentifyingTextRefused = "texte-identifiant-refuse";
 
-    public static readonly IReadOnlySet<string> All = new HashSet<string> { FileOpening, ArchiveOpening, NominativeExport, RightOfAccessExport, ErasureOrder, IdentifyingTextRefused, ServerCheck, CompteRenduWithdrawal };
+    /// <summary>A member asked the identity index whether a person is already concerned (at referral); on the council's chain.</summary>
+    public const string DuplicateCheck = "verification-doublon";
+
+    /// <summary>A member searched situations by name or birth date, with a purpose of the charter; journalled like an opening.</summary>
+    public const string IdentitySearch = "recherche-identite";
+
+    public static readonly IReadOnlySet<string> All = new HashSet<string> { FileOpening, ArchiveOpening, NominativeExport, RightOfAccessExport, ErasureOrder, IdentifyingTextRefused, ServerCheck, CompteRenduWithdrawal, DuplicateCheck, IdentitySearch };
+
+    /// <summary>The purpose of a duplicate check: the referral itself.</summary>
+    public const string DuplicateCheckPurpose = "verification-avant-signalement";
+
+    private static readonly IReadOnlyList<ListEntry> DuplicateCheckPurposes =
+        [new ListEntry(DuplicateCheckPurpose, "Vérifier, au signalement, qu'aucune situation ne concerne déjà la personne")];
 
     /// <summary>
     /// The service decrypted a situation's persons in memory for a check of its own (a CR text, an action owner, an erasure
@@ -95,6 +107,7 @@ public static class JournalActions
         CompteRenduWithdrawal => policy.CompteRenduWithdrawalReasons,
         RightOfAccessExport => RightOfAccessPurposes,
         ServerCheck => ServerCheckPurposes,
+        DuplicateCheck => DuplicateCheckPurposes,
         _ => policy.AccessPurposes,
     };
 
@@ -108,6 +121,8 @@ public static class JournalActions
         CompteRenduWithdrawal => "Retrait d'une version du compte rendu (contenu détruit)",
         IdentifyingTextRefused => "Texte refusé : il désigne une personne connue du conseil",
         ServerCheck => "Contrôle par le service (déchiffré en mémoire, rien n'est communiqué)",
+        DuplicateCheck => "Vérification des doublons au signalement (index des identités, pseudonymes seulement)",
+        IdentitySearch => "Recherche par nom ou date de naissance (index des identités, pseudonymes seulement)",
         _ => action,
     };
 }

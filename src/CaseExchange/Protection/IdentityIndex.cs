@@ -122,6 +122,27 @@ public sealed class IdentityIndex(IDataProtectionProvider dataProtection, IDocum
         return found;
     }
 
+    /// <summary>
+    /// A purpose-bound search: the live persons whose index rows hold every one of these terms (e.g. a surname and a birth
+    /// date). The terms are NOMINATIVE, IN CLEAR: hashed here at once, never logged; only ids come back.
+    /// </summary>
+    public async Task<IReadOnlyList<IndexedPerson>> FindHavingAllAsync(string council, IReadOnlyCollection<string> terms,
+        CancellationToken cancellation = default)
+    {
+        if (terms.Count == 0) return [];
+        var key = await KeyAsync(council, cancellation);
+        var hashes = terms.Distinct(StringComparer.Ordinal).Select(t => Hash(key, t)).ToArray();
+        await using var command = dataSource.CreateCommand(
+            $"select situation_id, person_id from {Table} where council = $1 and term = any($2) group by situation_id, person_id having count(distinct term) = $3");
+        command.Parameters.Add(new NpgsqlParameter { Value = council });
+        command.Parameters.Add(new NpgsqlParameter { Value = hashes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+        command.Parameters.Add(new NpgsqlParameter { Value = (long)hashes.Length });
+        var found = new List<IndexedPerson>();
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        while (await reader.ReadAsync(cancellation)) found.Add(new IndexedPerson(reader.GetGuid(0), reader.GetGuid(1)));
+        return found;
+    }
+
     /// <summary>The situations of the council that have rows in the index (the start-up back-fill skips them).</summary>
     public async Task<IReadOnlySet<Guid>> IndexedSituationsAsync(string council, CancellationToken cancellation = default)
     {

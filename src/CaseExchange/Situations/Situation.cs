@@ -62,6 +62,9 @@ public sealed class Situation
     public DateTimeOffset? NominativeDataErasedAt { get; set; }
     public string? ErasureCause { get; set; }
 
+    /// <summary>Situations linked by the coordonnateur (a family, siblings): pseudonyms only.</summary>
+    public List<CaseExchange.Situations.Links.SituationLinkView> Links { get; set; } = [];
+
     public bool IsClosed => ClosedAt is not null;
     public bool IsErased => NominativeDataErasedAt is not null;
 
@@ -130,4 +133,9 @@ public sealed class Situation
         NominativeDataErasedAt = e.At;
         ErasureCause = e.Cause;
     }
+
+    public void Apply(CaseExchange.Situations.Links.SituationsLinked e) =>
+        Links = [.. Links.Where(l => l.LinkId != e.LinkId), new CaseExchange.Situations.Links.SituationLinkView(e.LinkId, e.OtherSituationId, e.OtherPseudonym, e.Kind, e.At)];
+
+    public void Apply(CaseExchange.Situations.Links.SituationsUnlinked e) => Links = [.. Links.Where(l => l.LinkId != e.LinkId)];
 }

@@ -207,6 +207,23 @@ public sealed class AuthorizationMatrixTests(MatrixFixture fixture) : IClassFixt
         // Plenary statistics: the coordonnateur and the président only.
         ["GET /api/councils/{council}/statistics"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/statistics")), Ok, Caller.Coordonnateur, Caller.President),
 
+        // Duplicates at referral: ordinary members and the coordonnateur, under the charter; the answer is cut to the caller's groups.
+        ["POST /api/councils/{council}/duplicate-checks"] = Allow((f, _) => Task.FromResult(Post($"{Api(f)}/duplicate-checks",
+            new { nom = "Zorglubovitch", prenom = "Philomène", dateNaissance = new DateOnly(2010, 1, 2) })),
+            Ok, Caller.Coordonnateur, Caller.Animateur, Caller.MemberOfHoldingGroup, Caller.MemberOfOtherGroup, Caller.RemovedMember),
+        // Search by pseudonym: the anonymised view's readers (by name: members of a holding group, see SearchSituationsTests).
+        ["POST /api/councils/{council}/searches"] = Allow((f, _) => Task.FromResult(Post($"{Api(f)}/searches", new { pseudonym = "S-2026-0001" })),
+            Ok, SignedAnonymisedReaders),
+        // Links between situations (a family, siblings): the coordonnateur only, without opening either.
+        ["POST /api/councils/{council}/situation-links"] = Allow(async (f, _) => Post($"{Api(f)}/situation-links",
+            new { situationId = await f.Steps.ReferredAsync(), otherSituationId = await f.Steps.ReferredAsync(), kind = "fratrie" }), Ok, Caller.Coordonnateur),
+        ["DELETE /api/councils/{council}/situations/{situationId}/links/{linkId}"] = Allow(async (f, _) =>
+        {
+            var situation = await f.Steps.ReferredAsync();
+            var link = await f.Service.PostJsonAsync<JsonElement>(f.Council.Coordonnateur, $"{Api(f)}/situation-links",
+                new { situationId = situation, otherSituationId = await f.Steps.ReferredAsync(), kind = "famille" });
+            return (HttpMethod.Delete, $"{Api(f)}/situations/{situation}/links/{link.GetProperty("linkId").GetGuid()}", null);
+        }, Ok, Caller.Coordonnateur),
         // Referring is done in group A: its members and animateur, under the charter.
         ["POST /api/councils/{council}/situations"] = Allow((f, _) => Task.FromResult(Post($"{Api(f)}/situations", new
         {

@@ -59,6 +59,8 @@ public sealed class PageAuthorizationTests(MatrixFixture fixture) : IClassFixtur
         ["/c/{council}/preferences"] = Allow(Page("/preferences"), CouncilMembers),
         // Need to know: a member reads the anonymised rows of their own groups, under the charter in force.
         ["/c/{council}/situations"] = Allow(Page("/situations"), SignedAnonymisedReaders),
+        // Search: by pseudonym for the anonymised view's readers; the name search part only for members of a holding group.
+        ["/c/{council}/recherche"] = Allow(Page("/recherche"), SignedAnonymisedReaders),
         ["/c/{council}/situations/{situationId:guid}"] = Except(Allow(async f => $"/c/{f.Council.Code}/situations/{await f.Steps.ReferredAsync()}",
             SignedAnonymisedReaders), (Caller.MemberOfOtherGroup, NotFound)),
         // Closing a situation: lead-situations in the holding group (animateur of group A, coordonnateur), as the API.

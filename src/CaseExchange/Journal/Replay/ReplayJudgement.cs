@@ -67,7 +67,7 @@ public static class ReplayJudgement
         bool entitled;
         string? refusal;
         if (state.Situation is null && state.Council is not null && entry.SituationId == JournalChains.CouncilSituationId
-            && (!entry.Granted || entry.Action == JournalActions.CompteRenduWithdrawal))
+            && (!entry.Granted || entry.Action is JournalActions.CompteRenduWithdrawal or JournalActions.DuplicateCheck or JournalActions.IdentitySearch))
         {
             // The council's chain: refusals that named no situation, and CR withdrawals (granted or refused), judged by
             // the council-level rule of their action.
@@ -76,6 +76,8 @@ public static class ReplayJudgement
                 JournalActions.RightOfAccessExport => AccessRules.AnswerAccessRequest(policy, state.Member, state.Council),
                 JournalActions.ErasureOrder => AccessRules.OrderErasure(policy, state.Member, state.Council),
                 JournalActions.CompteRenduWithdrawal => AccessRules.WithdrawCompteRendu(policy, state.Member, state.Council),
+                JournalActions.DuplicateCheck => AccessRules.CheckDuplicates(policy, state.Member, state.Council),
+                JournalActions.IdentitySearch => AccessRules.SearchByIdentity(policy, state.Member, state.Council),
                 _ => AccessVerdict.Refused(Refusals.RoleNotAllowed),
             };
             entitled = verdict.Allowed;
@@ -106,6 +108,8 @@ public static class ReplayJudgement
                 JournalActions.IdentifyingTextRefused => AccessVerdict.Refused(Refusals.IdentifyingText),
                 // A check decrypts in memory and returns nothing; the request that caused it is judged on its own.
                 JournalActions.ServerCheck => AccessVerdict.Granted,
+                // A search result names the situation without opening it: the holding group's rule, no archive reason.
+                JournalActions.IdentitySearch => AccessRules.SearchInHoldingGroup(policy, state.Member, state.Council, state.HoldingGroup),
                 _ => AccessRules.OpenNominativeFile(policy, state.Member, state.Council, state.HoldingGroup, state.Situation, reasonGiven),
             };
             var opening = entry.Action is JournalActions.FileOpening or JournalActions.ArchiveOpening;

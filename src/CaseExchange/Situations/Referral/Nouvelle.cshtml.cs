@@ -52,7 +52,7 @@ public sealed class ReferralForm
 /// Logging a situation: closed lists from the charter, identity fields, facts. Empty person blocks are ignored;
 /// "Ajouter une personne" brings one more block (no JavaScript).
 /// </summary>
-public sealed class NouvelleModel(SituationKeys keys, Pseudonyms pseudonyms, IdentityIndex index) : CouncilPageModel
+public sealed class NouvelleModel(SituationKeys keys, Pseudonyms pseudonyms, IdentityIndex index, CaseExchange.Journal.AccessJournal journal) : CouncilPageModel
 {
     public const int InitialBlocks = 3;
 
@@ -86,11 +86,18 @@ public sealed class NouvelleModel(SituationKeys keys, Pseudonyms pseudonyms, Ide
         var filled = Input.Persons.Select((person, block) => (person, block)).Where(p => !p.person.IsEmpty).ToList();
         var command = new ReferSituation(Input.GroupId ?? Guid.Empty, Input.Reasons, Input.Sector, Input.Urgency,
             [.. filled.Select(p => p.person.ToRequest())], Input.Facts, Input.Id ?? Guid.CreateVersion7());
+        IReadOnlyList<string> duplicates = [];
         return await SubmitAsync(
-            () => ReferSituationUseCase.HandleAsync(CouncilRequest, command, keys, pseudonyms, index),
+            async () =>
+            {
+                var created = await ReferSituationUseCase.HandleAsync(CouncilRequest, command, keys, pseudonyms, index);
+                duplicates = await Duplicates.DuplicatesAtReferral.MessagesAsync(CouncilRequest, command, created.SituationId, index, journal);
+                return created;
+            },
             created =>
             {
-                Tell($"La situation {created.Pseudonym} est enregistrée. Les données nominatives sont chiffrées ; elle apparaît dans la liste sous ce pseudonyme.");
+                Tell(string.Join(" ", [$"La situation {created.Pseudonym} est enregistrée. Les données nominatives sont chiffrées ; elle apparaît dans la liste sous ce pseudonyme.",
+                    .. duplicates]));
                 return Redirect(Href($"situations/{created.SituationId}"));
             },
             () => Task.CompletedTask,

@@ -1,0 +1,92 @@
+using System.Net;
+using System.Text.Json;
+using CaseExchange.Journal;
+using CaseExchange.Situations.Links;
+using CaseExchange.Situations.Viewing;
+using CaseExchange.Tests.Infrastructure;
+using CaseExchange.Tests.Journal;
+using static CaseExchange.Tests.Situations.SituationHistory;
+
+namespace CaseExchange.Tests.Situations;
+
+public sealed class LinksFixture : CouncilFixture;
+
+/// <summary>The coordonnateur links two situations (a family, siblings) without opening either; both views show the other's pseudonym; unlink.</summary>
+public sealed class LinkSituationsTests(LinksFixture fixture) : IClassFixture<LinksFixture>
+{
+    private TestService Service => fixture.Service;
+    private TestCouncil Council => fixture.Council;
+    private string Url => $"{Council.Api}/situation-links";
+
+    private Task<AnonymisedSituation> ViewAsync(string subject, Guid id) =>
+        Service.GetJsonAsync<AnonymisedSituation>(subject, $"{Council.Api}/situations/{id}");
+
+    [Fact]
+    public void Decide_gives_one_event_per_stream_and_refuses_a_second_link()
+    {
+        var first = Referred().Situation;
+        var second = Referred().Situation;
+        second.Id = Guid.NewGuid();
+        second.Pseudonym = "S-2026-0002";
+        var (one, other) = LinkSituationsUseCase.Decide(first, second, LinkKinds.Fratrie, Guid.NewGuid(), Guid.NewGuid(), DateTimeOffset.UtcNow);
+        Assert.Equal((first.Id, second.Id, "S-2026-0002"), (one.SituationId, one.OtherSituationId, one.OtherPseudonym));
+        Assert.Equal((second.Id, first.Id, first.Pseudonym), (other.SituationId, other.OtherSituationId, other.OtherPseudonym));
+        first.Apply(one);
+        var again = Assert.Throws<CaseExchange.Http.ProblemException>(() =>
+            LinkSituationsUseCase.Decide(first, second, LinkKinds.Famille, Guid.NewGuid(), Guid.NewGuid(), DateTimeOffset.UtcNow));
+        Assert.Equal(409, again.Problem.Status);
+        Assert.Equal(["kind"], ErrorsOf(LinkSituationsUseCase.Check(new LinkSituations(first.Id, second.Id, "voisins"))).Keys);
+    }
+
+    [Fact]
+    public async Task The_coordonnateur_links_without_opening_both_views_show_the_pseudonyms_and_unlinks()
+    {
+        var a = await fixture.Steps.ReferAsync();
+        // The sibling is followed by the other group, referred by its member.
+        var b = await Service.PostJsonAsync<SituationCreated>(Council.MemberOfOtherGroup, $"{Council.Api}/situations", new
+        {
+            groupId = Council.GroupB, reasons = new[] { "errance" }, sector = "sud", urgency = "normale",
+            persons = new[] { TestPerson.Distinctive($"Frere{Guid.NewGuid():N}"[..10]).AsRequest("personne-suivie") }, facts = "Faits fictifs",
+        }, 201);
+
+        var linked = await Service.PostJsonAsync<SituationsLinkedResponse>(Council.Coordonnateur, Url,
+            new { situationId = a.Id, otherSituationId = b.SituationId, kind = "fratrie" });
+        Assert.Equal((a.Pseudonym, b.Pseudonym, "fratrie"), (linked.Pseudonym, linked.OtherPseudonym, linked.Kind));
+
+        var viewA = await ViewAsync(Council.MemberOfHoldingGroup, a.Id);
+        Assert.Equal([(b.SituationId, b.Pseudonym, "fratrie")], viewA.Links!.Select(l => (l.OtherSituationId, l.OtherPseudonym, l.Kind)));
+        var viewB = await ViewAsync(Council.MemberOfOtherGroup, b.SituationId);
+        Assert.Equal([(a.Id, a.Pseudonym)], viewB.Links!.Select(l => (l.OtherSituationId, l.OtherPseudonym)));
+
+        // Nothing was opened: neither situation has a journal entry.
+        Assert.Empty(await JournalTampering.EntriesAsync(Service, Council.Code, JournalChains.ChainOf(a.Id)));
+        Assert.Empty(await JournalTampering.EntriesAsync(Service, Council.Code, JournalChains.ChainOf(b.SituationId)));
+
+        // The page of the situation shows the other's pseudonym.
+        using var page = await Service.PageClientAsync(Council.MemberOfHoldingGroup);
+        var html = WebUtility.HtmlDecode(await page.GetStringAsync($"/c/{Council.Code}/situations/{a.Id}", TestContext.Current.CancellationToken));
+        Assert.Contains($"{b.Pseudonym} (Fratrie)", html);
+
+        // A second link of the same pair: 409, nothing appended.
+        var before = await Service.EventCountAsync();
+        var twice = await Service.PostAsync(Council.Coordonnateur, Url, new { situationId = b.SituationId, otherSituationId = a.Id, kind = "famille" });
+        Assert.Equal(HttpStatusCode.Conflict, twice.StatusCode);
+        Assert.Equal(before, await Service.EventCountAsync());
+
+        var unlinked = await Service.SendAsync(Council.Coordonnateur, HttpMethod.Delete, $"{Council.Api}/situations/{b.SituationId}/links/{linked.LinkId}");
+        await Answers.ExpectAsync(unlinked, 200);
+        Assert.Empty((await ViewAsync(Council.Coordonnateur, a.Id)).Links!);
+        Assert.Empty((await ViewAsync(Council.Coordonnateur, b.SituationId)).Links!);
+    }
+
+    [Fact]
+    public async Task Bad_requests_are_refused_with_nothing_appended()
+    {
+        var a = await fixture.Steps.ReferredAsync();
+        var before = await Service.EventCountAsync();
+        await Answers.ProblemAsync(await Service.PostAsync(Council.Coordonnateur, Url, new { situationId = a, otherSituationId = a, kind = "fratrie" }), 400);
+        await Answers.ProblemAsync(await Service.PostAsync(Council.Coordonnateur, Url, new { situationId = a, otherSituationId = Guid.NewGuid(), kind = "fratrie" }), 404);
+        await Answers.ProblemAsync(await Service.PostAsync(Council.Animateur, Url, new { situationId = a, otherSituationId = Guid.NewGuid(), kind = "fratrie" }), 403);
+        Assert.Equal(before, await Service.EventCountAsync());
+    }
+}
