@@ -11,7 +11,7 @@ namespace CaseExchange.Tests.Situations;
 
 public sealed class LinksFixture : CouncilFixture;
 
-/// <summary>The coordonnateur links two situations (a family, siblings) without opening either; both views show the other's pseudonym; unlink.</summary>
+/// <summary>The coordonnateur links two situations (a family, siblings) without opening either; each view shows the other's pseudonym to readers of both groups only; unlink.</summary>
 public sealed class LinkSituationsTests(LinksFixture fixture) : IClassFixture<LinksFixture>
 {
     private TestService Service => fixture.Service;
@@ -53,17 +53,29 @@ public sealed class LinkSituationsTests(LinksFixture fixture) : IClassFixture<Li
             new { situationId = a.Id, otherSituationId = b.SituationId, kind = "fratrie" });
         Assert.Equal((a.Pseudonym, b.Pseudonym, "fratrie"), (linked.Pseudonym, linked.OtherPseudonym, linked.Kind));
 
-        var viewA = await ViewAsync(Council.MemberOfHoldingGroup, a.Id);
+        // The coordonnateur, who reads every group's rows, sees the link on both sides.
+        var viewA = await ViewAsync(Council.Coordonnateur, a.Id);
         Assert.Equal([(b.SituationId, b.Pseudonym, "fratrie")], viewA.Links!.Select(l => (l.OtherSituationId, l.OtherPseudonym, l.Kind)));
-        var viewB = await ViewAsync(Council.MemberOfOtherGroup, b.SituationId);
+        var viewB = await ViewAsync(Council.Coordonnateur, b.SituationId);
         Assert.Equal([(a.Id, a.Pseudonym)], viewB.Links!.Select(l => (l.OtherSituationId, l.OtherPseudonym)));
+
+        // Need to know: each group's members do not learn that the other group holds a situation, nor its pseudonym.
+        Assert.Empty((await ViewAsync(Council.MemberOfHoldingGroup, a.Id)).Links!);
+        Assert.Empty((await ViewAsync(Council.MemberOfOtherGroup, b.SituationId)).Links!);
+        var listed = await Service.GetJsonAsync<SituationPage>(Council.MemberOfHoldingGroup, $"{Council.Api}/situations");
+        Assert.All(listed.Items, row => Assert.Empty(row.Links ?? []));
+        using (var memberPage = await Service.PageClientAsync(Council.MemberOfHoldingGroup))
+        {
+            var memberHtml = await memberPage.GetStringAsync($"/c/{Council.Code}/situations/{a.Id}", TestContext.Current.CancellationToken);
+            Assert.DoesNotContain(b.Pseudonym, memberHtml);
+        }
 
         // Nothing was opened: neither situation has a journal entry.
         Assert.Empty(await JournalTampering.EntriesAsync(Service, Council.Code, JournalChains.ChainOf(a.Id)));
         Assert.Empty(await JournalTampering.EntriesAsync(Service, Council.Code, JournalChains.ChainOf(b.SituationId)));
 
-        // The page of the situation shows the other's pseudonym.
-        using var page = await Service.PageClientAsync(Council.MemberOfHoldingGroup);
+        // The coordonnateur's page of the situation shows the other's pseudonym.
+        using var page = await Service.PageClientAsync(Council.Coordonnateur);
         var html = WebUtility.HtmlDecode(await page.GetStringAsync($"/c/{Council.Code}/situations/{a.Id}", TestContext.Current.CancellationToken));
         Assert.Contains($"{b.Pseudonym} (Fratrie)", html);
 

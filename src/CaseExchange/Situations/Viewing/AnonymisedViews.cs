@@ -69,7 +69,8 @@ public static class ListSituationsUseCase
         if (filter.Status == SituationStatuses.Cloturee) query = query.Where(s => s.ClosedAt != null);
         else if (filter.Status == "ouvertes") query = query.Where(s => s.ClosedAt == null);
         var results = await query.OrderByDescending(s => s.ReferredAt).ToPagedListAsync(number, size, request.Cancellation);
-        return new SituationPage([.. results.Select(AnonymisedSituation.Of)], results.TotalItemCount, number, size);
+        var rows = await scope.WithLinksItCoversAsync(session, [.. results.Select(AnonymisedSituation.Of)], request.Cancellation);
+        return new SituationPage(rows, results.TotalItemCount, number, size);
     }
 }
 
@@ -82,7 +83,7 @@ public static class ViewSituationUseCase
         var situation = await request.Session.LoadAsync<Situation>(situationId, request.Cancellation);
         // Another group's situation gets the same answer as an unknown one: its pseudonym is not confirmed either.
         if (situation is null || !scope.Covers(situation.GroupId)) throw Problems.NotFound("Situation introuvable dans ce conseil.");
-        return AnonymisedSituation.Of(situation);
+        return (await scope.WithLinksItCoversAsync(request.Session, [AnonymisedSituation.Of(situation)], request.Cancellation))[0];
     }
 }
 
@@ -92,6 +93,24 @@ public sealed record AnonymisedScope(IReadOnlySet<Guid>? Groups)
     public static readonly AnonymisedScope WholeCouncil = new((IReadOnlySet<Guid>?)null);
 
     public bool Covers(Guid groupId) => Groups is null || Groups.Contains(groupId);
+
+    /// <summary>
+    /// Need to know applies to links too: a link to a situation of a group the reader does not cover is left out, so
+    /// that a link never tells one group that another holds a situation (nor its pseudonym).
+    /// </summary>
+    public async Task<IReadOnlyList<AnonymisedSituation>> WithLinksItCoversAsync(IQuerySession session,
+        IReadOnlyList<AnonymisedSituation> rows, CancellationToken cancellation = default)
+    {
+        if (Groups is null) return rows;
+        var others = rows.SelectMany(r => r.Links ?? []).Select(l => l.OtherSituationId).Distinct().ToArray();
+        if (others.Length == 0) return rows;
+        var groupOf = (await session.Query<Situation>().Where(x => x.Id.IsOneOf(others)).Select(x => new { x.Id, x.GroupId })
+            .ToListAsync(cancellation)).ToDictionary(x => x.Id, x => x.GroupId);
+        return [.. rows.Select(r => r.Links is null ? r : r with
+        {
+            Links = [.. r.Links.Where(l => groupOf.TryGetValue(l.OtherSituationId, out var g) && Covers(g))],
+        })];
+    }
 
     public static Task<AnonymisedScope> RequireAsync(CouncilRequest request) => RequireAsync(request.Actor, request.Session, request.Policy);
 

@@ -100,8 +100,12 @@ public static class OpenFileUseCase
 
         var events = await session.Events.FetchStreamAsync(situationId, token: cancellation);
         var members = await session.LoadManyAsync<Member>(cancellation, NominativeFileBuilder.MembersNamedIn(events));
-        return NominativeFileBuilder.Build(situation, events, opened, members.ToDictionary(m => m.Id), group?.Name ?? "",
+        var file = NominativeFileBuilder.Build(situation, events, opened, members.ToDictionary(m => m.Id), group?.Name ?? "",
             CaseExchange.Journal.JournalNotice.Text);
+        // Links to other groups' situations are shown only to a reader those groups' rows are open to.
+        var readerGroups = await session.Query<Group>().Where(g => g.Members.ContainsKey(member!.Id)).Select(g => g.Id).ToListAsync(cancellation);
+        var scope = AccessRules.ReadsEveryGroup(policy, member!) ? AnonymisedScope.WholeCouncil : new AnonymisedScope(readerGroups.ToHashSet());
+        return file with { Summary = (await scope.WithLinksItCoversAsync(session, [file.Summary], cancellation))[0] };
     }
 
     /// <summary>
