@@ -6,7 +6,20 @@ namespace CaseExchange.Seances;
 // The séance stream. Placing a situation on the ODJ and examining it are events of the situation's own stream
 // (SituationPlacedOnAgenda, SituationExamined, SituationPostponed); the séance records what belongs to the meeting.
 
-public sealed record SeanceScheduled(Guid SeanceId, Guid GroupId, DateTimeOffset Date, Guid ScheduledBy, DateTimeOffset At);
+/// <summary>A séance planned for a group, at a date and (from issue 15 on) a place: a room, never a private address.</summary>
+public sealed record SeanceScheduled(Guid SeanceId, Guid GroupId, DateTimeOffset Date, Guid ScheduledBy, DateTimeOffset At, string? Place = null);
+
+/// <summary>The séance's place changed (same date).</summary>
+public sealed record SeancePlaceChanged(Guid SeanceId, string Place, Guid ChangedBy, DateTimeOffset At);
+
+/// <summary>The séance moved to another date (and possibly another place), for a reason of the closed list <see cref="Rescheduling.SeanceChangeReasons"/>.</summary>
+public sealed record SeanceRescheduled(Guid SeanceId, DateTimeOffset PreviousDate, DateTimeOffset Date, string? Place, string Reason, Guid RescheduledBy, DateTimeOffset At);
+
+/// <summary>
+/// The séance will not take place, for a reason of the closed list. The situations waiting on its ODJ are postponed on
+/// their own streams (<see cref="Situations.SituationPostponed"/>) in the same transaction, so they can be placed again.
+/// </summary>
+public sealed record SeanceCancelled(Guid SeanceId, string Reason, Guid CancelledBy, DateTimeOffset At);
 
 /// <summary>The ODJ as fixed and sent to the members (convocation): the situations on it at that instant.</summary>
 public sealed record AgendaPublished(Guid SeanceId, IReadOnlyList<Guid> SituationIds, Guid PublishedBy, DateTimeOffset At);
@@ -54,6 +67,10 @@ public sealed class Seance
     public int Version { get; set; }
     public Guid GroupId { get; set; }
     public DateTimeOffset Date { get; set; }
+    public string? Place { get; set; }
+    public int Reschedulings { get; set; }
+    public DateTimeOffset? CancelledAt { get; set; }
+    public string? CancellationReason { get; set; }
     public DateTimeOffset? AgendaPublishedAt { get; set; }
     public List<Guid> PublishedAgenda { get; set; } = [];
     public DateTimeOffset? AttendanceRecordedAt { get; set; }
@@ -65,6 +82,7 @@ public sealed class Seance
     public int RefusedCompteRenduTexts { get; set; }
 
     public bool IsClosed => ClosedAt is not null;
+    public bool IsCancelled => CancelledAt is not null;
     public bool AttendanceRecorded => AttendanceRecordedAt is not null;
 
     public void Apply(SeanceScheduled e)
@@ -72,6 +90,22 @@ public sealed class Seance
         Id = e.SeanceId;
         GroupId = e.GroupId;
         Date = e.Date;
+        Place = e.Place;
+    }
+
+    public void Apply(SeancePlaceChanged e) => Place = e.Place;
+
+    public void Apply(SeanceRescheduled e)
+    {
+        Date = e.Date;
+        if (e.Place is not null) Place = e.Place;
+        Reschedulings++;
+    }
+
+    public void Apply(SeanceCancelled e)
+    {
+        CancelledAt = e.At;
+        CancellationReason = e.Reason;
     }
 
     public void Apply(AgendaPublished e)

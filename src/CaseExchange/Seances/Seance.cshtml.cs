@@ -4,6 +4,9 @@ using CaseExchange.Councils.Partners;
 using CaseExchange.Protection;
 using CaseExchange.Seances.Agenda;
 using CaseExchange.Seances.Attendance;
+using CaseExchange.Seances.Cancellation;
+using CaseExchange.Seances.Rescheduling;
+using CaseExchange.Journal;
 using CaseExchange.Seances.Closure;
 using CaseExchange.Seances.Viewing;
 using CaseExchange.Situations.Viewing;
@@ -33,6 +36,22 @@ public sealed class AttendanceForm
     public long? ExpectedVersion { get; set; }
 }
 
+/// <summary>The séance's place, or its new date (with the reason from the closed list); kept as typed when refused.</summary>
+public sealed class PlanningForm
+{
+    public DateOnly? Date { get; set; }
+    public TimeOnly? Time { get; set; }
+    public string? Place { get; set; }
+    public string? Reason { get; set; }
+    public long? ExpectedVersion { get; set; }
+}
+
+public sealed class CancelForm
+{
+    public string? Reason { get; set; }
+    public long? ExpectedVersion { get; set; }
+}
+
 /// <summary>Someone the coordonnateur may record as present: the group's members, and themselves.</summary>
 public sealed record AttendanceCandidate(Guid MemberId, string DisplayName, string Organisation, string Function, string? GroupRole, bool CharterSigned);
 
@@ -49,6 +68,9 @@ public sealed class SeanceModel : CouncilPageModel
     public const int GuestBlocks = 2;
 
     [BindProperty] public AttendanceForm Attendance { get; set; } = new();
+    [BindProperty] public PlanningForm Planning { get; set; } = new();
+    [BindProperty] public PlanningForm Move { get; set; } = new();
+    [BindProperty] public CancelForm Cancel { get; set; } = new();
 
     public SeanceView Seance { get; private set; } = null!;
     public IReadOnlyList<AttendanceCandidate> Candidates { get; private set; } = [];
@@ -56,14 +78,54 @@ public sealed class SeanceModel : CouncilPageModel
     /// <summary>The group's open situations that are not waiting on any ODJ and were never on this one.</summary>
     public IReadOnlyList<AnonymisedSituation> Placeable { get; private set; } = [];
 
-    public bool Open => !Seance.Closed;
+    public bool Open => !Seance.Closed && !Seance.Cancelled;
     public bool Held => Display.Day(Seance.Date) <= Today;
+
+    /// <summary>Attendance is recorded on the séance's day or after, while it is open (the use case's rule, offered only then).</summary>
+    public bool CanRecordAttendance => Open && Held;
+
+    /// <summary>Closure: held, open, attendance recorded (règlement intérieur, article 8).</summary>
+    public bool CanClose => Open && Held && Seance.Attendance is not null;
+
+    /// <summary>Moving or cancelling: a séance that has not been held (no attendance recorded).</summary>
+    public bool CanReplan => Open && Seance.Attendance is null;
     public string Heading => $"Séance du {Display.DateTime(Seance.Date)}";
 
     public async Task OnGetAsync(Guid seanceId)
     {
         await LoadAsync(seanceId);
         PrefillAttendance();
+        PrefillPlanning();
+    }
+
+    public async Task<IActionResult> OnPostLieuAsync(Guid seanceId, [FromServices] IdentityIndex index, [FromServices] AccessJournal journal)
+    {
+        await LoadAsync(seanceId);
+        return await SubmitAsync(
+            () => ChangeSeancePlaceUseCase.HandleAsync(CouncilRequest, seanceId, new ChangeSeancePlace(Planning.Place, Planning.ExpectedVersion), index, journal),
+            changed => Done(seanceId, $"La séance aura lieu : {changed.Place}.", null),
+            () => ReloadKeepingPlanningAsync(seanceId), prefix: "Planning");
+    }
+
+    public async Task<IActionResult> OnPostReporterAsync(Guid seanceId, [FromServices] IdentityIndex index, [FromServices] AccessJournal journal)
+    {
+        await LoadAsync(seanceId);
+        if (Move.Date is not null && Move.Time is null) ModelState.AddModelError("Move.Time", "Indiquez l'heure de la séance.");
+        DateTimeOffset? date = Move.Date is { } day ? Display.At(day, Move.Time ?? TimeOnly.MinValue) : null;
+        return await SubmitAsync(
+            () => RescheduleSeanceUseCase.HandleAsync(CouncilRequest, seanceId, new RescheduleSeance(date, Move.Place, Move.Reason, Move.ExpectedVersion), index, journal),
+            moved => Done(seanceId, $"La séance est reportée au {Display.DateTime(moved.Date)}.", null),
+            () => ReloadKeepingPlanningAsync(seanceId), prefix: "Move");
+    }
+
+    public async Task<IActionResult> OnPostAnnulerAsync(Guid seanceId)
+    {
+        await LoadAsync(seanceId);
+        return await SubmitAsync(
+            () => CancelSeanceUseCase.HandleAsync(CouncilRequest, seanceId, new CancelSeance(Cancel.Reason, Cancel.ExpectedVersion)),
+            cancelled => Done(seanceId, "La séance est annulée." + (cancelled.Freed.Count == 0 ? ""
+                : $" Situations libérées, à inscrire à une autre séance : {string.Join(", ", cancelled.Freed)}."), null),
+            () => ReloadKeepingPlanningAsync(seanceId), prefix: "Cancel");
     }
 
     public Task<IActionResult> OnPostInscrireAsync(Guid seanceId, Guid situationId, long? expectedVersion) => SubmitAsync(
@@ -125,6 +187,25 @@ public sealed class SeanceModel : CouncilPageModel
     {
         await LoadAsync(seanceId);
         PrefillAttendance();
+        PrefillPlanning();
+    }
+
+    /// <summary>After a refused planning form: the attendance form as recorded, the planning forms as typed.</summary>
+    private Task ReloadKeepingPlanningAsync(Guid seanceId)
+    {
+        PrefillAttendance();
+        PrefillPlanning();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>What the planning forms show: what was typed if anything (a refused form), the séance's state otherwise.</summary>
+    private void PrefillPlanning()
+    {
+        Planning.Place ??= Seance.Place;
+        Planning.ExpectedVersion ??= Seance.Version;
+        Move.ExpectedVersion ??= Seance.Version;
+        Move.Time ??= TimeOnly.FromDateTime(FrenchTime.Local(Seance.Date).DateTime);
+        Cancel.ExpectedVersion ??= Seance.Version;
     }
 
     private void PrefillAttendance()
