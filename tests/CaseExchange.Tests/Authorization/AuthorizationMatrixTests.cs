@@ -176,6 +176,13 @@ public sealed class AuthorizationMatrixTests(MatrixFixture fixture) : IClassFixt
                 new { nominativePart = new[] { f.Council.Id(f.Council.Animateur) }, expectedVersion = 1 }), Ok, Leads),
         ["POST /api/councils/{council}/seances/{seanceId}/closure"] = Allow(async (f, _) =>
             Post($"{Api(f)}/seances/{await SeanceTodayAsync(f, attended: true)}/closure", new { expectedVersion = 2 }), Ok, Leads),
+        ["POST /api/councils/{council}/seances/{seanceId}/rescheduling"] = Allow(async (f, _) =>
+            Post($"{Api(f)}/seances/{await f.Steps.NewSeanceAsync()}/rescheduling",
+                new { date = DateTimeOffset.UtcNow.AddDays(12), reason = "calendrier", expectedVersion = 1 }), Ok, Leads),
+        ["PUT /api/councils/{council}/seances/{seanceId}/place"] = Allow(async (f, _) =>
+            (HttpMethod.Put, $"{Api(f)}/seances/{await f.Steps.NewSeanceAsync()}/place", new { place = "Mairie, salle du conseil", expectedVersion = 1 }), Ok, Leads),
+        ["POST /api/councils/{council}/seances/{seanceId}/cancellation"] = Allow(async (f, _) =>
+            Post($"{Api(f)}/seances/{await f.Steps.NewSeanceAsync()}/cancellation", new { reason = "quorum-insuffisant", expectedVersion = 1 }), Ok, Leads),
         ["POST /api/councils/{council}/seances/{seanceId}/compte-rendu"] = Allow(async (f, _) =>
             Post($"{Api(f)}/seances/{await SeanceTodayAsync(f, attended: true, closed: true)}/compte-rendu",
                 new { synthese = "Synthèse générale.", expectedVersion = 3 }), Created, Leads),

@@ -52,7 +52,7 @@ public sealed class ReplanSeanceTests(ReplanSeanceFixture fixture) : IClassFixtu
         Assert.Contains("déjà prévue", OutOfOrder(() => RescheduleSeanceUseCase.Decide(seance, new RescheduleSeance(Now.AddDays(12), null, "calendrier", 3), Author, Now)));
         Assert.Contains("présence", OutOfOrder(() => RescheduleSeanceUseCase.Decide(Seance(group, attendance: true), new RescheduleSeance(Now.AddDays(3), null, "calendrier", 3), Author, Now)));
         Assert.Contains("close", OutOfOrder(() => RescheduleSeanceUseCase.Decide(Seance(group, closed: true), new RescheduleSeance(Now.AddDays(3), null, "calendrier", 3), Author, Now)));
-        Assert.Contains("même endroit", OutOfOrder(() => ChangeSeancePlaceUseCase.Decide(seance, new ChangeSeancePlace("Mairie annexe", 3), Author, Now)));
+        Assert.Contains("à cet endroit", OutOfOrder(() => ChangeSeancePlaceUseCase.Decide(seance, new ChangeSeancePlace("Mairie annexe", 3), Author, Now)));
         Assert.Equal(["place"], Fields(ChangeSeancePlaceUseCase.Check(new ChangeSeancePlace(" ", 3))));
     }
 

@@ -13,7 +13,10 @@ public sealed record CancelSeance(string? Reason, long? ExpectedVersion);
 public sealed record SeanceCancellationResponse(Guid SeanceId, DateTimeOffset CancelledAt, IReadOnlyList<string> Freed, long Version);
 
 /// <summary>What cancelling records: the cancellation, and the postponement of each situation waiting on its ODJ.</summary>
-public sealed record SeanceCancellation(SeanceCancelled Cancelled, IReadOnlyList<SituationPostponed> Postponed);
+public sealed record SeanceCancellation(SeanceCancelled Cancelled, IReadOnlyList<SituationPostponed> Postponed)
+{
+    public DateTimeOffset At => Cancelled.At;
+}
 
 public static class CancelSeanceEndpoint
 {

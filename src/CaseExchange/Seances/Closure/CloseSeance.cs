@@ -12,7 +12,10 @@ public sealed record CloseSeance(long? ExpectedVersion);
 public sealed record SeanceClosureResponse(Guid SeanceId, DateTimeOffset ClosedAt, IReadOnlyList<string> Postponed, long Version);
 
 /// <summary>What closing a séance records: its closure, and the postponement of each situation still waiting on its ODJ.</summary>
-public sealed record SeanceClosure(SeanceClosed Closed, IReadOnlyList<SituationPostponed> Postponed);
+public sealed record SeanceClosure(SeanceClosed Closed, IReadOnlyList<SituationPostponed> Postponed)
+{
+    public DateTimeOffset At => Closed.At;
+}
 
 /// <summary>
 /// Closes the séance: nothing more is recorded at it (attendance, examinations, ODJ). Situations still waiting on its
