@@ -19,6 +19,14 @@ public sealed record SeanceRescheduled(Guid SeanceId, DateTimeOffset PreviousDat
 /// The séance will not take place, for a reason of the closed list. The situations waiting on its ODJ are postponed on
 /// their own streams (<see cref="Situations.SituationPostponed"/>) in the same transaction, so they can be placed again.
 /// </summary>
+/// <summary>
+/// A convocation established (règlement intérieur, article 6): its content frozen — the anonymised ODJ, place and time, the
+/// charter's reminder — downloadable as it was. <c>Urgent</c>: convened without the eight days' notice.
+/// </summary>
+public sealed record SeanceConvened(Guid SeanceId, int Number, bool Urgent, Convocation.ConvocationContent Content, Guid ConvenedBy, DateTimeOffset At);
+
+public sealed record ConvocationIssued(int Number, bool Urgent, DateTimeOffset At);
+
 public sealed record SeanceCancelled(Guid SeanceId, string Reason, Guid CancelledBy, DateTimeOffset At);
 
 /// <summary>The ODJ as fixed and sent to the members (convocation): the situations on it at that instant.</summary>
@@ -79,6 +87,7 @@ public sealed class Seance
     public List<Guest> Guests { get; set; } = [];
     public DateTimeOffset? ClosedAt { get; set; }
     public List<CompteRenduVersion> CompteRendus { get; set; } = [];
+    public List<ConvocationIssued> Convocations { get; set; } = [];
     public int RefusedCompteRenduTexts { get; set; }
 
     public bool IsClosed => ClosedAt is not null;
@@ -94,6 +103,8 @@ public sealed class Seance
     }
 
     public void Apply(SeancePlaceChanged e) => Place = e.Place;
+
+    public void Apply(SeanceConvened e) => Convocations.Add(new ConvocationIssued(e.Number, e.Urgent, e.At));
 
     public void Apply(SeanceRescheduled e)
     {

@@ -5,6 +5,7 @@ using CaseExchange.Protection;
 using CaseExchange.Seances.Agenda;
 using CaseExchange.Seances.Attendance;
 using CaseExchange.Seances.Cancellation;
+using CaseExchange.Seances.Convocation;
 using CaseExchange.Seances.Rescheduling;
 using CaseExchange.Journal;
 using CaseExchange.Seances.Closure;
@@ -46,6 +47,12 @@ public sealed class PlanningForm
     public long? ExpectedVersion { get; set; }
 }
 
+public sealed class ConveneForm
+{
+    public bool Urgent { get; set; }
+    public long? ExpectedVersion { get; set; }
+}
+
 public sealed class CancelForm
 {
     public string? Reason { get; set; }
@@ -71,6 +78,7 @@ public sealed class SeanceModel : CouncilPageModel
     [BindProperty] public PlanningForm Planning { get; set; } = new();
     [BindProperty] public PlanningForm Move { get; set; } = new();
     [BindProperty] public CancelForm Cancel { get; set; } = new();
+    [BindProperty] public ConveneForm Convene { get; set; } = new();
 
     public SeanceView Seance { get; private set; } = null!;
     public IReadOnlyList<AttendanceCandidate> Candidates { get; private set; } = [];
@@ -89,6 +97,15 @@ public sealed class SeanceModel : CouncilPageModel
 
     /// <summary>Moving or cancelling: a séance that has not been held (no attendance recorded).</summary>
     public bool CanReplan => Open && Seance.Attendance is null;
+
+    /// <summary>A convocation is established for a séance still to come, with a place (règlement intérieur, article 6).</summary>
+    public bool CanConvene => Open && Display.Day(Seance.Date) >= Today && Seance.Place is not null;
+
+    /// <summary>Fewer than eight days before the séance: only an urgent convocation is possible.</summary>
+    public string? ConvocationLate { get; private set; }
+
+    public string ConvocationHref(int number, string format) =>
+        Href($"seances/{Seance.SeanceId}?handler=Convocation&number={number}&format={format}");
     public string Heading => $"Séance du {Display.DateTime(Seance.Date)}";
 
     public async Task OnGetAsync(Guid seanceId)
@@ -116,6 +133,24 @@ public sealed class SeanceModel : CouncilPageModel
             () => RescheduleSeanceUseCase.HandleAsync(CouncilRequest, seanceId, new RescheduleSeance(date, Move.Place, Move.Reason, Move.ExpectedVersion), index, journal),
             moved => Done(seanceId, $"La séance est reportée au {Display.DateTime(moved.Date)}.", null),
             () => ReloadKeepingPlanningAsync(seanceId), prefix: "Move");
+    }
+
+    public async Task<IActionResult> OnPostConvoquerAsync(Guid seanceId)
+    {
+        await LoadAsync(seanceId);
+        // The eight days' rule comes back to the form (the API answers 409 with the same sentence).
+        if (Seance.Place is not null && !Convene.Urgent && ConvocationLate is { } late) ModelState.AddModelError("Convene.Urgent", late);
+        return await SubmitAsync(
+            () => ConveneSeanceUseCase.HandleAsync(CouncilRequest, seanceId, new ConveneSeance(Convene.Urgent, Convene.ExpectedVersion)),
+            convened => Done(seanceId, $"La convocation n° {convened.Number} est établie : téléchargez-la pour l'adresser aux membres du groupe.", "convocation"),
+            () => ReloadKeepingPlanningAsync(seanceId), prefix: "Convene");
+    }
+
+    /// <summary>A convocation as a file (DOCX or HTML to print), served by the same use case as the API.</summary>
+    public async Task<IActionResult> OnGetConvocationAsync(Guid seanceId, int number, string? format)
+    {
+        await LoadAsync(seanceId);
+        return new EndpointResult(await DownloadConvocationUseCase.HandleAsync(CouncilRequest, seanceId, number, format ?? ""));
     }
 
     public async Task<IActionResult> OnPostAnnulerAsync(Guid seanceId)
@@ -206,6 +241,7 @@ public sealed class SeanceModel : CouncilPageModel
         Move.ExpectedVersion ??= Seance.Version;
         Move.Time ??= TimeOnly.FromDateTime(FrenchTime.Local(Seance.Date).DateTime);
         Cancel.ExpectedVersion ??= Seance.Version;
+        Convene.ExpectedVersion ??= Seance.Version;
     }
 
     private void PrefillAttendance()
@@ -247,6 +283,7 @@ public sealed class SeanceModel : CouncilPageModel
     private async Task LoadAsync(Guid seanceId)
     {
         Seance = await ViewSeanceUseCase.HandleAsync(CouncilRequest, seanceId);
+        ConvocationLate = ConveneSeanceUseCase.TooLate(Seance.Date, CouncilRequest.Now, urgent: false);
         var group = await Session.LoadAsync<Group>(Seance.GroupId);
         // The same rule as the séance's use cases: the page is not shown to anyone who could not act on it.
         Actor.Require(AccessRules.ActInGroup(Policy, Actor.Member, Actor.Council, group, Capabilities.PrepareSeances));

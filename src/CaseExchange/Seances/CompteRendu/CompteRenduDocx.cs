@@ -85,7 +85,7 @@ public static class CompteRenduDocx
         return stream.ToArray();
     }
 
-    private static Paragraph Paragraph(string text, string? style = null)
+    internal static Paragraph Paragraph(string text, string? style = null)
     {
         var paragraph = new Paragraph();
         if (style is not null) paragraph.Append(new ParagraphProperties(new ParagraphStyleId { Val = style }));
@@ -101,7 +101,7 @@ public static class CompteRenduDocx
         return paragraph;
     }
 
-    private static Table Table(string[]? header, params string[][] rows)
+    internal static Table Table(string[]? header, params string[][] rows)
     {
         var border = new EnumValue<BorderValues>(BorderValues.Single);
         var table = new Table(new TableProperties(
@@ -122,7 +122,7 @@ public static class CompteRenduDocx
         return new TableCell(new Paragraph(run));
     }));
 
-    private static Styles Styles()
+    internal static Styles Styles()
     {
         static Style Heading(string id, string name, int halfPoints, bool bold = true, string? color = null)
         {

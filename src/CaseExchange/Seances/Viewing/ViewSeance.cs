@@ -25,7 +25,8 @@ public sealed record SeanceView(
     Guid SeanceId, Guid GroupId, string GroupName, DateTimeOffset Date, bool Closed, DateTimeOffset? ClosedAt, long Version,
     IReadOnlyList<AgendaItem> OrdreDuJour, DateTimeOffset? AgendaPublishedAt, AttendanceView? Attendance,
     IReadOnlyList<CompteRenduVersionView> CompteRendus,
-    string? Place = null, DateTimeOffset? CancelledAt = null, string? CancellationReason = null, int Reschedulings = 0)
+    string? Place = null, DateTimeOffset? CancelledAt = null, string? CancellationReason = null, int Reschedulings = 0,
+    IReadOnlyList<ConvocationIssued>? Convocations = null)
 {
     public bool Cancelled => CancelledAt is not null;
 }
@@ -82,6 +83,6 @@ public static class ViewSeanceUseCase
             [.. (await situations).OrderBy(s => s.Pseudonym, StringComparer.Ordinal).Select(s => AgendaItem.Of(s, seance))],
             seance.AgendaPublishedAt, attendance,
             [.. seance.CompteRendus.Select(v => CompteRenduVersionView.Of(request.Council, seance.Id, v))],
-            seance.Place, seance.CancelledAt, seance.CancellationReason, seance.Reschedulings);
+            seance.Place, seance.CancelledAt, seance.CancellationReason, seance.Reschedulings, seance.Convocations);
     }
 }
