@@ -25,6 +25,9 @@ public sealed record SeanceRescheduled(Guid SeanceId, DateTimeOffset PreviousDat
 /// </summary>
 public sealed record SeanceConvened(Guid SeanceId, int Number, bool Urgent, Convocation.ConvocationContent Content, Guid ConvenedBy, DateTimeOffset At);
 
+/// <summary>The partners invited to the general part (copied from the directory: organisation and role); replaces the previous list.</summary>
+public sealed record SeancePartnersInvited(Guid SeanceId, IReadOnlyList<Guid> PartnerIds, IReadOnlyList<Guest> Guests, Guid InvitedBy, DateTimeOffset At);
+
 public sealed record ConvocationIssued(int Number, bool Urgent, DateTimeOffset At);
 
 public sealed record SeanceCancelled(Guid SeanceId, string Reason, Guid CancelledBy, DateTimeOffset At);
@@ -88,6 +91,8 @@ public sealed class Seance
     public DateTimeOffset? ClosedAt { get; set; }
     public List<CompteRenduVersion> CompteRendus { get; set; } = [];
     public List<ConvocationIssued> Convocations { get; set; } = [];
+    public List<Guid> InvitedPartnerIds { get; set; } = [];
+    public List<Guest> InvitedGuests { get; set; } = [];
     public int RefusedCompteRenduTexts { get; set; }
 
     public bool IsClosed => ClosedAt is not null;
@@ -103,6 +108,12 @@ public sealed class Seance
     }
 
     public void Apply(SeancePlaceChanged e) => Place = e.Place;
+
+    public void Apply(SeancePartnersInvited e)
+    {
+        InvitedPartnerIds = [.. e.PartnerIds];
+        InvitedGuests = [.. e.Guests];
+    }
 
     public void Apply(SeanceConvened e) => Convocations.Add(new ConvocationIssued(e.Number, e.Urgent, e.At));
 

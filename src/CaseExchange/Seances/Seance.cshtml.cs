@@ -6,6 +6,7 @@ using CaseExchange.Seances.Agenda;
 using CaseExchange.Seances.Attendance;
 using CaseExchange.Seances.Cancellation;
 using CaseExchange.Seances.Convocation;
+using CaseExchange.Seances.Emargement;
 using CaseExchange.Seances.Rescheduling;
 using CaseExchange.Journal;
 using CaseExchange.Seances.Closure;
@@ -53,6 +54,12 @@ public sealed class ConveneForm
     public long? ExpectedVersion { get; set; }
 }
 
+public sealed class InvitationForm
+{
+    public List<Guid> PartnerIds { get; set; } = [];
+    public long? ExpectedVersion { get; set; }
+}
+
 public sealed class CancelForm
 {
     public string? Reason { get; set; }
@@ -79,6 +86,7 @@ public sealed class SeanceModel : CouncilPageModel
     [BindProperty] public PlanningForm Move { get; set; } = new();
     [BindProperty] public CancelForm Cancel { get; set; } = new();
     [BindProperty] public ConveneForm Convene { get; set; } = new();
+    [BindProperty] public InvitationForm Invitations { get; set; } = new();
 
     public SeanceView Seance { get; private set; } = null!;
     public IReadOnlyList<AttendanceCandidate> Candidates { get; private set; } = [];
@@ -152,6 +160,24 @@ public sealed class SeanceModel : CouncilPageModel
         await LoadAsync(seanceId);
         return new EndpointResult(await DownloadConvocationUseCase.HandleAsync(CouncilRequest, seanceId, number, format ?? ""));
     }
+
+    public async Task<IActionResult> OnPostInviterAsync(Guid seanceId)
+    {
+        await LoadAsync(seanceId);
+        return await SubmitAsync(
+            () => InvitePartnersUseCase.HandleAsync(CouncilRequest, seanceId, new InvitePartners(Invitations.PartnerIds, Invitations.ExpectedVersion)),
+            invited => Done(seanceId, $"{invited.Invited} partenaire{(invited.Invited > 1 ? "s" : "")} invité{(invited.Invited > 1 ? "s" : "")} à la partie générale.", "emargement"),
+            () => ReloadKeepingPlanningAsync(seanceId), prefix: "Invitations");
+    }
+
+    /// <summary>The feuille d'émargement (DOCX or HTML to print), served by the same use case as the API.</summary>
+    public async Task<IActionResult> OnGetEmargementAsync(Guid seanceId, string? format)
+    {
+        await LoadAsync(seanceId);
+        return new EndpointResult(await EmargementUseCase.HandleAsync(CouncilRequest, seanceId, format ?? ""));
+    }
+
+    public string EmargementHref(string format) => Href($"seances/{Seance.SeanceId}?handler=Emargement&format={format}");
 
     public async Task<IActionResult> OnPostAnnulerAsync(Guid seanceId)
     {
@@ -242,7 +268,12 @@ public sealed class SeanceModel : CouncilPageModel
         Move.Time ??= TimeOnly.FromDateTime(FrenchTime.Local(Seance.Date).DateTime);
         Cancel.ExpectedVersion ??= Seance.Version;
         Convene.ExpectedVersion ??= Seance.Version;
+        Invitations.ExpectedVersion ??= Seance.Version;
+        if (Request.Query["handler"] != "Inviter") Invitations.PartnerIds = [.. InvitedPartnerIds];
     }
+
+    /// <summary>The partners invited to the general part, as the séance records them.</summary>
+    public IReadOnlyList<Guid> InvitedPartnerIds { get; private set; } = [];
 
     private void PrefillAttendance()
     {
@@ -284,6 +315,7 @@ public sealed class SeanceModel : CouncilPageModel
     {
         Seance = await ViewSeanceUseCase.HandleAsync(CouncilRequest, seanceId);
         ConvocationLate = ConveneSeanceUseCase.TooLate(Seance.Date, CouncilRequest.Now, urgent: false);
+        InvitedPartnerIds = Seance.InvitedPartnerIds ?? [];
         var group = await Session.LoadAsync<Group>(Seance.GroupId);
         // The same rule as the séance's use cases: the page is not shown to anyone who could not act on it.
         Actor.Require(AccessRules.ActInGroup(Policy, Actor.Member, Actor.Council, group, Capabilities.PrepareSeances));

@@ -189,6 +189,10 @@ public sealed class AuthorizationMatrixTests(MatrixFixture fixture) : IClassFixt
         ["GET /api/councils/{council}/seances/{seanceId}/convocations/{number}/{format}"] = Except(Allow(async (f, _) =>
             Get($"{Api(f)}/seances/{await PlacedSeanceAsync(f, convened: true)}/convocations/1/docx"), Ok, SignedAnonymisedReaders),
             (Caller.MemberOfOtherGroup, NotFound)),
+        ["PUT /api/councils/{council}/seances/{seanceId}/invitations"] = Allow(async (f, _) =>
+            (HttpMethod.Put, $"{Api(f)}/seances/{await f.Steps.NewSeanceAsync()}/invitations", new { partnerIds = Array.Empty<Guid>(), expectedVersion = 1 }), Ok, Leads),
+        ["GET /api/councils/{council}/seances/{seanceId}/emargement/{format}"] = Allow(async (f, _) =>
+            Get($"{Api(f)}/seances/{await f.Steps.NewSeanceAsync()}/emargement/html"), Ok, Leads),
         ["POST /api/councils/{council}/seances/{seanceId}/compte-rendu"] = Allow(async (f, _) =>
             Post($"{Api(f)}/seances/{await SeanceTodayAsync(f, attended: true, closed: true)}/compte-rendu",
                 new { synthese = "Synthèse générale.", expectedVersion = 3 }), Created, Leads),

@@ -26,7 +26,7 @@ public sealed record SeanceView(
     IReadOnlyList<AgendaItem> OrdreDuJour, DateTimeOffset? AgendaPublishedAt, AttendanceView? Attendance,
     IReadOnlyList<CompteRenduVersionView> CompteRendus,
     string? Place = null, DateTimeOffset? CancelledAt = null, string? CancellationReason = null, int Reschedulings = 0,
-    IReadOnlyList<ConvocationIssued>? Convocations = null)
+    IReadOnlyList<ConvocationIssued>? Convocations = null, IReadOnlyList<Guid>? InvitedPartnerIds = null, IReadOnlyList<Guest>? InvitedGuests = null)
 {
     public bool Cancelled => CancelledAt is not null;
 }
@@ -83,6 +83,7 @@ public static class ViewSeanceUseCase
             [.. (await situations).OrderBy(s => s.Pseudonym, StringComparer.Ordinal).Select(s => AgendaItem.Of(s, seance))],
             seance.AgendaPublishedAt, attendance,
             [.. seance.CompteRendus.Select(v => CompteRenduVersionView.Of(request.Council, seance.Id, v))],
-            seance.Place, seance.CancelledAt, seance.CancellationReason, seance.Reschedulings, seance.Convocations);
+            seance.Place, seance.CancelledAt, seance.CancellationReason, seance.Reschedulings, seance.Convocations,
+            seance.InvitedPartnerIds, seance.InvitedGuests);
     }
 }
