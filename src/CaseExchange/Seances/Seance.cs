@@ -28,6 +28,14 @@ public sealed record SeanceConvened(Guid SeanceId, int Number, bool Urgent, Conv
 /// <summary>The partners invited to the general part (copied from the directory: organisation and role); replaces the previous list.</summary>
 public sealed record SeancePartnersInvited(Guid SeanceId, IReadOnlyList<Guid> PartnerIds, IReadOnlyList<Guest> Guests, Guid InvitedBy, DateTimeOffset At);
 
+/// <summary>
+/// A non-nominative point of the general part of the ODJ (a phenomenon, a place, a collective action), its text checked by
+/// the identity guard before it is appended (see <see cref="GeneralPart.AddGeneralItemUseCase"/>).
+/// </summary>
+public sealed record GeneralItemAdded(Guid SeanceId, Guid ItemId, string Kind, string Text, Guid AddedBy, DateTimeOffset At);
+
+public sealed record GeneralItem(Guid ItemId, string Kind, string Text);
+
 public sealed record ConvocationIssued(int Number, bool Urgent, DateTimeOffset At);
 
 public sealed record SeanceCancelled(Guid SeanceId, string Reason, Guid CancelledBy, DateTimeOffset At);
@@ -92,6 +100,7 @@ public sealed class Seance
     public List<CompteRenduVersion> CompteRendus { get; set; } = [];
     public List<ConvocationIssued> Convocations { get; set; } = [];
     public List<Guid> InvitedPartnerIds { get; set; } = [];
+    public List<GeneralItem> GeneralItems { get; set; } = [];
     public List<Guest> InvitedGuests { get; set; } = [];
     public int RefusedCompteRenduTexts { get; set; }
 
@@ -108,6 +117,8 @@ public sealed class Seance
     }
 
     public void Apply(SeancePlaceChanged e) => Place = e.Place;
+
+    public void Apply(GeneralItemAdded e) => GeneralItems.Add(new GeneralItem(e.ItemId, e.Kind, e.Text));
 
     public void Apply(SeancePartnersInvited e)
     {

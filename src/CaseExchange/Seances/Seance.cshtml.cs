@@ -7,6 +7,8 @@ using CaseExchange.Seances.Attendance;
 using CaseExchange.Seances.Cancellation;
 using CaseExchange.Seances.Convocation;
 using CaseExchange.Seances.Emargement;
+using CaseExchange.Seances.GeneralPart;
+using CaseExchange.Http;
 using CaseExchange.Seances.Rescheduling;
 using CaseExchange.Journal;
 using CaseExchange.Seances.Closure;
@@ -60,6 +62,16 @@ public sealed class InvitationForm
     public long? ExpectedVersion { get; set; }
 }
 
+/// <summary>IN CLEAR until checked by the identity guard: a point of the general part.</summary>
+public sealed class GeneralItemForm
+{
+    public string? Kind { get; set; }
+    public string? Text { get; set; }
+    public long? ExpectedVersion { get; set; }
+
+    public override string ToString() => "[point de la partie générale]";
+}
+
 public sealed class CancelForm
 {
     public string? Reason { get; set; }
@@ -87,6 +99,7 @@ public sealed class SeanceModel : CouncilPageModel
     [BindProperty] public CancelForm Cancel { get; set; } = new();
     [BindProperty] public ConveneForm Convene { get; set; } = new();
     [BindProperty] public InvitationForm Invitations { get; set; } = new();
+    [BindProperty] public GeneralItemForm General { get; set; } = new();
 
     public SeanceView Seance { get; private set; } = null!;
     public IReadOnlyList<AttendanceCandidate> Candidates { get; private set; } = [];
@@ -159,6 +172,36 @@ public sealed class SeanceModel : CouncilPageModel
     {
         await LoadAsync(seanceId);
         return new EndpointResult(await DownloadConvocationUseCase.HandleAsync(CouncilRequest, seanceId, number, format ?? ""));
+    }
+
+    public async Task<IActionResult> OnPostPointAsync(Guid seanceId, [FromServices] IdentityIndex index)
+    {
+        await LoadAsync(seanceId);
+        var identityRefused = false;
+        return await SubmitAsync(
+            async () =>
+            {
+                try
+                {
+                    return await AddGeneralItemUseCase.HandleAsync(CouncilRequest, seanceId, new AddGeneralItem(General.Kind, General.Text, General.ExpectedVersion), index);
+                }
+                catch (ProblemException e) when (e.Problem.Type == IdentifyingText.Problem)
+                {
+                    identityRefused = true;
+                    throw;
+                }
+            },
+            _ => Done(seanceId, "Le point est inscrit à la partie générale de l'ordre du jour.", "odj"),
+            async () =>
+            {
+                // The refusal was recorded on the séance (never the text): one event later; the text stays in the form to correct.
+                if (identityRefused && General.ExpectedVersion is { } seen)
+                {
+                    ModelState.Remove("General.ExpectedVersion");
+                    General.ExpectedVersion = seen + 1;
+                }
+                await ReloadKeepingPlanningAsync(seanceId);
+            }, prefix: "General");
     }
 
     public async Task<IActionResult> OnPostInviterAsync(Guid seanceId)
@@ -269,6 +312,7 @@ public sealed class SeanceModel : CouncilPageModel
         Cancel.ExpectedVersion ??= Seance.Version;
         Convene.ExpectedVersion ??= Seance.Version;
         Invitations.ExpectedVersion ??= Seance.Version;
+        General.ExpectedVersion ??= Seance.Version;
         if (Request.Query["handler"] != "Inviter") Invitations.PartnerIds = [.. InvitedPartnerIds];
     }
 

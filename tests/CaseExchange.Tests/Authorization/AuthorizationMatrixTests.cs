@@ -193,6 +193,8 @@ public sealed class AuthorizationMatrixTests(MatrixFixture fixture) : IClassFixt
             (HttpMethod.Put, $"{Api(f)}/seances/{await f.Steps.NewSeanceAsync()}/invitations", new { partnerIds = Array.Empty<Guid>(), expectedVersion = 1 }), Ok, Leads),
         ["GET /api/councils/{council}/seances/{seanceId}/emargement/{format}"] = Allow(async (f, _) =>
             Get($"{Api(f)}/seances/{await f.Steps.NewSeanceAsync()}/emargement/html"), Ok, Leads),
+        ["POST /api/councils/{council}/seances/{seanceId}/general-items"] = Allow(async (f, _) =>
+            Post($"{Api(f)}/seances/{await f.Steps.NewSeanceAsync()}/general-items", new { kind = "phenomene", text = "Rodéos motorisés", expectedVersion = 1 }), Ok, Leads),
         ["POST /api/councils/{council}/seances/{seanceId}/compte-rendu"] = Allow(async (f, _) =>
             Post($"{Api(f)}/seances/{await SeanceTodayAsync(f, attended: true, closed: true)}/compte-rendu",
                 new { synthese = "Synthèse générale.", expectedVersion = 3 }), Created, Leads),

@@ -70,6 +70,12 @@ public static class CompteRenduDocx
                 foreach (var p in c.Postponed) body.Append(Paragraph("• " + p));
             }
 
+            if (c.GeneralPart is { } general)
+            {
+                body.Append(Paragraph(CompteRenduContent.GeneralPartTitle, "Heading1"));
+                body.Append(Table(["Nature", "Point", "Décision"], [.. general.Select(g => new[] { g.Kind, g.Text, g.Decision ?? CompteRenduContent.NoDecision })]));
+            }
+
             if (c.ProchainesEtapes is not null)
             {
                 body.Append(Paragraph("Prochaines étapes", "Heading1"));

@@ -86,7 +86,8 @@ public static class ConveneSeanceUseCase
                 policy.Urgencies.LabelOf(s.Urgency)))
             .ToList();
         var number = seance.Convocations.Count + 1;
-        var content = new ConvocationContent(council.Name, group.Name, seance.Date, seance.Place!, number, command.Urgent, now, items);
+        var content = new ConvocationContent(council.Name, group.Name, seance.Date, seance.Place!, number, command.Urgent, now, items,
+            [.. seance.GeneralItems.Select(i => $"{GeneralPart.GeneralItemKinds.LabelOf(i.Kind)} : {i.Text}")]);
         return new SeanceConvened(seance.Id, number, command.Urgent, content, by, now);
     }
 }

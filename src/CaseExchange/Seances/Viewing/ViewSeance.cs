@@ -26,7 +26,8 @@ public sealed record SeanceView(
     IReadOnlyList<AgendaItem> OrdreDuJour, DateTimeOffset? AgendaPublishedAt, AttendanceView? Attendance,
     IReadOnlyList<CompteRenduVersionView> CompteRendus,
     string? Place = null, DateTimeOffset? CancelledAt = null, string? CancellationReason = null, int Reschedulings = 0,
-    IReadOnlyList<ConvocationIssued>? Convocations = null, IReadOnlyList<Guid>? InvitedPartnerIds = null, IReadOnlyList<Guest>? InvitedGuests = null)
+    IReadOnlyList<ConvocationIssued>? Convocations = null, IReadOnlyList<Guid>? InvitedPartnerIds = null, IReadOnlyList<Guest>? InvitedGuests = null,
+    IReadOnlyList<GeneralItem>? GeneralItems = null)
 {
     public bool Cancelled => CancelledAt is not null;
 }
@@ -84,6 +85,6 @@ public static class ViewSeanceUseCase
             seance.AgendaPublishedAt, attendance,
             [.. seance.CompteRendus.Select(v => CompteRenduVersionView.Of(request.Council, seance.Id, v))],
             seance.Place, seance.CancelledAt, seance.CancellationReason, seance.Reschedulings, seance.Convocations,
-            seance.InvitedPartnerIds, seance.InvitedGuests);
+            seance.InvitedPartnerIds, seance.InvitedGuests, seance.GeneralItems);
     }
 }
