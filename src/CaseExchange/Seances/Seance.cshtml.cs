@@ -264,7 +264,11 @@ public sealed class SeanceModel : CouncilPageModel
             recorded => Done(seanceId,
                 $"Présence enregistrée : {recorded.NominativePart} à la partie nominative, {recorded.GeneralPartOnly} à la partie générale seulement, " +
                 $"{recorded.Guests} invité{(recorded.Guests > 1 ? "s" : "")}.", "presence"),
-            () => Task.CompletedTask, prefix: "Attendance",
+            () =>
+            {
+                PrefillPlanning();
+                return Task.CompletedTask;
+            }, prefix: "Attendance",
             mapField: field => MapAttendanceField(field, nominative, general, [.. guests.Select(g => g.block)]));
     }
 
