@@ -4,6 +4,13 @@ using CaseExchange.Councils.Partners;
 using CaseExchange.Protection;
 using CaseExchange.Seances.Agenda;
 using CaseExchange.Seances.Attendance;
+using CaseExchange.Seances.Cancellation;
+using CaseExchange.Seances.Convocation;
+using CaseExchange.Seances.Emargement;
+using CaseExchange.Seances.GeneralPart;
+using CaseExchange.Http;
+using CaseExchange.Seances.Rescheduling;
+using CaseExchange.Journal;
 using CaseExchange.Seances.Closure;
 using CaseExchange.Seances.Viewing;
 using CaseExchange.Situations.Viewing;
@@ -33,6 +40,44 @@ public sealed class AttendanceForm
     public long? ExpectedVersion { get; set; }
 }
 
+/// <summary>The séance's place, or its new date (with the reason from the closed list); kept as typed when refused.</summary>
+public sealed class PlanningForm
+{
+    public DateOnly? Date { get; set; }
+    public TimeOnly? Time { get; set; }
+    public string? Place { get; set; }
+    public string? Reason { get; set; }
+    public long? ExpectedVersion { get; set; }
+}
+
+public sealed class ConveneForm
+{
+    public bool Urgent { get; set; }
+    public long? ExpectedVersion { get; set; }
+}
+
+public sealed class InvitationForm
+{
+    public List<Guid> PartnerIds { get; set; } = [];
+    public long? ExpectedVersion { get; set; }
+}
+
+/// <summary>IN CLEAR until checked by the identity guard: a point of the general part.</summary>
+public sealed class GeneralItemForm
+{
+    public string? Kind { get; set; }
+    public string? Text { get; set; }
+    public long? ExpectedVersion { get; set; }
+
+    public override string ToString() => "[point de la partie générale]";
+}
+
+public sealed class CancelForm
+{
+    public string? Reason { get; set; }
+    public long? ExpectedVersion { get; set; }
+}
+
 /// <summary>Someone the coordonnateur may record as present: the group's members, and themselves.</summary>
 public sealed record AttendanceCandidate(Guid MemberId, string DisplayName, string Organisation, string Function, string? GroupRole, bool CharterSigned);
 
@@ -49,6 +94,12 @@ public sealed class SeanceModel : CouncilPageModel
     public const int GuestBlocks = 2;
 
     [BindProperty] public AttendanceForm Attendance { get; set; } = new();
+    [BindProperty] public PlanningForm Planning { get; set; } = new();
+    [BindProperty] public PlanningForm Move { get; set; } = new();
+    [BindProperty] public CancelForm Cancel { get; set; } = new();
+    [BindProperty] public ConveneForm Convene { get; set; } = new();
+    [BindProperty] public InvitationForm Invitations { get; set; } = new();
+    [BindProperty] public GeneralItemForm General { get; set; } = new();
 
     public SeanceView Seance { get; private set; } = null!;
     public IReadOnlyList<AttendanceCandidate> Candidates { get; private set; } = [];
@@ -56,14 +107,129 @@ public sealed class SeanceModel : CouncilPageModel
     /// <summary>The group's open situations that are not waiting on any ODJ and were never on this one.</summary>
     public IReadOnlyList<AnonymisedSituation> Placeable { get; private set; } = [];
 
-    public bool Open => !Seance.Closed;
+    public bool Open => !Seance.Closed && !Seance.Cancelled;
     public bool Held => Display.Day(Seance.Date) <= Today;
+
+    /// <summary>Attendance is recorded on the séance's day or after, while it is open (the use case's rule, offered only then).</summary>
+    public bool CanRecordAttendance => Open && Held;
+
+    /// <summary>Closure: held, open, attendance recorded (règlement intérieur, article 8).</summary>
+    public bool CanClose => Open && Held && Seance.Attendance is not null;
+
+    /// <summary>Moving or cancelling: a séance that has not been held (no attendance recorded).</summary>
+    public bool CanReplan => Open && Seance.Attendance is null;
+
+    /// <summary>A convocation is established for a séance still to come, with a place (règlement intérieur, article 6).</summary>
+    public bool CanConvene => Open && Display.Day(Seance.Date) >= Today && Seance.Place is not null;
+
+    /// <summary>Fewer than eight days before the séance: only an urgent convocation is possible.</summary>
+    public string? ConvocationLate { get; private set; }
+
+    public string ConvocationHref(int number, string format) =>
+        Href($"seances/{Seance.SeanceId}?handler=Convocation&number={number}&format={format}");
     public string Heading => $"Séance du {Display.DateTime(Seance.Date)}";
 
     public async Task OnGetAsync(Guid seanceId)
     {
         await LoadAsync(seanceId);
         PrefillAttendance();
+        PrefillPlanning();
+    }
+
+    public async Task<IActionResult> OnPostLieuAsync(Guid seanceId, [FromServices] IdentityIndex index, [FromServices] AccessJournal journal)
+    {
+        await LoadAsync(seanceId);
+        return await SubmitAsync(
+            () => ChangeSeancePlaceUseCase.HandleAsync(CouncilRequest, seanceId, new ChangeSeancePlace(Planning.Place, Planning.ExpectedVersion), index, journal),
+            changed => Done(seanceId, $"La séance aura lieu : {changed.Place}.", null),
+            () => ReloadKeepingPlanningAsync(seanceId), prefix: "Planning");
+    }
+
+    public async Task<IActionResult> OnPostReporterAsync(Guid seanceId, [FromServices] IdentityIndex index, [FromServices] AccessJournal journal)
+    {
+        await LoadAsync(seanceId);
+        if (Move.Date is not null && Move.Time is null) ModelState.AddModelError("Move.Time", "Indiquez l'heure de la séance.");
+        DateTimeOffset? date = Move.Date is { } day ? Display.At(day, Move.Time ?? TimeOnly.MinValue) : null;
+        return await SubmitAsync(
+            () => RescheduleSeanceUseCase.HandleAsync(CouncilRequest, seanceId, new RescheduleSeance(date, Move.Place, Move.Reason, Move.ExpectedVersion), index, journal),
+            moved => Done(seanceId, $"La séance est reportée au {Display.DateTime(moved.Date)}.", null),
+            () => ReloadKeepingPlanningAsync(seanceId), prefix: "Move");
+    }
+
+    public async Task<IActionResult> OnPostConvoquerAsync(Guid seanceId)
+    {
+        await LoadAsync(seanceId);
+        // The eight days' rule comes back to the form (the API answers 409 with the same sentence).
+        if (Seance.Place is not null && !Convene.Urgent && ConvocationLate is { } late) ModelState.AddModelError("Convene.Urgent", late);
+        return await SubmitAsync(
+            () => ConveneSeanceUseCase.HandleAsync(CouncilRequest, seanceId, new ConveneSeance(Convene.Urgent, Convene.ExpectedVersion)),
+            convened => Done(seanceId, $"La convocation n° {convened.Number} est établie : téléchargez-la pour l'adresser aux membres du groupe.", "convocation"),
+            () => ReloadKeepingPlanningAsync(seanceId), prefix: "Convene");
+    }
+
+    /// <summary>A convocation as a file (DOCX or HTML to print), served by the same use case as the API.</summary>
+    public async Task<IActionResult> OnGetConvocationAsync(Guid seanceId, int number, string? format)
+    {
+        await LoadAsync(seanceId);
+        return new EndpointResult(await DownloadConvocationUseCase.HandleAsync(CouncilRequest, seanceId, number, format ?? ""));
+    }
+
+    public async Task<IActionResult> OnPostPointAsync(Guid seanceId, [FromServices] IdentityIndex index)
+    {
+        await LoadAsync(seanceId);
+        var identityRefused = false;
+        return await SubmitAsync(
+            async () =>
+            {
+                try
+                {
+                    return await AddGeneralItemUseCase.HandleAsync(CouncilRequest, seanceId, new AddGeneralItem(General.Kind, General.Text, General.ExpectedVersion), index);
+                }
+                catch (ProblemException e) when (e.Problem.Type == IdentifyingText.Problem)
+                {
+                    identityRefused = true;
+                    throw;
+                }
+            },
+            _ => Done(seanceId, "Le point est inscrit à la partie générale de l'ordre du jour.", "odj"),
+            async () =>
+            {
+                // The refusal was recorded on the séance (never the text): one event later; the text stays in the form to correct.
+                if (identityRefused && General.ExpectedVersion is { } seen)
+                {
+                    ModelState.Remove("General.ExpectedVersion");
+                    General.ExpectedVersion = seen + 1;
+                }
+                await ReloadKeepingPlanningAsync(seanceId);
+            }, prefix: "General");
+    }
+
+    public async Task<IActionResult> OnPostInviterAsync(Guid seanceId)
+    {
+        await LoadAsync(seanceId);
+        return await SubmitAsync(
+            () => InvitePartnersUseCase.HandleAsync(CouncilRequest, seanceId, new InvitePartners(Invitations.PartnerIds, Invitations.ExpectedVersion)),
+            invited => Done(seanceId, $"{invited.Invited} partenaire{(invited.Invited > 1 ? "s" : "")} invité{(invited.Invited > 1 ? "s" : "")} à la partie générale.", "emargement"),
+            () => ReloadKeepingPlanningAsync(seanceId), prefix: "Invitations");
+    }
+
+    /// <summary>The feuille d'émargement (DOCX or HTML to print), served by the same use case as the API.</summary>
+    public async Task<IActionResult> OnGetEmargementAsync(Guid seanceId, string? format)
+    {
+        await LoadAsync(seanceId);
+        return new EndpointResult(await EmargementUseCase.HandleAsync(CouncilRequest, seanceId, format ?? ""));
+    }
+
+    public string EmargementHref(string format) => Href($"seances/{Seance.SeanceId}?handler=Emargement&format={format}");
+
+    public async Task<IActionResult> OnPostAnnulerAsync(Guid seanceId)
+    {
+        await LoadAsync(seanceId);
+        return await SubmitAsync(
+            () => CancelSeanceUseCase.HandleAsync(CouncilRequest, seanceId, new CancelSeance(Cancel.Reason, Cancel.ExpectedVersion)),
+            cancelled => Done(seanceId, "La séance est annulée." + (cancelled.Freed.Count == 0 ? ""
+                : $" Situations libérées, à inscrire à une autre séance : {string.Join(", ", cancelled.Freed)}."), null),
+            () => ReloadKeepingPlanningAsync(seanceId), prefix: "Cancel");
     }
 
     public Task<IActionResult> OnPostInscrireAsync(Guid seanceId, Guid situationId, long? expectedVersion) => SubmitAsync(
@@ -98,7 +264,11 @@ public sealed class SeanceModel : CouncilPageModel
             recorded => Done(seanceId,
                 $"Présence enregistrée : {recorded.NominativePart} à la partie nominative, {recorded.GeneralPartOnly} à la partie générale seulement, " +
                 $"{recorded.Guests} invité{(recorded.Guests > 1 ? "s" : "")}.", "presence"),
-            () => Task.CompletedTask, prefix: "Attendance",
+            () =>
+            {
+                PrefillPlanning();
+                return Task.CompletedTask;
+            }, prefix: "Attendance",
             mapField: field => MapAttendanceField(field, nominative, general, [.. guests.Select(g => g.block)]));
     }
 
@@ -125,7 +295,33 @@ public sealed class SeanceModel : CouncilPageModel
     {
         await LoadAsync(seanceId);
         PrefillAttendance();
+        PrefillPlanning();
     }
+
+    /// <summary>After a refused planning form: the attendance form as recorded, the planning forms as typed.</summary>
+    private Task ReloadKeepingPlanningAsync(Guid seanceId)
+    {
+        PrefillAttendance();
+        PrefillPlanning();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>What the planning forms show: what was typed if anything (a refused form), the séance's state otherwise.</summary>
+    private void PrefillPlanning()
+    {
+        Planning.Place ??= Seance.Place;
+        Planning.ExpectedVersion ??= Seance.Version;
+        Move.ExpectedVersion ??= Seance.Version;
+        Move.Time ??= TimeOnly.FromDateTime(FrenchTime.Local(Seance.Date).DateTime);
+        Cancel.ExpectedVersion ??= Seance.Version;
+        Convene.ExpectedVersion ??= Seance.Version;
+        Invitations.ExpectedVersion ??= Seance.Version;
+        General.ExpectedVersion ??= Seance.Version;
+        if (Request.Query["handler"] != "Inviter") Invitations.PartnerIds = [.. InvitedPartnerIds];
+    }
+
+    /// <summary>The partners invited to the general part, as the séance records them.</summary>
+    public IReadOnlyList<Guid> InvitedPartnerIds { get; private set; } = [];
 
     private void PrefillAttendance()
     {
@@ -166,6 +362,8 @@ public sealed class SeanceModel : CouncilPageModel
     private async Task LoadAsync(Guid seanceId)
     {
         Seance = await ViewSeanceUseCase.HandleAsync(CouncilRequest, seanceId);
+        ConvocationLate = ConveneSeanceUseCase.TooLate(Seance.Date, CouncilRequest.Now, urgent: false);
+        InvitedPartnerIds = Seance.InvitedPartnerIds ?? [];
         var group = await Session.LoadAsync<Group>(Seance.GroupId);
         // The same rule as the séance's use cases: the page is not shown to anyone who could not act on it.
         Actor.Require(AccessRules.ActInGroup(Policy, Actor.Member, Actor.Council, group, Capabilities.PrepareSeances));

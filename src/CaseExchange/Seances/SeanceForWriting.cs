@@ -56,6 +56,7 @@ public sealed record SeanceForWriting(IEventStream<Seance> Stream, Seance Seance
     public static void RequireOpen(Seance seance, string whatIsRefused)
     {
         if (seance.IsClosed) throw Problems.OutOfOrder($"Cette séance est close : {whatIsRefused}");
+        if (seance.IsCancelled) throw Problems.OutOfOrder($"Cette séance est annulée : {whatIsRefused}");
     }
 
     /// <summary>Attendance and closure record a meeting that took place: not before its day (in French time; pure).</summary>

@@ -190,6 +190,25 @@ public sealed class AuthorizationMatrixTests(MatrixFixture fixture) : IClassFixt
                 new { nominativePart = new[] { f.Council.Id(f.Council.Animateur) }, expectedVersion = 1 }), Ok, Leads),
         ["POST /api/councils/{council}/seances/{seanceId}/closure"] = Allow(async (f, _) =>
             Post($"{Api(f)}/seances/{await SeanceTodayAsync(f, attended: true)}/closure", new { expectedVersion = 2 }), Ok, Leads),
+        ["POST /api/councils/{council}/seances/{seanceId}/rescheduling"] = Allow(async (f, _) =>
+            Post($"{Api(f)}/seances/{await f.Steps.NewSeanceAsync()}/rescheduling",
+                new { date = DateTimeOffset.UtcNow.AddDays(12), reason = "calendrier", expectedVersion = 1 }), Ok, Leads),
+        ["PUT /api/councils/{council}/seances/{seanceId}/place"] = Allow(async (f, _) =>
+            (HttpMethod.Put, $"{Api(f)}/seances/{await f.Steps.NewSeanceAsync()}/place", new { place = "Mairie, salle du conseil", expectedVersion = 1 }), Ok, Leads),
+        ["POST /api/councils/{council}/seances/{seanceId}/cancellation"] = Allow(async (f, _) =>
+            Post($"{Api(f)}/seances/{await f.Steps.NewSeanceAsync()}/cancellation", new { reason = "quorum-insuffisant", expectedVersion = 1 }), Ok, Leads),
+        ["POST /api/councils/{council}/seances/{seanceId}/convocations"] = Allow(async (f, _) =>
+            Post($"{Api(f)}/seances/{await PlacedSeanceAsync(f)}/convocations", new { urgent = true, expectedVersion = 2 }), Created, Leads),
+        // The convocation goes to whoever reads the séance (as the séance itself).
+        ["GET /api/councils/{council}/seances/{seanceId}/convocations/{number}/{format}"] = Except(Allow(async (f, _) =>
+            Get($"{Api(f)}/seances/{await PlacedSeanceAsync(f, convened: true)}/convocations/1/docx"), Ok, SignedAnonymisedReaders),
+            (Caller.MemberOfOtherGroup, NotFound)),
+        ["PUT /api/councils/{council}/seances/{seanceId}/invitations"] = Allow(async (f, _) =>
+            (HttpMethod.Put, $"{Api(f)}/seances/{await f.Steps.NewSeanceAsync()}/invitations", new { partnerIds = Array.Empty<Guid>(), expectedVersion = 1 }), Ok, Leads),
+        ["GET /api/councils/{council}/seances/{seanceId}/emargement/{format}"] = Allow(async (f, _) =>
+            Get($"{Api(f)}/seances/{await f.Steps.NewSeanceAsync()}/emargement/html"), Ok, Leads),
+        ["POST /api/councils/{council}/seances/{seanceId}/general-items"] = Allow(async (f, _) =>
+            Post($"{Api(f)}/seances/{await f.Steps.NewSeanceAsync()}/general-items", new { kind = "phenomene", text = "Rodéos motorisés", expectedVersion = 1 }), Ok, Leads),
         ["POST /api/councils/{council}/seances/{seanceId}/compte-rendu"] = Allow(async (f, _) =>
             Post($"{Api(f)}/seances/{await SeanceTodayAsync(f, attended: true, closed: true)}/compte-rendu",
                 new { synthese = "Synthèse générale.", expectedVersion = 3 }), Created, Leads),
@@ -288,6 +307,17 @@ public sealed class AuthorizationMatrixTests(MatrixFixture fixture) : IClassFixt
     };
 
     /// <summary>A séance of group A held today, taken as far as asked by the coordonnateur.</summary>
+    /// <summary>A séance a week ahead with its place (version 2), convened in urgency on demand.</summary>
+    private static async Task<Guid> PlacedSeanceAsync(MatrixFixture f, bool convened = false)
+    {
+        var seance = await f.Steps.NewSeanceAsync();
+        await Answers.ExpectAsync(await f.Service.SendAsync(f.Council.Coordonnateur, HttpMethod.Put, $"{Api(f)}/seances/{seance}/place",
+            new { place = "Mairie, salle du conseil", expectedVersion = 1 }), 200);
+        if (convened)
+            await f.Service.PostJsonAsync<JsonElement>(f.Council.Coordonnateur, $"{Api(f)}/seances/{seance}/convocations", new { urgent = true, expectedVersion = 2 }, 201);
+        return seance;
+    }
+
     private static async Task<Guid> SeanceTodayAsync(MatrixFixture f, bool attended = false, bool closed = false, bool reported = false)
     {
         var api = Api(f);

@@ -133,6 +133,62 @@ public sealed class PageAuthorizationTests(MatrixFixture fixture) : IClassFixtur
         Assert.True(failures.Count == 0, $"{route} ({url})\n{string.Join("\n", failures)}");
     }
 
+    /// <summary>
+    /// The séance page's own actions (issue 15: place, rescheduling, cancellation, convocation, invitations, general part;
+    /// the convocation and émargement downloads): those who prepare the séance reach the use case (an empty form is a 400,
+    /// a download a 200), another group's member gets 404, everyone else the refusal page, an anonymous visitor the sign-in.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, (HttpMethod Method, string Handler, int Allowed)> SeanceActions =
+        new Dictionary<string, (HttpMethod, string, int)>
+        {
+            ["Lieu"] = (HttpMethod.Post, "Lieu", 400),
+            ["Reporter"] = (HttpMethod.Post, "Reporter", 400),
+            ["Annuler"] = (HttpMethod.Post, "Annuler", 400),
+            ["Convoquer"] = (HttpMethod.Post, "Convoquer", 400),
+            ["Inviter"] = (HttpMethod.Post, "Inviter", 400),
+            ["Point"] = (HttpMethod.Post, "Point", 400),
+            ["Convocation"] = (HttpMethod.Get, "Convocation&number=1&format=docx", Ok),
+            ["Emargement"] = (HttpMethod.Get, "Emargement&format=html", Ok),
+        };
+
+    public static TheoryData<string> SeanceActionRows() => [.. SeanceActions.Keys];
+
+    [Theory]
+    [MemberData(nameof(SeanceActionRows))]
+    public async Task Each_caller_gets_the_expected_answer_to_a_seance_page_action(string action)
+    {
+        var (method, handler, allowed) = SeanceActions[action];
+        var api = $"/api/councils/{fixture.Council.Code}";
+        var seance = await fixture.Steps.NewSeanceAsync();
+        await Answers.ExpectAsync(await fixture.Service.SendAsync(fixture.Council.Coordonnateur, HttpMethod.Put, $"{api}/seances/{seance}/place",
+            new { place = "Mairie, salle du conseil", expectedVersion = 1 }), 200);
+        await Answers.ExpectAsync(await fixture.Service.PostAsync(fixture.Council.Coordonnateur, $"{api}/seances/{seance}/convocations",
+            new { urgent = true, expectedVersion = 2 }), 201);
+        var url = $"/c/{fixture.Council.Code}/seances/{seance}?handler={handler}";
+        var failures = new List<string>();
+        foreach (var caller in Enum.GetValues<Caller>())
+        {
+            using var client = await fixture.Service.PageClientAsync(fixture.SubjectOf(caller));
+            HttpResponseMessage response;
+            if (method == HttpMethod.Get) response = await client.GetAsync(url);
+            else
+            {
+                var form = new Dictionary<string, string>();
+                if (caller != Caller.Anonymous) form["__RequestVerificationToken"] = await Pages.AntiforgeryTokenAsync(client, "/deconnexion");
+                response = await client.PostAsync(url, new FormUrlEncodedContent(form));
+            }
+            var expected = caller switch
+            {
+                Caller.Anonymous => Redirect,
+                Caller.Coordonnateur or Caller.Animateur => allowed,
+                Caller.MemberOfOtherGroup => NotFound,
+                _ => Forbidden,
+            };
+            if ((int)response.StatusCode != expected) failures.Add($"{caller}: expected {expected}, got {(int)response.StatusCode}");
+        }
+        Assert.True(failures.Count == 0, $"{action} ({url})\n{string.Join("\n", failures)}");
+    }
+
     [Fact]
     public void Every_page_of_the_service_is_in_the_matrix()
     {

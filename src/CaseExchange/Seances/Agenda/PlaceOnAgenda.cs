@@ -43,6 +43,7 @@ public static class PlaceOnAgendaUseCase
         if (seance.GroupId != situation.GroupId)
             throw Problems.OutOfOrder("Cette séance n'est pas une séance du groupe qui détient la situation.");
         if (seance.IsClosed) throw Problems.OutOfOrder("Cette séance est close : son ordre du jour ne peut plus changer.");
+        if (seance.IsCancelled) throw Problems.OutOfOrder("Cette séance est annulée : inscrivez la situation à une autre séance.");
         if (situation.Agenda.Any(a => a.SeanceId == seance.Id))
             throw Problems.OutOfOrder("La situation est déjà inscrite à l'ordre du jour de cette séance.");
         if (situation.Agenda.Any(a => a.Pending))

@@ -56,6 +56,7 @@ public static class CloseSeanceUseCase
     public static void RequireClosable(Seance seance, DateTimeOffset now)
     {
         if (seance.IsClosed) throw Problems.OutOfOrder("Cette séance est déjà close.");
+        if (seance.IsCancelled) throw Problems.OutOfOrder("Cette séance est annulée : elle ne peut pas être close.");
         SeanceForWriting.RequireHeld(seance, now, "elle ne peut pas encore être close.");
         if (!seance.AttendanceRecorded)
             throw Problems.OutOfOrder("Enregistrez la présence des participants avant de clore la séance (règlement intérieur, article 8).");

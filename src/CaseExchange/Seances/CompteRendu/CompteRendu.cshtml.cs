@@ -17,6 +17,9 @@ public sealed class CompteRenduForm
     /// <summary>A note per examined situation; blank ones are left out.</summary>
     public Dictionary<Guid, string?> Notes { get; set; } = [];
 
+    /// <summary>The decision on each point of the general part (relevé de décisions); blank ones are left out.</summary>
+    public Dictionary<Guid, string?> Decisions { get; set; } = [];
+
     public long? ExpectedVersion { get; set; }
 
     public override string ToString() => "[textes de compte rendu]";
@@ -76,13 +79,18 @@ public sealed class CompteRenduModel(CompteRenduGenerator generator, CompteRendu
         var notes = previous.Content.Examined.Where(s => s.Note is not null).ToDictionary(s => s.Pseudonym, s => s.Note);
         foreach (var item in Examined)
             if (notes.TryGetValue(item.Pseudonym, out var note)) Input.Notes[item.SituationId] = note;
+        var items = Seance.GeneralItems ?? [];
+        var decided = previous.Content.GeneralPart ?? [];
+        for (var i = 0; i < items.Count && i < decided.Count; i++)
+            if (decided[i].Decision is { } decision) Input.Decisions[items[i].ItemId] = decision;
     }
 
     public async Task<IActionResult> OnPostAsync(Guid seanceId)
     {
         await LoadAsync(seanceId);
         var notes = Input.Notes.Where(n => !string.IsNullOrWhiteSpace(n.Value)).Select(n => new SituationNote(n.Key, n.Value)).ToList();
-        var command = new GenerateCompteRendu(Input.Synthese, Input.ProchainesEtapes, notes, Input.ExpectedVersion);
+        var decisions = Input.Decisions.Where(d => !string.IsNullOrWhiteSpace(d.Value)).Select(d => new GeneralDecisionNote(d.Key, d.Value)).ToList();
+        var command = new GenerateCompteRendu(Input.Synthese, Input.ProchainesEtapes, notes, Input.ExpectedVersion, decisions);
         return await SubmitAsync(
             async () =>
             {
@@ -112,7 +120,7 @@ public sealed class CompteRenduModel(CompteRenduGenerator generator, CompteRendu
                 if (Versions.FirstOrDefault(v => !v.Withdrawn) is { } latest)
                     Preview = await DownloadCompteRenduUseCase.OpenAsync(CouncilRequest, seanceId, latest.Number, keys);
             },
-            mapField: field => MapNoteField(field, notes));
+            mapField: field => MapDecisionField(MapNoteField(field, notes), decisions));
     }
 
     /// <summary>Withdraws a version through the API's use case (which judges, journals and destroys the version's key).</summary>
@@ -158,6 +166,13 @@ public sealed class CompteRenduModel(CompteRenduGenerator generator, CompteRendu
         var group = await Session.LoadAsync<Group>(Seance.GroupId);
         CanWrite = Seance.Closed && AccessRules.ActInGroup(Policy, Actor.Member, Actor.Council, group, Capabilities.PrepareSeances).Allowed;
         CanWithdraw = AccessRules.WithdrawCompteRendu(Policy, Actor.Member, Actor.Council).Allowed;
+    }
+
+    private static string MapDecisionField(string field, IReadOnlyList<GeneralDecisionNote> decisions)
+    {
+        if (!field.StartsWith("releveDecisions[", StringComparison.Ordinal)) return field;
+        var close = field.IndexOf(']');
+        return int.TryParse(field.AsSpan(16, close - 16), out var index) && index < decisions.Count ? $"decisions[{decisions[index].ItemId}]" : "synthese";
     }
 
     private static string MapNoteField(string field, IReadOnlyList<SituationNote> notes)

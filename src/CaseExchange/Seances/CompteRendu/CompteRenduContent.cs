@@ -1,6 +1,7 @@
 using CaseExchange.Charter;
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace CaseExchange.Seances.CompteRendu;
 
@@ -23,6 +24,9 @@ public sealed record SituationInCompteRendu(
     IReadOnlyList<ActionInCompteRendu> Actions,
     string? Note);
 
+/// <summary>A point of the general part and the decision recorded for it (relevé de décisions); both passed the identity guard.</summary>
+public sealed record GeneralItemInCompteRendu(string Kind, string Text, string? Decision);
+
 public sealed record CompteRenduContent(
     string CouncilName,
     string GroupName,
@@ -34,8 +38,12 @@ public sealed record CompteRenduContent(
     IReadOnlyList<SituationInCompteRendu> Examined,
     IReadOnlyList<string> Postponed,
     string? Synthese,
-    string? ProchainesEtapes)
+    string? ProchainesEtapes,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<GeneralItemInCompteRendu>? GeneralPart = null)
 {
+    public const string GeneralPartTitle = "Partie générale : relevé de décisions";
+    public const string NoDecision = "Pas de décision consignée.";
+
     public const string Notice =
         "Compte rendu anonymisé : diffusion réservée aux membres du groupe de travail (charte, article 9 ; règlement " +
         "intérieur, article 16). Il ne peut être communiqué aux formations plénière ou restreinte.";

@@ -70,6 +70,12 @@ public static class CompteRenduDocx
                 foreach (var p in c.Postponed) body.Append(Paragraph("• " + p));
             }
 
+            if (c.GeneralPart is { } general)
+            {
+                body.Append(Paragraph(CompteRenduContent.GeneralPartTitle, "Heading1"));
+                body.Append(Table(["Nature", "Point", "Décision"], [.. general.Select(g => new[] { g.Kind, g.Text, g.Decision ?? CompteRenduContent.NoDecision })]));
+            }
+
             if (c.ProchainesEtapes is not null)
             {
                 body.Append(Paragraph("Prochaines étapes", "Heading1"));
@@ -85,7 +91,7 @@ public static class CompteRenduDocx
         return stream.ToArray();
     }
 
-    private static Paragraph Paragraph(string text, string? style = null)
+    internal static Paragraph Paragraph(string text, string? style = null)
     {
         var paragraph = new Paragraph();
         if (style is not null) paragraph.Append(new ParagraphProperties(new ParagraphStyleId { Val = style }));
@@ -101,7 +107,7 @@ public static class CompteRenduDocx
         return paragraph;
     }
 
-    private static Table Table(string[]? header, params string[][] rows)
+    internal static Table Table(string[]? header, params string[][] rows)
     {
         var border = new EnumValue<BorderValues>(BorderValues.Single);
         var table = new Table(new TableProperties(
@@ -122,7 +128,7 @@ public static class CompteRenduDocx
         return new TableCell(new Paragraph(run));
     }));
 
-    private static Styles Styles()
+    internal static Styles Styles()
     {
         static Style Heading(string id, string name, int halfPoints, bool bold = true, string? color = null)
         {

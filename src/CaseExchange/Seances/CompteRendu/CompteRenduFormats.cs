@@ -107,6 +107,14 @@ public static class CompteRenduFormats
             md.AppendLine();
         }
 
+        if (c.GeneralPart is { } general)
+        {
+            md.Append("## ").AppendLine(Md(CompteRenduContent.GeneralPartTitle)).AppendLine();
+            foreach (var g in general)
+                md.Append("- **").Append(Md(g.Kind)).Append("** : ").Append(Md(g.Text)).Append(" — Décision : ").AppendLine(Md(g.Decision ?? CompteRenduContent.NoDecision));
+            md.AppendLine();
+        }
+
         if (c.ProchainesEtapes is not null)
         {
             md.AppendLine("## Prochaines étapes").AppendLine();
@@ -182,6 +190,16 @@ public static class CompteRenduFormats
             html.AppendLine("<h2>Situations inscrites et non examinées (reportées)</h2><ul>");
             foreach (var p in c.Postponed) html.Append("<li>").Append(H(p)).AppendLine("</li>");
             html.AppendLine("</ul>");
+        }
+
+        if (c.GeneralPart is { } general)
+        {
+            html.Append("<h2>").Append(H(CompteRenduContent.GeneralPartTitle)).AppendLine("</h2>");
+            html.AppendLine("<table><thead><tr><th>Nature</th><th>Point</th><th>Décision</th></tr></thead><tbody>");
+            foreach (var g in general)
+                html.Append("<tr><td>").Append(H(g.Kind)).Append("</td><td>").Append(H(g.Text)).Append("</td><td>")
+                    .Append(H(g.Decision ?? CompteRenduContent.NoDecision)).AppendLine("</td></tr>");
+            html.AppendLine("</tbody></table>");
         }
 
         if (c.ProchainesEtapes is not null)

@@ -16,8 +16,15 @@ public sealed record SituationNote(Guid SituationId, [property: JsonPropertyName
     public override string ToString() => "[note de compte rendu]";
 }
 
+/// <summary>IN CLEAR until checked: the decision taken on one point of the general part (relevé de décisions).</summary>
+public sealed record GeneralDecisionNote(Guid ItemId, [property: JsonPropertyName("text")] string? TextInClear)
+{
+    public override string ToString() => "[relevé de décision]";
+}
+
 /// <summary>IN CLEAR until checked: the free texts of a CR. Refused as a whole if any names a person concerned.</summary>
-public sealed record CompteRenduTexts(string? SyntheseInClear, string? ProchainesEtapesInClear, IReadOnlyList<SituationNote> Notes)
+public sealed record CompteRenduTexts(string? SyntheseInClear, string? ProchainesEtapesInClear, IReadOnlyList<SituationNote> Notes,
+    IReadOnlyList<GeneralDecisionNote>? GeneralDecisions = null)
 {
     public static readonly CompteRenduTexts None = new(null, null, []);
 
@@ -72,6 +79,8 @@ public sealed class CompteRenduGenerator(CharterPolicy policy, IdentityIndex ind
         var onAgenda = await situations;
         var checkedStrings = new List<string?> { texts.SyntheseInClear, texts.ProchainesEtapesInClear };
         checkedStrings.AddRange(texts.Notes.Select(n => n.TextInClear));
+        checkedStrings.AddRange((texts.GeneralDecisions ?? []).Select(d => d.TextInClear));
+        checkedStrings.AddRange(seance.GeneralItems.Select(i => i.Text));
         checkedStrings.AddRange(members.SelectMany(m => new[] { m.Organisation, m.Function }));
         checkedStrings.AddRange(seance.Guests.SelectMany(g => new[] { g.Organisation, g.Function }));
         checkedStrings.AddRange(onAgenda.SelectMany(s => s.Actions).SelectMany(a => new[] { a.OwnerOrganisation, a.OwnerRole }));
@@ -97,6 +106,11 @@ public sealed class CompteRenduGenerator(CharterPolicy policy, IdentityIndex ind
         var pseudonyms = sources.Situations.ToDictionary(s => s.Id, s => s.Pseudonym);
         for (var i = 0; i < texts.Notes.Count; i++)
             Check($"notes[{i}].text", $"note sur {pseudonyms.GetValueOrDefault(texts.Notes[i].SituationId, "la situation")}", texts.Notes[i].TextInClear);
+        var decisions = texts.GeneralDecisions ?? [];
+        var items = sources.Seance.GeneralItems;
+        for (var i = 0; i < decisions.Count; i++)
+            Check($"releveDecisions[{i}].text", $"décision sur le point {items.FindIndex(x => x.ItemId == decisions[i].ItemId) + 1} de la partie générale",
+                decisions[i].TextInClear);
         if (refusals.Count > 0) return new CompteRenduDraft(null, refusals);
 
         // Strings typed elsewhere (action owners, organisations, guests) are not refused here but masked if they name someone.
@@ -113,8 +127,22 @@ public sealed class CompteRenduGenerator(CharterPolicy policy, IdentityIndex ind
             sources.Council.Name, sources.Group.Name, sources.Seance.Date, number, now,
             Distinct(sources.NominativePart.Select(m => Of(m.Organisation, m.Function))),
             Distinct([.. sources.GeneralPartOnly.Select(m => Of(m.Organisation, m.Function)), .. sources.Seance.Guests.Select(g => Of(g.Organisation, g.Function))]),
-            examined, postponed, Trimmed(texts.SyntheseInClear), Trimmed(texts.ProchainesEtapesInClear));
+            examined, postponed, Trimmed(texts.SyntheseInClear), Trimmed(texts.ProchainesEtapesInClear),
+            GeneralPartOf(items, decisions, Mask));
         return new CompteRenduDraft(content, []);
+    }
+
+    /// <summary>
+    /// The general part's points with the decision taken on each (relevé de décisions); null for a séance without any, so
+    /// that such a CR keeps the content (and hash) it had before the general part existed. A point's text passed the guard
+    /// when it was added; if it names someone known since, it is masked.
+    /// </summary>
+    private static IReadOnlyList<GeneralItemInCompteRendu>? GeneralPartOf(IReadOnlyList<GeneralItem> items, IReadOnlyList<GeneralDecisionNote> decisions,
+        Func<string, string> mask)
+    {
+        if (items.Count == 0) return null;
+        var byItem = decisions.Where(d => !string.IsNullOrWhiteSpace(d.TextInClear)).ToDictionary(d => d.ItemId, d => d.TextInClear!.Trim());
+        return [.. items.Select(i => new GeneralItemInCompteRendu(GeneralPart.GeneralItemKinds.LabelOf(i.Kind), mask(i.Text), byItem.GetValueOrDefault(i.ItemId)))];
     }
 
     /// <summary>Loads the sources and drafts: the whole generation, without recording it.</summary>

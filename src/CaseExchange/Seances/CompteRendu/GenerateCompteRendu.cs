@@ -16,7 +16,8 @@ public sealed record GenerateCompteRendu(
     [property: JsonPropertyName("synthese")] string? SyntheseInClear,
     [property: JsonPropertyName("prochainesEtapes")] string? ProchainesEtapesInClear,
     IReadOnlyList<SituationNote>? Notes,
-    long? ExpectedVersion)
+    long? ExpectedVersion,
+    [property: JsonPropertyName("releveDecisions")] IReadOnlyList<GeneralDecisionNote>? GeneralDecisions = null)
 {
     public override string ToString() => "[textes de compte rendu]";
 }
@@ -51,7 +52,8 @@ public static class GenerateCompteRenduUseCase
         RequireClosed(target.Seance);
 
         var notes = command.Notes ?? [];
-        var texts = new CompteRenduTexts(command.SyntheseInClear, command.ProchainesEtapesInClear, notes);
+        var texts = new CompteRenduTexts(command.SyntheseInClear, command.ProchainesEtapesInClear, notes, command.GeneralDecisions ?? []);
+        CheckGeneralDecisions(command.GeneralDecisions ?? [], target.Seance).ThrowIfAny();
         var sources = await generator.LoadAsync(session, target.Seance, texts, request.Cancellation);
         CheckNotes(notes, sources.Examined.Select(s => s.Id).ToHashSet()).ThrowIfAny();
 
@@ -82,6 +84,20 @@ public static class GenerateCompteRenduUseCase
             .When(notes.Select(n => n.SituationId).Distinct().Count() != notes.Count, "notes", "Une seule note par situation.");
         for (var i = 0; i < notes.Count; i++)
             errors.RequireText(notes[i].TextInClear, $"notes[{i}].text", "La note", CompteRenduGenerator.MaxNoteLength);
+        return errors;
+    }
+
+    /// <summary>A decision is about a point of this séance's general part, one per point, bounded.</summary>
+    public static ValidationErrors CheckGeneralDecisions(IReadOnlyList<GeneralDecisionNote> decisions, Seance seance)
+    {
+        var errors = new ValidationErrors()
+            .When(decisions.Select(d => d.ItemId).Distinct().Count() != decisions.Count, "releveDecisions", "Une seule décision par point de la partie générale.");
+        for (var i = 0; i < decisions.Count; i++)
+        {
+            errors.When(seance.GeneralItems.All(x => x.ItemId != decisions[i].ItemId), $"releveDecisions[{i}].itemId",
+                "Ce point n'est pas inscrit à la partie générale de cette séance.");
+            errors.OptionalText(decisions[i].TextInClear, $"releveDecisions[{i}].text", "La décision", CompteRenduGenerator.MaxNoteLength);
+        }
         return errors;
     }
 

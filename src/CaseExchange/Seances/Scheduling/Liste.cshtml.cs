@@ -1,5 +1,7 @@
 using CaseExchange.Charter;
 using CaseExchange.Councils;
+using CaseExchange.Journal;
+using CaseExchange.Protection;
 using CaseExchange.Seances.Viewing;
 using CaseExchange.Web;
 using Marten;
@@ -11,6 +13,7 @@ public sealed class ScheduleForm
 {
     public DateOnly? Date { get; set; }
     public TimeOnly? Time { get; set; }
+    public string? Place { get; set; }
 }
 
 /// <summary>
@@ -33,13 +36,13 @@ public sealed class ListeModel : CouncilPageModel
         Input.Time = new TimeOnly(14, 0);
     }
 
-    public async Task<IActionResult> OnPostAsync()
+    public async Task<IActionResult> OnPostAsync([FromServices] IdentityIndex index, [FromServices] AccessJournal journal)
     {
         await LoadAsync();
         if (Input.Date is not null && Input.Time is null) ModelState.AddModelError("Input.Time", "Indiquez l'heure de la séance.");
         DateTimeOffset? date = Input.Date is { } day ? Display.At(day, Input.Time ?? TimeOnly.MinValue) : null;
         return await SubmitAsync(
-            () => ScheduleSeanceUseCase.HandleAsync(CouncilRequest, Selected?.Id ?? Guid.Empty, new ScheduleSeance(date)),
+            () => ScheduleSeanceUseCase.HandleAsync(CouncilRequest, Selected?.Id ?? Guid.Empty, new ScheduleSeance(date, Place: Input.Place), index, journal),
             created =>
             {
                 Tell($"La séance du {Display.DateTime(created.Date)} est planifiée. Inscrivez les situations à son ordre du jour.");
@@ -49,7 +52,7 @@ public sealed class ListeModel : CouncilPageModel
     }
 
     public string StateOf(SeanceSummary s) =>
-        s.Closed ? "Close" : Display.Day(s.Date) < Today ? "Tenue, à clore" : Display.Day(s.Date) == Today ? "Aujourd'hui" : "À venir";
+        s.Cancelled ? "Annulée" : s.Closed ? "Close" : Display.Day(s.Date) < Today ? "Tenue, à clore" : Display.Day(s.Date) == Today ? "Aujourd'hui" : "À venir";
 
     /// <summary>The same rule as the use cases (prepare-seances in the group, charter signed): refused up front rather than after typing.</summary>
     private async Task LoadAsync()

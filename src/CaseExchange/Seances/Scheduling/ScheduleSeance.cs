@@ -1,22 +1,26 @@
 using CaseExchange.Charter;
 using CaseExchange.Councils;
 using CaseExchange.Http;
+using CaseExchange.Journal;
+using CaseExchange.Protection;
+using CaseExchange.Seances.Rescheduling;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace CaseExchange.Seances.Scheduling;
 
-public sealed record ScheduleSeance(DateTimeOffset? Date, Guid? Id = null);
+/// <summary>A date and, optionally at first, a place (a room of an institution; see <see cref="Rescheduling.SeancePlace"/>).</summary>
+public sealed record ScheduleSeance(DateTimeOffset? Date, Guid? Id = null, string? Place = null);
 
-public sealed record SeanceCreatedResponse(Guid SeanceId, Guid GroupId, DateTimeOffset Date, string Url) : CreationResponse(Url);
+public sealed record SeanceCreatedResponse(Guid SeanceId, Guid GroupId, DateTimeOffset Date, string Url, string? Place = null) : CreationResponse(Url);
 
 public static class ScheduleSeanceEndpoint
 {
     [WolverinePost("/api/councils/{council}/groups/{groupId}/seances", Summary = "Planifier une séance du groupe"), Tags("Séances")]
-    public static Task<SeanceCreatedResponse> Post(Guid groupId, ScheduleSeance command, CouncilRequest request,
+    public static Task<SeanceCreatedResponse> Post(Guid groupId, ScheduleSeance command, CouncilRequest request, IdentityIndex index, AccessJournal journal,
         [FromHeader(Name = IdempotentCreation.HeaderName)] string? idempotencyKey = null) =>
-        ScheduleSeanceUseCase.HandleAsync(request, groupId, command, idempotencyKey);
+        ScheduleSeanceUseCase.HandleAsync(request, groupId, command, index, journal, idempotencyKey);
 }
 
 /// <summary>Scheduling a séance of a group: the coordonnateur or the group's animateur, under the charter; a retry creates it once.</summary>
@@ -24,7 +28,8 @@ public static class ScheduleSeanceUseCase
 {
     private const string ReceiptKind = "seance";
 
-    public static async Task<SeanceCreatedResponse> HandleAsync(CouncilRequest request, Guid groupId, ScheduleSeance command, string? idempotencyKey = null)
+    public static async Task<SeanceCreatedResponse> HandleAsync(CouncilRequest request, Guid groupId, ScheduleSeance command, IdentityIndex index, AccessJournal journal,
+        string? idempotencyKey = null)
     {
         var (session, actor) = (request.Session, request.Actor);
         var group = await session.LoadAsync<Group>(groupId) ?? throw Problems.NotFound("Groupe de travail introuvable.");
@@ -36,25 +41,27 @@ public static class ScheduleSeanceUseCase
         {
             // A retry (the first answer was lost): the same séance, never a second one.
             await IdempotentCreation.RequireSameRequestAsync(session, ReceiptKind, seanceId, actor.Id, () => Task.FromResult(fingerprint));
-            return new SeanceCreatedResponse(existing.Id, existing.GroupId, existing.Date, UrlOf(request, existing.Id));
+            return new SeanceCreatedResponse(existing.Id, existing.GroupId, existing.Date, UrlOf(request, existing.Id), existing.Place);
         }
 
         var now = request.Now;
         Check(command, now).ThrowIfAny();
         var scheduled = Decide(seanceId, group, command, actor.Id, now);
+        await SeancePlace.GuardAsync(request, index, journal, scheduled.Place, "place");
         session.Events.StartStream<Seance>(scheduled.SeanceId, scheduled);
         IdempotentCreation.Record(session, ReceiptKind, seanceId, actor.Id, fingerprint, now);
-        return new SeanceCreatedResponse(scheduled.SeanceId, groupId, scheduled.Date, UrlOf(request, scheduled.SeanceId));
+        return new SeanceCreatedResponse(scheduled.SeanceId, groupId, scheduled.Date, UrlOf(request, scheduled.SeanceId), scheduled.Place);
     }
 
-    /// <summary>A date, not in the past (a day's leeway: a séance may be recorded on its day, whatever the hour).</summary>
-    public static ValidationErrors Check(ScheduleSeance command, DateTimeOffset now) => new ValidationErrors()
+    /// <summary>A date, not in the past; a place of reasonable length if given (a day's leeway: a séance may be recorded on its day, whatever the hour).</summary>
+    public static ValidationErrors Check(ScheduleSeance command, DateTimeOffset now) => SeancePlace.Check(new ValidationErrors()
         .When(command.Date is null, "date", "La date de la séance est obligatoire.")
-        .When(command.Date < now.AddDays(-1), "date", "Une séance ne peut pas être planifiée dans le passé.");
+        .When(command.Date < now.AddDays(-1), "date", "Une séance ne peut pas être planifiée dans le passé.")
+        , command.Place, "place", required: false);
 
     /// <summary>A new séance of the group, at the checked date.</summary>
     public static SeanceScheduled Decide(Guid seanceId, Group group, ScheduleSeance command, Guid scheduledBy, DateTimeOffset now) =>
-        new(seanceId, group.Id, command.Date!.Value, scheduledBy, now);
+        new(seanceId, group.Id, command.Date!.Value, scheduledBy, now, SeancePlace.Normalise(command.Place));
 
     private static string UrlOf(CouncilRequest request, Guid seanceId) => $"/api/councils/{request.Council}/seances/{seanceId}";
 }

@@ -11,9 +11,9 @@ using Wolverine.Http;
 
 namespace CaseExchange.Seances.Viewing;
 
-public sealed record SeanceSummary(Guid SeanceId, Guid GroupId, DateTimeOffset Date, bool Closed, long Version)
+public sealed record SeanceSummary(Guid SeanceId, Guid GroupId, DateTimeOffset Date, bool Closed, long Version, string? Place = null, bool Cancelled = false)
 {
-    public static SeanceSummary Of(Seance s) => new(s.Id, s.GroupId, s.Date, s.IsClosed, s.Version);
+    public static SeanceSummary Of(Seance s) => new(s.Id, s.GroupId, s.Date, s.IsClosed, s.Version, s.Place, s.IsCancelled);
 }
 
 public sealed record Attendee(Guid MemberId, string DisplayName, string Organisation, string Function);
@@ -24,7 +24,13 @@ public sealed record AttendanceView(IReadOnlyList<Attendee> NominativePart, IRea
 public sealed record SeanceView(
     Guid SeanceId, Guid GroupId, string GroupName, DateTimeOffset Date, bool Closed, DateTimeOffset? ClosedAt, long Version,
     IReadOnlyList<AgendaItem> OrdreDuJour, DateTimeOffset? AgendaPublishedAt, AttendanceView? Attendance,
-    IReadOnlyList<CompteRenduVersionView> CompteRendus);
+    IReadOnlyList<CompteRenduVersionView> CompteRendus,
+    string? Place = null, DateTimeOffset? CancelledAt = null, string? CancellationReason = null, int Reschedulings = 0,
+    IReadOnlyList<ConvocationIssued>? Convocations = null, IReadOnlyList<Guid>? InvitedPartnerIds = null, IReadOnlyList<Guest>? InvitedGuests = null,
+    IReadOnlyList<GeneralItem>? GeneralItems = null)
+{
+    public bool Cancelled => CancelledAt is not null;
+}
 
 public static class SeanceViewEndpoints
 {
@@ -77,6 +83,8 @@ public static class ViewSeanceUseCase
         return new SeanceView(seance.Id, seance.GroupId, (await group)?.Name ?? "", seance.Date, seance.IsClosed, seance.ClosedAt, seance.Version,
             [.. (await situations).OrderBy(s => s.Pseudonym, StringComparer.Ordinal).Select(s => AgendaItem.Of(s, seance))],
             seance.AgendaPublishedAt, attendance,
-            [.. seance.CompteRendus.Select(v => CompteRenduVersionView.Of(request.Council, seance.Id, v))]);
+            [.. seance.CompteRendus.Select(v => CompteRenduVersionView.Of(request.Council, seance.Id, v))],
+            seance.Place, seance.CancelledAt, seance.CancellationReason, seance.Reschedulings, seance.Convocations,
+            seance.InvitedPartnerIds, seance.InvitedGuests, seance.GeneralItems);
     }
 }
