@@ -19,7 +19,7 @@ public static class Navigation
         new("Situations", "situations", p => p.CanReadAnonymised),
         new("Signaler une situation", "situations/nouvelle", p => p.GroupsWhereICan(Capabilities.ReferSituations).Any()),
         // Référent
-        new("Mes suivis", "suivis", p => p.Me.Groups.Count > 0),
+        new("Mes suivis", "suivis", p => p.Me.HasFollowUps),
         // Coordonnateur
         new("Groupes de travail", "groupes", p => p.HasCouncilCapability(Capabilities.ManageGroups)),
         new("Membres", "membres", p => p.HasCouncilCapability(Capabilities.ManageCouncil)),
