@@ -71,7 +71,8 @@ public sealed class ToDoPageTests(CouncilFixture fixture) : IClassFixture<Counci
         Assert.Contains($"href=\"/c/{Council.Code}/seances/{upcoming}\"", Section(html, ToDoKinds.AgendaNotPublished));
         Assert.Contains($"href=\"/c/{Council.Code}/seances/{held}/compte-rendu\"", Section(html, ToDoKinds.NoCompteRendu));
         var unsigned = Section(html, ToDoKinds.CharterNotSigned);
-        Assert.Contains("Membre sans-signature (CCAS)", unsigned);
+        Assert.Contains("Membre sans-signature (CCAS)</strong> — n'a pas signé la charte en vigueur", unsigned);
+        Assert.Contains("aucun accès nominatif possible d'ici là", unsigned);
         Assert.Contains($"href=\"/c/{Council.Code}/membres\"", unsigned);
         Assert.Contains("Aucune situation ouverte n'est inactive depuis un an.", Section(html, ToDoKinds.Inactive));
         Assert.Contains("Aucun effacement n'est prévu dans les 30 jours.", Section(html, ToDoKinds.ErasureDue));

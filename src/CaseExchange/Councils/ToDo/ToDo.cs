@@ -115,7 +115,11 @@ public static class ToDoUseCase
         lines[ToDoKinds.CharterNotSigned] = inputs.CharterVersionInForce is not { } version ? [] :
             [.. inputs.Members.Where(m => m.Active && !m.HasSigned(version)).OrderBy(m => m.DisplayName)
                 .Select(m => new ToDoLine(ToDoKinds.CharterNotSigned, $"{m.DisplayName} ({m.Organisation})",
-                    $"n'a pas signé la charte en vigueur ({version})", wholeCouncil ? "membres" : "charte"))];
+                    $"n'a pas signé la charte en vigueur ({version})" +
+                    (ReadCouncilUseCase.CharterGatesAnAccess(policy, m.CouncilRoles, inputs.Groups.Any(g => g.HasMember(m.Id)))
+                        ? ", aucun accès nominatif possible d'ici là"
+                        : " ; son rôle ne lui donne aucun accès nominatif"),
+                    wholeCouncil ? "membres" : "charte"))];
 
         return new ToDoList([.. inputs.Groups.Select(g => g.Name).Order()], wholeCouncil, lines);
     }
