@@ -141,6 +141,9 @@ public sealed class DemoCouncil(IDocumentStore store, NpgsqlDataSource dataSourc
             situation.AppendOne(PlaceOnAgendaUseCase.Decide(situation.Aggregate!, seance!, ids["animatrice.fontbarlettes"], now));
         }
         await session.SaveChangesAsync(cancellation);
+
+        // A year of activity behind it, for the président's statistics.
+        await DemoYear.SeedAsync(session, policy, keys, pseudonyms, index, decrochage, fontbarlettes, ids["animatrice.fontbarlettes"], now, cancellation);
         await transaction.CommitAsync(cancellation);
     }
 

@@ -28,7 +28,8 @@ public static class ReadStatisticsUseCase
         actor.RequireCouncilCapability(request.Policy, Capabilities.ReadStatistics);
         var lastClosedDay = LastClosedDay(request.Now);
         var end = to ?? lastClosedDay;
-        var start = from ?? new DateOnly(end.Year, 1, 1);
+        // By default, the last complete year: the twelve closed months that end the period.
+        var start = from ?? new DateOnly(end.Year, end.Month, 1).AddMonths(-11);
         Check(start, end, lastClosedDay).ThrowIfAny();
         return await statistics.ComputeAsync(request.Session, actor.Council, start, end);
     }

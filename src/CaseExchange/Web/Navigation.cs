@@ -19,8 +19,9 @@ public static class Navigation
         new("Situations", "situations", p => p.CanReadAnonymised),
         new("Signaler une situation", "situations/nouvelle", p => p.GroupsWhereICan(Capabilities.ReferSituations).Any()),
         // Référent
-        new("Mes suivis", "suivis", p => p.Me.Groups.Count > 0),
-        // Coordonnateur
+        new("Mes suivis", "suivis", p => p.Me.HasFollowUps),
+        // Coordonnateur (and an animateur, for their groups)
+        new("À faire", "a-faire", p => p.CanPrepareSeances),
         new("Groupes de travail", "groupes", p => p.HasCouncilCapability(Capabilities.ManageGroups)),
         new("Membres", "membres", p => p.HasCouncilCapability(Capabilities.ManageCouncil)),
         new("Partenaires", "partenaires", p => p.HasCouncilCapability(Capabilities.ManageCouncil)),

@@ -88,6 +88,7 @@ public sealed class PageAuthorizationTests(MatrixFixture fixture) : IClassFixtur
 
         // Séances: those who prepare them under the charter, the coordonnateur (council) and group A's animateur.
         ["/c/{council}/seances"] = Allow(Page("/seances"), Caller.Coordonnateur, Caller.Animateur),
+        ["/c/{council}/a-faire"] = Allow(Page("/a-faire"), Caller.Coordonnateur, Caller.Animateur),
         // Need to know: another group's séance or situation is as unknown as one that does not exist.
         ["/c/{council}/seances/{seanceId:guid}"] = Except(Allow(async f => $"/c/{f.Council.Code}/seances/{await f.Steps.NewSeanceAsync()}",
             Caller.Coordonnateur, Caller.Animateur), (Caller.MemberOfOtherGroup, NotFound)),

@@ -21,8 +21,8 @@ public sealed class DemoCouncilTests
             var me = await service.GetJsonAsync<JsonElement>(member.Subject, $"{api}/me");
             Assert.Equal(member.Signed, me.GetProperty("charterSigned").GetBoolean());
         }
-        var situations = await service.GetJsonAsync<JsonElement>("membre.education", $"{api}/situations");
-        Assert.Equal(3, situations.GetProperty("totalCount").GetInt64());
+        var situations = await service.GetJsonAsync<JsonElement>("membre.education", $"{api}/situations?pageSize=100");
+        Assert.Equal(Seeded, situations.GetProperty("totalCount").GetInt64());
         var file = await service.PostJsonAsync<JsonElement>("membre.education",
             $"{api}/situations/{situations.GetProperty("items")[0].GetProperty("situationId").GetGuid()}/file-openings", new { purpose = "suivi" });
         Assert.Contains("fictif", file.GetProperty("facts").GetString());
@@ -31,14 +31,30 @@ public sealed class DemoCouncilTests
         var groups = await service.GetJsonAsync<JsonElement>("coordo.demo", $"{api}/groups");
         var territorial = groups.EnumerateArray().Single(g => g.GetProperty("name").GetString() == "GT Fontbarlettes").GetProperty("groupId").GetGuid();
         var seances = await service.GetJsonAsync<JsonElement>("coordo.demo", $"{api}/groups/{territorial}/seances");
-        Assert.Equal(2, seances.GetArrayLength());
+        // Today's and next week's, open; the year's past séances, held and closed.
+        Assert.Equal(2, seances.EnumerateArray().Count(s => !s.GetProperty("closed").GetBoolean()));
+        Assert.True(seances.EnumerateArray().Count(s => s.GetProperty("closed").GetBoolean()) >= 3);
         var onAgenda = situations.GetProperty("items").EnumerateArray().Count(s => s.GetProperty("status").GetString() == "inscrite-odj");
         Assert.Equal(2, onAgenda);
 
         // Seeded once: a restart on the same database adds nothing.
         await using var restarted = await TestService.StartAsync(database, settings: new Dictionary<string, string?> { ["Demo:Seed"] = "true" });
-        Assert.Equal(3, (await restarted.GetJsonAsync<JsonElement>("membre.education", $"{api}/situations")).GetProperty("totalCount").GetInt64());
+        Assert.Equal(Seeded, (await restarted.GetJsonAsync<JsonElement>("membre.education", $"{api}/situations")).GetProperty("totalCount").GetInt64());
+
+        // A year behind it: the président's page, on its default period (the last twelve closed months), shows figures.
+        var statistics = await service.GetJsonAsync<CaseExchange.Statistics.StatisticsReport>("president.maire", $"{api}/statistics");
+        Assert.True(statistics.Situations >= DemoYear.Count - 1, $"{statistics.Situations} situations in the default period");
+        Assert.Contains(statistics.Tables.SelectMany(t => t.Cells), c => c.Count >= 5);
+        Assert.NotNull(statistics.MedianDaysToFirstExamination);
+        using var president = await service.PageClientAsync("president.maire");
+        var page = System.Net.WebUtility.HtmlDecode(await president.GetStringAsync($"/c/{DemoCouncil.Code}/statistiques"));
+        Assert.Contains("table--statistics", page);
+        Assert.Contains("Situations par motif de signalement", page);
+        Assert.DoesNotContain("Vous n'avez pas signé la charte déontologique en vigueur.", page);
     }
+
+    /// <summary>The three situations of the day's work, and the year behind them.</summary>
+    private const long Seeded = 3 + DemoYear.Count;
 
     private static readonly Dictionary<string, string?> Seed = new() { ["Demo:Seed"] = "true" };
 
@@ -69,7 +85,7 @@ public sealed class DemoCouncilTests
         Assert.Equal((0, 0, 0), await CountAsync(database));
 
         await using var service = await TestService.StartAsync(database, settings: Seed);
-        Assert.Equal((DemoCouncil.Members.Count, 3), ((await CountAsync(database)).Members, (await CountAsync(database)).Situations));
+        Assert.Equal((DemoCouncil.Members.Count, Seeded), ((await CountAsync(database)).Members, (await CountAsync(database)).Situations));
     }
 
     [Fact]
@@ -81,9 +97,9 @@ public sealed class DemoCouncilTests
         {
             var (members, situations, _) = await CountAsync(database);
             Assert.Equal(DemoCouncil.Members.Count, members);
-            Assert.Equal(3, situations);
+            Assert.Equal(Seeded, situations);
             foreach (var node in nodes)
-                Assert.Equal(3, (await node.GetJsonAsync<JsonElement>("membre.education", $"/api/councils/{DemoCouncil.Code}/situations"))
+                Assert.Equal(Seeded, (await node.GetJsonAsync<JsonElement>("membre.education", $"/api/councils/{DemoCouncil.Code}/situations"))
                     .GetProperty("totalCount").GetInt64());
         }
         finally

@@ -132,6 +132,8 @@ public sealed class StatisticsEndpointTests(StatisticsFixture fixture) : IClassF
         // Without a period, the report ends with the last closed month.
         var report = await Service.GetJsonAsync<StatisticsReport>(Council.President, $"{Council.Api}/statistics");
         Assert.Equal(thisMonth.AddDays(-1), report.To);
+        // ... and covers the last complete year: the twelve closed months.
+        Assert.Equal(thisMonth.AddMonths(-12), report.From);
     }
 
     [Fact]

@@ -77,11 +77,15 @@ public sealed class EntreesModel(AccessReplay replay) : CouncilPageModel
         return Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(Href("journal"), query.Where(q => q.Value is not null)!);
     }
 
-    public static string VerdictLabel(string verdict) => verdict switch
+    /// <summary>
+    /// The replayed verdict, worded for the decision it judges: a rightly refused attempt is a "refus conforme", never a
+    /// word that reads as an approval of the access.
+    /// </summary>
+    public static string VerdictLabel(string verdict, bool granted) => verdict switch
     {
-        ReplayVerdicts.Legitimate => "Légitime",
-        ReplayVerdicts.Flagged => "Signalé",
-        ReplayVerdicts.Informative => "À noter",
+        ReplayVerdicts.Legitimate => granted ? "Accès conforme" : "Refus conforme",
+        ReplayVerdicts.Flagged => "À examiner",
+        ReplayVerdicts.Informative => "Refus à noter",
         _ => verdict,
     };
 

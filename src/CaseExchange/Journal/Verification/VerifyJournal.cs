@@ -26,8 +26,13 @@ public sealed record VerificationView(
         [.. r.Breaks.Select(JournalBreakView.Of)], r.UnkeyedCheckpointCount, keyId);
 
     public static string Summarise(JournalVerificationReport r) => r.Intact
-        ? $"Journal intègre : {r.EntryCount} entrées dans {r.ChainCount} chaînes, {r.CheckpointCount} points de scellement."
-        : $"Journal altéré : {r.BrokenChainCount} chaîne(s) rompue(s). Premier lien rompu : {r.FirstBreak!.Detail}";
+        ? $"Journal intègre : {Count(r.EntryCount, "entrée", "entrées")} dans {Count(r.ChainCount, "chaîne", "chaînes")}, " +
+          $"{Count(r.CheckpointCount, "point de scellement", "points de scellement")}."
+        : $"Journal altéré : {Count(r.BrokenChainCount, "chaîne rompue", "chaînes rompues")}. Premier lien rompu : {r.FirstBreak!.Detail}";
+
+    /// <summary>French number agreement: the singular for 0 and 1 (« 0 entrée », « 1 entrée », « 2 entrées »).</summary>
+    public static string Count(long n, string singular, string plural) =>
+        $"{n.ToString(System.Globalization.CultureInfo.InvariantCulture)} {(n is 0 or 1 ? singular : plural)}";
 }
 
 public static class VerifyJournalEndpoint

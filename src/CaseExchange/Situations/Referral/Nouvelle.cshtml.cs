@@ -50,11 +50,11 @@ public sealed class ReferralForm
 
 /// <summary>
 /// Logging a situation: closed lists from the charter, identity fields, facts. Empty person blocks are ignored;
-/// "Ajouter une personne" brings one more block (no JavaScript).
+/// the form opens with one block (the person followed); "Ajouter une personne" brings one more block (no JavaScript).
 /// </summary>
 public sealed class NouvelleModel(SituationKeys keys, Pseudonyms pseudonyms, IdentityIndex index, CaseExchange.Journal.AccessJournal journal) : CouncilPageModel
 {
-    public const int InitialBlocks = 3;
+    public const int InitialBlocks = 1;
 
     [BindProperty] public ReferralForm Input { get; set; } = new();
 

@@ -3,6 +3,8 @@ using CaseExchange.Councils;
 using CaseExchange.Journal;
 using CaseExchange.Protection;
 using CaseExchange.Web;
+using CaseExchange.Retention;
+using Marten;
 using Microsoft.AspNetCore.Mvc;
 
 namespace CaseExchange.Situations.Viewing;
@@ -18,6 +20,10 @@ public sealed class ArchiveReasonForm
 public sealed class OpenFileForm
 {
     public string? Purpose { get; set; }
+
+    /// <summary>Issued with the form, spent by its first post (<see cref="OpeningForms"/>).</summary>
+    public Guid? Token { get; set; }
+
     public ArchiveReasonForm ArchiveReason { get; set; } = new();
 }
 
@@ -45,7 +51,25 @@ public sealed class SituationModel(SituationKeys keys, AccessJournal journal, Va
 
     public string JournalNotice => CaseExchange.Journal.JournalNotice.Text;
 
-    public async Task OnGetAsync(Guid situationId) => await LoadAsync(situationId);
+    /// <summary>This post re-sent a form already used (a refresh of the full file): nothing was opened or journalled again.</summary>
+    public bool AlreadyOpened { get; private set; }
+
+    /// <summary>When the nominative data must be erased under the retention rule, if that date is known yet.</summary>
+    public ErasureDue? PlannedErasure { get; private set; }
+
+    /// <summary>The purposes offered: those of the charter for an open situation; for a closed one, those that still apply to an archive.</summary>
+    public IEnumerable<ListEntry> PurposesOffered => Situation.ClosedAt is null
+        ? Policy.AccessPurposes
+        : Policy.AccessPurposes.Where(p => !SeancePurposes.Contains(p.Code));
+
+    /// <summary>A closed situation is no longer prepared for or examined in a séance.</summary>
+    private static readonly string[] SeancePurposes = ["preparation-seance", "examen-en-seance"];
+
+    public async Task OnGetAsync(Guid situationId)
+    {
+        await LoadAsync(situationId);
+        Input.Token = OpeningForms.Issue();
+    }
 
     public async Task<IActionResult> OnPostAsync(Guid situationId)
     {
@@ -53,6 +77,14 @@ public sealed class SituationModel(SituationKeys keys, AccessJournal journal, Va
         // row is refused and journalled like any attempt. A closed situation's form asks for the archive reason.
         var closed = (await Session.LoadAsync<Situation>(situationId))?.ClosedAt is not null;
         var archive = closed ? new ArchiveAccessReason(Input.ArchiveReason.Code, Input.ArchiveReason.Detail) : null;
+        if (Input.Token is { } token && !await OpeningForms.TryConsumeAsync(HttpContext.RequestServices.GetRequiredService<IDocumentStore>(),
+                Council, token, situationId, Actor.Id, Clock.GetUtcNow(), HttpContext.RequestAborted))
+        {
+            // A replayed form (refresh): the file stays closed, the journal untouched; a fresh form asks again.
+            AlreadyOpened = true;
+            await LoadAsync(situationId);
+            return Page();
+        }
         return await SubmitAsync(
             async () =>
             {
@@ -64,6 +96,10 @@ public sealed class SituationModel(SituationKeys keys, AccessJournal journal, Va
             {
                 NominativeFile = file;
                 Situation = file.Summary;
+                // The full file holds the birth dates: the exact date, the age limit included.
+                PlannedErasure = RetentionDates.Due(file.Summary.ClosedAt,
+                    RetentionDates.AgeLimitReached(file.Persons.Select(p => (p.Role, p.Identity.DateNaissance)), file.Summary.ReferredAt, Policy.Retention),
+                    Policy.Retention);
                 return Page();
             },
             () => LoadAsync(situationId));
@@ -71,7 +107,11 @@ public sealed class SituationModel(SituationKeys keys, AccessJournal journal, Va
 
     private async Task LoadAsync(Guid situationId)
     {
+        // Any form shown again (refused, replayed) carries a fresh token.
+        ModelState.Remove("Input.Token");
+        Input.Token = OpeningForms.Issue();
         Situation = await ViewSituationUseCase.HandleAsync(CouncilRequest, situationId);
+        PlannedErasure = Situation.ClosedAt is { } closed ? RetentionDates.Due(closed, null, Policy.Retention) : null;
         var group = await Session.LoadAsync<Group>(Situation.GroupId);
         GroupName = group?.Name ?? "groupe inconnu";
         CanLead = AccessRules.ActInGroup(Policy, Actor.Member, Actor.Council, group, Capabilities.LeadSituations).Allowed;

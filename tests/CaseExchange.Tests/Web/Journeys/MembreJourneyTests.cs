@@ -55,9 +55,9 @@ public sealed class MembreJourneyTests(BrowserFixture fixture)
         await Accessibility.AssertAsync(page);
         await Screenshots.SaveAsync(page, "membre-formulaire-erreurs");
 
-        // One more person block, without JavaScript: the form comes back with a fourth block and no error.
+        // One more person block, without JavaScript: the form (opened with one block) comes back with a second block and no error.
         await page.GetByRole(AriaRole.Button, new() { Name = "Ajouter une personne" }).ClickAsync();
-        await Expect(page.Locator("legend", new() { HasText = "Personne 4" })).ToBeVisibleAsync();
+        await Expect(page.Locator("legend", new() { HasText = "Personne 2" })).ToBeVisibleAsync();
         await Expect(page.Locator(".error-summary")).ToHaveCountAsync(0);
 
         await page.GetByLabel("Décrochage ou absentéisme scolaire").CheckAsync();
