@@ -46,7 +46,7 @@ public sealed class IdentityIndex(IDataProtectionProvider dataProtection, IDocum
 {
     public const string TableName = "identity_index";
     private const string Table = Database.SchemaName + "." + TableName;
-    private const int HashLength = 16;
+    public const int HashLength = 16;
 
     private readonly ConcurrentDictionary<string, byte[]> _keys = new();
 
