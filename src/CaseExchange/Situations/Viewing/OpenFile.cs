@@ -52,7 +52,12 @@ public static class OpenFileUseCase
         var (session, policy, cancellation) = (request.Session, request.Policy, request.Cancellation);
         var subject = request.Subject ?? throw new ProblemException(Actor.Forbidden(Refusals.NotACouncilMember));
         var (member, councilState) = (request.Caller, request.CouncilState);
-        var situation = councilState is null ? null : await session.LoadAsync<Situation>(situationId, cancellation);
+        // The situation and its group in one round trip (the request context already read member and council in one).
+        Group? group = null;
+        var situation = councilState is null ? null : await session.Query<Situation>()
+            .Include<Group>(s => s.GroupId, g => group = g)
+            .Where(s => s.Id == situationId)
+            .SingleOrDefaultAsync(cancellation);
 
         if (councilState is null || situation is null)
         {
@@ -62,7 +67,6 @@ public static class OpenFileUseCase
         }
 
         var opening = command ?? new OpenFile(null, null);
-        var group = await session.LoadAsync<Group>(situation.GroupId, cancellation);
         var verdict = AccessRules.OpenNominativeFile(policy, member, councilState, group, situation, opening.ArchiveReason is not null);
         var attempt = Attempt(opening, situation, member, subject, policy, verdict);
 
@@ -103,8 +107,9 @@ public static class OpenFileUseCase
         var file = NominativeFileBuilder.Build(situation, events, opened, members.ToDictionary(m => m.Id), group?.Name ?? "",
             CaseExchange.Journal.JournalNotice.Text);
         // Links to other groups' situations are shown only to a reader those groups' rows are open to.
+        if (file.Summary.Links is not { Count: > 0 } || AccessRules.ReadsEveryGroup(policy, member!)) return file;
         var readerGroups = await session.Query<Group>().Where(g => g.Members.ContainsKey(member!.Id)).Select(g => g.Id).ToListAsync(cancellation);
-        var scope = AccessRules.ReadsEveryGroup(policy, member!) ? AnonymisedScope.WholeCouncil : new AnonymisedScope(readerGroups.ToHashSet());
+        var scope = new AnonymisedScope(readerGroups.ToHashSet());
         return file with { Summary = (await scope.WithLinksItCoversAsync(session, [file.Summary], cancellation))[0] };
     }
 
