@@ -15,7 +15,6 @@ public sealed class JournalAlertsFixture : CouncilFixture
     public TestPerson PersonB { get; } = TestPerson.Distinctive("Tracemoi");
     public ReferredSituation SituationA { get; private set; }
     public ReferredSituation SituationB { get; private set; }
-    public ReferredSituation ReferredByB { get; private set; }
 
     protected override async Task SeedAsync(TestService service)
     {
@@ -26,7 +25,6 @@ public sealed class JournalAlertsFixture : CouncilFixture
         SituationA = await Council.ReferAsync(service, PersonA, "Faits fictifs Alerteux");
         // Group B has no séance at all; its member refers there.
         SituationB = await ReferInGroupBAsync(service, PersonB);
-        ReferredByB = await ReferInGroupBAsync(service, TestPerson.Distinctive("Autrui"));
 
         for (var i = 0; i < JournalAlertRules.MassOpeningThreshold + 1; i++)
             await Answers.ExpectAsync(await service.OpenFileAsync(Council, Council.MemberOfHoldingGroup, SituationA.Id), 200);
@@ -109,17 +107,20 @@ public sealed class JournalAlertsAndMyTracesTests(JournalAlertsFixture fixture) 
         Assert.Equal(JournalAlertRules.MassOpeningThreshold + 1, openings.Count);
         Assert.All(openings, t => Assert.True(t.Granted));
         Assert.All(openings, t => Assert.Equal(JournalTestSupport.Purpose, t.Purpose));
+        // A's refused attempt on a situation of group B: A sees the attempt, not the pseudonym the refusal never told them.
         var refused = Assert.Single(traces.Items, t => !t.Granted);
-        Assert.Equal(fixture.SituationB.Pseudonym, refused.Pseudonym);
+        Assert.Null(refused.Pseudonym);
         Assert.NotNull(refused.RefusalLabel);
+        Assert.DoesNotContain(traces.Items, t => t.Pseudonym == fixture.SituationB.Pseudonym);
 
         // The référent's trace is theirs; B's refusals on A's referral are B's.
         var referent = await Service.GetJsonAsync<MyTracesResponse>(Council.Referent, $"{Council.Api}/me/traces");
         Assert.Single(referent.Items, t => t.Pseudonym == fixture.SituationA.Pseudonym && t.Granted);
         var b = await Service.GetJsonAsync<MyTracesResponse>(Council.MemberOfOtherGroup, $"{Council.Api}/me/traces");
-        Assert.Equal(3, b.Items.Count(t => t.Pseudonym == fixture.SituationA.Pseudonym && !t.Granted));
-        // B referred a situation nobody opened; B's page shows none of A's or the référent's traces on group A.
-        Assert.DoesNotContain(b.Items, t => t.Pseudonym == fixture.SituationA.Pseudonym && t.Granted);
+        Assert.Equal(3, b.Items.Count(t => t.Action == JournalActions.FileOpening && !t.Granted && t.Pseudonym is null));
+        // B's own opening in group B, and none of A's or the référent's traces on group A.
+        Assert.Single(b.Items, t => t.Pseudonym == fixture.SituationB.Pseudonym && t.Granted);
+        Assert.DoesNotContain(b.Items, t => t.Pseudonym == fixture.SituationA.Pseudonym);
     }
 
     [Fact]
@@ -128,7 +129,8 @@ public sealed class JournalAlertsAndMyTracesTests(JournalAlertsFixture fixture) 
         using var client = await Service.PageClientAsync(Council.MemberOfHoldingGroup);
         var page = await client.GetStringAsync($"/c/{Council.Code}/mes-traces");
         Assert.Contains(fixture.SituationA.Pseudonym, page);
-        Assert.Contains(fixture.SituationB.Pseudonym, page);
+        Assert.DoesNotContain(fixture.SituationB.Pseudonym, page);
+        Assert.Contains("Situation d&#x27;un autre groupe", page);
         Assert.Contains("Refusé", page);
         Assert.Contains("Accordé", page);
         Assert.Contains($"{JournalAlertRules.MassOpeningThreshold + 2} traces", page);

@@ -1,6 +1,7 @@
 using CaseExchange.Charter;
 using CaseExchange.Councils;
 using CaseExchange.Journal.Browsing;
+using CaseExchange.Situations;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
@@ -8,7 +9,9 @@ using Wolverine.Http;
 namespace CaseExchange.Journal.MyTraces;
 
 /// <summary>One of the member's own journal entries: what they consulted or attempted, when, for what purpose, and the outcome.</summary>
-public sealed record MyTrace(DateTimeOffset At, string Action, string ActionLabel, string Pseudonym, string? Purpose, string? PurposeLabel,
+/// <remarks><see cref="Pseudonym"/> is null for a refused attempt on a situation of a group the member does not read: the refusal
+/// did not tell them its pseudonym, and their traces do not either (need to know).</remarks>
+public sealed record MyTrace(DateTimeOffset At, string Action, string ActionLabel, string? Pseudonym, string? Purpose, string? PurposeLabel,
     bool Granted, string? Refusal, string? RefusalLabel);
 
 public sealed record MyTracesResponse(IReadOnlyList<MyTrace> Items, long TotalCount, int Page, int PageSize);
@@ -41,7 +44,16 @@ public static class MyTracesUseCase
         var total = await mine.CountAsync(cancellation);
         var entries = await mine.OrderByDescending(e => e.At).ThenByDescending(e => e.EntryId)
             .Skip((number - 1) * size).Take(size).ToListAsync(cancellation);
-        return new MyTracesResponse([.. entries.Select(e => new MyTrace(e.At, e.Action, JournalActions.Label(e.Action), e.Pseudonym,
+
+        // A refused attempt on another group's situation (an id obtained somehow) must not reveal its pseudonym.
+        var memberGroups = (await session.Query<Group>().Where(g => g.Members.ContainsKey(me)).Select(g => g.Id).ToListAsync(cancellation)).ToHashSet();
+        var everyGroup = AccessRules.ReadsEveryGroup(policy, request.Actor.Member);
+        var attempted = entries.Where(e => !e.Granted && e.SituationId != JournalChains.CouncilSituationId).Select(e => e.SituationId).Distinct().ToArray();
+        var groupOf = (await session.LoadManyAsync<Situation>(cancellation, attempted)).ToDictionary(s => s.Id, s => s.GroupId);
+        bool Shown(AccessJournalled e) => e.Granted || e.SituationId == JournalChains.CouncilSituationId || everyGroup
+            || (groupOf.TryGetValue(e.SituationId, out var group) && memberGroups.Contains(group));
+
+        return new MyTracesResponse([.. entries.Select(e => new MyTrace(e.At, e.Action, JournalActions.Label(e.Action), Shown(e) ? e.Pseudonym : null,
             e.Purpose, e.Purpose is null ? null : JournalActions.PurposesFor(e.Action, policy).LabelOf(e.Purpose),
             e.Granted, e.Refusal, e.Refusal is null ? null : EntreesModel.RefusalLabel(e.Refusal)))], total, number, size);
     }
