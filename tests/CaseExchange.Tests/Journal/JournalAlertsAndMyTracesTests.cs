@@ -144,3 +144,23 @@ public sealed class JournalAlertsAndMyTracesTests(JournalAlertsFixture fixture) 
         Assert.Contains("Aucune trace à votre nom", await auditor.GetStringAsync($"/c/{Council.Code}/mes-traces"));
     }
 }
+
+/// <summary>A period that ends before it starts is a 400 problem, on the API and the page.</summary>
+public sealed class JournalAlertsPeriodTests(JournalFixture fixture) : IClassFixture<JournalFixture>
+{
+    [Fact]
+    public async Task An_inverted_period_is_refused_with_a_problem()
+    {
+        var council = fixture.Council;
+        var problem = await Answers.ProblemAsync(await fixture.Service.GetAsync(council.Auditeur,
+            $"{council.Api}/journal/alerts?from=2026-03-10T00:00:00Z&to=2026-03-01T00:00:00Z"), 400);
+        Assert.True(problem.TryGetProperty("errors", out _));
+
+        using var client = await fixture.Service.PageClientAsync(council.Auditeur);
+        var page = await client.GetAsync($"/c/{council.Code}/journal/alertes?du=2026-03-10&au=2026-03-01");
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, page.StatusCode);
+        Assert.Contains("Le premier jour doit précéder le dernier.", await page.Content.ReadAsStringAsync());
+        var ok = await client.GetStringAsync($"/c/{council.Code}/journal/alertes?du=2026-03-01&au=2026-03-10");
+        Assert.Contains("Aucune alerte sur la période.", ok);
+    }
+}
