@@ -31,6 +31,7 @@ public static class Navigation
         new("Statistiques", "statistiques", p => p.HasCouncilCapability(Capabilities.ReadStatistics)),
         // Auditeur
         new("Journal des accès", "journal", p => p.HasCouncilCapability(Capabilities.ReadJournal)),
+        new("Mes traces", "mes-traces", _ => true),
         new("Charte", "charte", _ => true),
     ];
 

@@ -119,6 +119,7 @@ public sealed class AuthorizationMatrixTests(MatrixFixture fixture) : IClassFixt
             new { organisation = $"Association {Guid.NewGuid():N}"[..24], role = "mediateur" })), Ok, Caller.Coordonnateur),
         // Each member's own notification settings (their address is shown to nobody else).
         ["GET /api/councils/{council}/me/notifications"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/me/notifications")), Ok, CouncilMembers),
+        ["GET /api/councils/{council}/me/traces"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/me/traces")), Ok, CouncilMembers),
         ["PUT /api/councils/{council}/me/notifications"] = Allow((f, _) => Task.FromResult((HttpMethod.Put, $"{Api(f)}/me/notifications",
             (object?)new { email = (string?)null, disabledKinds = Array.Empty<string>() })), Ok, CouncilMembers),
         ["GET /api/councils/{council}/charter"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/charter")), Ok, CouncilMembers),
@@ -296,6 +297,7 @@ public sealed class AuthorizationMatrixTests(MatrixFixture fixture) : IClassFixt
         // The access journal: the auditeur only (read-journal), never nominative content.
         ["GET /api/councils/{council}/journal/entries"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/journal/entries")), Ok, Caller.Auditeur),
         ["GET /api/councils/{council}/journal/export"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/journal/export")), Ok, Caller.Auditeur),
+        ["GET /api/councils/{council}/journal/alerts"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/journal/alerts")), Ok, Caller.Auditeur),
         ["POST /api/councils/{council}/journal/verifications"] = Allow((f, _) =>
             Task.FromResult(Post($"{Api(f)}/journal/verifications", new { })), Ok, Caller.Auditeur),
         ["POST /api/councils/{council}/journal/checkpoints"] = Allow((f, _) =>

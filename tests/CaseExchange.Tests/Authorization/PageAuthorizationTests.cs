@@ -107,6 +107,9 @@ public sealed class PageAuthorizationTests(MatrixFixture fixture) : IClassFixtur
         ["/c/{council}/journal"] = Allow(Page("/journal"), Caller.Auditeur),
         ["/c/{council}/journal/verification"] = Allow(Page("/journal/verification"), Caller.Auditeur),
         ["/c/{council}/journal/scellements"] = Allow(Page("/journal/scellements"), Caller.Auditeur),
+        ["/c/{council}/journal/alertes"] = Allow(Page("/journal/alertes"), Caller.Auditeur),
+        // Each member's own traces in the journal.
+        ["/c/{council}/mes-traces"] = Allow(Page("/mes-traces"), CouncilMembers),
     };
 
     public static TheoryData<string> Rows() => [.. Matrix.Keys];
