@@ -40,6 +40,9 @@ public sealed class CharterPolicy
     public IReadOnlyList<ListEntry> PartnerRoles { get; init; } = [];
     public required IReadOnlyList<ListEntry> Outcomes { get; init; }
 
+    /// <summary>The DPO's contact (a service address, never a person's), when the council gives one: named in the information letter.</summary>
+    public string? DpoContact { get; init; }
+
     /// <summary>How a person concerned was informed (charte, article 21): a closed list.</summary>
     public IReadOnlyList<ListEntry> InformationMeans { get; init; } = [];
 

@@ -299,6 +299,8 @@ public sealed class AuthorizationMatrixTests(MatrixFixture fixture) : IClassFixt
                 reason = "enquete-en-cours", reviewOn = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30), expectedVersion = 1,
             });
         }, Ok, Leads),
+        ["GET /api/councils/{council}/situations/{situationId}/information-letter/{format}"] = Allow(async (f, _) =>
+            Get($"{Api(f)}/situations/{await f.Steps.ReferredAsync()}/information-letter/docx"), Ok, Leads),
         // The full file: members of the holding group under the charter, nobody else (not the coordonnateur, not the auditeur).
         ["POST /api/councils/{council}/situations/{situationId}/file-openings"] = Allow(async (f, _) =>
             Post($"{Api(f)}/situations/{await f.Steps.ReferredAsync()}/file-openings", new { purpose = "suivi" }),
