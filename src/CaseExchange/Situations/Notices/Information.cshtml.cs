@@ -1,0 +1,59 @@
+using CaseExchange.Situations.Viewing;
+using CaseExchange.Web;
+using Microsoft.AspNetCore.Mvc;
+
+namespace CaseExchange.Situations.Notices;
+
+/// <summary>One person's form: no free text, codes and dates only.</summary>
+public sealed class NoticeForm
+{
+    public Guid? PersonId { get; set; }
+    public DateOnly? InformedOn { get; set; }
+    public string? Means { get; set; }
+    public string? Reason { get; set; }
+    public DateOnly? ReviewOn { get; set; }
+    public long? ExpectedVersion { get; set; }
+}
+
+/// <summary>
+/// The information of the persons concerned (charte, article 21), for the leads of the holding group: each person by
+/// role only (never by name: the page is anonymised), informed on/by or deferred until, a form per person, the letter.
+/// </summary>
+public sealed class InformationModel : CouncilPageModel
+{
+    [BindProperty] public NoticeForm Input { get; set; } = new();
+
+    public AnonymisedSituation Situation { get; private set; } = null!;
+    public IReadOnlyList<PersonNotice> Notices { get; private set; } = [];
+    public bool Open { get; private set; }
+
+    public async Task OnGetAsync(Guid situationId) => await LoadAsync(situationId);
+
+    public async Task<IActionResult> OnPostInformAsync(Guid situationId)
+    {
+        await LoadAsync(situationId);
+        return await SubmitAsync(
+            () => PersonNoticeUseCase.InformAsync(CouncilRequest, situationId, new InformPerson(Input.PersonId, Input.InformedOn, Input.Means, Input.ExpectedVersion)),
+            changed => { Tell("Information de la personne enregistrée."); return Redirect(Href($"situations/{situationId}/information")); },
+            () => Task.CompletedTask);
+    }
+
+    public async Task<IActionResult> OnPostDeferAsync(Guid situationId)
+    {
+        await LoadAsync(situationId);
+        return await SubmitAsync(
+            () => PersonNoticeUseCase.DeferAsync(CouncilRequest, situationId, new DeferInformation(Input.PersonId, Input.Reason, Input.ReviewOn, Input.ExpectedVersion)),
+            changed => { Tell("Report de l'information enregistré."); return Redirect(Href($"situations/{situationId}/information")); },
+            () => Task.CompletedTask);
+    }
+
+    private async Task LoadAsync(Guid situationId)
+    {
+        Situation = await ViewSituationUseCase.HandleAsync(CouncilRequest, situationId);
+        // The same rule as the use case: the leads of the holding group (403 otherwise).
+        var target = await SituationForWriting.FetchAsync(Session, situationId);
+        target.RequireLead(Actor, Policy);
+        Notices = target.Situation.Notices;
+        Open = !target.Situation.IsClosed && !target.Situation.IsErased;
+    }
+}
