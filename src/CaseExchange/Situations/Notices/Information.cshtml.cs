@@ -27,6 +27,11 @@ public sealed class InformationModel : CouncilPageModel
     public IReadOnlyList<PersonNotice> Notices { get; private set; } = [];
     public bool Open { get; private set; }
 
+    /// <summary>Who recorded the information or the deferral: members of the council, by their display name.</summary>
+    public IReadOnlyDictionary<Guid, string> Recorders { get; private set; } = new Dictionary<Guid, string>();
+
+    public string RecorderOf(Guid? id) => id is { } m && Recorders.TryGetValue(m, out var name) ? name : "un membre";
+
     public async Task OnGetAsync(Guid situationId) => await LoadAsync(situationId);
 
     public async Task<IActionResult> OnPostInformAsync(Guid situationId)
@@ -55,5 +60,8 @@ public sealed class InformationModel : CouncilPageModel
         target.RequireLead(Actor, Policy);
         Notices = target.Situation.Notices;
         Open = !target.Situation.IsClosed && !target.Situation.IsErased;
+        var recorders = Notices.SelectMany(n => new[] { n.InformedBy, n.DeferredBy }).OfType<Guid>().Distinct().ToArray();
+        Recorders = recorders.Length == 0 ? new Dictionary<Guid, string>()
+            : (await Session.LoadManyAsync<CaseExchange.Councils.Member>(HttpContext.RequestAborted, recorders)).ToDictionary(m => m.Id, m => m.DisplayName);
     }
 }
