@@ -38,6 +38,10 @@ public sealed class PersonNoticePageTests(PersonNoticePageFixture fixture) : ICl
         Assert.DoesNotContain(person.Nom, page);
         Assert.DoesNotContain(person.Prenom, WebUtility.HtmlDecode(page));
 
+        var letter = await animateur.GetAsync($"{url}?handler=Letter&format=docx");
+        Assert.Equal(HttpStatusCode.OK, letter.StatusCode);
+        Assert.Equal("application/vnd.openxmlformats-officedocument.wordprocessingml.document", letter.Content.Headers.ContentType?.MediaType);
+
         var personId = await Service.FirstPersonAsync(Council, referred.Id);
         var posted = await animateur.PostAsync($"{url}?handler=Inform", new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -49,6 +53,7 @@ public sealed class PersonNoticePageTests(PersonNoticePageFixture fixture) : ICl
         }));
         Assert.True(posted.StatusCode is HttpStatusCode.OK or HttpStatusCode.Redirect or HttpStatusCode.Found, $"{posted.StatusCode}");
         Assert.Contains("Informée le", await animateur.GetStringAsync(url));
+        Assert.Contains("(entretien)", await animateur.GetStringAsync(url));
 
         var after = Section(await coordinator.GetStringAsync($"/c/{Council.Code}/a-faire"), ToDoKinds.PendingNotice);
         Assert.DoesNotContain(referred.Pseudonym, after);

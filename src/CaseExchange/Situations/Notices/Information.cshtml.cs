@@ -34,6 +34,15 @@ public sealed class InformationModel : CouncilPageModel
 
     public async Task OnGetAsync(Guid situationId) => await LoadAsync(situationId);
 
+    /// <summary>The letter as a file (DOCX or HTML to print), served by the same use case as the API.</summary>
+    public async Task<IActionResult> OnGetLetterAsync(Guid situationId, string? format)
+    {
+        await LoadAsync(situationId);
+        return new EndpointResult(await InformationLetterUseCase.HandleAsync(CouncilRequest, situationId, format ?? ""));
+    }
+
+    public string LetterHref(string format) => Href($"situations/{Situation.SituationId}/information?handler=Letter&format={format}");
+
     public async Task<IActionResult> OnPostInformAsync(Guid situationId)
     {
         await LoadAsync(situationId);
