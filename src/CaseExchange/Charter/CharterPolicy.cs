@@ -39,6 +39,15 @@ public sealed class CharterPolicy
     /// <summary>The roles a partner organisation of the directory holds (action owners, séance guests): a closed list, no person.</summary>
     public IReadOnlyList<ListEntry> PartnerRoles { get; init; } = [];
     public required IReadOnlyList<ListEntry> Outcomes { get; init; }
+
+    /// <summary>The DPO's contact (a service address, never a person's), when the council gives one: named in the information letter.</summary>
+    public string? DpoContact { get; init; }
+
+    /// <summary>How a person concerned was informed (charte, article 21): a closed list.</summary>
+    public IReadOnlyList<ListEntry> InformationMeans { get; init; } = [];
+
+    /// <summary>Why the individual information is deferred (charte, article 21; RGPD art. 14 § 5 b): a closed list, no free text.</summary>
+    public IReadOnlyList<ListEntry> InformationDeferralReasons { get; init; } = [];
     public required IReadOnlyList<AgeBand> AgeBands { get; init; }
     public required RetentionPolicy Retention { get; init; }
     public required StatisticsPolicy Statistics { get; init; }

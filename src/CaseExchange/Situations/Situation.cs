@@ -46,6 +46,9 @@ public sealed class Situation
     public string Urgency { get; set; } = "";
     public List<string> PersonRoles { get; set; } = [];
     public List<string> AgeBands { get; set; } = [];
+
+    /// <summary>Per person concerned (id and role only): informed on/by, or deferred until (charte, article 21).</summary>
+    public List<CaseExchange.Situations.Notices.PersonNotice> Notices { get; set; } = [];
     public Guid SignalledBy { get; set; }
     public DateTimeOffset ReferredAt { get; set; }
     public List<AgendaEntry> Agenda { get; set; } = [];
@@ -85,6 +88,7 @@ public sealed class Situation
         Urgency = e.Urgency;
         PersonRoles = [.. e.Persons.Select(p => p.Role)];
         AgeBands = [.. e.Persons.Select(p => p.AgeBand)];
+        Notices = [.. e.Persons.Select(p => new CaseExchange.Situations.Notices.PersonNotice(p.PersonId, p.Role))];
         SignalledBy = e.SignalledBy;
         ReferredAt = e.At;
     }
@@ -138,4 +142,12 @@ public sealed class Situation
         Links = [.. Links.Where(l => l.LinkId != e.LinkId), new CaseExchange.Situations.Links.SituationLinkView(e.LinkId, e.OtherSituationId, e.OtherPseudonym, e.Kind, e.At)];
 
     public void Apply(CaseExchange.Situations.Links.SituationsUnlinked e) => Links = [.. Links.Where(l => l.LinkId != e.LinkId)];
+
+    public void Apply(CaseExchange.Situations.Notices.PersonInformed e) =>
+        Notices = [.. Notices.Select(n => n.PersonId == e.PersonId
+            ? n with { InformedOn = e.InformedOn, InformedBy = e.InformedBy, Means = e.Means, DeferredUntil = null, DeferralReason = null } : n)];
+
+    public void Apply(CaseExchange.Situations.Notices.InformationDeferred e) =>
+        Notices = [.. Notices.Select(n => n.PersonId == e.PersonId
+            ? n with { DeferredUntil = e.ReviewOn, DeferralReason = e.Reason, DeferredBy = e.DeferredBy } : n)];
 }

@@ -281,6 +281,27 @@ public sealed class AuthorizationMatrixTests(MatrixFixture fixture) : IClassFixt
             Ok, Leads),
         ["POST /api/councils/{council}/situations/{situationId}/closure"] = Allow(async (f, _) =>
             Post($"{Api(f)}/situations/{await f.Steps.ExaminedAsync()}/closure", new { outcome = "sans-objet", expectedVersion = 3 }), Ok, Leads),
+        // The information of the persons concerned (charte, article 21): the leads of the holding group.
+        ["POST /api/councils/{council}/situations/{situationId}/notices/informed"] = Allow(async (f, _) =>
+        {
+            var situation = await f.Steps.ReferredAsync();
+            return Post($"{Api(f)}/situations/{situation}/notices/informed", new
+            {
+                personId = await CaseExchange.Tests.Situations.NoticeSteps.FirstPersonAsync(f.Service, f.Council, situation),
+                informedOn = DateOnly.FromDateTime(DateTime.UtcNow), means = "courrier", expectedVersion = 1,
+            });
+        }, Ok, Leads),
+        ["POST /api/councils/{council}/situations/{situationId}/notices/deferred"] = Allow(async (f, _) =>
+        {
+            var situation = await f.Steps.ReferredAsync();
+            return Post($"{Api(f)}/situations/{situation}/notices/deferred", new
+            {
+                personId = await CaseExchange.Tests.Situations.NoticeSteps.FirstPersonAsync(f.Service, f.Council, situation),
+                reason = "enquete-en-cours", reviewOn = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30), expectedVersion = 1,
+            });
+        }, Ok, Leads),
+        ["GET /api/councils/{council}/situations/{situationId}/information-letter/{format}"] = Allow(async (f, _) =>
+            Get($"{Api(f)}/situations/{await f.Steps.ReferredAsync()}/information-letter/docx"), Ok, Leads),
         // The full file: members of the holding group under the charter, nobody else (not the coordonnateur, not the auditeur).
         ["POST /api/councils/{council}/situations/{situationId}/file-openings"] = Allow(async (f, _) =>
             Post($"{Api(f)}/situations/{await f.Steps.ReferredAsync()}/file-openings", new { purpose = "suivi" }),

@@ -69,6 +69,9 @@ public sealed class PageAuthorizationTests(MatrixFixture fixture) : IClassFixtur
         // Transferring a situation: the same rule as its closure.
         ["/c/{council}/situations/{situationId:guid}/transfert"] = Except(Allow(async f => $"/c/{f.Council.Code}/situations/{await f.Steps.ReferredAsync()}/transfert",
             Caller.Coordonnateur, Caller.Animateur), (Caller.MemberOfOtherGroup, NotFound)),
+        // Informing the persons concerned: the same rule as the closure (leads of the holding group), as the API.
+        ["/c/{council}/situations/{situationId:guid}/information"] = Except(Allow(async f => $"/c/{f.Council.Code}/situations/{await f.Steps.ReferredAsync()}/information",
+            Caller.Coordonnateur, Caller.Animateur), (Caller.MemberOfOtherGroup, NotFound)),
         // Ordering an erasure and answering a right of access: the coordonnateur only, as the API.
         ["/c/{council}/situations/{situationId:guid}/effacement"] = Allow(async f => $"/c/{f.Council.Code}/situations/{await f.Steps.ReferredAsync()}/effacement",
             Caller.Coordonnateur),

@@ -16,6 +16,7 @@ public static class ToDoKinds
     public const string Inactive = "inactive";
     public const string ErasureDue = "effacement-proche";
     public const string CharterNotSigned = "charte-non-signee";
+    public const string PendingNotice = "information-a-faire";
 }
 
 /// <summary>One thing to do. <c>Subject</c> is a pseudonym, a séance's group and date, or a member's name; never a person concerned.</summary>
@@ -111,6 +112,15 @@ public static class ToDoUseCase
             .Where(x => x.due <= now.AddDays(ErasureWarningDays)).OrderBy(x => x.due)
             .Select(x => new ToDoLine(ToDoKinds.ErasureDue, x.s.Pseudonym,
                 $"{GroupOf(x.s.GroupId)} — effacement des données nominatives le {FrenchTime.Day(x.due)} (fin de l'archive)", $"situations/{x.s.Id}", x.due))];
+
+        // Charte, article 21: persons concerned neither informed nor deferred, and deferrals whose review date has come. By role only.
+        lines[ToDoKinds.PendingNotice] = [.. open.Select(s => (s, pending: s.Notices.Where(n => n.PendingOn(today)).ToList()))
+            .Where(x => x.pending.Count > 0).OrderBy(x => x.s.ReferredAt)
+            .Select(x => new ToDoLine(ToDoKinds.PendingNotice, x.s.Pseudonym,
+                $"{GroupOf(x.s.GroupId)} — " + string.Join(", ", x.pending.Select(n =>
+                    policy.PersonRoles.LabelOf(n.Role).ToLowerInvariant()
+                    + (n.DeferredUntil is { } until ? $" (report à réexaminer depuis le {FrenchTime.Day(until)})" : " à informer"))),
+                $"situations/{x.s.Id}/information", x.s.ReferredAt))];
 
         lines[ToDoKinds.CharterNotSigned] = inputs.CharterVersionInForce is not { } version ? [] :
             [.. inputs.Members.Where(m => m.Active && !m.HasSigned(version)).OrderBy(m => m.DisplayName)

@@ -19,13 +19,14 @@ public sealed record AnonymisedSituation(
     IReadOnlyList<string> Reasons, string Sector, string Urgency, IReadOnlyList<string> AgeBands, int PersonCount,
     DateTimeOffset ReferredAt, DateTimeOffset? FirstExaminedAt, IReadOnlyList<AgendaEntry> Agenda, Guid? ReferentId,
     IReadOnlyList<ActionView> Actions, IReadOnlyList<string> DecisionKinds, DateTimeOffset? ClosedAt, string? Outcome, bool NominativeDataErased,
-    IReadOnlyList<CaseExchange.Situations.Links.SituationLinkView>? Links = null)
+    IReadOnlyList<CaseExchange.Situations.Links.SituationLinkView>? Links = null,
+    IReadOnlyList<CaseExchange.Situations.Notices.PersonNotice>? Notices = null)
 {
     public static AnonymisedSituation Of(Situation s) => new(
         s.Id, s.Pseudonym, s.Version, s.GroupId, s.Status, SituationStatuses.Label(s.Status), s.Reasons, s.Sector, s.Urgency,
         s.AgeBands, s.AgeBands.Count, s.ReferredAt, s.FirstExaminedAt, s.Agenda, s.ReferentId,
         [.. s.Actions.Select(a => new ActionView(a.ActionId, a.Kind, a.OwnerOrganisation, a.OwnerRole, a.DueOn, a.Status))],
-        s.DecisionKinds, s.ClosedAt, s.Outcome, s.IsErased, s.Links);
+        s.DecisionKinds, s.ClosedAt, s.Outcome, s.IsErased, s.Links, s.Notices);
 }
 
 public sealed record SituationPage(IReadOnlyList<AnonymisedSituation> Items, long TotalCount, int Page, int PageSize);
