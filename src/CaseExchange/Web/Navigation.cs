@@ -31,7 +31,8 @@ public static class Navigation
         new("Statistiques", "statistiques", p => p.HasCouncilCapability(Capabilities.ReadStatistics)),
         // Auditeur
         new("Journal des accès", "journal", p => p.HasCouncilCapability(Capabilities.ReadJournal)),
-        new("Mes traces", "mes-traces", _ => true),
+        // Offered to those whose work leaves traces (group members, readers of the situations); the page stays open to every member.
+        new("Mes traces", "mes-traces", p => p.Me.Groups.Count > 0 || p.CanReadAnonymised),
         new("Charte", "charte", _ => true),
     ];
 
