@@ -191,7 +191,7 @@ public sealed class BulkFigures(BenchService service, string connectionString, R
                     Command($"select data from {schema}.mt_doc_seance where tenant_id = $1 and id = $2", BulkData.Council, seanceId),
                     Command($"select data from {schema}.mt_doc_situation where tenant_id = $1 and id = any($2)", BulkData.Council, onAgenda),
                     Command($"select data from {schema}.mt_events where tenant_id = $1 and stream_id = any($2) and type = 'situation_referred'", BulkData.Council, onAgenda),
-                    Command($"select data from {schema}.mt_doc_situationkey where tenant_id = $1 and id = any($2)", BulkData.Council, onAgenda),
+                    Command($"select encode(wrapped_key, 'base64') from {SituationKeyTable.Name} where council = $1 and situation_id = any($2)", BulkData.Council, onAgenda),
                 },
             };
             var rows = await ReadAllAsync(batch);
