@@ -50,9 +50,14 @@ public sealed record SituationForWriting(IEventStream<Situation> Stream, Situati
     /// <summary>Pure: an erased or closed situation no longer changes (409).</summary>
     public static void RequireOpen(Situation situation)
     {
-        if (situation.IsErased) throw Problems.OutOfOrder("Les données nominatives de cette situation ont été effacées : elle ne peut plus évoluer.");
-        if (situation.IsClosed) throw Problems.OutOfOrder("Cette situation est clôturée : elle ne peut plus évoluer.");
+        if (WhyNotOpen(situation) is { } reason) throw Problems.OutOfOrder(reason);
     }
+
+    /// <summary>Pure: why the situation no longer changes (erased, closed), or null while it is open; pages say it instead of offering a form.</summary>
+    public static string? WhyNotOpen(Situation situation) =>
+        situation.IsErased ? "Les données nominatives de cette situation ont été effacées : elle ne peut plus évoluer."
+        : situation.IsClosed ? "Cette situation est clôturée : elle ne peut plus évoluer."
+        : null;
 
     /// <summary>What the new values are sealed with (410 when the key was erased, 503 when it cannot be unwrapped).</summary>
     public Task<SituationSealer> SealerAsync(CouncilRequest request, SituationKeys keys) =>

@@ -62,9 +62,6 @@ public sealed class TransfererModel(SituationKeys keys) : CouncilPageModel
         HoldingGroupName = target.HoldingGroup?.Name ?? "groupe inconnu";
         Destinations = [.. (await Session.Query<Group>().OrderBy(g => g.Name).ToListAsync(HttpContext.RequestAborted))
             .Where(g => g.Id != target.Situation.GroupId)];
-        if (target.Situation.IsErased || target.Situation.IsClosed)
-            NotTransferable = target.Situation.IsErased
-                ? "Les données nominatives de cette situation ont été effacées : elle ne peut plus évoluer."
-                : "Cette situation est clôturée : elle ne peut plus évoluer.";
+        NotTransferable = SituationForWriting.WhyNotOpen(target.Situation);
     }
 }
