@@ -17,6 +17,7 @@ public static class Navigation
         new("Accueil", "", _ => true),
         // Membre
         new("Situations", "situations", p => p.CanReadAnonymised),
+        new("Rechercher", "recherche", p => p.CanReadAnonymised),
         new("Signaler une situation", "situations/nouvelle", p => p.GroupsWhereICan(Capabilities.ReferSituations).Any()),
         // Référent
         new("Mes suivis", "suivis", p => p.Me.HasFollowUps),

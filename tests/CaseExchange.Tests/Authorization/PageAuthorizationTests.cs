@@ -75,6 +75,9 @@ public sealed class PageAuthorizationTests(MatrixFixture fixture) : IClassFixtur
         // Ordering an erasure and answering a right of access: the coordonnateur only, as the API.
         ["/c/{council}/situations/{situationId:guid}/effacement"] = Allow(async f => $"/c/{f.Council.Code}/situations/{await f.Steps.ReferredAsync()}/effacement",
             Caller.Coordonnateur),
+        // Linking situations (a family, siblings): the coordonnateur, from the anonymised views, as the API.
+        ["/c/{council}/situations/{situationId:guid}/liens"] = Allow(async f => $"/c/{f.Council.Code}/situations/{await f.Steps.ReferredAsync()}/liens",
+            Caller.Coordonnateur),
         ["/c/{council}/droit-acces"] = Allow(Page("/droit-acces"), Caller.Coordonnateur),
         // Members who may refer in one of their groups, under the charter (group B's member refers in group B).
         ["/c/{council}/situations/nouvelle"] = Allow(Page("/situations/nouvelle"),

@@ -101,4 +101,48 @@ public sealed class LinkSituationsTests(LinksFixture fixture) : IClassFixture<Li
         await Answers.ProblemAsync(await Service.PostAsync(Council.Animateur, Url, new { situationId = a, otherSituationId = Guid.NewGuid(), kind = "fratrie" }), 403);
         Assert.Equal(before, await Service.EventCountAsync());
     }
+
+    [Fact]
+    public async Task The_links_page_links_by_pseudonym_keeps_a_refused_form_and_unlinks()
+    {
+        var a = await fixture.Steps.ReferAsync();
+        var b = await fixture.Steps.ReferAsync();
+        using var client = await Service.PageClientAsync(Council.Coordonnateur);
+        var url = $"/c/{Council.Code}/situations/{a.Id}/liens";
+        Assert.Contains(url, await client.GetStringAsync($"/c/{Council.Code}/situations/{a.Id}", TestContext.Current.CancellationToken));
+
+        // An unknown pseudonym and a missing kind: 400, what was typed kept, nothing appended.
+        var before = await Service.EventCountAsync();
+        var fields = new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = await Pages.AntiforgeryTokenAsync(client, url),
+            ["Input.OtherPseudonym"] = "S-1999-9999",
+            ["Input.Kind"] = "",
+        };
+        var unknown = await client.PostAsync(url, new FormUrlEncodedContent(fields), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        var unknownHtml = await unknown.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.Contains("Aucune situation de ce conseil ne porte ce pseudonyme.", unknownHtml);
+        Assert.Contains("value=\"S-1999-9999\"", unknownHtml);
+        fields["Input.OtherPseudonym"] = b.Pseudonym;
+        var noKind = await client.PostAsync(url, new FormUrlEncodedContent(fields), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.BadRequest, noKind.StatusCode);
+        Assert.Contains("Choisissez le lien dans la liste", WebUtility.HtmlDecode(await noKind.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)));
+        Assert.Equal(before, await Service.EventCountAsync());
+
+        fields["Input.Kind"] = "famille";
+        var linked = await client.PostAsync(url, new FormUrlEncodedContent(fields), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Redirect, linked.StatusCode);
+        var page = WebUtility.HtmlDecode(await client.GetStringAsync(url, TestContext.Current.CancellationToken));
+        Assert.Contains($"Situations {a.Pseudonym} et {b.Pseudonym} liées (Même famille).", page);
+        var link = Assert.Single((await ViewAsync(Council.Coordonnateur, a.Id)).Links!);
+        Assert.Equal(b.Id, link.OtherSituationId);
+
+        var unlink = await client.PostAsync($"{url}?handler=Unlink&linkId={link.LinkId}", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = await Pages.AntiforgeryTokenAsync(client, url),
+        }), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Redirect, unlink.StatusCode);
+        Assert.Empty((await ViewAsync(Council.Coordonnateur, b.Id)).Links!);
+    }
 }
