@@ -287,4 +287,31 @@ public sealed class CorrectionHttpTests(CorrectionHttpFixture fixture) : IClassF
         Assert.Equal((text, today.AddDays(-2).ToString("yyyy-MM-dd")), (fact.GetProperty("text").GetString(), fact.GetProperty("on").GetString()));
         Assert.Contains(file.GetProperty("history").EnumerateArray(), e => e.GetProperty("kind").GetString() == "fait-ajoute");
     }
+    [Fact]
+    public async Task The_right_of_access_finds_an_added_person_and_a_rectified_one_under_the_values_in_force()
+    {
+        var (id, pseudonym, person, personId) = await ReferredAsync();
+        var added = TestPerson.Distinctive($"Da{Guid.NewGuid():N}"[..10]);
+        await Service.PostJsonAsync<JsonElement>(Council.Animateur, $"{Council.Api}/situations/{id}/persons",
+            new { person = added.AsRequest("membre-famille"), expectedVersion = 1 });
+        var newNom = $"Rectifacces{Guid.NewGuid():N}"[..20];
+        await Service.PostJsonAsync<JsonElement>(Council.Coordonnateur, $"{Council.Api}/situations/{id}/identity-corrections",
+            new { personId, nom = newNom, expectedVersion = 2 });
+
+        var forAdded = await Service.PostJsonAsync<JsonElement>(Council.Coordonnateur, $"{Council.Api}/access-requests",
+            new { nom = added.Nom, prenom = added.Prenom, dateNaissance = added.DateNaissance });
+        var held = Assert.Single(forAdded.GetProperty("situations").EnumerateArray());
+        Assert.Equal(pseudonym, held.GetProperty("pseudonym").GetString());
+        Assert.Equal(1, held.GetProperty("otherPersonsConcerned").GetInt32());
+
+        var forRectified = await Service.PostJsonAsync<JsonElement>(Council.Coordonnateur, $"{Council.Api}/access-requests",
+            new { nom = newNom, prenom = person.Prenom, dateNaissance = person.DateNaissance });
+        var rectified = Assert.Single(forRectified.GetProperty("situations").EnumerateArray());
+        Assert.Equal(newNom, rectified.GetProperty("identityAsRecorded").GetProperty("nom").GetString());
+        var step = Assert.Single(rectified.GetProperty("steps").EnumerateArray(), x => x.GetProperty("label").GetString()!.StartsWith("Rectification de l'identité"));
+        Assert.Equal(["Nom"], step.GetProperty("details").EnumerateArray().Select(d => d.GetString()));
+        var forOld = await Service.PostJsonAsync<JsonElement>(Council.Coordonnateur, $"{Council.Api}/access-requests",
+            new { nom = person.Nom, prenom = person.Prenom, dateNaissance = person.DateNaissance });
+        Assert.Equal(0, forOld.GetProperty("situations").GetArrayLength());
+    }
 }
