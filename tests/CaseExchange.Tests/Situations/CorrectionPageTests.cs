@@ -74,7 +74,9 @@ public sealed partial class CorrectionPageTests(CorrectionPageFixture fixture) :
         Assert.Contains(newNom, again);
         Assert.Equal(before, await Service.NonJournalEventCountAsync());
 
-        fields["Input.DateNaissance"] = "";
+        // A valid birth date this time: the age-limit erasure date follows it.
+        var newBorn = person.DateNaissance.AddDays(-10);
+        fields["Input.DateNaissance"] = newBorn.ToString("yyyy-MM-dd");
         var done = await client.PostAsync(url, new FormUrlEncodedContent(fields), Ct);
         Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
 
@@ -90,6 +92,10 @@ public sealed partial class CorrectionPageTests(CorrectionPageFixture fixture) :
         Assert.Contains("Rectification d'identité", file);
         Assert.Matches($"<td>{Regex.Escape(person.Nom)}</td>\\s*<td>{Regex.Escape(newNom)}</td>", file);
         Assert.Contains("Coordonnatrice Test", file);
+        string ErasureDate(DateOnly born) => born.AddYears(25).ToString("d MMMM yyyy", System.Globalization.CultureInfo.GetCultureInfo("fr-FR"));
+        Assert.Contains($"effacées au plus tard le <strong><time datetime=\"", file);
+        Assert.Contains($">{ErasureDate(newBorn)}</time>", file);
+        Assert.DoesNotContain($">{ErasureDate(person.DateNaissance)}</time>", file);
     }
 
     [Fact]
