@@ -207,6 +207,11 @@ public sealed class CorrectionHttpTests(CorrectionHttpFixture fixture) : IClassF
         Assert.Equal(2, changed.GetProperty("version").GetInt64());
         Assert.DoesNotContain(newNom, changed.GetRawText());
 
+        // Computing the new index terms decrypted the person server-side: journalled as a check, with who caused it.
+        var check = Assert.Single((await CaseExchange.Tests.Journal.JournalTestSupport.JournalAsync(Service, Council.Code, id)),
+            e => e.Action == CaseExchange.Journal.JournalActions.ServerCheck);
+        Assert.Equal((CaseExchange.Journal.JournalActions.Checks.IdentityCorrection, Council.Coordonnateur, true), (check.Purpose, check.Subject, check.Granted));
+
         // No identity value, old or new, in the stored events.
         var stored = await StoredEventsAsync(id);
         foreach (var value in person.Leakables().Concat([newNom, newPrenom, newBorn.ToString("yyyy-MM-dd"), newBorn.ToString("dd/MM/yyyy")]))
