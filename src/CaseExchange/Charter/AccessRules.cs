@@ -206,6 +206,21 @@ public static class AccessRules
     public static AccessVerdict LinkSituations(CharterPolicy policy, Member? member, Council council) =>
         CouncilActUnderCharter(policy, member, council, Capabilities.LeadSituations);
 
+    /// <summary>
+    /// Rectification of an identity (RGPD, article 16; charte: the coordonnateur orders it): the council role that answers
+    /// the persons' rights, under the charter in force. She states the new values without reading the file.
+    /// </summary>
+    public static AccessVerdict CorrectIdentity(CharterPolicy policy, Member? member, Council council) =>
+        CouncilActUnderCharter(policy, member, council, Capabilities.AnswerAccessRequests);
+
+    /// <summary>
+    /// Adding a person concerned or a dated fact to a situation: those who may refer in the holding group (its members and
+    /// animateur), under the charter in force, as for the referral itself. The coordonnateur, who does not read the group's
+    /// files, writes no facts into them.
+    /// </summary>
+    public static AccessVerdict AddToSituation(CharterPolicy policy, Member? member, Council council, Group? holdingGroup) =>
+        ActInGroup(policy, member, council, holdingGroup, Capabilities.ReferSituations);
+
     private static AccessVerdict IdentityLookup(CharterPolicy policy, Member? member, Council council)
     {
         if (member is not { Active: true }) return AccessVerdict.Refused(Refusals.NotACouncilMember);

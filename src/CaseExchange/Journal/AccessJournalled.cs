@@ -79,6 +79,7 @@ public static class JournalActions
         public const string AccessRequestSearch = "recherche-droit-acces";
         public const string RetentionDate = "echeance-conservation";
         public const string IdentityIndexing = "indexation-identites";
+        public const string IdentityCorrection = "rectification-identite";
     }
 
     private static readonly IReadOnlyList<ListEntry> ServerCheckPurposes =
@@ -89,6 +90,7 @@ public static class JournalActions
         new(Checks.AccessRequestSearch, "Recherche des situations d'une personne exerçant son droit d'accès"),
         new(Checks.RetentionDate, "Calcul de la date d'effacement (limite d'âge), par le service"),
         new(Checks.IdentityIndexing, "Indexation des identités d'une situation antérieure à l'index, par le service"),
+        new(Checks.IdentityCorrection, "Mise à jour de l'index des identités après une rectification (RGPD, art. 16)"),
     ];
 
     /// <summary>The subject of entries made by the service itself (the retention sweep), with no member behind them.</summary>

@@ -76,6 +76,16 @@ public sealed class IdentityIndex(IDataProtectionProvider dataProtection, IDocum
         }
     }
 
+    /// <summary>
+    /// A rectified identity: the person's rows are replaced by the terms of the identity now in force, in the rectification's
+    /// transaction. The old values are no longer found (they were declared inexact); they stay sealed in the stream.
+    /// </summary>
+    public async Task ReplaceAsync(IDocumentSession session, Guid situationId, PersonToIndex person, CancellationToken cancellation = default)
+    {
+        session.QueueSqlCommand($"delete from {Table} where council = ? and situation_id = ? and person_id = ?", session.TenantId, situationId, person.PersonId);
+        await IndexAsync(session, situationId, [person], cancellation);
+    }
+
     /// <summary>Erasure: the situation's rows go with its key, in the erasure's transaction.</summary>
     public static void Remove(IDocumentSession session, Guid situationId) =>
         session.QueueSqlCommand($"delete from {Table} where council = ? and situation_id = ?", session.TenantId, situationId);

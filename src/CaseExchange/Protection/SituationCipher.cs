@@ -110,6 +110,8 @@ public static class SealedFields
     public const string TransferReason = "transfer.reason";
     public const string ClosureComment = "closure.comment";
     public const string ArchiveAccessDetail = "journal.archive-reason";
+    public const string IdentityCorrection = "person.identity-correction";
+    public const string AddedFact = "situation.added-fact";
 }
 
 internal static class SealedJson

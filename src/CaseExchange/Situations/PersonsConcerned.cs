@@ -1,6 +1,7 @@
 using CaseExchange.Councils;
 using CaseExchange.Journal;
 using CaseExchange.Protection;
+using CaseExchange.Situations.Correction;
 using CaseExchange.Situations.Referral;
 using Marten;
 using Marten.Events;
@@ -36,19 +37,22 @@ public sealed class PersonsConcerned(VaultReader vault, AccessJournal journal)
         var readable = situations.Where(s => !s.IsErased).DistinctBy(s => s.Id).ToDictionary(s => s.Id);
         if (readable.Count == 0) return [];
         var ids = readable.Keys.ToArray();
-        var referrals = await session.Events.QueryAllRawEvents()
-            .Where(e => e.StreamId.IsOneOf(ids) && e.EventTypesAre(typeof(SituationReferred)))
+        // The referral's persons, then those added, with every rectification applied in stream order.
+        var events = await session.Events.QueryAllRawEvents()
+            .Where(e => e.StreamId.IsOneOf(ids) && e.EventTypesAre(CurrentPersons.EventTypes))
             .ToListAsync(cancellation);
 
         var persons = new List<PersonConcerned>();
-        foreach (var referral in referrals.Select(e => (SituationReferred)e.Data))
+        foreach (var stream in events.GroupBy(e => e.StreamId))
         {
-            var situation = readable[referral.SituationId];
+            var situation = readable[stream.Key];
             var receipt = await journal.CommitAsync(session.TenantId, new JournalRequest(JournalActions.ServerCheck, situation.Id, situation.Pseudonym,
                 check.MemberId, check.Subject, check.Check, null, null, Granted: true, Refusal: null), cancellation);
             var opened = await vault.OpenAsync(session, receipt, cancellation);
-            persons.AddRange(referral.Persons.Select(p =>
-                new PersonConcerned(referral.SituationId, p, opened.OpenJson<PersonIdentity>(SealedFields.PersonIdentity, p.Identity))));
+            persons.AddRange(CurrentPersons.Of(stream.OrderBy(e => e.Version).Select(e => e.Data),
+                    sealedIdentity => opened.OpenJson<PersonIdentity>(SealedFields.PersonIdentity, sealedIdentity),
+                    sealedCorrection => opened.OpenJson<IdentityCorrection>(SealedFields.IdentityCorrection, sealedCorrection))
+                .Select(p => new PersonConcerned(situation.Id, p.Sealed, p.Identity)));
         }
         return persons;
     }

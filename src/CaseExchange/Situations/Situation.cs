@@ -65,6 +65,11 @@ public sealed class Situation
     public DateTimeOffset? NominativeDataErasedAt { get; set; }
     public string? ErasureCause { get; set; }
 
+    /// <summary>Identity rectifications and facts added since the referral (counts and instant only; values stay sealed).</summary>
+    public int CorrectionCount { get; set; }
+    public int AddedFactCount { get; set; }
+    public DateTimeOffset? LastFactAddedAt { get; set; }
+
     /// <summary>Situations linked by the coordonnateur (a family, siblings): pseudonyms only.</summary>
     public List<CaseExchange.Situations.Links.SituationLinkView> Links { get; set; } = [];
 
@@ -142,6 +147,28 @@ public sealed class Situation
         Links = [.. Links.Where(l => l.LinkId != e.LinkId), new CaseExchange.Situations.Links.SituationLinkView(e.LinkId, e.OtherSituationId, e.OtherPseudonym, e.Kind, e.At)];
 
     public void Apply(CaseExchange.Situations.Links.SituationsUnlinked e) => Links = [.. Links.Where(l => l.LinkId != e.LinkId)];
+
+    /// <summary>A person added after the referral: role, age band and a notice to give, like the referral's persons.</summary>
+    public void Apply(CaseExchange.Situations.Correction.PersonAddedToSituation e)
+    {
+        PersonRoles = [.. PersonRoles, e.Person.Role];
+        AgeBands = [.. AgeBands, e.Person.AgeBand];
+        Notices = [.. Notices, new CaseExchange.Situations.Notices.PersonNotice(e.Person.PersonId, e.Person.Role)];
+    }
+
+    /// <summary>A rectified birth date may move the person to another age band (persons are in the order of <see cref="Notices"/>).</summary>
+    public void Apply(CaseExchange.Situations.Correction.IdentityCorrected e)
+    {
+        var i = Notices.FindIndex(n => n.PersonId == e.PersonId);
+        if (i >= 0 && i < AgeBands.Count) AgeBands = [.. AgeBands.Select((band, j) => j == i ? e.AgeBand : band)];
+        CorrectionCount++;
+    }
+
+    public void Apply(CaseExchange.Situations.Correction.FactAddedToSituation e)
+    {
+        AddedFactCount++;
+        LastFactAddedAt = e.At;
+    }
 
     public void Apply(CaseExchange.Situations.Notices.PersonInformed e) =>
         Notices = [.. Notices.Select(n => n.PersonId == e.PersonId

@@ -74,6 +74,9 @@ public static class Display
         "suivi" => "Point de suivi",
         "transfert" => "Transfert",
         "cloture" => "Clôture",
+        "correction-identite" => "Rectification d'identité",
+        "personne-ajoutee" => "Personne concernée ajoutée",
+        "fait-ajoute" => "Fait ajouté",
         _ => kind,
     };
 

@@ -307,6 +307,24 @@ public sealed class AuthorizationMatrixTests(MatrixFixture fixture) : IClassFixt
             Post($"{Api(f)}/situations/{await f.Steps.ReferredAsync()}/file-openings", new { purpose = "suivi" }),
             Ok, Caller.Animateur, Caller.MemberOfHoldingGroup),
 
+        // Rectification (RGPD, art. 16): ordered by the coordonnateur; additions (a person, a dated fact): those who refer in the holding group.
+        ["POST /api/councils/{council}/situations/{situationId}/identity-corrections"] = Allow(async (f, _) =>
+        {
+            var situation = await f.Steps.ReferredAsync();
+            return Post($"{Api(f)}/situations/{situation}/identity-corrections", new
+            {
+                personId = await CaseExchange.Tests.Situations.NoticeSteps.FirstPersonAsync(f.Service, f.Council, situation), nom = "Rectifie", expectedVersion = 1,
+            });
+        }, Ok, Caller.Coordonnateur),
+        ["POST /api/councils/{council}/situations/{situationId}/persons"] = Allow(async (f, _) =>
+            Post($"{Api(f)}/situations/{await f.Steps.ReferredAsync()}/persons",
+                new { person = TestPerson.Distinctive("Ajout").AsRequest("membre-famille"), expectedVersion = 1 }),
+            Ok, Caller.Animateur, Caller.MemberOfHoldingGroup),
+        ["POST /api/councils/{council}/situations/{situationId}/facts"] = Allow(async (f, _) =>
+            Post($"{Api(f)}/situations/{await f.Steps.ReferredAsync()}/facts",
+                new { on = DateOnly.FromDateTime(DateTime.UtcNow), text = "Fait ajouté", expectedVersion = 1 }),
+            Ok, Caller.Animateur, Caller.MemberOfHoldingGroup),
+
         // Retention: erasure orders and the right of access belong to the coordonnateur, under the charter.
         ["POST /api/councils/{council}/situations/{situationId}/erasure-orders"] = Allow(async (f, _) =>
             Post($"{Api(f)}/situations/{await f.Steps.ReferredAsync()}/erasure-orders", new { reason = "decision-de-justice" }), Ok, Caller.Coordonnateur),

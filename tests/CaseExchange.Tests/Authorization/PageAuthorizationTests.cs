@@ -72,6 +72,13 @@ public sealed class PageAuthorizationTests(MatrixFixture fixture) : IClassFixtur
         // Informing the persons concerned: the same rule as the closure (leads of the holding group), as the API.
         ["/c/{council}/situations/{situationId:guid}/information"] = Except(Allow(async f => $"/c/{f.Council.Code}/situations/{await f.Steps.ReferredAsync()}/information",
             Caller.Coordonnateur, Caller.Animateur), (Caller.MemberOfOtherGroup, NotFound)),
+        // Rectification (RGPD, art. 16): ordered by the coordonnateur; additions: those who refer in the holding group, as the API.
+        ["/c/{council}/situations/{situationId:guid}/rectification"] = Except(Allow(async f => $"/c/{f.Council.Code}/situations/{await f.Steps.ReferredAsync()}/rectification",
+            Caller.Coordonnateur), (Caller.MemberOfOtherGroup, NotFound)),
+        ["/c/{council}/situations/{situationId:guid}/personnes/ajout"] = Except(Allow(async f => $"/c/{f.Council.Code}/situations/{await f.Steps.ReferredAsync()}/personnes/ajout",
+            Caller.Animateur, Caller.MemberOfHoldingGroup), (Caller.MemberOfOtherGroup, NotFound)),
+        ["/c/{council}/situations/{situationId:guid}/faits/ajout"] = Except(Allow(async f => $"/c/{f.Council.Code}/situations/{await f.Steps.ReferredAsync()}/faits/ajout",
+            Caller.Animateur, Caller.MemberOfHoldingGroup), (Caller.MemberOfOtherGroup, NotFound)),
         // Ordering an erasure and answering a right of access: the coordonnateur only, as the API.
         ["/c/{council}/situations/{situationId:guid}/effacement"] = Allow(async f => $"/c/{f.Council.Code}/situations/{await f.Steps.ReferredAsync()}/effacement",
             Caller.Coordonnateur),

@@ -81,8 +81,12 @@ public sealed class RightOfAccessDocuments(VaultReader vault, CharterPolicy poli
         string Label(IReadOnlyList<ListEntry> list, string code) => list.LabelOf(code);
 
         var referral = events.Select(e => e.Data).OfType<SituationReferred>().Single();
-        var person = referral.Persons.Single(p => p.PersonId == match.PersonId);
-        var identity = cipher.OpenJson<PersonIdentity>(SealedFields.PersonIdentity, person.Identity);
+        // The persons as they stand: added after the referral or rectified since (RGPD, art. 16).
+        var current = Situations.Correction.CurrentPersons.Of(events.Select(e => e.Data),
+            sealedIdentity => cipher.OpenJson<PersonIdentity>(SealedFields.PersonIdentity, sealedIdentity),
+            sealedCorrection => cipher.OpenJson<Situations.Correction.IdentityCorrection>(SealedFields.IdentityCorrection, sealedCorrection));
+        var person = current.Single(p => p.Sealed.PersonId == match.PersonId).Sealed;
+        var identity = current.Single(p => p.Sealed.PersonId == match.PersonId).Identity;
         var steps = new List<HeldStep>();
         foreach (var data in events.Select(e => e.Data))
         {
@@ -105,6 +109,14 @@ public sealed class RightOfAccessDocuments(VaultReader vault, CharterPolicy poli
                     steps.Add(new HeldStep(t.At, $"Transfert au groupe « {groups.GetValueOrDefault(t.ToGroupId, "?")} »",
                         cipher.Open(SealedFields.TransferReason, t.Reason), []));
                     break;
+                case Situations.Correction.IdentityCorrected c when c.PersonId == match.PersonId:
+                    steps.Add(new HeldStep(c.At, "Rectification de l'identité (RGPD, art. 16)", null,
+                        [.. c.Fields.Select(Situations.Correction.IdentityFields.Label)]));
+                    break;
+                case Situations.Correction.FactAddedToSituation f:
+                    var fact = cipher.OpenJson<Situations.Correction.DatedFact>(SealedFields.AddedFact, f.Fact);
+                    steps.Add(new HeldStep(f.At, $"Fait ajouté (fait du {fact.On:dd/MM/yyyy})", fact.Text, []));
+                    break;
                 case SituationClosed c:
                     steps.Add(new HeldStep(c.At, $"Clôture — {Label(policy.Outcomes, c.Outcome)}",
                         c.Comment is null ? null : cipher.Open(SealedFields.ClosureComment, c.Comment), []));
@@ -124,10 +136,10 @@ public sealed class RightOfAccessDocuments(VaultReader vault, CharterPolicy poli
             excluding: IdentityTerms.OfPerson(identity), cancellation);
         string Masked(string text) => guard.Mask(text, MaskedMention);
         steps = [.. steps.Select(x => x with { Text = x.Text is null ? null : Masked(x.Text), Details = [.. x.Details.Select(Masked)] })];
-        var others = referral.Persons.Where(p => p.PersonId != match.PersonId)
-            .Select(p => new OtherPersonConcerned(OtherPerson, Label(policy.PersonRoles, p.Role))).ToList();
+        var others = current.Where(p => p.Sealed.PersonId != match.PersonId)
+            .Select(p => new OtherPersonConcerned(OtherPerson, Label(policy.PersonRoles, p.Sealed.Role))).ToList();
 
-        var birthDates = referral.Persons.Select(p => (p.Role, cipher.OpenJson<PersonIdentity>(SealedFields.PersonIdentity, p.Identity).DateNaissance));
+        var birthDates = current.Select(p => (p.Sealed.Role, p.Identity.DateNaissance));
         var due = RetentionDates.Due(situation.ClosedAt, RetentionDates.AgeLimitReached(birthDates, referral.At, policy.Retention), policy.Retention);
 
         return new HeldSituation(situation.Pseudonym, groups.GetValueOrDefault(situation.GroupId, "?"), Label(policy.PersonRoles, person.Role),

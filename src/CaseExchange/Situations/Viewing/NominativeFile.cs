@@ -1,6 +1,7 @@
 using CaseExchange.Councils;
 using CaseExchange.Journal;
 using CaseExchange.Protection;
+using CaseExchange.Situations.Correction;
 using CaseExchange.Situations.Referral;
 using JasperFx.Events;
 
@@ -44,9 +45,33 @@ public sealed record FileEntry(
 [ReturnsNominativeData]
 public sealed record NominativeSituationFile(
     AnonymisedSituation Summary, string GroupName, string SignalledBy, IReadOnlyList<PersonInFile> Persons, string Facts,
-    IReadOnlyList<FileEntry> History, string Notice)
+    IReadOnlyList<FileEntry> History, string Notice, IReadOnlyList<CorrectionInFile>? Corrections = null, IReadOnlyList<FactInFile>? AddedFacts = null)
 {
     public override string ToString() => $"[dossier nominatif {Summary.Pseudonym}]";
+}
+
+/// <summary>NOMINATIVE, IN CLEAR: one field of a rectification, its value before and after.</summary>
+[ReturnsNominativeData]
+public sealed record FieldChange(string Field, string? Before, string? After)
+{
+    public override string ToString() => $"[rectification nominative {Field}]";
+}
+
+/// <summary>
+/// NOMINATIVE, IN CLEAR: one rectification or addition since the referral (RGPD, art. 16): what changed, when, by whom.
+/// <c>Kind</c> is a history kind (correction-identite, personne-ajoutee, fait-ajoute).
+/// </summary>
+[ReturnsNominativeData]
+public sealed record CorrectionInFile(DateTimeOffset At, string Kind, string By, Guid? PersonId, string? PersonRole, IReadOnlyList<FieldChange> Changes)
+{
+    public override string ToString() => $"[correction nominative {Kind}]";
+}
+
+/// <summary>NOMINATIVE, IN CLEAR: a dated fact added after the referral.</summary>
+[ReturnsNominativeData]
+public sealed record FactInFile(Guid FactId, DateOnly On, string Text, DateTimeOffset AddedAt, string AddedBy)
+{
+    public override string ToString() => "[fait nominatif]";
 }
 
 public static class NominativeFileBuilder
@@ -61,6 +86,8 @@ public static class NominativeFileBuilder
         var facts = "";
         var signalledBy = "";
         var history = new List<FileEntry>();
+        var corrections = new List<CorrectionInFile>();
+        var addedFacts = new List<FactInFile>();
         foreach (var e in events)
         {
             switch (e.Data)
@@ -96,14 +123,50 @@ public static class NominativeFileBuilder
                     history.Add(new FileEntry(t.At, "transfert", NameOf(t.TransferredBy), Text: cipher.Open(SealedFields.TransferReason, t.Reason),
                         FromGroupId: t.FromGroupId, ToGroupId: t.ToGroupId));
                     break;
+                case PersonAddedToSituation a:
+                    var added = new PersonInFile(a.Person.PersonId, a.Person.Role, a.Person.AgeBand,
+                        cipher.OpenJson<PersonIdentity>(SealedFields.PersonIdentity, a.Person.Identity));
+                    persons.Add(added);
+                    history.Add(new FileEntry(a.At, "personne-ajoutee", NameOf(a.AddedBy)));
+                    corrections.Add(new CorrectionInFile(a.At, "personne-ajoutee", NameOf(a.AddedBy), added.PersonId, added.Role,
+                        [new FieldChange("Personne", null, $"{added.Identity.Prenom} {added.Identity.Nom} ({added.Identity.DateNaissance:dd/MM/yyyy})")]));
+                    break;
+                case IdentityCorrected c:
+                    var i = persons.FindIndex(p => p.PersonId == c.PersonId);
+                    if (i < 0) break;
+                    var before = persons[i];
+                    var after = cipher.OpenJson<IdentityCorrection>(SealedFields.IdentityCorrection, c.Correction).AppliedTo(before.Identity);
+                    persons[i] = before with { AgeBand = c.AgeBand, Identity = after };
+                    history.Add(new FileEntry(c.At, "correction-identite", NameOf(c.CorrectedBy)));
+                    corrections.Add(new CorrectionInFile(c.At, "correction-identite", NameOf(c.CorrectedBy), c.PersonId, before.Role,
+                        [.. c.Fields.Select(f => new FieldChange(IdentityFields.Label(f), ValueOf(before.Identity, f), ValueOf(after, f)))]));
+                    break;
+                case FactAddedToSituation f:
+                    var fact = cipher.OpenJson<DatedFact>(SealedFields.AddedFact, f.Fact);
+                    addedFacts.Add(new FactInFile(f.FactId, fact.On, fact.Text, f.At, NameOf(f.AddedBy)));
+                    history.Add(new FileEntry(f.At, "fait-ajoute", NameOf(f.AddedBy), Text: $"Fait du {fact.On:dd/MM/yyyy} : {fact.Text}"));
+                    corrections.Add(new CorrectionInFile(f.At, "fait-ajoute", NameOf(f.AddedBy), null, null,
+                        [new FieldChange($"Fait du {fact.On:dd/MM/yyyy}", null, fact.Text)]));
+                    break;
                 case SituationClosed c:
                     history.Add(new FileEntry(c.At, "cloture", NameOf(c.ClosedBy),
                         Text: c.Comment is null ? null : cipher.Open(SealedFields.ClosureComment, c.Comment), Outcome: c.Outcome));
                     break;
             }
         }
-        return new NominativeSituationFile(AnonymisedSituation.Of(situation), groupName, signalledBy, persons, facts, history, notice);
+        return new NominativeSituationFile(AnonymisedSituation.Of(situation), groupName, signalledBy, persons, facts, history, notice,
+            corrections, addedFacts);
     }
+
+    /// <summary>One rectifiable field of an identity, as shown.</summary>
+    private static string? ValueOf(PersonIdentity identity, string field) => field switch
+    {
+        IdentityFields.Nom => identity.Nom,
+        IdentityFields.Prenom => identity.Prenom,
+        IdentityFields.DateNaissance => identity.DateNaissance.ToString("dd/MM/yyyy"),
+        IdentityFields.Adresse => identity.Adresse,
+        _ => null,
+    };
 
     /// <summary>Every member named in the stream, to show who did what.</summary>
     public static IEnumerable<Guid> MembersNamedIn(IEnumerable<IEvent> events) => events.SelectMany(e => e.Data switch
@@ -116,6 +179,9 @@ public static class NominativeFileBuilder
         FollowUpRecorded f => [f.RecordedBy],
         SituationTransferred t => [t.TransferredBy],
         SituationClosed c => [c.ClosedBy],
+        PersonAddedToSituation a => [a.AddedBy],
+        IdentityCorrected c => [c.CorrectedBy],
+        FactAddedToSituation f => [f.AddedBy],
         _ => Array.Empty<Guid>(),
     }).Distinct();
 }

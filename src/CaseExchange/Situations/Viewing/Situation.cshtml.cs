@@ -46,6 +46,12 @@ public sealed class SituationModel(SituationKeys keys, AccessJournal journal, Va
     /// <summary>Animateur of the holding group or coordonnateur, under the charter: offered the group-level acts (closure, transfer).</summary>
     public bool CanLead { get; private set; }
 
+    /// <summary>The coordonnateur, under the charter: offered the rectification of an identity (RGPD, art. 16).</summary>
+    public bool CanCorrect { get; private set; }
+
+    /// <summary>Those who may refer in the holding group: offered to add a person or a dated fact.</summary>
+    public bool CanAdd { get; private set; }
+
     /// <summary>NOMINATIVE, IN CLEAR: set only in the response to an accepted opening.</summary>
     public NominativeSituationFile? NominativeFile { get; private set; }
 
@@ -115,6 +121,8 @@ public sealed class SituationModel(SituationKeys keys, AccessJournal journal, Va
         var group = await Session.LoadAsync<Group>(Situation.GroupId);
         GroupName = group?.Name ?? "groupe inconnu";
         CanLead = AccessRules.ActInGroup(Policy, Actor.Member, Actor.Council, group, Capabilities.LeadSituations).Allowed;
+        CanCorrect = AccessRules.CorrectIdentity(Policy, Actor.Member, Actor.Council).Allowed;
+        CanAdd = AccessRules.AddToSituation(Policy, Actor.Member, Actor.Council, group).Allowed;
         InHoldingGroup = group?.RoleOf(Actor.Id) is { } role && Policy.RoleHas(role, Capabilities.OpenNominativeFiles);
         if (Situation.ReferentId is { } referent)
             ReferentName = (await Session.LoadAsync<Member>(referent)) is { } m ? $"{m.DisplayName} ({m.Organisation})" : null;

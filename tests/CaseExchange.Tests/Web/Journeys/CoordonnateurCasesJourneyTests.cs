@@ -8,7 +8,7 @@ namespace CaseExchange.Tests.Web.Journeys;
 
 /// <summary>
 /// The coordonnateur with only a browser: closes a situation whose action is still running (refused, then stated),
-/// transfers one, orders an erasure, answers a right of access with its printable document, suspends a member and lifts
+/// transfers one, orders an erasure, orders the rectification of an identity, answers a right of access with its printable document, suspends a member and lifts
 /// the suspension. Only the starting point (situations at their step, a member) is set up through the API.
 /// </summary>
 [Collection(JourneysCollection.Name)]
@@ -24,6 +24,7 @@ public sealed class CoordonnateurCasesJourneyTests(BrowserFixture fixture)
         var running = await fixture.Steps.FollowedUpAsync(Council.Referent);
         var toTransfer = await fixture.Steps.ReferredAsync();
         var toErase = await fixture.Steps.ReferredAsync();
+        var toRectify = await fixture.Steps.ReferredAsync();
         var person = TestPerson.Distinctive("Parcours");
         var (accessed, accessedPseudonym) = await Council.ReferAsync(fixture.Service, person, "Faits fictifs du parcours");
         await fixture.Service.PostJsonAsync<JsonElement>(Council.Coordonnateur, $"{Council.Api}/members",
@@ -68,6 +69,22 @@ public sealed class CoordonnateurCasesJourneyTests(BrowserFixture fixture)
         await page.GetByRole(AriaRole.Button, new() { Name = "Effacer les données nominatives" }).ClickAsync();
         await Expect(page.Locator("[role=status]")).ToContainTextAsync("ont été effacées");
         await Expect(main).ToContainTextAsync("Les données nominatives de cette situation ont été effacées");
+
+        // Rectification (RGPD, art. 16): refused with a future birth date, the typed name kept; then recorded.
+        await page.GotoAsync($"/c/{Council.Code}/situations/{toRectify}");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Rectifier une identité" }).ClickAsync();
+        await Expect(page.Locator("h1")).ToContainTextAsync("Rectifier une identité");
+        await Expect(page.GetByLabel("Personne 1 — Personne suivie (16 à 17 ans)")).ToBeCheckedAsync();
+        await page.GetByLabel("Nom rectifié", new() { Exact = true }).FillAsync("Nomrectifie");
+        await page.GetByLabel("Date de naissance rectifiée").FillAsync(DateTime.UtcNow.AddDays(5).ToString("yyyy-MM-dd"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer la rectification" }).ClickAsync();
+        await Expect(page.Locator(".error-summary")).ToContainTextAsync("ne peut pas être dans le futur");
+        await Expect(page.GetByLabel("Nom rectifié", new() { Exact = true })).ToHaveValueAsync("Nomrectifie");
+        await Accessibility.AssertAsync(page);
+        await Screenshots.SaveAsync(page, "coordonnateur-rectification");
+        await page.GetByLabel("Date de naissance rectifiée").FillAsync("");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer la rectification" }).ClickAsync();
+        await Expect(page.Locator("[role=status]")).ToContainTextAsync("Rectification enregistrée");
 
         // Right of access: the person's search, then the printable document.
         await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Droit d'accès" }).ClickAsync();
