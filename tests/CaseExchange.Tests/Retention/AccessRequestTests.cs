@@ -107,7 +107,7 @@ public sealed class AccessRequestTests(AccessRequestsFixture fixture) : IClassFi
 
         var list = AccessRequestsUseCase.Build([recent, old, answered], Policy, new DateTimeOffset(2026, 3, 15, 10, 0, 0, TimeSpan.Zero));
         Assert.Equal([old.Id, recent.Id], list.Open.Select(l => l.RequestId));
-        Assert.Equal(-12, list.Open[0].DaysLeft);
+        Assert.Equal(-14, list.Open[0].DaysLeft);
         Assert.True(list.Open[0].Overdue);
         Assert.Equal(26, list.Open[1].DaysLeft);
         Assert.Equal("Courrier postal", list.Open[1].Channel);
@@ -171,10 +171,10 @@ public sealed class AccessRequestTests(AccessRequestsFixture fixture) : IClassFi
         await Answers.ProblemAsync(await Service.PostAsync(Council.Coordonnateur, $"{Requests}/{late.RequestId}/extension", new { reason = "complexite" }), 409);
 
         var person = TestPerson.Distinctive("DemandeEnr");
-        var (situation, _) = await Council.ReferAsync(Service, person, "Faits pour une demande enregistrée");
+        var (situation, pseudonym) = await Council.ReferAsync(Service, person, "Faits pour une demande enregistrée");
         var body = new { nom = person.Nom, prenom = person.Prenom, dateNaissance = person.DateNaissance };
         var document = await Service.PostJsonAsync<JsonElement>(Council.Coordonnateur, $"{Requests}/{recorded.RequestId}/answer", body);
-        Assert.Equal(situation, document.GetProperty("situations")[0].GetProperty("situationId").GetGuid());
+        Assert.Equal(pseudonym, Assert.Single(document.GetProperty("situations").EnumerateArray()).GetProperty("pseudonym").GetString());
         var export = (await Service.JournalAsync(Council.Code, situation)).Last();
         Assert.Equal((JournalActions.RightOfAccessExport, true), (export.Action, export.Granted));
 
