@@ -28,7 +28,8 @@ public static class AnswerRecordedAccessRequestUseCase
         var state = await AccessRequestsUseCase.LoadAsync(request, requestId);
         var answered = Decide(state, actor.Id, request.Now);
         var document = await AnswerAccessRequestUseCase.HandleAsync(request, command, services);
-        request.Session.Events.Append(requestId, answered);
+        // Against the version read: of two concurrent answers, the second loses at commit (409); its search stays journalled.
+        request.Session.Events.Append(requestId, state.Version + 1, answered);
         return document;
     }
 

@@ -29,7 +29,8 @@ public static class ExtendAccessRequestUseCase
         var state = await AccessRequestsUseCase.LoadAsync(request, requestId);
         Check(command, request.Policy).ThrowIfAny();
         var extended = Decide(state, command!, actor.Id, request.Now);
-        request.Session.Events.Append(requestId, extended);
+        // Against the version read: of two concurrent extensions, the second loses at commit (409), as everywhere in the house.
+        request.Session.Events.Append(requestId, state.Version + 1, extended);
         return new AccessRequestExtendedResponse(requestId, state.Reference, AccessRequestDeadlines.DueOn(state.ReceivedOn, extended: true));
     }
 
