@@ -50,7 +50,7 @@ public sealed class EveryNominativeEndpointIsJournalledTests(NominativeEndpoints
                 {
                     ["__RequestVerificationToken"] = await Pages.AntiforgeryTokenAsync(coordonnateur, page),
                     ["Input.Nom"] = person.Nom, ["Input.Prenom"] = person.Prenom, ["Input.DateNaissance"] = person.DateNaissance.ToString("yyyy-MM-dd"),
-                }));
+                }), TestContext.Current.CancellationToken);
                 return (response, situation);
             },
             ["PAGE /c/{council}/situations/{situationId:guid}"] = async f =>

@@ -250,7 +250,7 @@ public sealed class NotificationMailTests(NotificationMailFixture fixture) : ICl
                 new { expectedVersion = await steps.SeanceVersionAsync(seanceId) }, 201);
             var about = About("Convocation", $"séance du {CaseExchange.Councils.FrenchTime.Day(date)}");
             await Sink.WaitForAsync(m => about(m) && m.Text.Contains(seanceId.ToString()), 2);
-            await Task.Delay(TimeSpan.FromSeconds(3));
+            await Task.Delay(TimeSpan.FromSeconds(3), TestContext.Current.CancellationToken);
             var mails = Sink.Received().Where(m => about(m) && m.Text.Contains(seanceId.ToString())).ToList();
             // The group's signed members but the one who turned it off; not the coordonnateur (not in the group), nobody else.
             Assert.Equal(Addresses(Council.Animateur, Council.Referent), To(mails));

@@ -28,6 +28,8 @@ public sealed class AccessRequestTests(AccessRequestsFixture fixture) : IClassFi
     private CharterPolicy Policy => Service.Services.GetRequiredService<CharterPolicy>();
     private string Requests => $"{Council.Api}/right-of-access/requests";
 
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
     private static DateOnly Today => AccessRequestDeadlines.TodayAt(DateTimeOffset.UtcNow);
 
     private static string Section(string html, string kind)
@@ -195,7 +197,7 @@ public sealed class AccessRequestTests(AccessRequestsFixture fixture) : IClassFi
     {
         using var coordinator = await Service.PageClientAsync(Council.Coordonnateur);
         var register = $"/c/{Council.Code}/droit-acces/demandes";
-        Assert.Contains("Enregistrer une demande reçue", await coordinator.GetStringAsync(register));
+        Assert.Contains("Enregistrer une demande reçue", await coordinator.GetStringAsync(register, Ct));
 
         // A refused form: 400, the field marked, nothing written.
         var before = await Service.EventCountAsync();
@@ -203,9 +205,9 @@ public sealed class AccessRequestTests(AccessRequestsFixture fixture) : IClassFi
         {
             ["__RequestVerificationToken"] = await Pages.AntiforgeryTokenAsync(coordinator, register),
             ["Input.ReceivedOn"] = Today.ToString("yyyy-MM-dd"), ["Input.Channel"] = "",
-        }));
+        }), Ct);
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
-        Assert.Contains("Le canal de réception doit être choisi dans la liste de la charte.", WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()));
+        Assert.Contains("Le canal de réception doit être choisi dans la liste de la charte.", WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync(Ct)));
         Assert.Equal(before, await Service.EventCountAsync());
 
         var receivedOn = Today.AddDays(-10);
@@ -213,11 +215,11 @@ public sealed class AccessRequestTests(AccessRequestsFixture fixture) : IClassFi
         {
             ["__RequestVerificationToken"] = await Pages.AntiforgeryTokenAsync(coordinator, register),
             ["Input.ReceivedOn"] = receivedOn.ToString("yyyy-MM-dd"), ["Input.Channel"] = "guichet",
-        }));
+        }), Ct);
         Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
         var detail = saved.Headers.Location!.OriginalString;
         var requestId = Guid.Parse(detail[(detail.LastIndexOf('/') + 1)..]);
-        var detailHtml = WebUtility.HtmlDecode(await coordinator.GetStringAsync(detail));
+        var detailHtml = WebUtility.HtmlDecode(await coordinator.GetStringAsync(detail, Ct));
         Assert.Contains("enregistrée : réponse due au plus tard le " + CaseExchange.Web.Display.Date(receivedOn.AddMonths(1)), detailHtml);
         var daysLeft = AccessRequestDeadlines.DaysLeft(receivedOn.AddMonths(1), Today);
         Assert.Contains(AccessRequestDeadlines.DaysLeftText(daysLeft), detailHtml);
@@ -225,7 +227,7 @@ public sealed class AccessRequestTests(AccessRequestsFixture fixture) : IClassFi
 
         // An older request, overdue: first on the "à faire", before the new one; the animateur does not see them.
         var overdue = await AccessRequestSteps.RecordAsync(Service, Council, Today.AddMonths(-1).AddDays(-4));
-        var todo = await coordinator.GetStringAsync($"/c/{Council.Code}/a-faire");
+        var todo = await coordinator.GetStringAsync($"/c/{Council.Code}/a-faire", Ct);
         var section = Section(todo, ToDoKinds.AccessRequest);
         var newRef = (await Service.GetJsonAsync<JsonElement>(Council.Coordonnateur, Requests)).GetProperty("open").EnumerateArray()
             .Single(l => l.GetProperty("requestId").GetGuid() == requestId).GetProperty("reference").GetString()!;
@@ -234,20 +236,20 @@ public sealed class AccessRequestTests(AccessRequestsFixture fixture) : IClassFi
         Assert.Contains(AccessRequestDeadlines.DaysLeftText(daysLeft), section);
         Assert.Contains($"href=\"/c/{Council.Code}/droit-acces/demandes/{requestId}\"", section);
         using var animateur = await Service.PageClientAsync(Council.Animateur);
-        Assert.DoesNotContain(newRef, await animateur.GetStringAsync($"/c/{Council.Code}/a-faire"));
+        Assert.DoesNotContain(newRef, await animateur.GetStringAsync($"/c/{Council.Code}/a-faire", Ct));
 
         // Extension through the page: a bad reason comes back as a 400 form, a good one moves the due day.
         var badExtension = await coordinator.PostAsync($"{detail}?handler=Prolonger", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = await Pages.AntiforgeryTokenAsync(coordinator, detail), ["Extension.Reason"] = "",
-        }));
+        }), Ct);
         Assert.Equal(HttpStatusCode.BadRequest, badExtension.StatusCode);
         var extension = await coordinator.PostAsync($"{detail}?handler=Prolonger", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = await Pages.AntiforgeryTokenAsync(coordinator, detail), ["Extension.Reason"] = "complexite",
-        }));
+        }), Ct);
         Assert.Equal(HttpStatusCode.Redirect, extension.StatusCode);
-        var extendedHtml = WebUtility.HtmlDecode(await coordinator.GetStringAsync(detail));
+        var extendedHtml = WebUtility.HtmlDecode(await coordinator.GetStringAsync(detail, Ct));
         Assert.Contains(CaseExchange.Web.Display.Date(receivedOn.AddMonths(3)), extendedHtml);
         Assert.DoesNotContain("Prolonger le délai de deux mois", extendedHtml);
 
@@ -258,19 +260,19 @@ public sealed class AccessRequestTests(AccessRequestsFixture fixture) : IClassFi
         {
             ["__RequestVerificationToken"] = await Pages.AntiforgeryTokenAsync(coordinator, detail),
             ["Input.Nom"] = person.Nom, ["Input.Prenom"] = person.Prenom, ["Input.DateNaissance"] = person.DateNaissance.ToString("yyyy-MM-dd"),
-        }));
+        }), Ct);
         Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
-        var answeredHtml = WebUtility.HtmlDecode(await answered.Content.ReadAsStringAsync());
+        var answeredHtml = WebUtility.HtmlDecode(await answered.Content.ReadAsStringAsync(Ct));
         Assert.Contains("Demande close.", answeredHtml);
         Assert.Contains($"Situation {pseudonym}", answeredHtml);
-        var after = Section(await coordinator.GetStringAsync($"/c/{Council.Code}/a-faire"), ToDoKinds.AccessRequest);
+        var after = Section(await coordinator.GetStringAsync($"/c/{Council.Code}/a-faire", Ct), ToDoKinds.AccessRequest);
         Assert.DoesNotContain(newRef, after);
         Assert.Contains(overdue.Reference, after);
         // The register keeps the request, without the identity typed for the answer.
-        var registerHtml = WebUtility.HtmlDecode(await coordinator.GetStringAsync(register));
+        var registerHtml = WebUtility.HtmlDecode(await coordinator.GetStringAsync(register, Ct));
         Assert.Contains($"{newRef} — reçue le", registerHtml);
         Assert.DoesNotContain(person.Nom, registerHtml);
-        Assert.DoesNotContain(person.Nom, WebUtility.HtmlDecode(await coordinator.GetStringAsync(detail)));
+        Assert.DoesNotContain(person.Nom, WebUtility.HtmlDecode(await coordinator.GetStringAsync(detail, Ct)));
     }
 
     [Fact]
@@ -282,12 +284,12 @@ public sealed class AccessRequestTests(AccessRequestsFixture fixture) : IClassFi
         await using var laterService = await TestService.StartAsync(Service.ConnectionString, later,
             new Dictionary<string, string?> { ["Retention:Enabled"] = "false" });
         using var coordinator = await laterService.PageClientAsync(Council.Coordonnateur);
-        var section = Section(await coordinator.GetStringAsync($"/c/{Council.Code}/a-faire"), ToDoKinds.AccessRequest);
+        var section = Section(await coordinator.GetStringAsync($"/c/{Council.Code}/a-faire", Ct), ToDoKinds.AccessRequest);
         var expected = AccessRequestDeadlines.DaysLeft(recorded.DueOn, AccessRequestDeadlines.TodayAt(later.GetUtcNow()));
         Assert.True(expected < 0);
         Assert.Contains($"{recorded.Reference}</strong> — reçue le", section);
         Assert.Contains(AccessRequestDeadlines.DaysLeftText(expected), section);
-        var register = WebUtility.HtmlDecode(await coordinator.GetStringAsync($"/c/{Council.Code}/droit-acces/demandes"));
+        var register = WebUtility.HtmlDecode(await coordinator.GetStringAsync($"/c/{Council.Code}/droit-acces/demandes", Ct));
         Assert.Contains(AccessRequestDeadlines.DaysLeftText(expected), register);
     }
 }
