@@ -27,6 +27,12 @@ public sealed class CharterPolicy
     /// <summary>Why the coordonnateur withdraws a CR version (its content is destroyed): a closed list, journalled.</summary>
     public required IReadOnlyList<ListEntry> CompteRenduWithdrawalReasons { get; init; }
 
+    /// <summary>How a right-of-access request reached the council (RGPD art. 15): a closed list, never the requester.</summary>
+    public IReadOnlyList<ListEntry> AccessRequestChannels { get; init; } = [];
+
+    /// <summary>Why the answer to a right-of-access request is extended by two months (RGPD art. 12.3): a closed list.</summary>
+    public IReadOnlyList<ListEntry> AccessRequestExtensionReasons { get; init; } = [];
+
     /// <summary>Why the coordonnateur suspends a member's accesses at once, as a precaution (charte: "suspension immédiate, à titre conservatoire").</summary>
     public IReadOnlyList<ListEntry> MemberSuspensionReasons { get; init; } = [];
 

@@ -31,6 +31,7 @@ internal static class CharterPolicyValidation
                      ("erasureOrderReasons", policy.ErasureOrderReasons),
                      ("compteRenduWithdrawalReasons", policy.CompteRenduWithdrawalReasons),
                      ("memberSuspensionReasons", policy.MemberSuspensionReasons), ("memberReinstatementReasons", policy.MemberReinstatementReasons),
+                     ("accessRequestChannels", policy.AccessRequestChannels), ("accessRequestExtensionReasons", policy.AccessRequestExtensionReasons),
                      ("decisionKinds", policy.DecisionKinds), ("actionKinds", policy.ActionKinds),
                      ("actionStatuses", policy.ActionStatuses), ("outcomes", policy.Outcomes), ("partnerRoles", policy.PartnerRoles),
                  })

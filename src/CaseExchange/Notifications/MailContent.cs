@@ -1,3 +1,6 @@
+using CaseExchange.Councils;
+using CaseExchange.Seances.Convocation;
+
 namespace CaseExchange.Notifications;
 
 /// <summary>
@@ -12,6 +15,8 @@ public static class MailContent
 
     public static (string Subject, string Body) Compose(string kind, string reference, string link, string preferencesLink)
     {
+        // A convocation's lines come from its frozen content (see ComposeConvocation); without them, the fixed text alone.
+        if (kind == NotificationKinds.Convocation) return ComposeConvocation(reference, [], link, preferencesLink);
         var (subject, sentence) = kind switch
         {
             NotificationKinds.NewReferral => ($"Nouvelle situation signalée : {reference}",
@@ -27,5 +32,39 @@ public static class MailContent
         var body = $"Bonjour,\n\n{sentence}\n\nPour la consulter : {link}\n\n{Footer}\n\n"
                    + $"Pour choisir les messages que vous recevez : {preferencesLink}\n";
         return ($"[CaseExchange] {subject}", body);
+    }
+
+    /// <summary>
+    /// The variable lines of a convocation mail, from its frozen content: date and place, the general part's items, the
+    /// anonymised ODJ (pseudonym, age bands, reasons, sector, urgency). The handler passes each through the identity guard.
+    /// </summary>
+    public static IReadOnlyList<string> ConvocationLines(ConvocationContent content)
+    {
+        var general = content.GeneralItems ?? [];
+        return
+        [
+            $"Séance du groupe de travail « {content.GroupName} » : {FrenchTime.DateAndTime(content.SeanceDate)}.",
+            $"Lieu : {content.Place}",
+            .. content.Urgent ? ["Séance convoquée en urgence, sans le délai de huit jours (règlement intérieur, article 6)."] : Array.Empty<string>(),
+            "",
+            "Ordre du jour — partie générale :",
+            .. general.Count == 0 ? ["  Aucun point inscrit."] : general.Select(i => $"  • {i}"),
+            "",
+            "Ordre du jour — partie nominative, situations à examiner (désignées par leur pseudonyme) :",
+            .. content.Items.Count == 0 ? ["  Aucune situation n'est inscrite."]
+                : content.Items.Select(i => $"  • {i.Pseudonym} — {string.Join(", ", i.AgeBands)} — {string.Join(" ; ", i.Reasons)} — secteur {i.Sector} — urgence {i.Urgency}"),
+        ];
+    }
+
+    /// <summary>The convocation mail: the guarded lines, the charter's confidentiality reminder, the link to the séance.</summary>
+    public static (string Subject, string Body) ComposeConvocation(string reference, IReadOnlyList<string> guardedLines, string link, string preferencesLink)
+    {
+        var body = "Bonjour,\n\nVous êtes convoqué(e), en tant que membre du groupe de travail, à la séance suivante.\n\n"
+                   + string.Join("\n", guardedLines) + "\n\n"
+                   + ConvocationContent.AnonymityNotice + "\n\n"
+                   + ConvocationContent.ConfidentialityReminder + "\n\n"
+                   + $"La convocation (DOCX ou page imprimable) et la séance : {link}\n\n{Footer}\n\n"
+                   + $"Pour choisir les messages que vous recevez : {preferencesLink}\n";
+        return ($"[CaseExchange] Convocation : {reference}", body);
     }
 }

@@ -2,6 +2,7 @@ using CaseExchange.Councils;
 using CaseExchange.Notifications.Preferences;
 using CaseExchange.Protection;
 using CaseExchange.Seances;
+using CaseExchange.Seances.Convocation;
 using CaseExchange.Situations;
 using Marten;
 using Microsoft.Extensions.Options;
@@ -20,8 +21,21 @@ public static class NotificationDueHandler
         string reference;
         IReadOnlyCollection<Guid> recipients;
         string path;
+        ConvocationContent? convocation = null;
         switch (due.Kind)
         {
+            case NotificationKinds.Convocation:
+            {
+                if (await session.LoadAsync<Seance>(due.SubjectId, cancellation) is not { } seance) return [];
+                // The convocation as it was frozen when established: pseudonyms and labels, the place and the general part as guarded then.
+                var events = await session.Events.FetchStreamAsync(seance.Id, token: cancellation);
+                convocation = events.Select(e => e.Data).OfType<SeanceConvened>().FirstOrDefault(c => c.Number == due.Number)?.Content;
+                if (convocation is null) return [];
+                recipients = await GroupMembersAsync(session, seance.GroupId, cancellation);
+                reference = $"séance du {FrenchTime.Day(seance.Date)}";
+                path = $"/c/{due.Council}/seances/{seance.Id}";
+                break;
+            }
             case NotificationKinds.AgendaPublished:
             {
                 if (await session.LoadAsync<Seance>(due.SubjectId, cancellation) is not { } seance) return [];
@@ -53,11 +67,14 @@ public static class NotificationDueHandler
         var members = await session.LoadManyAsync<Member>(cancellation, recipients.Where(r => r != due.Except).ToArray());
         var targets = members.Where(m => m.Active && m.HasSigned(council?.CharterVersionInForce)).Select(m => m.Id).ToList();
         if (targets.Count == 0) return [];
-        // The one variable text of the mail goes through the identity guard: whatever names a person known to the council is masked.
-        var guard = await index.GuardForAsync(due.Council, [reference], cancellation);
+        // Every variable text of the mail goes through the identity guard: whatever names a person known to the council is masked.
+        IReadOnlyList<string> lines = convocation is null ? [] : MailContent.ConvocationLines(convocation);
+        var guard = await index.GuardForAsync(due.Council, [reference, .. lines], cancellation);
         reference = guard.Mask(reference, Masked);
         var baseUrl = options.Value.PublicBaseUrl.TrimEnd('/');
-        var (subject, body) = MailContent.Compose(due.Kind, reference, baseUrl + path, $"{baseUrl}/c/{due.Council}/preferences");
+        var (subject, body) = convocation is null
+            ? MailContent.Compose(due.Kind, reference, baseUrl + path, $"{baseUrl}/c/{due.Council}/preferences")
+            : MailContent.ComposeConvocation(reference, [.. lines.Select(l => guard.Mask(l, Masked))], baseUrl + path, $"{baseUrl}/c/{due.Council}/preferences");
         return targets.Select(member => new NotificationMail(due.Council, member, due.Kind, Guid.CreateVersion7(), subject, body)).ToList();
     }
 

@@ -7,8 +7,9 @@ public static class NotificationKinds
     public const string AgendaPublished = "odj-publie";
     public const string ActionAssigned = "action-assignee";
     public const string DueDateReached = "echeance-depassee";
+    public const string Convocation = "convocation";
 
-    public static readonly IReadOnlyList<string> All = [NewReferral, AgendaPublished, ActionAssigned, DueDateReached];
+    public static readonly IReadOnlyList<string> All = [NewReferral, AgendaPublished, ActionAssigned, DueDateReached, Convocation];
 
     public static string Label(string kind) => kind switch
     {
@@ -16,6 +17,7 @@ public static class NotificationKinds
         AgendaPublished => "L'ordre du jour d'une séance de l'un de mes groupes est publié",
         ActionAssigned => "Un suivi m'est confié",
         DueDateReached => "L'échéance d'une action de l'un de mes suivis est dépassée",
+        Convocation => "Je suis convoqué(e) à une séance de l'un de mes groupes (convocation et ordre du jour anonymisé)",
         _ => kind,
     };
 }

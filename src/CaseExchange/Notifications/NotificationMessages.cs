@@ -11,8 +11,9 @@ namespace CaseExchange.Notifications;
 /// <param name="MemberId">For an action assigned or overdue: the référent.</param>
 /// <param name="Except">A member not to notify (who referred the situation or published the ODJ).</param>
 /// <param name="At">When the event happened.</param>
+/// <param name="Number">For a convocation: its number in the séance's stream (the handler reads its frozen content there).</param>
 public sealed record NotificationDue(
-    string Council, string Kind, Guid SubjectId, Guid? GroupId, Guid? MemberId, Guid? Except, DateTimeOffset At);
+    string Council, string Kind, Guid SubjectId, Guid? GroupId, Guid? MemberId, Guid? Except, DateTimeOffset At, int? Number = null);
 
 /// <summary>One e-mail to one member, composed (pseudonym, link, fixed text): retried until the SMTP server takes it.</summary>
 public sealed record NotificationMail(string Council, Guid MemberId, string Kind, Guid NoticeId, string Subject, string Body);

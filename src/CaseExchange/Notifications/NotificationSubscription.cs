@@ -24,6 +24,7 @@ public sealed class NotificationSubscription : BatchSubscription
         IncludeType<SituationReferred>();
         IncludeType<AgendaPublished>();
         IncludeType<FollowUpAssigned>();
+        IncludeType<SeanceConvened>();
     }
 
     public override async Task ProcessEventsAsync(EventRange page, ISubscriptionController controller, IDocumentOperations operations,
@@ -39,6 +40,8 @@ public sealed class NotificationSubscription : BatchSubscription
         SituationReferred r => new NotificationDue(e.TenantId, NotificationKinds.NewReferral, r.SituationId, r.GroupId, null, r.SignalledBy, r.At),
         AgendaPublished p => new NotificationDue(e.TenantId, NotificationKinds.AgendaPublished, p.SeanceId, null, null, p.PublishedBy, p.At),
         FollowUpAssigned f => new NotificationDue(e.TenantId, NotificationKinds.ActionAssigned, f.SituationId, null, f.ReferentId, null, f.At),
+        // Every member of the group is convened, the one who established the convocation included.
+        SeanceConvened c => new NotificationDue(e.TenantId, NotificationKinds.Convocation, c.SeanceId, null, null, null, c.At, c.Number),
         _ => null,
     };
 }

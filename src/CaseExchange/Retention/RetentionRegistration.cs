@@ -1,4 +1,7 @@
 using CaseExchange.Retention.Ledger;
+using CaseExchange.Retention.RightOfAccess.Requests;
+using JasperFx.Events.Projections;
+using Marten;
 
 namespace CaseExchange.Retention;
 
@@ -19,6 +22,8 @@ public static class RetentionRegistration
         // The services of the erasure order and of the right of access, each handed to its endpoint as one parameter.
         builder.Services.AddSingleton<ErasureOrders.ErasureServices>();
         builder.Services.AddSingleton<RightOfAccess.RightOfAccessServices>();
+        // The right-of-access requests (one stream each, no identity), projected with their events like the other aggregates.
+        builder.Services.ConfigureMarten(options => options.Projections.Snapshot<AccessRequest>(SnapshotLifecycle.Inline));
         builder.Services.AddSingleton<RetentionSweeper>();
         builder.Services.AddHostedService(services => services.GetRequiredService<RetentionSweeper>());
     }

@@ -333,6 +333,16 @@ public sealed class AuthorizationMatrixTests(MatrixFixture fixture) : IClassFixt
         ["POST /api/councils/{council}/access-requests/document"] = Allow((f, _) => Task.FromResult(Post($"{Api(f)}/access-requests/document",
             new { nom = "Personne", prenom = "Inconnue", dateNaissance = "2001-02-03" })), Ok, Caller.Coordonnateur),
 
+        // Recorded right-of-access requests (no identity stored): the coordonnateur, as the search itself.
+        ["POST /api/councils/{council}/right-of-access/requests"] = Allow((f, _) => Task.FromResult(Post($"{Api(f)}/right-of-access/requests",
+            new { receivedOn = DateOnly.FromDateTime(DateTime.UtcNow), channel = "courrier" })), Created, Caller.Coordonnateur),
+        ["GET /api/councils/{council}/right-of-access/requests"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/right-of-access/requests")), Ok, Caller.Coordonnateur),
+        ["POST /api/councils/{council}/right-of-access/requests/{requestId}/extension"] = Allow(async (f, _) =>
+            Post($"{Api(f)}/right-of-access/requests/{(await CaseExchange.Tests.Retention.AccessRequestSteps.RecordAsync(f.Service, f.Council)).RequestId}/extension",
+                new { reason = "complexite" }), Ok, Caller.Coordonnateur),
+        ["POST /api/councils/{council}/right-of-access/requests/{requestId}/answer"] = Allow(async (f, _) =>
+            Post($"{Api(f)}/right-of-access/requests/{(await CaseExchange.Tests.Retention.AccessRequestSteps.RecordAsync(f.Service, f.Council)).RequestId}/answer",
+                new { nom = "Personne", prenom = "Inconnue", dateNaissance = "2001-02-03" }), Ok, Caller.Coordonnateur),
         // The access journal: the auditeur only (read-journal), never nominative content.
         ["GET /api/councils/{council}/journal/entries"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/journal/entries")), Ok, Caller.Auditeur),
         ["GET /api/councils/{council}/journal/export"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/journal/export")), Ok, Caller.Auditeur),

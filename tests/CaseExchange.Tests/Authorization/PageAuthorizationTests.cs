@@ -86,6 +86,10 @@ public sealed class PageAuthorizationTests(MatrixFixture fixture) : IClassFixtur
         ["/c/{council}/situations/{situationId:guid}/liens"] = Allow(async f => $"/c/{f.Council.Code}/situations/{await f.Steps.ReferredAsync()}/liens",
             Caller.Coordonnateur),
         ["/c/{council}/droit-acces"] = Allow(Page("/droit-acces"), Caller.Coordonnateur),
+        ["/c/{council}/droit-acces/demandes"] = Allow(Page("/droit-acces/demandes"), Caller.Coordonnateur),
+        ["/c/{council}/droit-acces/demandes/{requestId:guid}"] = Allow(async f =>
+            $"/c/{f.Council.Code}/droit-acces/demandes/{(await CaseExchange.Tests.Retention.AccessRequestSteps.RecordAsync(f.Service, f.Council)).RequestId}",
+            Caller.Coordonnateur),
         // Members who may refer in one of their groups, under the charter (group B's member refers in group B).
         ["/c/{council}/situations/nouvelle"] = Allow(Page("/situations/nouvelle"),
             Caller.Animateur, Caller.MemberOfHoldingGroup, Caller.MemberOfOtherGroup),

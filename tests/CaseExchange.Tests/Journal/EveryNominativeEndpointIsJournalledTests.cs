@@ -34,6 +34,25 @@ public sealed class EveryNominativeEndpointIsJournalledTests(NominativeEndpoints
             },
             ["POST /api/councils/{council}/access-requests"] = f => AccessRequestAsync(f, "access-requests"),
             ["POST /api/councils/{council}/access-requests/document"] = f => AccessRequestAsync(f, "access-requests/document"),
+            ["POST /api/councils/{council}/right-of-access/requests/{requestId}/answer"] = async f =>
+            {
+                var recorded = await CaseExchange.Tests.Retention.AccessRequestSteps.RecordAsync(f.Service, f.Council);
+                return await AccessRequestAsync(f, $"right-of-access/requests/{recorded.RequestId}/answer");
+            },
+            ["PAGE /c/{council}/droit-acces/demandes/{requestId:guid}"] = async f =>
+            {
+                var recorded = await CaseExchange.Tests.Retention.AccessRequestSteps.RecordAsync(f.Service, f.Council);
+                var person = TestPerson.Distinctive($"Dem{Guid.NewGuid():N}"[..14]);
+                var (situation, _) = await f.Council.ReferAsync(f.Service, person, "Faits pour une demande enregistrée");
+                using var coordonnateur = await f.Service.PageClientAsync(f.Council.Coordonnateur);
+                var page = $"/c/{f.Council.Code}/droit-acces/demandes/{recorded.RequestId}";
+                var response = await coordonnateur.PostAsync(page, new FormUrlEncodedContent(new Dictionary<string, string>
+                {
+                    ["__RequestVerificationToken"] = await Pages.AntiforgeryTokenAsync(coordonnateur, page),
+                    ["Input.Nom"] = person.Nom, ["Input.Prenom"] = person.Prenom, ["Input.DateNaissance"] = person.DateNaissance.ToString("yyyy-MM-dd"),
+                }), TestContext.Current.CancellationToken);
+                return (response, situation);
+            },
             ["PAGE /c/{council}/situations/{situationId:guid}"] = async f =>
             {
                 var situation = await f.Steps.ReferredAsync();

@@ -228,6 +228,50 @@ public sealed class NotificationMailTests(NotificationMailFixture fixture) : ICl
         Assert.Equal(before, await Service.EventCountAsync());
     }
 
+    [Fact]
+    public async Task A_convocation_reaches_each_member_of_the_group_who_wants_it_with_the_anonymised_odj_and_no_identity()
+    {
+        RequireSink();
+        var person = TestPerson.Distinctive("Convoquette");
+        var steps = new CaseExchange.Tests.Seances.SeanceSteps(Service, Council);
+        var date = DateTimeOffset.UtcNow.AddDays(12);
+        var seanceId = await steps.ScheduleAsync(date);
+        await Answers.ExpectAsync(await Service.SendAsync(Council.Coordonnateur, HttpMethod.Put, $"{Council.Api}/seances/{seanceId}/place",
+            new { place = "Hôtel de ville, salle des commissions", expectedVersion = 1 }), 200);
+        var situation = await Council.ReferAsync(Service, person, $"Faits fictifs concernant {person.Prenom} {person.Nom}, {person.Adresse}.");
+        await steps.PlaceAsync(situation.Id, seanceId);
+
+        // One member of the group turned convocations off; the others keep every kind.
+        await Service.SendAsync(Council.MemberOfHoldingGroup, HttpMethod.Put, $"{Council.Api}/me/notifications",
+            new { email = NotificationMailFixture.AddressOf(Council.MemberOfHoldingGroup), disabledKinds = new[] { NotificationKinds.Convocation } });
+        try
+        {
+            await Service.PostJsonAsync<JsonElement>(Council.Coordonnateur, $"{Council.Api}/seances/{seanceId}/convocations",
+                new { expectedVersion = await steps.SeanceVersionAsync(seanceId) }, 201);
+            var about = About("Convocation", $"séance du {CaseExchange.Councils.FrenchTime.Day(date)}");
+            await Sink.WaitForAsync(m => about(m) && m.Text.Contains(seanceId.ToString()), 2);
+            await Task.Delay(TimeSpan.FromSeconds(3), TestContext.Current.CancellationToken);
+            var mails = Sink.Received().Where(m => about(m) && m.Text.Contains(seanceId.ToString())).ToList();
+            // The group's signed members but the one who turned it off; not the coordonnateur (not in the group), nobody else.
+            Assert.Equal(Addresses(Council.Animateur, Council.Referent), To(mails));
+            foreach (var mail in mails)
+            {
+                Assert.Contains(situation.Pseudonym, mail.Text);
+                Assert.Contains("Hôtel de ville, salle des commissions", mail.Text);
+                Assert.Contains(CaseExchange.Councils.FrenchTime.DateAndTime(date), mail.Text);
+                Assert.Contains("L. 132-5", mail.Text);
+                Assert.Contains($"https://clspd.test/c/{Council.Code}/seances/{seanceId}", mail.Text);
+                foreach (var value in IdentityValues(person).Concat(["Faits fictifs concernant"]))
+                    Assert.DoesNotContain(value, mail.Everything, StringComparison.OrdinalIgnoreCase);
+            }
+        }
+        finally
+        {
+            await Service.SendAsync(Council.MemberOfHoldingGroup, HttpMethod.Put, $"{Council.Api}/me/notifications",
+                new { email = NotificationMailFixture.AddressOf(Council.MemberOfHoldingGroup), disabledKinds = Array.Empty<string>() });
+        }
+    }
+
     private static IEnumerable<string> IdentityValues(TestPerson person) =>
     [
         person.Nom, person.Prenom, person.Adresse, person.Telephone, person.Courriel,

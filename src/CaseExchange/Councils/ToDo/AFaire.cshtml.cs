@@ -17,6 +17,7 @@ public sealed class AFaireModel : CouncilPageModel
         (ToDoKinds.OverdueAction, "Actions en retard", "Voir les actions", "Aucune action n'a dépassé son échéance."),
         (ToDoKinds.AgendaNotPublished, "Séances sans ordre du jour publié", "Publier l'ordre du jour", "Toutes les séances ouvertes ont leur ordre du jour publié."),
         (ToDoKinds.NoCompteRendu, "Séances closes sans compte rendu", "Établir le compte rendu", "Toutes les séances closes ont leur compte rendu."),
+        (ToDoKinds.AccessRequest, "Demandes de droit d'accès à traiter", "Répondre ou prolonger", "Aucune demande de droit d'accès en attente de réponse."),
         (ToDoKinds.PendingNotice, "Personnes concernées à informer", "Informer ou différer", "Toutes les personnes concernées ont été informées, ou leur information différée."),
         (ToDoKinds.Inactive, "Situations inactives depuis un an", "Proposer la clôture", "Aucune situation ouverte n'est inactive depuis un an."),
         (ToDoKinds.ErasureDue, "Effacements dans les 30 jours", "Voir la situation", "Aucun effacement n'est prévu dans les 30 jours."),

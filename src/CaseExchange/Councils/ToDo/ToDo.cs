@@ -1,4 +1,5 @@
 using CaseExchange.Charter;
+using CaseExchange.Retention.RightOfAccess.Requests;
 using CaseExchange.Seances;
 using CaseExchange.Situations;
 using Marten;
@@ -17,6 +18,7 @@ public static class ToDoKinds
     public const string ErasureDue = "effacement-proche";
     public const string CharterNotSigned = "charte-non-signee";
     public const string PendingNotice = "information-a-faire";
+    public const string AccessRequest = "droit-acces";
 }
 
 /// <summary>One thing to do. <c>Subject</c> is a pseudonym, a séance's group and date, or a member's name; never a person concerned.</summary>
@@ -32,12 +34,12 @@ public sealed record ToDoList(IReadOnlyList<string> GroupNames, bool WholeCounci
 /// <summary>What the dashboard reads: the projections (groups, séances, situations, members), no event and no sealed value.</summary>
 public sealed record ToDoInputs(
     IReadOnlyList<Group> Groups, IReadOnlyList<Seance> Seances, IReadOnlyList<Situation> Situations, IReadOnlyList<Member> Members,
-    string? CharterVersionInForce);
+    string? CharterVersionInForce, IReadOnlyList<AccessRequest>? AccessRequests = null);
 
 /// <summary>
 /// The coordonnateur's dashboard: next séances (today first), situations not yet examined, overdue actions, séances
 /// without a published ODJ or without a CR, situations inactive for a year (to close), erasures due within 30 days, and
-/// members who have not signed the charter in force. Four queries, then a pure function.
+/// members who have not signed the charter in force, and right-of-access requests with their deadline. A few queries, then a pure function.
 /// </summary>
 public static class ToDoUseCase
 {
@@ -64,7 +66,11 @@ public static class ToDoUseCase
         var members = wholeCouncil
             ? await session.Query<Member>().Where(m => m.Active).ToListAsync(cancellation)
             : await session.Query<Member>().Where(m => m.Active && memberIds.Contains(m.Id)).ToListAsync(cancellation);
-        return Build(new ToDoInputs(groups, [.. seances], [.. situations], [.. members], actor.Council.CharterVersionInForce),
+        // Right-of-access requests: the coordonnateur's, who answers them (dates and codes only, no identity).
+        IReadOnlyList<AccessRequest> accessRequests = AccessRules.AnswerAccessRequest(policy, actor.Member, actor.Council).Allowed
+            ? [.. await session.Query<AccessRequest>().Where(r => r.AnsweredAt == null).ToListAsync(cancellation)]
+            : [];
+        return Build(new ToDoInputs(groups, [.. seances], [.. situations], [.. members], actor.Council.CharterVersionInForce, accessRequests),
             wholeCouncil, request.Clock.GetUtcNow(), policy);
     }
 
@@ -121,6 +127,14 @@ public static class ToDoUseCase
                     policy.PersonRoles.LabelOf(n.Role).ToLowerInvariant()
                     + (n.DeferredUntil is { } until ? $" (report à réexaminer depuis le {FrenchTime.Day(until)})" : " à informer"))),
                 $"situations/{x.s.Id}/information", x.s.ReferredAt))];
+
+        // RGPD art. 12.3: one month from receipt (three when extended); overdue first, then by due day, in the council's days.
+        lines[ToDoKinds.AccessRequest] = [.. (inputs.AccessRequests ?? []).Where(r => !r.Answered)
+            .Select(r => (r, left: AccessRequestDeadlines.DaysLeft(r.DueOn, today))).OrderBy(x => x.left).ThenBy(x => x.r.ReceivedOn)
+            .Select(x => new ToDoLine(ToDoKinds.AccessRequest, x.r.Reference,
+                $"reçue le {FrenchTime.Day(x.r.ReceivedOn)}, réponse due le {FrenchTime.Day(x.r.DueOn)}{(x.r.Extended ? " (délai prolongé)" : "")} : "
+                + AccessRequestDeadlines.DaysLeftText(x.left),
+                $"droit-acces/demandes/{x.r.Id}", FrenchTime.StartOf(x.r.DueOn)))];
 
         lines[ToDoKinds.CharterNotSigned] = inputs.CharterVersionInForce is not { } version ? [] :
             [.. inputs.Members.Where(m => m.Active && !m.HasSigned(version)).OrderBy(m => m.DisplayName)

@@ -50,20 +50,8 @@ public static class AnswerAccessRequestUseCase
     public static async Task<RightOfAccessDocument> HandleAsync(CouncilRequest request, AccessRequestInClear? command, RightOfAccessServices services)
     {
         var (journal, council, cancellation) = (services.Journal, request.Council, request.Cancellation);
-        // The caller first, then the request; a refusal names no situation, so it goes to the council's chain.
-        var subject = request.Subject ?? throw new ProblemException(Actor.Forbidden(Refusals.NotACouncilMember));
-        var member = request.Caller;
-        var councilState = request.CouncilState ?? throw new ProblemException(Actor.Forbidden(Refusals.NotACouncilMember));
-        var verdict = AccessRules.AnswerAccessRequest(request.Policy, member, councilState);
-        if (!verdict.Allowed)
-        {
-            await journal.AppendCouncilRefusalAsync(council, JournalActions.RightOfAccessExport, member?.Id, subject,
-                JournalActions.RightOfAccessPurpose, verdict.Refusal!, cancellation);
-            var refused = Actor.Forbidden(verdict.Refusal!);
-            refused.Extensions["notice"] = JournalNotice.RequestRecorded;
-            throw new ProblemException(refused);
-        }
-        var actor = new Actor(member!, councilState);
+        var actor = await RequireEntitledAsync(request, services);
+        var subject = actor.Member.Subject;
         var errors = Check(command);
         if (errors.Any)
         {
@@ -90,6 +78,24 @@ public static class AnswerAccessRequestUseCase
                 actor.Id, actor.Member.Subject, JournalActions.RightOfAccessPurpose, null, null, Granted: true, Refusal: null), cancellation);
         }
         return await services.Documents.BuildAsync(request.Session, actor.Council, person, matches, live, exports, request.Now, cancellation);
+    }
+
+    /// <summary>The caller first, then the request; a refusal names no situation, so it goes to the council's chain.</summary>
+    public static async Task<Actor> RequireEntitledAsync(CouncilRequest request, RightOfAccessServices services)
+    {
+        var subject = request.Subject ?? throw new ProblemException(Actor.Forbidden(Refusals.NotACouncilMember));
+        var member = request.Caller;
+        var councilState = request.CouncilState ?? throw new ProblemException(Actor.Forbidden(Refusals.NotACouncilMember));
+        var verdict = AccessRules.AnswerAccessRequest(request.Policy, member, councilState);
+        if (!verdict.Allowed)
+        {
+            await services.Journal.AppendCouncilRefusalAsync(request.Council, JournalActions.RightOfAccessExport, member?.Id, subject,
+                JournalActions.RightOfAccessPurpose, verdict.Refusal!, request.Cancellation);
+            var refused = Actor.Forbidden(verdict.Refusal!);
+            refused.Extensions["notice"] = JournalNotice.RequestRecorded;
+            throw new ProblemException(refused);
+        }
+        return new Actor(member!, councilState);
     }
 
     /// <summary>The identity as checked on a document: name, first name, birth date.</summary>
