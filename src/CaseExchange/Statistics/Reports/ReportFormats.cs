@@ -142,16 +142,16 @@ public static class ReportFormats
             body.Append(CompteRenduDocx.Paragraph(Title(report), "Title"));
             body.Append(CompteRenduDocx.Paragraph(Subtitle(report)));
             foreach (var note in Notes(report)) body.Append(CompteRenduDocx.Paragraph(note, "Notice"));
-            body.Append(CompteRenduDocx.Table(null,
-                ["Situations signalées sur la période", Value(r.Situations)],
-                ["Délai médian entre le signalement et le premier examen", r.MedianDaysToFirstExamination is { } m ? $"{m} jour(s)" : Suppressed]));
+            body.Append(DataTable(null,
+                [["Situations signalées sur la période", Value(r.Situations)],
+                 ["Délai médian entre le signalement et le premier examen", r.MedianDaysToFirstExamination is { } m ? $"{m} jour(s)" : Suppressed]]));
             foreach (var table in r.Tables)
             {
                 body.Append(CompteRenduDocx.Paragraph(table.Title, "Heading1"));
                 if (table.Note is { } note) body.Append(CompteRenduDocx.Paragraph(note));
                 var rows = table.Cells.Select(c => new[] { c.Label, Value(c.Count) }).ToList();
                 if (table.Total is { } total) rows.Add(["Total", total.ToString(CultureInfo.InvariantCulture)]);
-                body.Append(CompteRenduDocx.Table(["Catégorie", "Situations"], [.. rows]));
+                body.Append(DataTable(["Catégorie", "Situations"], rows));
                 if (table.Cells.All(c => c.Suppressed))
                     body.Append(CompteRenduDocx.Paragraph("Pas de graphique : toutes les cases de ce tableau sont occultées."));
                 else
@@ -169,6 +169,29 @@ public static class ReportFormats
         return stream.ToArray();
     }
 
+    /// <summary>A bordered table of text with its grid (columns of equal width over the page's text width).</summary>
+    private static Table DataTable(string[]? header, IReadOnlyList<string[]> rows)
+    {
+        const int width = 9638; // A4 less the margins, in twentieths of a point
+        var columns = (header ?? rows[0]).Length;
+        static T Border<T>() where T : BorderType, new() => new() { Val = BorderValues.Single, Size = 4 };
+        var table = new Table(
+            new TableProperties(
+                new TableWidth { Width = width.ToString(CultureInfo.InvariantCulture), Type = TableWidthUnitValues.Dxa },
+                new TableBorders(Border<TopBorder>(), Border<LeftBorder>(), Border<BottomBorder>(), Border<RightBorder>(),
+                    Border<InsideHorizontalBorder>(), Border<InsideVerticalBorder>())),
+            new TableGrid([.. Enumerable.Range(0, columns).Select(_ => new GridColumn { Width = (width / columns).ToString(CultureInfo.InvariantCulture) })]));
+        TableRow Row(string[] cells, bool bold) => new(cells.Select(text =>
+        {
+            var run = new Run(new Text(text) { Space = SpaceProcessingModeValues.Preserve });
+            if (bold) run.PrependChild(new RunProperties(new Bold()));
+            return new TableCell(new Paragraph(run));
+        }));
+        if (header is not null) table.Append(Row(header, bold: true));
+        foreach (var row in rows) table.Append(Row(row, bold: false));
+        return table;
+    }
+
     /// <summary>
     /// A horizontal bar chart as a borderless table: label, bar, value. The bar is a cell shaded over a width proportional
     /// to the count (in fiftieths of a percent of its column); a suppressed cell is an outlined band of one fixed width.
@@ -178,12 +201,16 @@ public static class ReportFormats
         const int labelWidth = 3200, barWidth = 5200, valueWidth = 1600; // twentieths of a point
         var max = Math.Max(1, table.Cells.Max(c => c.Count ?? 0));
         var chart = new Table(new TableProperties(new TableWidth { Width = (labelWidth + barWidth + valueWidth).ToString(CultureInfo.InvariantCulture), Type = TableWidthUnitValues.Dxa },
-            new TableLayout { Type = TableLayoutValues.Fixed }));
+            new TableLayout { Type = TableLayoutValues.Fixed }),
+            new TableGrid(new GridColumn { Width = labelWidth.ToString(CultureInfo.InvariantCulture) },
+                new GridColumn { Width = barWidth.ToString(CultureInfo.InvariantCulture) }, new GridColumn { Width = valueWidth.ToString(CultureInfo.InvariantCulture) }));
         foreach (var cell in table.Cells)
         {
             var length = cell.Count is { } count ? (count == 0 ? 0 : Math.Max(60, (int)Math.Round((double)count * barWidth / max))) : barWidth / 8;
             var bar = new Table(new TableProperties(new TableWidth { Width = barWidth.ToString(CultureInfo.InvariantCulture), Type = TableWidthUnitValues.Dxa },
-                new TableLayout { Type = TableLayoutValues.Fixed }));
+                new TableLayout { Type = TableLayoutValues.Fixed }),
+                new TableGrid([.. (length > 0 ? new[] { length, Math.Max(20, barWidth - length) } : [barWidth])
+                    .Select(w => new GridColumn { Width = w.ToString(CultureInfo.InvariantCulture) })]));
             var barRow = new TableRow(new TableRowProperties(new TableRowHeight { Val = 280U, HeightType = HeightRuleValues.Exact }));
             if (length > 0)
             {

@@ -3,6 +3,9 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Validation;
 using CaseExchange.Statistics.Reports;
 using CaseExchange.Tests.Infrastructure;
 using CaseExchange.Tests.Seances;
@@ -95,6 +98,19 @@ public sealed class PlenaryReportsEndpointTests(PlenaryReportsFixture fixture) :
         {
             Assert.Equal("mimetype", ods.Entries[0].FullName);
             Assert.Equal(ods.Entries[0].Length, ods.Entries[0].CompressedLength);
+            foreach (var part in new[] { "content.xml", "META-INF/manifest.xml" })
+            {
+                using var reader = new StreamReader(ods.GetEntry(part)!.Open());
+                Assert.NotNull(XDocument.Parse(reader.ReadToEnd()).Root);
+            }
+        }
+        // The DOCX body is valid OpenXML (the SDK's schema validator finds nothing in it).
+        using (var docx = WordprocessingDocument.Open(new MemoryStream(files["docx"]), false))
+        {
+            // The body only: the styles part comes from the house's CR helper (CompteRenduDocx.Styles), whose element order
+            // the validator flags in the CR as well (Word and LibreOffice open both).
+            var errors = new OpenXmlValidator().Validate(docx, Cancel).Where(e => e.Part?.Uri.ToString() == "/word/document.xml").Select(e => $"{e.Path?.XPath}: {e.Description}").ToList();
+            Assert.True(errors.Count == 0, string.Join("\n", errors.Take(5)));
         }
         foreach (var (format, text) in texts)
         {
@@ -161,6 +177,7 @@ public sealed class PlenaryReportsEndpointTests(PlenaryReportsFixture fixture) :
         var page = $"/c/{Council.Code}/statistiques";
         var html = await client.GetStringAsync(page, Cancel);
         Assert.Contains("Rapports pléniers publiés", html);
+        Leaks.AssertNone(html, [.. fixture.Persons.SelectMany(Leaks.Of), .. Leaks.Secrets], "the statistics page");
         var period = $"{DateTime.UtcNow.Year - 2}-T3";
         Assert.Contains($"value=\"{period}\"", html);
 
