@@ -58,9 +58,17 @@ public sealed class PlenaryStatistics(CharterPolicy policy)
     public async Task<StatisticsReport> ComputeAsync(IQuerySession session, Council council, DateOnly from, DateOnly to,
         CancellationToken cancellation = default)
     {
+        var facts = await LoadFactsAsync(session, from, to, cancellation);
+        return Compute([.. facts.Select(f => AsOf(f, FrenchTime.StartOf(to.AddDays(1))))], council, from, to);
+    }
+
+    /// <summary>The non-nominative fields of the situations referred in [from, to] (French calendar days), as they stand now.</summary>
+    public static async Task<IReadOnlyList<SituationFacts>> LoadFactsAsync(IQuerySession session, DateOnly from, DateOnly to,
+        CancellationToken cancellation = default)
+    {
         var start = FrenchTime.StartOf(from);
         var end = FrenchTime.StartOf(to.AddDays(1));
-        var facts = await session.Query<Situation>()
+        return await session.Query<Situation>()
             .Where(s => s.ReferredAt >= start && s.ReferredAt < end)
             .Select(s => new SituationFacts
             {
@@ -68,7 +76,13 @@ public sealed class PlenaryStatistics(CharterPolicy policy)
                 ClosedAt = s.ClosedAt,
             })
             .ToListAsync(cancellation);
-        return Compute([.. facts.Select(f => AsOf(f, end))], council, from, to);
+    }
+
+    /// <summary>Pure: the report of [from, to] from facts of any span (filtered to the period and read as they stood at its end).</summary>
+    public StatisticsReport ComputePeriod(IReadOnlyList<SituationFacts> facts, Council council, DateOnly from, DateOnly to, bool suppress = true)
+    {
+        var (start, end) = (FrenchTime.StartOf(from), FrenchTime.StartOf(to.AddDays(1)));
+        return Compute([.. facts.Where(f => f.ReferredAt >= start && f.ReferredAt < end).Select(f => AsOf(f, end))], council, from, to, suppress);
     }
 
     /// <summary>
@@ -83,17 +97,17 @@ public sealed class PlenaryStatistics(CharterPolicy policy)
         ClosedAt = facts.ClosedAt < end ? facts.ClosedAt : null,
     };
 
-    /// <summary>Pure: the report of the given situations.</summary>
-    public StatisticsReport Compute(IReadOnlyList<SituationFacts> facts, Council council, DateOnly from, DateOnly to)
+    /// <summary>Pure: the report of the given situations; with <paramref name="suppress"/> false, the true counts (never published: the cross-report check reads them).</summary>
+    public StatisticsReport Compute(IReadOnlyList<SituationFacts> facts, Council council, DateOnly from, DateOnly to, bool suppress = true)
     {
         var threshold = policy.Statistics.MinimumCount;
         var total = facts.Count;
-        var tooFew = total < threshold;
+        var tooFew = suppress && total < threshold;
 
         StatisticsTable Table(string code, string title, string? note, bool partition, IEnumerable<(string Code, string Label, int Count)> rows)
         {
             var cells = rows.ToList();
-            var suppressed = tooFew ? [.. cells.Select(_ => true)] : Suppression.Protect([.. cells.Select(c => c.Count)], threshold);
+            var suppressed = tooFew ? [.. cells.Select(_ => true)] : suppress ? Suppression.Protect([.. cells.Select(c => c.Count)], threshold) : new bool[cells.Count];
             return new StatisticsTable(code, title, note, partition && !tooFew ? total : null,
                 [.. cells.Select((c, i) => new StatisticsCell(c.Code, c.Label, suppressed[i] ? null : c.Count, suppressed[i]))]);
         }
@@ -122,7 +136,7 @@ public sealed class PlenaryStatistics(CharterPolicy policy)
             DelayBands.Select((b, i) => (b.Code, b.Label, delays.Count(d => d <= b.MaxDays && (i == 0 || d > DelayBands[i - 1].MaxDays))))
                 .Append((StatisticsTables.NotYetExamined, "Pas encore examinée", total - delays.Count)));
 
-        var medianPublished = !tooFew && delays.Count >= threshold;
+        var medianPublished = !tooFew && (delays.Count >= threshold || !suppress) && delays.Count > 0;
         int? median = medianPublished ? (int)Math.Round(delays.Count % 2 == 1 ? delays[delays.Count / 2] : (delays[delays.Count / 2 - 1] + delays[delays.Count / 2]) / 2.0) : null;
 
         return new StatisticsReport(council.Name, from, to, threshold, tooFew ? null : total, tooFew,

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CaseExchange.Statistics.Reports;
 using CaseExchange.Web;
 using CaseExchange.Web.Charts;
 using Microsoft.AspNetCore.Mvc;
@@ -21,8 +22,18 @@ public sealed class StatistiquesModel(PlenaryStatistics statistics) : CouncilPag
 
     public StatisticsReport? Report { get; private set; }
 
+    /// <summary>The fixed period to publish ("2026", "2026-S1", "2026-T3").</summary>
+    [BindProperty(Name = "periode")] public string? Period { get; set; }
+
+    /// <summary>The reports already published, the latest period first.</summary>
+    public IReadOnlyList<PublishedReportView> Reports { get; private set; } = [];
+
+    /// <summary>The fixed periods that have ended and are not published yet (the last three years).</summary>
+    public IReadOnlyList<FixedPeriod> Publishable { get; private set; } = [];
+
     public async Task OnGetAsync()
     {
+        await LoadReportsAsync();
         var from = Month(FromMonth, "Du");
         var to = Month(ToMonth, "Au");
         if (!ModelState.IsValid)
@@ -37,6 +48,34 @@ public sealed class StatistiquesModel(PlenaryStatistics statistics) : CouncilPag
         if (Report is null) return;
         FromMonth = MonthValue(Report.From);
         ToMonth = MonthValue(Report.To);
+    }
+
+    /// <summary>Publishes the report of a fixed period (the use case the API calls), then shows the list.</summary>
+    public async Task<IActionResult> OnPostPublishAsync() => await SubmitAsync(
+        () => PublishPlenaryReportUseCase.HandleAsync(CouncilRequest, new PublishPlenaryReport(Period), statistics),
+        published =>
+        {
+            Tell(published.SuppressedAcrossReports.Count == 0
+                ? $"Le rapport « {published.Label} » est publié : ses chiffres sont désormais figés."
+                : $"Le rapport « {published.Label} » est publié : ses chiffres sont désormais figés. {published.SuppressedAcrossReports.Count} case(s) " +
+                  "y sont occultées en plus, pour qu'aucune différence avec les rapports déjà publiés ne retrouve une case occultée.");
+            return Redirect(Href("statistiques") + "#rapports");
+        },
+        LoadReportsAsync, prefix: "", mapField: _ => "Periode");
+
+    /// <summary>A published report as a file, served by the API's use case.</summary>
+    public async Task<IActionResult> OnGetReportAsync(string? period, string? format) =>
+        new EndpointResult(await DownloadPlenaryReportUseCase.HandleAsync(CouncilRequest, period ?? "", format ?? ""));
+
+    public string ReportHref(string period, string format) => Href($"statistiques?handler=Report&period={period}&format={format}");
+
+    private async Task LoadReportsAsync()
+    {
+        Reports = await ListPlenaryReportsUseCase.HandleAsync(CouncilRequest);
+        var lastClosedDay = ReadStatisticsUseCase.LastClosedDay(Clock.GetUtcNow());
+        var published = Reports.Select(r => r.Period).ToHashSet();
+        Publishable = [.. Enumerable.Range(lastClosedDay.Year - 2, 3).Reverse().SelectMany(FixedPeriod.OfYear)
+            .Where(p => p.To <= lastClosedDay && !published.Contains(p.Code)).OrderByDescending(p => p.To).ThenBy(p => p.From)];
     }
 
     public BarChart? ChartOf(StatisticsTable table) => BarChart.Of(table, Suppressed);

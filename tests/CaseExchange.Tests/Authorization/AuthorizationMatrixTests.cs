@@ -226,6 +226,16 @@ public sealed class AuthorizationMatrixTests(MatrixFixture fixture) : IClassFixt
                 new { reason = "erreur-materielle", expectedVersion = 4 }), Ok, Caller.Coordonnateur),
         // Plenary statistics: the coordonnateur and the président only.
         ["GET /api/councils/{council}/statistics"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/statistics")), Ok, Caller.Coordonnateur, Caller.President),
+        // Plenary reports of fixed periods: the same readers publish (each caller its own closed year), list and download them.
+        ["POST /api/councils/{council}/statistics/reports"] = Allow((f, caller) => Task.FromResult(Post($"{Api(f)}/statistics/reports",
+            new { period = $"{DateTime.UtcNow.Year - 10 + (int)caller}" })), Created, Caller.Coordonnateur, Caller.President),
+        ["GET /api/councils/{council}/statistics/reports"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/statistics/reports")), Ok, Caller.Coordonnateur, Caller.President),
+        ["GET /api/councils/{council}/statistics/reports/{period}/{format}"] = Allow(async (f, _) =>
+        {
+            var period = $"{DateTime.UtcNow.Year - 12}-T1";
+            await f.Service.PostAsync(f.Council.Coordonnateur, $"{Api(f)}/statistics/reports", new { period });
+            return Get($"{Api(f)}/statistics/reports/{period}/csv");
+        }, Ok, Caller.Coordonnateur, Caller.President),
 
         // Duplicates at referral: ordinary members and the coordonnateur, under the charter; the answer is cut to the caller's groups.
         ["POST /api/councils/{council}/duplicate-checks"] = Allow((f, _) => Task.FromResult(Post($"{Api(f)}/duplicate-checks",
