@@ -4,7 +4,9 @@ using System.Text.Json;
 using System.Xml.Linq;
 using CaseExchange.Charter;
 using CaseExchange.Councils;
+using CaseExchange.Journal;
 using CaseExchange.Journal.Alerts;
+using CaseExchange.Journal.Replay;
 using CaseExchange.Journal.ControlReport;
 using CaseExchange.Situations;
 using CaseExchange.Tests.Infrastructure;
@@ -14,7 +16,8 @@ namespace CaseExchange.Tests.Journal;
 
 /// <summary>
 /// A council's year so far: member A opens a current file twice and an archived one once (with its reason), member B is
-/// refused three times on A's group's file, and the coordonnateur orders the erasure of the archived situation.
+/// refused three times on A's group's file, the coordonnateur orders the erasure of the archived situation, and an entry
+/// granting B that file is crafted (as a bug would) for the replay to flag.
 /// </summary>
 public sealed class ControlReportFixture : CouncilFixture
 {
@@ -41,6 +44,10 @@ public sealed class ControlReportFixture : CouncilFixture
         }), 200);
         await service.PostJsonAsync<JsonElement>(Council.Coordonnateur, $"{Council.Api}/situations/{closed}/erasure-orders",
             new { reason = "finalite-eteinte" });
+        // As a bug would have done: a well-formed, correctly chained entry granting member B a file of group A.
+        await service.Services.GetRequiredService<AccessJournal>().AppendAsync(Council.Code, new JournalRequest(
+            JournalActions.FileOpening, CurrentSituation.Id, CurrentSituation.Pseudonym, Council.Id(Council.MemberOfOtherGroup),
+            Council.MemberOfOtherGroup, "suivi", null, null, true, null));
     }
 
     public IEnumerable<string> Leakables() => [.. Current.Leakables(), .. Archived.Leakables(), "Contentieux fictif en cours"];
@@ -67,15 +74,18 @@ public sealed class ControlReportTests(ControlReportFixture fixture) : IClassFix
 
         Assert.True(report.Period.ToDate);
         Assert.Contains("à date", report.Title);
-        // Openings by the holding group at their instant and their purpose: two preparations, one archive opening.
-        Assert.Equal(3, report.GrantedOpenings);
+        // Openings by the holding group at their instant and their purpose: two preparations, one archive opening, B's.
+        Assert.Equal(4, report.GrantedOpenings);
         Assert.Equal(
-            [("GT A (détenteur)", "preparation-seance", 2), ("GT A (détenteur)", "suivi", 1)],
+            [("GT A (détenteur)", "preparation-seance", 2), ("GT A (détenteur)", "suivi", 2)],
             report.Openings.Select(o => (o.Group, o.Purpose, o.Count)).OrderBy(o => o.Purpose));
         var refusal = Assert.Single(report.Refusals);
         Assert.Equal((Refusals.NotInHoldingGroup, 3), (refusal.Refusal, refusal.Count));
-        // Every recorded decision is confirmed by the replay.
-        Assert.Empty(report.Disagreements);
+        // Every recorded decision is confirmed by the replay, but the access granted to B, whom the rules refuse.
+        var flagged = Assert.Single(report.Disagreements);
+        Assert.Equal((fixture.CurrentSituation.Pseudonym, Council.MemberOfOtherGroup, true, ReplayVerdicts.Label(ReplayVerdicts.Flagged)),
+            (flagged.Pseudonym, flagged.Subject, flagged.Granted, flagged.Verdict));
+        Assert.Equal([ReplayReasons.Explain(ReplayReasons.GrantedWithoutEntitlement)], flagged.Reasons);
         var archive = Assert.Single(report.ArchiveOpenings);
         Assert.Equal((fixture.ArchivedPseudonym, "contentieux", true, "Membre membre-a (Éducation nationale)"),
             (archive.Pseudonym, archive.ReasonCode, archive.WrittenReason, archive.Member));
@@ -137,6 +147,7 @@ public sealed class ControlReportTests(ControlReportFixture fixture) : IClassFix
         Assert.Contains("GT A (détenteur)", text);
         Assert.Contains("Ordre d'effacement", text);
         Assert.Contains("Refus répétés", text);
+        Assert.Contains(ReplayVerdicts.Label(ReplayVerdicts.Flagged), text);
         foreach (var value in fixture.Leakables()) Assert.DoesNotContain(value, text, StringComparison.OrdinalIgnoreCase);
 
         // The page serves the same document to the auditeur, and shows its figures.
