@@ -176,9 +176,17 @@ public sealed class ControlReportTests(ControlReportFixture fixture) : IClassFix
         }
     }
 
-    /// <summary>The document's text, after checking that it is a zip whose document.xml is well-formed XML.</summary>
+    /// <summary>
+    /// The document's text, after checking that it is a zip whose document.xml is well-formed XML, and that the Open XML
+    /// SDK finds no schema error in it (what Word would refuse to open).
+    /// </summary>
     private static string DocumentText(byte[] docx)
     {
+        using (var package = DocumentFormat.OpenXml.Packaging.WordprocessingDocument.Open(new MemoryStream(docx), false))
+        {
+            var errors = new DocumentFormat.OpenXml.Validation.OpenXmlValidator().Validate(package).Select(e => $"{e.Path?.XPath}: {e.Description}").ToList();
+            Assert.True(errors.Count == 0, string.Join("\n", errors));
+        }
         using var zip = new ZipArchive(new MemoryStream(docx), ZipArchiveMode.Read);
         var entry = zip.GetEntry("word/document.xml") ?? throw new Xunit.Sdk.XunitException("No word/document.xml in the DOCX");
         using var stream = entry.Open();
