@@ -221,6 +221,22 @@ public static class AccessRules
     public static AccessVerdict AddToSituation(CharterPolicy policy, Member? member, Council council, Group? holdingGroup) =>
         ActInGroup(policy, member, council, holdingGroup, Capabilities.ReferSituations);
 
+    /// <summary>
+    /// The annual control report (charte, article 19; règlement intérieur, article 19: the auditeur checks the journal at
+    /// least once a year): the auditeur, who reads the journal. The charter has the result brought to the président by
+    /// the auditeur and, anonymised, to the formation restreinte; it names no other reader, and the coordonnateur, whose
+    /// acts (erasure orders, memberships) the report controls, is not one. Judged on the member alone, like the journal.
+    /// </summary>
+    public static AccessVerdict ReadControlReport(CharterPolicy policy, Member? member) =>
+        CouncilCapability(policy, member, Capabilities.ReadJournal);
+
+    /// <summary>
+    /// The trail of administrative acts (roles, memberships, charter adoptions and signatures, suspensions, partners):
+    /// the auditeur, who controls that accesses followed from rightly granted memberships (charte, article 19).
+    /// </summary>
+    public static AccessVerdict ReadAdministrativeActs(CharterPolicy policy, Member? member) =>
+        CouncilCapability(policy, member, Capabilities.ReadJournal);
+
     private static AccessVerdict IdentityLookup(CharterPolicy policy, Member? member, Council council)
     {
         if (member is not { Active: true }) return AccessVerdict.Refused(Refusals.NotACouncilMember);

@@ -30,6 +30,7 @@ public static class JournalRegistration
         builder.Services.AddSingleton<JournalVerifier>();
         builder.Services.AddSingleton<AccessReplay>();
         builder.Services.AddSingleton<JournalVerification>();
+        builder.Services.AddSingleton<ControlReport.ControlReportServices>();
         builder.Services.AddHostedService<JournalCheckpointTimer>();
     }
 }

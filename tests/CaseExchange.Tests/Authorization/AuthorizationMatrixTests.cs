@@ -365,6 +365,14 @@ public sealed class AuthorizationMatrixTests(MatrixFixture fixture) : IClassFixt
         ["GET /api/councils/{council}/journal/anchors"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/journal/anchors")), Ok, Caller.Auditeur),
         ["POST /api/councils/{council}/journal/anchors/comparisons"] = Allow((f, _) => Task.FromResult(Post($"{Api(f)}/journal/anchors/comparisons",
             new { anchors = $"1;;;{new string('0', 64)}" })), Ok, Caller.Auditeur),
+        // The annual control report (charte, article 19): the auditeur only (AccessRules.ReadControlReport); a past year, whole.
+        ["GET /api/councils/{council}/journal/control-reports/{year}"] = Allow((f, _) =>
+            Task.FromResult(Get($"{Api(f)}/journal/control-reports/{DateTime.UtcNow.Year - 1}")), Ok, Caller.Auditeur),
+        // The trail of administrative acts: the auditeur only (AccessRules.ReadAdministrativeActs).
+        ["GET /api/councils/{council}/journal/administrative-acts"] = Allow((f, _) =>
+            Task.FromResult(Get($"{Api(f)}/journal/administrative-acts")), Ok, Caller.Auditeur),
+        ["GET /api/councils/{council}/journal/administrative-acts/export"] = Allow((f, _) =>
+            Task.FromResult(Get($"{Api(f)}/journal/administrative-acts/export")), Ok, Caller.Auditeur),
     };
 
     /// <summary>A séance of group A held today, taken as far as asked by the coordonnateur.</summary>

@@ -125,6 +125,8 @@ public sealed class PageAuthorizationTests(MatrixFixture fixture) : IClassFixtur
         ["/c/{council}/journal/verification"] = Allow(Page("/journal/verification"), Caller.Auditeur),
         ["/c/{council}/journal/scellements"] = Allow(Page("/journal/scellements"), Caller.Auditeur),
         ["/c/{council}/journal/alertes"] = Allow(Page("/journal/alertes"), Caller.Auditeur),
+        ["/c/{council}/journal/rapport-annuel"] = Allow(Page("/journal/rapport-annuel"), Caller.Auditeur),
+        ["/c/{council}/journal/actes-administratifs"] = Allow(Page("/journal/actes-administratifs"), Caller.Auditeur),
         // Each member's own traces in the journal.
         ["/c/{council}/mes-traces"] = Allow(Page("/mes-traces"), CouncilMembers),
     };

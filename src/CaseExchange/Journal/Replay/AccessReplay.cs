@@ -19,9 +19,17 @@ namespace CaseExchange.Journal.Replay;
 public sealed class AccessReplay(CharterPolicy policy)
 {
     public async Task<IReadOnlyDictionary<Guid, ReplayVerdict>> JudgeAsync(IQuerySession session, IReadOnlyCollection<AccessJournalled> entries,
+        CancellationToken cancellation = default) =>
+        (await ReplayAsync(session, entries, cancellation)).ToDictionary(r => r.Key, r => r.Value.Verdict);
+
+    /// <summary>
+    /// Each entry's verdict with the situation's holding group at the entry's instant, as replayed (not as the group holds
+    /// the situation now): what the annual control report counts openings by.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<Guid, ReplayedEntry>> ReplayAsync(IQuerySession session, IReadOnlyCollection<AccessJournalled> entries,
         CancellationToken cancellation = default)
     {
-        var verdicts = new Dictionary<Guid, ReplayVerdict>(entries.Count);
+        var verdicts = new Dictionary<Guid, ReplayedEntry>(entries.Count);
         if (entries.Count == 0) return verdicts;
 
         var histories = await LoadAsync(session,
@@ -48,7 +56,7 @@ public sealed class AccessReplay(CharterPolicy policy)
                 await councils.AtAsync(Council.StreamId, entry.At, cancellation),
                 situation is null ? null : await groups.AtAsync(situation.GroupId, entry.At, cancellation),
                 situation);
-            verdicts[entry.EntryId] = ReplayJudgement.Judge(policy, entry, state);
+            verdicts[entry.EntryId] = new ReplayedEntry(ReplayJudgement.Judge(policy, entry, state), state.HoldingGroup?.Id);
         }
         return verdicts;
     }
@@ -83,6 +91,9 @@ public sealed class AccessReplay(CharterPolicy policy)
         }
     }
 }
+
+/// <summary>An entry's replayed verdict and the situation's holding group at the entry's instant (none for the council's chain).</summary>
+public sealed record ReplayedEntry(ReplayVerdict Verdict, Guid? HoldingGroupId);
 
 /// <summary>When an event happened by the service's clock: its <c>At</c>, which every domain event carries.</summary>
 internal static class Instants
