@@ -91,10 +91,7 @@ public sealed class AccessibilityScanTests(AccessibilityScanFixture fixture) : I
         (Caller.Anonymous, "visiteur non connecté"),
     ];
 
-    private static readonly AxeRunOptions Options = new()
-    {
-        RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
-    };
+    private static readonly AxeRunOptions Options = Web.Accessibility.AxeOptions;
 
     [Fact]
     public async Task Every_page_seen_by_every_role_has_no_serious_or_critical_violation_and_the_statement_is_up_to_date()
@@ -155,7 +152,7 @@ public sealed class AccessibilityScanTests(AccessibilityScanFixture fixture) : I
         if (!SameFindings(committed, found))
         {
             var path = Path.Combine(RepositoryRoot(), "src", "CaseExchange", "Web", "Accessibility", "scan-results.json");
-            await File.WriteAllTextAsync(path, JsonSerializer.Serialize(found, ScanResults.Json) + "\n");
+            await File.WriteAllTextAsync(path, JsonSerializer.Serialize(found, ScanResults.Json) + "\n", TestContext.Current.CancellationToken);
             Assert.Fail($"The déclaration d'accessibilité is out of date (scanned {committed.Date}): the scan's new results were written to {path}; commit them.");
         }
     }
