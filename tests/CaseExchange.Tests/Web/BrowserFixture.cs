@@ -162,6 +162,8 @@ public static class Accessibility
         var problems = await page.EvaluateAsync<string[]>(Checks);
         Assert.True(problems.Length == 0, $"{page.Url}:\n{string.Join("\n", problems)}");
         var result = await Deque.AxeCore.Playwright.PageExtensions.RunAxe(page, AxeOptions);
+        foreach (var minor in result.Violations.Where(v => v.Impact is not ("serious" or "critical")))
+            Console.WriteLine($"[axe] {page.Url}: {minor.Id} ({minor.Impact}) {minor.Help}");
         var serious = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
         Assert.True(serious.Count == 0, $"{page.Url}: axe-core violations:\n" + string.Join("\n",
             serious.Select(v => $"{v.Id} ({v.Impact}) {v.Help}: {string.Join(" | ", v.Nodes.Take(5).Select(n => n.Html))}")));
