@@ -21,7 +21,7 @@ public enum Caller
     Anonymous,
 }
 
-public sealed class MatrixFixture : ServiceFixture
+public class MatrixFixture : ServiceFixture
 {
     public TestCouncil Council { get; private set; } = null!;
     public TestCouncil Other { get; private set; } = null!;

@@ -53,6 +53,8 @@ public sealed class PageAuthorizationTests(MatrixFixture fixture) : IClassFixtur
         ["/connexion"] = Everyone(_ => Task.FromResult("/connexion"), Ok),
         ["/deconnexion"] = Everyone(_ => Task.FromResult("/deconnexion"), Ok),
         ["/erreur/{code:int?}"] = Everyone(_ => Task.FromResult("/erreur/404"), NotFound),
+        // The déclaration d'accessibilité is public (RGAA), linked from every page's footer.
+        ["/accessibilite"] = Everyone(_ => Task.FromResult("/accessibilite"), Ok),
 
         ["/c/{council}"] = Allow(Page(""), CouncilMembers),
         ["/c/{council}/charte"] = Allow(Page("/charte"), CouncilMembers),

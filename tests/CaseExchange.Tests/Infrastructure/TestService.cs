@@ -344,7 +344,7 @@ public class ServiceFixture : IAsyncLifetime
         {
             var postgres = await TestPostgres.GetAsync();
             var connectionString = await postgres.CreateDatabaseAsync(GetType().Name.Replace("Fixture", ""));
-            Service = await TestService.StartAsync(connectionString, Clock);
+            Service = await StartOwnAsync(connectionString);
         }
         else
         {
@@ -352,6 +352,9 @@ public class ServiceFixture : IAsyncLifetime
         }
         await SeedAsync(Service);
     }
+
+    /// <summary>How this class's own service starts (on Kestrel for a class that drives a browser).</summary>
+    protected virtual Task<TestService> StartOwnAsync(string connectionString) => TestService.StartAsync(connectionString, Clock);
 
     protected virtual Task SeedAsync(TestService service) => Task.CompletedTask;
 

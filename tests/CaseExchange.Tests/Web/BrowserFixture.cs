@@ -63,15 +63,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <summary>A fresh browser context signed in through the sign-in page, on the council's home.</summary>
     public async Task<IPage> SignInAsync(string subject)
     {
-        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = Service.BaseAddress.ToString().TrimEnd('/'),
-            Locale = "fr-FR",
-            IgnoreHTTPSErrors = true, // the test run's self-signed certificate
-            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
-        });
-        context.SetDefaultTimeout(20_000);
-        var page = await context.NewPageAsync();
+        var page = await NewPageAsync();
         await page.GotoAsync("/connexion");
         await page.GetByLabel("Identifiant du membre").FillAsync(subject);
         await page.GetByRole(AriaRole.Button, new() { Name = "Se connecter", Exact = true }).ClickAsync();
@@ -80,6 +72,20 @@ public sealed class BrowserFixture : IAsyncLifetime
         await Expect(page).ToHaveURLAsync(new Regex($"/c/{Regex.Escape(Council.Code)}$"));
         await Expect(page.Locator("h1")).ToBeVisibleAsync();
         return page;
+    }
+
+    /// <summary>A fresh browser context (its own cookies), not signed in, on a blank page.</summary>
+    public async Task<IPage> NewPageAsync()
+    {
+        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = Service.BaseAddress.ToString().TrimEnd('/'),
+            Locale = "fr-FR",
+            IgnoreHTTPSErrors = true, // the test run's self-signed certificate
+            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+        });
+        context.SetDefaultTimeout(20_000);
+        return await context.NewPageAsync();
     }
 
     public async ValueTask DisposeAsync()
@@ -144,10 +150,23 @@ public static class Accessibility
         }
         """;
 
+    /// <summary>WCAG 2.1 A/AA and axe-core's best practices, the base of RGAA 4.1.</summary>
+    public static readonly Deque.AxeCore.Commons.AxeRunOptions AxeOptions = new()
+    {
+        RunOnly = new Deque.AxeCore.Commons.RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
+    };
+
+    /// <summary>The checks above, then axe-core on the page as the journey left it (forms with errors, full files, filled tables): no serious or critical violation.</summary>
     public static async Task AssertAsync(IPage page)
     {
         var problems = await page.EvaluateAsync<string[]>(Checks);
         Assert.True(problems.Length == 0, $"{page.Url}:\n{string.Join("\n", problems)}");
+        var result = await Deque.AxeCore.Playwright.PageExtensions.RunAxe(page, AxeOptions);
+        foreach (var minor in result.Violations.Where(v => v.Impact is not ("serious" or "critical")))
+            Console.WriteLine($"[axe] {page.Url}: {minor.Id} ({minor.Impact}) {minor.Help}");
+        var serious = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
+        Assert.True(serious.Count == 0, $"{page.Url}: axe-core violations:\n" + string.Join("\n",
+            serious.Select(v => $"{v.Id} ({v.Impact}) {v.Help}: {string.Join(" | ", v.Nodes.Take(5).Select(n => n.Html))}")));
     }
 
     /// <summary>What a person must never see: a stack trace, an exception's name, an English framework message.</summary>
