@@ -22,10 +22,11 @@ public sealed record RunSettings
     public IReadOnlyList<int> GrowthSizes { get; init; } = [1_000, 10_000, 100_000];
     public int GrowthJournalPerSituation { get; init; } = 100;
     public long GrowthJournalMax { get; init; } = 1_000_000;
-    public int GrowthWarmUp { get; init; } = 5;
-    public int GrowthRequests { get; init; } = 40;
-    public int GrowthHeavyRequests { get; init; } = 10;
-    public int GrowthVerifications { get; init; } = 3;
+    public int GrowthWarmUp { get; init; } = 3;
+    public int GrowthRequests { get; init; } = 20;
+    public int GrowthHeavyRequests { get; init; } = 6;
+    public int GrowthVerifications { get; init; } = 2;
+    public int GrowthColdSweepMax { get; init; } = 10_000;
     public bool Profile { get; init; }
     public bool Verbose { get; init; }
 
