@@ -61,22 +61,24 @@ public static class EventStore
                 // Situation keys: a table of their own, so that an erased key can be purged from disk (SituationKeys).
                 options.Storage.ExtendedSchemaObjects.Add(SituationKeyTable.Definition());
                 options.Storage.ExtendedSchemaObjects.Add(CompteRenduKeyTable.Definition());
-                // Indexes on the very expressions Marten's LINQ writes, which its schema configuration cannot declare
-                // (README, "Growth with a council's history"). The access journal's entries by council and instant, for
-                // the auditors' page (last 50) and the CSV export of a period: without it, every entry was sorted or read.
-                options.Storage.ExtendedSchemaObjects.Add(new SqlIndex("ix_journal_entries_at",
-                    $"{Database.SchemaName}.mt_events (tenant_id, {Database.SchemaName}.mt_immutable_timestamptz(data ->> 'At') desc, " +
-                    "(cast(data ->> 'EntryId' as uuid)) desc) where type = 'access_journalled' and is_archived = false"));
-                // The situations on a séance's agenda (CR, agenda publication, cancellation: Agenda.Any(a => a.SeanceId == …),
-                // which Marten writes data -> 'Agenda' @> …): without it, every situation of the council was read.
-                options.Storage.ExtendedSchemaObjects.Add(new SqlIndex("ix_situation_agenda",
-                    $"{Database.SchemaName}.mt_doc_situation using gin ((data -> 'Agenda') jsonb_path_ops)"));
                 return options;
             })
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()
             .AddAsyncDaemon(DaemonMode.HotCold)
             .IntegrateWithWolverine();
+
+        // Indexes on the very expressions Marten's LINQ writes, which its schema configuration cannot declare, created
+        // after Marten's own schema (README, "Growth with a council's history"). The access journal's entries by council
+        // and instant, for the auditors' page (last 50) and the CSV export of a period: without it every entry was sorted or read.
+        builder.Services.AddSingleton(new SqlIndex("ix_journal_entries_at",
+            $"{Database.SchemaName}.mt_events (tenant_id, {Database.SchemaName}.mt_immutable_timestamptz(data ->> 'At') desc, " +
+            "(cast(data ->> 'EntryId' as uuid)) desc) where type = 'access_journalled' and is_archived = false"));
+        // The situations on a séance's agenda (CR, agenda publication, cancellation: Agenda.Any(a => a.SeanceId == …),
+        // which Marten writes data -> 'Agenda' @> …): without it every situation of the council was read.
+        builder.Services.AddSingleton(new SqlIndex("ix_situation_agenda",
+            $"{Database.SchemaName}.mt_doc_situation using gin ((data -> 'Agenda') jsonb_path_ops)"));
+        builder.Services.AddHostedService<SqlIndexes>();
 
         builder.Host.UseWolverine(wolverine =>
         {

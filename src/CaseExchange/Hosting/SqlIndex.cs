@@ -1,44 +1,32 @@
-using System.Data.Common;
-using Weasel.Core;
-using Weasel.Core.Migrations;
-using Weasel.Postgresql;
+using Npgsql;
 
 namespace CaseExchange.Hosting;
 
-/// <summary>
-/// An index Marten's schema configuration cannot express (an expression over a table Marten owns, a partial index),
-/// created with the event store's schema when missing: see <see cref="EventStore"/> for the ones the service declares
-/// and why (README, "Growth with a council's history"). The table stays Marten's; only the index is ours.
-/// </summary>
+/// <summary>An index Marten's schema configuration cannot express (an expression over a table Marten owns, a partial index).</summary>
 /// <param name="Name">The index's name, in the service's schema.</param>
 /// <param name="Definition">What follows <c>on</c> in <c>create index … on</c>: table, columns or expressions, method, predicate.</param>
-public sealed class SqlIndex(string Name, string Definition) : ISchemaObject
+public sealed record SqlIndex(string Name, string Definition)
 {
-    public DbObjectName Identifier { get; } = new PostgresqlObjectName(Database.SchemaName, Name, Weasel.Postgresql.SchemaUtils.IdentifierUsage.General);
+    public string Sql => $"create index if not exists {Name} on {Definition}";
+}
 
-    public void WriteCreateStatement(Migrator migrator, TextWriter writer) =>
-        writer.WriteLine($"create index if not exists {Name} on {Definition};");
-
-    public void WriteDropStatement(Migrator rules, TextWriter writer) =>
-        writer.WriteLine($"drop index if exists {Database.SchemaName}.{Name};");
-
-    public void ConfigureQueryCommand(Weasel.Core.DbCommandBuilder builder)
+/// <summary>
+/// Creates the service's <see cref="SqlIndex"/>es when missing, at start-up, once Marten has created or migrated its
+/// tables (registered after it: hosted services start in order) and before the server listens. Idempotent; on an
+/// existing large table the first creation holds the table's writes for as long as the index takes to build.
+/// See <see cref="EventStore"/> for the indexes and why (README, "Growth with a council's history").
+/// </summary>
+public sealed class SqlIndexes(NpgsqlDataSource dataSource, IEnumerable<SqlIndex> indexes) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
-        builder.Append("select count(*) from pg_indexes where schemaname = ");
-        builder.AppendParameter(Database.SchemaName);
-        builder.Append(" and indexname = ");
-        builder.AppendParameter(Name);
-        builder.Append(';');
+        foreach (var index in indexes)
+        {
+            await using var command = dataSource.CreateCommand(index.Sql);
+            command.CommandTimeout = 0;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
 
-    public async Task<ISchemaObjectDelta> CreateDeltaAsync(DbDataReader reader, CancellationToken ct = default)
-    {
-        var exists = await reader.ReadAsync(ct) && reader.GetInt64(0) > 0;
-        return new SchemaObjectDelta(this, exists ? SchemaPatchDifference.None : SchemaPatchDifference.Create);
-    }
-
-    public IEnumerable<DbObjectName> AllNames()
-    {
-        yield return Identifier;
-    }
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
