@@ -48,6 +48,8 @@ public sealed record RunSettings
                 settings = settings with { GrowthSizes = [.. args[g + 1].Split(',').Select(int.Parse)] };
             if (Array.IndexOf(args, "--growth-journal-max") is var j and >= 0 && j + 1 < args.Length)
                 settings = settings with { GrowthJournalMax = long.Parse(args[j + 1]) };
+            if (Array.IndexOf(args, "--growth-sweep-max") is var m and >= 0 && m + 1 < args.Length)
+                settings = settings with { GrowthColdSweepMax = int.Parse(args[m + 1]) };
         }
         if (!args.Contains("--quick")) return settings;
         return settings with
