@@ -49,6 +49,8 @@ public static class BenchmarkRun
         await using var postgres = await BenchPostgres.StartAsync(settings.Profile);
         report.Context("PostgreSQL", $"{postgres.Description}; " + string.Join(", ", (await postgres.DurabilityAsync()).Select(s => $"{s.Name}={s.Value}")));
 
+        if (settings.Growth) return await GrowthAsync(settings, postgres, artifacts, report, Phase, LoadAverage, elapsed);
+
         var live = await postgres.CreateDatabaseAsync("bench_live", settings.ConnectionOptions);
         // Each throughput figure gets its own pgbench run right before it: the machine's load drifts within a run.
         async Task<PgBenchResult> PgBenchAsync(int clients, TimeSpan duration, string when)
@@ -129,19 +131,24 @@ public static class BenchmarkRun
                 least is { } minimum ? ratio >= minimum : null);
         }
         report.Add(Throughput("1", $"Referral in-process (validation, encryption, append, inline projections), {settings.Clients} writers",
-            referral, "referrals", pgbenchReferral, "≥ 50 %", 0.50));
+            referral, "referrals", pgbenchReferral, "≥ 25 %", 0.25));
         report.Add(Throughput("1.i", $"— for reference: the same 1 KB row inserted from .NET (Npgsql, pooled), {settings.Clients} tasks",
             bareInsert, "rows", pgbenchReferral, "(reported)", null));
         report.Add(Throughput("1.ii", $"— for reference: one 1 KB event appended through Marten (no lookup, encryption or projection), {settings.Clients} tasks",
             bareAppend, "events", pgbenchReferral, "(reported)", null));
-        report.Add(Throughput("2a", $"Referral over HTTP (authentication included), {settings.Clients} clients", http, "req", pgbenchHttp, "≥ 25 %", 0.25));
+        // Issue 17: a referral should cost little more than the bare append it ends with, both measured in the same run.
+        var overAppend = referral.PerSecond / bareAppend.PerSecond;
+        report.Add(new Figure("1.iii", $"Referral in-process over the bare Marten append (1 over 1.ii), {settings.Clients} writers",
+            Rate(referral.PerSecond, "referrals"), "bare Marten append of one 1 KB event, same run", Rate(bareAppend.PerSecond, "events"),
+            overAppend.ToString("F2", CultureInfo.InvariantCulture), "≥ 0.8", overAppend >= 0.8));
+        report.Add(Throughput("2a", $"Referral over HTTP (authentication included), {settings.Clients} clients", http, "req", pgbenchHttp, "≥ 15 %", 0.15));
         var latency = pgbenchHttp.LatencyMs;
         report.Add(new Figure("2b", "— its p50 latency", Report.Ms(http.P50Ms), $"pgbench mean latency, {settings.Clients} clients", Report.Ms(latency),
             Report.Times(http.P50Ms / latency), "(reported)", null));
         report.Add(new Figure("2c", "— its p99 latency", Report.Ms(http.P99Ms), $"pgbench mean latency, {settings.Clients} clients", Report.Ms(latency),
-            Report.Times(http.P99Ms / latency), "≤ 5 ×", http.P99Ms <= 5 * latency));
+            Report.Times(http.P99Ms / latency), "≤ 8 ×", http.P99Ms <= 8 * latency));
         report.Add(Throughput("3a", $"Full-file opening (authorisation, journal append, decryption), {settings.Clients} readers",
-            opening, "files", pgbenchOpening, "≥ 40 %", 0.40));
+            opening, "files", pgbenchOpening, "≥ 25 %", 0.25));
         static string CpuRatio(LoadResult figure, PgBenchResult baseline) =>
             figure.Cpu is { } cpu && figure.Completed > 0 && cpu.Postgres > TimeSpan.Zero
                 ? Report.Percent((baseline.Cpu.Children + baseline.Cpu.Postgres).TotalMilliseconds / baseline.Transactions
@@ -157,7 +164,7 @@ public static class BenchmarkRun
         var perEventUs = crypto["PerEvent"].MeanNs / 1000;
         report.Add(new Figure("4", "Per-event cryptography (key from cache, AES-GCM seal of an identity and the facts, journal SHA-256)",
             $"{perEventUs:F1} µs", "one durable commit, 1 client (pgbench mean latency)", Report.Ms(pgbenchOne.LatencyMs),
-            Report.Percent(perEventUs / 1000 / pgbenchOne.LatencyMs), "≤ 5 %", perEventUs / 1000 / pgbenchOne.LatencyMs <= 0.05));
+            Report.Percent(perEventUs / 1000 / pgbenchOne.LatencyMs), "≤ 3 %", perEventUs / 1000 / pgbenchOne.LatencyMs <= 0.03));
         double PerSecond(TimeSpan time, long items) => items / time.TotalSeconds;
         var verifyRate = PerSecond(verification.Figure, verification.Items);
         var verifyCopy = PerSecond(verification.Baseline, verification.Items);
@@ -166,7 +173,7 @@ public static class BenchmarkRun
         var rebuildRate = PerSecond(rebuild.Figure, rebuild.Items);
         var rebuildCopy = PerSecond(rebuild.Baseline, rebuild.Items);
         report.Add(new Figure("5b", $"Rebuild of every projection from {rebuild.Items:N0} events",
-            Rate(rebuildRate, "events"), "binary COPY of the same event documents", Rate(rebuildCopy, "rows"), Report.Percent(rebuildRate / rebuildCopy), "≥ 10 %", rebuildRate / rebuildCopy >= 0.10));
+            Rate(rebuildRate, "events"), "binary COPY of the same event documents", Rate(rebuildCopy, "rows"), Report.Percent(rebuildRate / rebuildCopy), "≥ 25 %", rebuildRate / rebuildCopy >= 0.25));
         report.Add(new Figure("6a", "CR of a séance of 40 situations (sources, identity check, DOCX + HTML + Markdown)",
             Report.Ms(compteRendu.Figure.TotalMilliseconds), "plain SELECT of the same rows", Report.Ms(compteRendu.Baseline.TotalMilliseconds),
             Report.Times(compteRendu.Figure / compteRendu.Baseline), "(reported)", null));
@@ -185,6 +192,38 @@ public static class BenchmarkRun
         return 0;
 
 #endif
+    }
+
+    /// <summary>
+    /// <c>--growth</c>: one council per size, bulk-loaded with its history, then the per-request costs through the real
+    /// service; the table is rewritten after each size, so that an interrupted run keeps the sizes it finished.
+    /// </summary>
+    private static async Task<int> GrowthAsync(RunSettings settings, BenchPostgres postgres, string artifacts, Report report,
+        Action<string> phase, Func<string> loadAverage, Stopwatch elapsed)
+    {
+        var results = new List<GrowthSizeResult>();
+        var path = Path.Combine(artifacts, "growth.md");
+        var figures = new GrowthFigures(postgres, settings, phase);
+        foreach (var size in settings.GrowthSizes)
+        {
+            results.Add(await figures.RunAsync(size));
+            var markdown = new System.Text.StringBuilder();
+            markdown.AppendLine("# CaseExchange: growth with a council's history").AppendLine();
+            markdown.Append(report.ContextMarkdown());
+            markdown.AppendLine($"- Load average now (1, 5, 15 min): {loadAverage()}; elapsed {elapsed.Elapsed:hh\\:mm\\:ss}").AppendLine();
+            markdown.AppendLine(GrowthTable.Markdown(results));
+            foreach (var r in results)
+            {
+                markdown.AppendLine($"- {r.Situations:N0} situations: {r.Loading}");
+                markdown.AppendLine($"  - {string.Join("; ", r.Costs.Values.Select(c => $"{c.Key} p50 {c.P50Ms:F1} ms p95 {c.P95Ms:F1} ms (n={c.Count}{(c.Note is null ? "" : ", " + c.Note)})"))}");
+                markdown.AppendLine($"  - memory (bytes): {string.Join("; ", r.Memory.Select(m => $"{m.Key} {m.Value:N0}"))}");
+            }
+            await File.WriteAllTextAsync(path, markdown.ToString());
+        }
+        Console.WriteLine();
+        Console.WriteLine(GrowthTable.Markdown(results));
+        Console.WriteLine($"Load average {loadAverage()}; elapsed {elapsed.Elapsed:hh\\:mm\\:ss}; written to {path}");
+        return 0;
     }
 
     private static string RepositoryRoot()

@@ -57,6 +57,14 @@ public sealed class BenchPostgres : IAsyncDisposable
         return builder.ConnectionString;
     }
 
+    public async Task DropDatabaseAsync(string name)
+    {
+        await using var connection = new NpgsqlConnection(_maintenance);
+        await connection.OpenAsync();
+        await using var drop = new NpgsqlCommand($"drop database if exists \"{name}\" with (force)", connection);
+        await drop.ExecuteNonQueryAsync();
+    }
+
     /// <summary>The settings that decide what a commit costs; the run stops if a commit would not be durable.</summary>
     public async Task<IReadOnlyList<(string Name, string Value)>> DurabilityAsync()
     {

@@ -3,6 +3,7 @@ using CaseExchange.Councils;
 using CaseExchange.Protection;
 using CaseExchange.Seances;
 using CaseExchange.Situations;
+using CaseExchange.Situations.Referral;
 using JasperFx.Events;
 using Marten;
 
@@ -25,14 +26,26 @@ public sealed class BulkData
     public required IReadOnlyList<string> Pseudonyms { get; init; }
     public required IReadOnlyList<Guid> Seances { get; init; }
     public required IReadOnlyList<(Guid Id, string Subject)> Members { get; init; }
+    /// <summary>A member with the council's auditeur role (journal, checkpoints, verification), outside <see cref="Members"/>.</summary>
+    public required (Guid Id, string Subject) Auditor { get; init; }
+    /// <summary>For each situation, a member of its holding group (who may open its file).</summary>
+    public required IReadOnlyList<string> Openers { get; init; }
+    /// <summary>For each situation, the day it was referred (the followed person's identity derives from it: <see cref="Followed"/>).</summary>
+    public required IReadOnlyList<DateOnly> ReferredOn { get; init; }
     public required IReadOnlyList<string> EventDocuments { get; init; }
     public required DateOnly StatisticsFrom { get; init; }
     public required DateOnly StatisticsTo { get; init; }
     public required int SituationsInStatisticsPeriod { get; init; }
     public required TimeSpan AppendTime { get; init; }
 
+    /// <param name="index">When given, the persons of every situation are indexed as a referral indexes them (right of access).</param>
+    /// <param name="streamed">Appends each batch of 2,000 situations as soon as it is built and keeps no event document in
+    /// memory (the growth figures' large councils); otherwise one bulk append at the end, timed, and the documents kept for COPY.</param>
+    /// <summary>The followed person of situation <paramref name="i"/> (NOMINATIVE test data, as sealed and indexed).</summary>
+    public PersonIdentity Followed(int i) => Service.Referrals.Followed($"{i}", ReferredOn[i]).ToIdentity();
+
     public static async Task<BulkData> GenerateAsync(IDocumentStore store, CharterPolicy policy, SituationKeys keys, DateTimeOffset now,
-        int totalEvents, int situationCount)
+        int? totalEvents, int situationCount, IdentityIndex? index = null, bool streamed = false)
     {
         var yearA = now.Year - 2;
         var yearB = now.Year - 1;
@@ -63,6 +76,12 @@ public sealed class BulkData
                 new MemberRegistered(members[i].Id, members[i].Subject, $"Membre {i}", organisations[i], "Fonction", i == 0 ? [Roles.Coordonnateur] : [], i == 0 ? null : coordinator.Id, founded),
                 new CharterSigned(members[i].Id, policy.Version, policy.Fingerprint, founded));
 
+        var auditor = (Id: Guid.CreateVersion7(founded), Subject: $"{Council}.auditeur");
+        Stream<Member>(auditor.Id,
+            new MemberRegistered(auditor.Id, auditor.Subject, "Auditrice", "Mairie", "Déléguée à la protection des données", [Roles.Auditeur], coordinator.Id, founded),
+            new CharterSigned(auditor.Id, policy.Version, policy.Fingerprint, founded));
+        var subjectOf = members.ToDictionary(m => m.Id, m => m.Subject);
+
         var groups = new List<(Guid Id, List<Guid> Members)>();
         for (var g = 0; g < 10; g++)
         {
@@ -88,12 +107,27 @@ public sealed class BulkData
         }
 
         var fixedEvents = streams.Sum(s => s.Events.Count);
-        var fifthEvents = totalEvents - fixedEvents - 4 * situationCount;
+        // Without a total, every situation gets its fifth event (a closure or a follow-up recorded).
+        var fifthEvents = totalEvents is { } total ? total - fixedEvents - 4 * situationCount : situationCount;
         if (fifthEvents < 0 || fifthEvents > situationCount)
             throw new InvalidOperationException($"{totalEvents} events cannot be made of {situationCount} situations.");
 
         var situations = new Guid[situationCount];
         var pseudonyms = new string[situationCount];
+        var openers = new string[situationCount];
+        var referredOn = new DateOnly[situationCount];
+        var appendTime = TimeSpan.Zero;
+        var eventCount = 0;
+        var serializer = store.Options.Serializer();
+        var documents = new List<string>();
+        async Task AppendAsync()
+        {
+            eventCount += streams.Sum(s => s.Events.Count);
+            if (!streamed) documents.AddRange(streams.SelectMany(s => s.Events).Select(e => serializer.ToJson(e.Data)));
+            appendTime += await Measurement.Timing.OnceAsync(() => store.BulkInsertEventsAsync(Council, streams, batchSize: 5000));
+            streams.Clear();
+        }
+        if (streamed) await AppendAsync();
         string[] reasons = ["decrochage-scolaire", "errance", "conduites-addictives", "troubles-voisinage", "soutien-parentalite", "violences-intrafamiliales"];
         string[] decisions = ["orientation", "suivi-renforce", "reexamen"];
         string[] actions = ["contact-famille", "orientation-dispositif", "accompagnement-scolaire", "mediation"];
@@ -113,7 +147,8 @@ public sealed class BulkData
                 var cipher = keys.CreateFor(session, id, referredAt);
                 var signaller = group.Members[i % group.Members.Count];
                 var referent = group.Members[(i + 1) % group.Members.Count];
-                var today = DateOnly.FromDateTime(referredAt.UtcDateTime);
+                openers[i] = subjectOf[referent];
+                var today = referredOn[i] = DateOnly.FromDateTime(referredAt.UtcDateTime);
                 var followed = Service.Referrals.Followed($"{i}", today).ToIdentity();
                 var parent = followed with { Prenom = "Nadia", DateNaissance = today.AddYears(-41), Courriel = null, SituationScolaireOuProfessionnelle = "Aide-soignante", RepresentantsLegaux = null };
                 var actionId = Guid.CreateVersion7(seance.Date);
@@ -137,20 +172,26 @@ public sealed class BulkData
                         ? new SituationClosed(id, outcomes[i % outcomes.Length], cipher.Seal(SealedFields.ClosureComment, "Situation apaisée, relais pris par le dispositif."), coordinator.Id, seance.Date.AddDays(30))
                         : new FollowUpRecorded(id, actionId, "realisee", cipher.Seal(SealedFields.FollowUpNote, "Rendez-vous tenu, la famille adhère à l'accompagnement."), referent, seance.Date.AddDays(20)));
                 Stream<Situation>(id, [.. events]);
+                if (index is not null)
+                    await index.IndexAsync(session, id, [new PersonToIndex(((SituationReferred)events[0]).Persons[0].PersonId, PersonRoles.Followed, followed),
+                        new PersonToIndex(((SituationReferred)events[0]).Persons[1].PersonId, "representant-legal", parent)]);
             }
             await session.SaveChangesAsync();
+            if (streamed) await AppendAsync();
         }
 
-        var appendTime = await Measurement.Timing.OnceAsync(() => store.BulkInsertEventsAsync(Council, streams, batchSize: 5000));
-        var serializer = store.Options.Serializer();
+        if (!streamed) await AppendAsync();
         return new BulkData
         {
-            EventCount = streams.Sum(s => s.Events.Count),
+            EventCount = eventCount,
             Situations = situations,
             Pseudonyms = pseudonyms,
             Seances = [.. seances.Select(s => s.Id)],
             Members = members,
-            EventDocuments = [.. streams.SelectMany(s => s.Events).Select(e => serializer.ToJson(e.Data))],
+            Auditor = auditor,
+            Openers = openers,
+            ReferredOn = referredOn,
+            EventDocuments = documents,
             StatisticsFrom = new DateOnly(yearA, 1, 1),
             StatisticsTo = new DateOnly(yearA, 12, 31),
             SituationsInStatisticsPeriod = half,

@@ -29,6 +29,13 @@ public sealed class Report
 
     public void Context(string key, string value) => _context.Add((key, value));
 
+    public string ContextMarkdown()
+    {
+        var b = new StringBuilder();
+        foreach (var (key, value) in _context) b.AppendLine($"- {key}: {value}");
+        return b.ToString();
+    }
+
     public string Table()
     {
         var b = new StringBuilder();

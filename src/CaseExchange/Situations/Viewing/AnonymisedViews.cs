@@ -2,7 +2,6 @@ using CaseExchange.Charter;
 using CaseExchange.Councils;
 using CaseExchange.Http;
 using Marten;
-using Marten.Pagination;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -69,9 +68,13 @@ public static class ListSituationsUseCase
         if (filter.ReferentId is { } r) query = query.Where(s => s.ReferentId == r);
         if (filter.Status == SituationStatuses.Cloturee) query = query.Where(s => s.ClosedAt != null);
         else if (filter.Status == "ouvertes") query = query.Where(s => s.ClosedAt == null);
-        var results = await query.OrderByDescending(s => s.ReferredAt).ToPagedListAsync(number, size, request.Cancellation);
+        // The count apart from the page: a paged list counts with count(*) over (), which reads and buffers every matching
+        // document before the limit; a count alone reads the index, and the page then walks the ReferredAt index
+        // (README, "Growth with a council's history").
+        var total = await query.CountAsync(request.Cancellation);
+        var results = await query.OrderByDescending(s => s.ReferredAt).Skip((number - 1) * size).Take(size).ToListAsync(request.Cancellation);
         var rows = await scope.WithLinksItCoversAsync(session, [.. results.Select(AnonymisedSituation.Of)], request.Cancellation);
-        return new SituationPage(rows, results.TotalItemCount, number, size);
+        return new SituationPage(rows, total, number, size);
     }
 }
 
