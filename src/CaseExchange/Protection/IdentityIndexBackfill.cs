@@ -36,9 +36,12 @@ public sealed class IdentityIndexBackfill(
     {
         var done = await index.IndexedSituationsAsync(council, cancellationToken);
         await using var session = store.LightweightSession(council);
-        var live = await session.Query<Situation>().Where(s => s.NominativeDataErasedAt == null).ToListAsync(cancellationToken);
-        var missing = live.Where(s => !done.Contains(s.Id)).ToList();
-        if (missing.Count == 0) return 0;
+        // Ids only: a restart of an indexed council reads no situation document; only the unindexed few are loaded
+        // (loading all of them at every start is what the growth benchmark's restart figure pointed at).
+        var live = await session.Query<Situation>().Where(s => s.NominativeDataErasedAt == null).Select(s => s.Id).ToListAsync(cancellationToken);
+        var missingIds = live.Where(id => !done.Contains(id)).ToList();
+        if (missingIds.Count == 0) return 0;
+        var missing = await session.LoadManyAsync<Situation>(cancellationToken, missingIds);
         foreach (var group in (await persons.OpenAsync(session, missing, ServerCheck.BySystem(Journal.JournalActions.Checks.IdentityIndexing), cancellationToken)).GroupBy(p => p.SituationId))
             await index.IndexAsync(session, group.Key,
                 group.Select(p => new PersonToIndex(p.Sealed.PersonId, p.Sealed.Role, p.Identity)), cancellationToken);
