@@ -217,7 +217,7 @@ public sealed class LiveFigures(BenchService service, BenchCouncil council, RunS
             var events = await session.Events.FetchStreamAsync(situationId);
             var members = await session.LoadManyAsync<Member>(NominativeFileBuilder.MembersNamedIn(events));
             steps.Lap(4, watch);
-            NominativeFileBuilder.Build(situation, events, cipher, members.ToDictionary(m => m.Id), group?.Name ?? "", CaseExchange.Journal.JournalNotice.Text);
+            NominativeFileBuilder.Build(situation, events, cipher, members.ToDictionary(m => m.Id), group?.Name ?? "", CaseExchange.Journal.JournalNotice.Text, _policy);
             steps.Lap(5, watch);
             steps.Done();
         });

@@ -77,6 +77,8 @@ public static class Display
         "correction-identite" => "Rectification d'identité",
         "personne-ajoutee" => "Personne concernée ajoutée",
         "fait-ajoute" => "Fait ajouté",
+        "information" => "Information de la personne",
+        "information-differee" => "Information différée",
         _ => kind,
     };
 

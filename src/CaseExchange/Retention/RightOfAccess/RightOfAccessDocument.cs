@@ -117,6 +117,12 @@ public sealed class RightOfAccessDocuments(VaultReader vault, CharterPolicy poli
                     var fact = cipher.OpenJson<Situations.Correction.DatedFact>(SealedFields.AddedFact, f.Fact);
                     steps.Add(new HeldStep(f.At, $"Fait ajouté (fait du {fact.On:dd/MM/yyyy})", fact.Text, []));
                     break;
+                case Situations.Notices.PersonInformed n when n.PersonId == match.PersonId:
+                    steps.Add(new HeldStep(n.At, $"Information de la personne le {n.InformedOn:dd/MM/yyyy} ({Label(policy.InformationMeans, n.Means).ToLowerInvariant()})", null, []));
+                    break;
+                case Situations.Notices.InformationDeferred d when d.PersonId == match.PersonId:
+                    steps.Add(new HeldStep(d.At, $"Information différée ({Label(policy.InformationDeferralReasons, d.Reason).ToLowerInvariant()}), à réexaminer le {d.ReviewOn:dd/MM/yyyy}", null, []));
+                    break;
                 case SituationClosed c:
                     steps.Add(new HeldStep(c.At, $"Clôture — {Label(policy.Outcomes, c.Outcome)}",
                         c.Comment is null ? null : cipher.Open(SealedFields.ClosureComment, c.Comment), []));

@@ -1,3 +1,4 @@
+using CaseExchange.Charter;
 using CaseExchange.Councils;
 using CaseExchange.Journal;
 using CaseExchange.Protection;
@@ -78,7 +79,7 @@ public static class NominativeFileBuilder
 {
     /// <summary>Decrypts every sealed value of the stream, opened by the vault for one journalled access.</summary>
     public static NominativeSituationFile Build(Situation situation, IReadOnlyList<IEvent> events, OpenedSituation cipher,
-        IReadOnlyDictionary<Guid, Member> members, string groupName, string notice)
+        IReadOnlyDictionary<Guid, Member> members, string groupName, string notice, CharterPolicy policy)
     {
         string NameOf(Guid memberId) => members.TryGetValue(memberId, out var m) ? $"{m.DisplayName} ({m.Organisation})" : "membre inconnu";
 
@@ -88,6 +89,7 @@ public static class NominativeFileBuilder
         var history = new List<FileEntry>();
         var corrections = new List<CorrectionInFile>();
         var addedFacts = new List<FactInFile>();
+        string RoleOf(Guid personId) => persons.FirstOrDefault(p => p.PersonId == personId) is { } p ? policy.PersonRoles.LabelOf(p.Role) : "Personne concernée";
         foreach (var e in events)
         {
             switch (e.Data)
@@ -148,6 +150,14 @@ public static class NominativeFileBuilder
                     corrections.Add(new CorrectionInFile(f.At, "fait-ajoute", NameOf(f.AddedBy), null, null,
                         [new FieldChange($"Fait du {fact.On:dd/MM/yyyy}", null, fact.Text)]));
                     break;
+                case Notices.PersonInformed n:
+                    history.Add(new FileEntry(n.At, "information", NameOf(n.InformedBy),
+                        Text: $"{RoleOf(n.PersonId)} informée le {n.InformedOn:dd/MM/yyyy} ({policy.InformationMeans.LabelOf(n.Means).ToLowerInvariant()})"));
+                    break;
+                case Notices.InformationDeferred d:
+                    history.Add(new FileEntry(d.At, "information-differee", NameOf(d.DeferredBy),
+                        Text: $"{RoleOf(d.PersonId)} : information différée ({policy.InformationDeferralReasons.LabelOf(d.Reason).ToLowerInvariant()}), à réexaminer le {d.ReviewOn:dd/MM/yyyy}"));
+                    break;
                 case SituationClosed c:
                     history.Add(new FileEntry(c.At, "cloture", NameOf(c.ClosedBy),
                         Text: c.Comment is null ? null : cipher.Open(SealedFields.ClosureComment, c.Comment), Outcome: c.Outcome));
@@ -182,6 +192,8 @@ public static class NominativeFileBuilder
         PersonAddedToSituation a => [a.AddedBy],
         IdentityCorrected c => [c.CorrectedBy],
         FactAddedToSituation f => [f.AddedBy],
+        Notices.PersonInformed n => [n.InformedBy],
+        Notices.InformationDeferred d => [d.DeferredBy],
         _ => Array.Empty<Guid>(),
     }).Distinct();
 }

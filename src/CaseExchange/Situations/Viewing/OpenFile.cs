@@ -105,7 +105,7 @@ public static class OpenFileUseCase
         var events = await session.Events.FetchStreamAsync(situationId, token: cancellation);
         var members = await session.LoadManyAsync<Member>(cancellation, NominativeFileBuilder.MembersNamedIn(events));
         var file = NominativeFileBuilder.Build(situation, events, opened, members.ToDictionary(m => m.Id), group?.Name ?? "",
-            CaseExchange.Journal.JournalNotice.Text);
+            CaseExchange.Journal.JournalNotice.Text, policy);
         // Links to other groups' situations are shown only to a reader those groups' rows are open to.
         if (file.Summary.Links is not { Count: > 0 } || AccessRules.ReadsEveryGroup(policy, member!)) return file;
         var readerGroups = await session.Query<Group>().Where(g => g.Members.ContainsKey(member!.Id)).Select(g => g.Id).ToListAsync(cancellation);
