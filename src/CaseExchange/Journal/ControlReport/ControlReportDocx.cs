@@ -6,10 +6,8 @@ using DocumentFormat.OpenXml.Wordprocessing;
 namespace CaseExchange.Journal.ControlReport;
 
 /// <summary>
-/// The annual control report as a Word document, built like the CR (<see cref="CompteRenduDocx"/>: its paragraphs and
-/// styles' look). Its tables and styles are its own, in the element order of the Open XML schema (a table grid, borders
-/// top-left-bottom-right, bold and colour before the size), so that the SDK's validator finds no error in the document.
-/// Document properties name the tool, never a person.
+/// The annual control report as a Word document, built with the house's DOCX helpers (<see cref="CompteRenduDocx"/>:
+/// paragraphs, tables, styles and section, valid for the SDK's validator). Document properties name the tool, never a person.
 /// </summary>
 public static class ControlReportDocx
 {
@@ -29,10 +27,10 @@ public static class ControlReportDocx
             document.PackageProperties.Created = c.GeneratedAt.UtcDateTime;
 
             var main = document.AddMainDocumentPart();
-            main.AddNewPart<StyleDefinitionsPart>().Styles = Styles();
+            main.AddNewPart<StyleDefinitionsPart>().Styles = CompteRenduDocx.Styles();
             var body = new Body();
             void P(string text, string? style = null) => body.Append(CompteRenduDocx.Paragraph(text, style));
-            void T(string[] header, IEnumerable<string[]> rows) => body.Append(Table(header, [.. rows]));
+            void T(string[] header, IEnumerable<string[]> rows) => body.Append(CompteRenduDocx.Table(header, [.. rows]));
 
             P(c.Title, "Title");
             P($"{c.CouncilName} ({c.CouncilCode})");
@@ -127,9 +125,7 @@ public static class ControlReportDocx
                     N(a.Count), string.Join(", ", a.Pseudonyms),
                 }));
 
-            body.Append(new SectionProperties(
-                new PageSize { Width = 11906U, Height = 16838U },
-                new PageMargin { Top = 1134, Bottom = 1134, Left = 1134U, Right = 1134U, Header = 567U, Footer = 567U, Gutter = 0U }));
+            body.Append(CompteRenduDocx.Section());
             main.Document = new Document(body);
             main.Document.Save();
         }
@@ -146,60 +142,6 @@ public static class ControlReportDocx
         : (l.Intact ? "Registre intègre" : "Registre altéré : à vérifier (commande erasure-ledger verify)") +
           $" ; {N(l.ListedInPeriod)} effacement(s) de la période y figurent" +
           (l.MissingFromLedger.Count == 0 ? "." : $" ; absents du registre : {string.Join(", ", l.MissingFromLedger)}.");
-
-    /// <summary>A bordered table over the page's width, its header in bold, one grid column per header cell.</summary>
-    internal static Table Table(string[] header, IReadOnlyList<string[]> rows)
-    {
-        var border = new DocumentFormat.OpenXml.EnumValue<BorderValues>(BorderValues.Single);
-        var table = new Table(new TableProperties(
-            new TableWidth { Width = "5000", Type = TableWidthUnitValues.Pct },
-            new TableBorders(
-                new TopBorder { Val = border, Size = 4 }, new LeftBorder { Val = border, Size = 4 },
-                new BottomBorder { Val = border, Size = 4 }, new RightBorder { Val = border, Size = 4 },
-                new InsideHorizontalBorder { Val = border, Size = 4 }, new InsideVerticalBorder { Val = border, Size = 4 })));
-        // 9638 twentieths of a point: the A4 page's width within the section's margins, shared equally.
-        var width = (9638 / header.Length).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        table.Append(new TableGrid(header.Select(_ => new GridColumn { Width = width })));
-        table.Append(Row(header, bold: true));
-        foreach (var row in rows) table.Append(Row(row, bold: false));
-        return table;
-    }
-
-    private static TableRow Row(string[] cells, bool bold) => new(cells.Select(text =>
-    {
-        var run = new Run(new Text(text) { Space = DocumentFormat.OpenXml.SpaceProcessingModeValues.Preserve });
-        if (bold) run.PrependChild(new RunProperties(new Bold()));
-        return new TableCell(new Paragraph(run));
-    }));
-
-    /// <summary>The CR's styles (title, headings, notice), children in the schema's order.</summary>
-    internal static Styles Styles()
-    {
-        static Style Heading(string id, string name, int halfPoints, bool bold = true, string? color = null)
-        {
-            var runProperties = new StyleRunProperties();
-            if (bold) runProperties.Append(new Bold());
-            if (color is not null) runProperties.Append(new Color { Val = color });
-            runProperties.Append(new FontSize { Val = halfPoints.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-            return new Style(
-                new StyleName { Val = name }, new BasedOn { Val = "Normal" }, new NextParagraphStyle { Val = "Normal" },
-                new StyleParagraphProperties(new KeepNext(), new SpacingBetweenLines { Before = "240", After = "120" }),
-                runProperties)
-            { Type = StyleValues.Paragraph, StyleId = id };
-        }
-
-        return new Styles(
-            new DocDefaults(
-                new RunPropertiesDefault(new RunPropertiesBaseStyle(
-                    new RunFonts { Ascii = "Liberation Sans", HighAnsi = "Liberation Sans", ComplexScript = "Liberation Sans" },
-                    new FontSize { Val = "22" }, new Languages { Val = "fr-FR" })),
-                new ParagraphPropertiesDefault(new ParagraphPropertiesBaseStyle(new SpacingBetweenLines { After = "120" }))),
-            new Style(new StyleName { Val = "Normal" }) { Type = StyleValues.Paragraph, StyleId = "Normal", Default = true },
-            Heading("Title", "Title", 36),
-            Heading("Heading1", "heading 1", 28),
-            Heading("Heading2", "heading 2", 24),
-            Heading("Notice", "Notice", 20, bold: false, color: "990000"));
-    }
 
     private static string N(long n) => n.ToString("N0", FrenchTime.Culture);
 }

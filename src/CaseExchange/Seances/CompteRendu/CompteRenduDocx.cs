@@ -1,3 +1,4 @@
+using System.Globalization;
 using CaseExchange.Councils;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
@@ -7,7 +8,10 @@ namespace CaseExchange.Seances.CompteRendu;
 
 /// <summary>
 /// The CR as a Word document (OpenXML), for the mairie's usual editing. Plain styles (title, headings, tables) that
-/// Word and LibreOffice both render. Document properties name the tool, never a person.
+/// Word and LibreOffice both render. Document properties name the tool, never a person. Its paragraphs, tables, styles
+/// and section are the house's DOCX helpers, shared by every document the service produces (paperwork, letters,
+/// plenary and control reports): they follow the Open XML schema's element order, so that the SDK's validator finds
+/// no error in them (what Word would report as unreadable content).
 /// </summary>
 public static class CompteRenduDocx
 {
@@ -82,9 +86,7 @@ public static class CompteRenduDocx
                 foreach (var p in CompteRenduFormats.Paragraphs(c.ProchainesEtapes)) body.Append(Paragraph(p));
             }
 
-            body.Append(new SectionProperties(
-                new PageSize { Width = 11906U, Height = 16838U },
-                new PageMargin { Top = 1134, Bottom = 1134, Left = 1134U, Right = 1134U, Header = 567U, Footer = 567U, Gutter = 0U }));
+            body.Append(Section());
             main.Document = new Document(body);
             main.Document.Save();
         }
@@ -107,19 +109,36 @@ public static class CompteRenduDocx
         return paragraph;
     }
 
-    internal static Table Table(string[]? header, params string[][] rows)
+    /// <summary>
+    /// A bordered table over the page's width, its header (if any) in bold, one grid column per cell of its first row:
+    /// children in the Open XML schema's order (properties, grid, rows; borders top-left-bottom-right), so that Word
+    /// finds nothing unreadable in it.
+    /// </summary>
+    internal static Table Table(string[]? header, params IReadOnlyList<string[]> rows)
     {
         var border = new EnumValue<BorderValues>(BorderValues.Single);
         var table = new Table(new TableProperties(
             new TableWidth { Width = "5000", Type = TableWidthUnitValues.Pct },
             new TableBorders(
-                new TopBorder { Val = border, Size = 4 }, new BottomBorder { Val = border, Size = 4 },
-                new LeftBorder { Val = border, Size = 4 }, new RightBorder { Val = border, Size = 4 },
+                new TopBorder { Val = border, Size = 4 }, new LeftBorder { Val = border, Size = 4 },
+                new BottomBorder { Val = border, Size = 4 }, new RightBorder { Val = border, Size = 4 },
                 new InsideHorizontalBorder { Val = border, Size = 4 }, new InsideVerticalBorder { Val = border, Size = 4 })));
+        // 9638 twentieths of a point: the A4 page's width within the section's margins, shared equally.
+        var columns = Math.Max(1, (header ?? rows.FirstOrDefault() ?? []).Length);
+        var width = (TextWidth / columns).ToString(CultureInfo.InvariantCulture);
+        table.Append(new TableGrid(Enumerable.Range(0, columns).Select(_ => new GridColumn { Width = width })));
         if (header is not null) table.Append(Row(header, bold: true));
         foreach (var row in rows) table.Append(Row(row, bold: false));
         return table;
     }
+
+    /// <summary>The A4 page's width within the section's margins (<see cref="Section"/>), in twentieths of a point.</summary>
+    internal const int TextWidth = 9638;
+
+    /// <summary>The section every document ends with: A4, 2 cm margins.</summary>
+    internal static SectionProperties Section() => new(
+        new PageSize { Width = 11906U, Height = 16838U },
+        new PageMargin { Top = 1134, Bottom = 1134, Left = 1134U, Right = 1134U, Header = 567U, Footer = 567U, Gutter = 0U });
 
     private static TableRow Row(string[] cells, bool bold) => new(cells.Select(text =>
     {
@@ -132,12 +151,14 @@ public static class CompteRenduDocx
     {
         static Style Heading(string id, string name, int halfPoints, bool bold = true, string? color = null)
         {
-            var runProperties = new StyleRunProperties(new FontSize { Val = halfPoints.ToString() });
+            // Schema order: bold, colour, then size (rPr); keep-with-next, then spacing (pPr).
+            var runProperties = new StyleRunProperties();
             if (bold) runProperties.Append(new Bold());
             if (color is not null) runProperties.Append(new Color { Val = color });
+            runProperties.Append(new FontSize { Val = halfPoints.ToString(CultureInfo.InvariantCulture) });
             return new Style(
                 new StyleName { Val = name }, new BasedOn { Val = "Normal" }, new NextParagraphStyle { Val = "Normal" },
-                new StyleParagraphProperties(new SpacingBetweenLines { Before = "240", After = "120" }, new KeepNext()),
+                new StyleParagraphProperties(new KeepNext(), new SpacingBetweenLines { Before = "240", After = "120" }),
                 runProperties)
             { Type = StyleValues.Paragraph, StyleId = id };
         }

@@ -45,9 +45,7 @@ public static class PaperDocx
                         break;
                 }
             }
-            body.Append(new SectionProperties(
-                new PageSize { Width = 11906U, Height = 16838U },
-                new PageMargin { Top = 1134, Bottom = 1134, Left = 1134U, Right = 1134U, Header = 567U, Footer = 567U, Gutter = 0U }));
+            body.Append(CompteRenduDocx.Section());
             main.Document = new Document(body);
             main.Document.Save();
         }
@@ -56,7 +54,7 @@ public static class PaperDocx
 
     private static Paragraph Paragraph(string text, string? style = null) => CompteRenduDocx.Paragraph(text, style);
 
-    private static Table Table(string[]? header, params string[][] rows) => CompteRenduDocx.Table(header, rows);
+    private static Table Table(string[]? header, IReadOnlyList<string[]> rows) => CompteRenduDocx.Table(header, rows);
 
     private static Styles Styles() => CompteRenduDocx.Styles();
 }

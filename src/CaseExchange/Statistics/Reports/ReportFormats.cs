@@ -142,7 +142,7 @@ public static class ReportFormats
             body.Append(CompteRenduDocx.Paragraph(Title(report), "Title"));
             body.Append(CompteRenduDocx.Paragraph(Subtitle(report)));
             foreach (var note in Notes(report)) body.Append(CompteRenduDocx.Paragraph(note, "Notice"));
-            body.Append(DataTable(null,
+            body.Append(CompteRenduDocx.Table(null,
                 [["Situations signalées sur la période", Value(r.Situations)],
                  ["Délai médian entre le signalement et le premier examen", r.MedianDaysToFirstExamination is { } m ? $"{m} jour(s)" : Suppressed]]));
             foreach (var table in r.Tables)
@@ -151,7 +151,7 @@ public static class ReportFormats
                 if (table.Note is { } note) body.Append(CompteRenduDocx.Paragraph(note));
                 var rows = table.Cells.Select(c => new[] { c.Label, Value(c.Count) }).ToList();
                 if (table.Total is { } total) rows.Add(["Total", total.ToString(CultureInfo.InvariantCulture)]);
-                body.Append(DataTable(["Catégorie", "Situations"], rows));
+                body.Append(CompteRenduDocx.Table(["Catégorie", "Situations"], rows));
                 if (table.Cells.All(c => c.Suppressed))
                     body.Append(CompteRenduDocx.Paragraph("Pas de graphique : toutes les cases de ce tableau sont occultées."));
                 else
@@ -160,36 +160,11 @@ public static class ReportFormats
                     body.Append(BarChart(table));
                 }
             }
-            body.Append(new SectionProperties(
-                new PageSize { Width = 11906U, Height = 16838U },
-                new PageMargin { Top = 1134, Bottom = 1134, Left = 1134U, Right = 1134U, Header = 567U, Footer = 567U, Gutter = 0U }));
+            body.Append(CompteRenduDocx.Section());
             main.Document = new Document(body);
             main.Document.Save();
         }
         return stream.ToArray();
-    }
-
-    /// <summary>A bordered table of text with its grid (columns of equal width over the page's text width).</summary>
-    private static Table DataTable(string[]? header, IReadOnlyList<string[]> rows)
-    {
-        const int width = 9638; // A4 less the margins, in twentieths of a point
-        var columns = (header ?? rows[0]).Length;
-        static T Border<T>() where T : BorderType, new() => new() { Val = BorderValues.Single, Size = 4 };
-        var table = new Table(
-            new TableProperties(
-                new TableWidth { Width = width.ToString(CultureInfo.InvariantCulture), Type = TableWidthUnitValues.Dxa },
-                new TableBorders(Border<TopBorder>(), Border<LeftBorder>(), Border<BottomBorder>(), Border<RightBorder>(),
-                    Border<InsideHorizontalBorder>(), Border<InsideVerticalBorder>())),
-            new TableGrid([.. Enumerable.Range(0, columns).Select(_ => new GridColumn { Width = (width / columns).ToString(CultureInfo.InvariantCulture) })]));
-        TableRow Row(string[] cells, bool bold) => new(cells.Select(text =>
-        {
-            var run = new Run(new Text(text) { Space = SpaceProcessingModeValues.Preserve });
-            if (bold) run.PrependChild(new RunProperties(new Bold()));
-            return new TableCell(new Paragraph(run));
-        }));
-        if (header is not null) table.Append(Row(header, bold: true));
-        foreach (var row in rows) table.Append(Row(row, bold: false));
-        return table;
     }
 
     /// <summary>
