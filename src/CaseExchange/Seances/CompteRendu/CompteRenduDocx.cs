@@ -15,77 +15,85 @@ namespace CaseExchange.Seances.CompteRendu;
 /// </summary>
 public static class CompteRenduDocx
 {
-    public static byte[] Render(CompteRenduContent c)
+    public static byte[] Render(CompteRenduContent c) => Document(CompteRenduFormats.Title(c), c.GeneratedAt, body =>
+    {
+        body.Append(Paragraph(CompteRenduFormats.Title(c), "Title"));
+        body.Append(Paragraph(CompteRenduFormats.Subtitle(c)));
+        body.Append(Paragraph(CompteRenduContent.Notice, "Notice"));
+
+        body.Append(Paragraph("Participants", "Heading1"));
+        foreach (var (title, people) in new[] { (CompteRenduFormats.NominativePartTitle, c.NominativePart), (CompteRenduFormats.GeneralPartTitle, c.GeneralPartOnly) })
+        {
+            body.Append(Paragraph(title, "Heading2"));
+            if (people.Count == 0) body.Append(Paragraph(CompteRenduFormats.NoOne));
+            foreach (var p in people) body.Append(Paragraph("• " + CompteRenduFormats.Participant(p)));
+        }
+
+        if (c.Synthese is not null)
+        {
+            body.Append(Paragraph("Synthèse générale", "Heading1"));
+            foreach (var p in CompteRenduFormats.Paragraphs(c.Synthese)) body.Append(Paragraph(p));
+        }
+
+        body.Append(Paragraph("Situations examinées", "Heading1"));
+        if (c.Examined.Count == 0) body.Append(Paragraph("Aucune situation n'a été examinée."));
+        foreach (var s in c.Examined)
+        {
+            body.Append(Paragraph(s.Pseudonym, "Heading2"));
+            body.Append(Table(null,
+                ["Tranche d'âge", string.Join(", ", s.AgeBands)],
+                ["Motifs", string.Join(" ; ", s.Reasons)],
+                ["Secteur", s.Sector],
+                ["Décisions", string.Join(" ; ", s.Decisions)]));
+            if (s.Actions.Count > 0)
+            {
+                body.Append(Paragraph("Actions décidées"));
+                body.Append(Table(["Action", "Porteur", "Échéance", "État"],
+                    [.. s.Actions.Select(a => new[] { a.Kind, CompteRenduFormats.Owner(a), FrenchTime.Day(a.DueOn), a.Status })]));
+            }
+            if (s.Note is not null)
+                foreach (var p in CompteRenduFormats.Paragraphs(s.Note)) body.Append(Paragraph(p));
+        }
+
+        if (c.Postponed.Count > 0)
+        {
+            body.Append(Paragraph("Situations inscrites et non examinées (reportées)", "Heading1"));
+            foreach (var p in c.Postponed) body.Append(Paragraph("• " + p));
+        }
+
+        if (c.GeneralPart is { } general)
+        {
+            body.Append(Paragraph(CompteRenduContent.GeneralPartTitle, "Heading1"));
+            body.Append(Table(["Nature", "Point", "Décision"], [.. general.Select(g => new[] { g.Kind, g.Text, g.Decision ?? CompteRenduContent.NoDecision })]));
+        }
+
+        if (c.ProchainesEtapes is not null)
+        {
+            body.Append(Paragraph("Prochaines étapes", "Heading1"));
+            foreach (var p in CompteRenduFormats.Paragraphs(c.ProchainesEtapes)) body.Append(Paragraph(p));
+        }
+
+    });
+
+    /// <summary>
+    /// A Word document of the house's styles, whose body <paramref name="write"/> fills, ended by the A4 section. Its
+    /// properties name the tool, never a person.
+    /// </summary>
+    internal static byte[] Document(string title, DateTimeOffset created, Action<Body> write)
     {
         using var stream = new MemoryStream();
         using (var document = WordprocessingDocument.Create(stream, WordprocessingDocumentType.Document))
         {
-            document.PackageProperties.Title = CompteRenduFormats.Title(c);
+            document.PackageProperties.Title = title;
             document.PackageProperties.Creator = "CaseExchange";
             document.PackageProperties.LastModifiedBy = "CaseExchange";
             document.PackageProperties.Language = "fr-FR";
-            document.PackageProperties.Created = c.GeneratedAt.UtcDateTime;
+            document.PackageProperties.Created = created.UtcDateTime;
 
             var main = document.AddMainDocumentPart();
             main.AddNewPart<StyleDefinitionsPart>().Styles = Styles();
             var body = new Body();
-
-            body.Append(Paragraph(CompteRenduFormats.Title(c), "Title"));
-            body.Append(Paragraph(CompteRenduFormats.Subtitle(c)));
-            body.Append(Paragraph(CompteRenduContent.Notice, "Notice"));
-
-            body.Append(Paragraph("Participants", "Heading1"));
-            foreach (var (title, people) in new[] { (CompteRenduFormats.NominativePartTitle, c.NominativePart), (CompteRenduFormats.GeneralPartTitle, c.GeneralPartOnly) })
-            {
-                body.Append(Paragraph(title, "Heading2"));
-                if (people.Count == 0) body.Append(Paragraph(CompteRenduFormats.NoOne));
-                foreach (var p in people) body.Append(Paragraph("• " + CompteRenduFormats.Participant(p)));
-            }
-
-            if (c.Synthese is not null)
-            {
-                body.Append(Paragraph("Synthèse générale", "Heading1"));
-                foreach (var p in CompteRenduFormats.Paragraphs(c.Synthese)) body.Append(Paragraph(p));
-            }
-
-            body.Append(Paragraph("Situations examinées", "Heading1"));
-            if (c.Examined.Count == 0) body.Append(Paragraph("Aucune situation n'a été examinée."));
-            foreach (var s in c.Examined)
-            {
-                body.Append(Paragraph(s.Pseudonym, "Heading2"));
-                body.Append(Table(null,
-                    ["Tranche d'âge", string.Join(", ", s.AgeBands)],
-                    ["Motifs", string.Join(" ; ", s.Reasons)],
-                    ["Secteur", s.Sector],
-                    ["Décisions", string.Join(" ; ", s.Decisions)]));
-                if (s.Actions.Count > 0)
-                {
-                    body.Append(Paragraph("Actions décidées"));
-                    body.Append(Table(["Action", "Porteur", "Échéance", "État"],
-                        [.. s.Actions.Select(a => new[] { a.Kind, CompteRenduFormats.Owner(a), FrenchTime.Day(a.DueOn), a.Status })]));
-                }
-                if (s.Note is not null)
-                    foreach (var p in CompteRenduFormats.Paragraphs(s.Note)) body.Append(Paragraph(p));
-            }
-
-            if (c.Postponed.Count > 0)
-            {
-                body.Append(Paragraph("Situations inscrites et non examinées (reportées)", "Heading1"));
-                foreach (var p in c.Postponed) body.Append(Paragraph("• " + p));
-            }
-
-            if (c.GeneralPart is { } general)
-            {
-                body.Append(Paragraph(CompteRenduContent.GeneralPartTitle, "Heading1"));
-                body.Append(Table(["Nature", "Point", "Décision"], [.. general.Select(g => new[] { g.Kind, g.Text, g.Decision ?? CompteRenduContent.NoDecision })]));
-            }
-
-            if (c.ProchainesEtapes is not null)
-            {
-                body.Append(Paragraph("Prochaines étapes", "Heading1"));
-                foreach (var p in CompteRenduFormats.Paragraphs(c.ProchainesEtapes)) body.Append(Paragraph(p));
-            }
-
+            write(body);
             body.Append(Section());
             main.Document = new Document(body);
             main.Document.Save();
