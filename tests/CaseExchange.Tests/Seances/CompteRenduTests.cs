@@ -193,7 +193,9 @@ public sealed class CompteRenduTests(CompteRenduFixture fixture) : IClassFixture
         await Answers.ExpectAsync(response, 200);
         Assert.Equal("application/vnd.openxmlformats-officedocument.wordprocessingml.document", response.Content.Headers.ContentType?.MediaType);
         Assert.EndsWith(".docx", response.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
-        var text = DocxText(await response.Content.ReadAsByteArrayAsync());
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        DocxValidity.AssertValid(bytes, "the CR");
+        var text = DocxText(bytes);
         Assert.Contains("Compte rendu anonymisé", text);
         Assert.Contains(Seance.Examined[0].Pseudonym, text);
     }

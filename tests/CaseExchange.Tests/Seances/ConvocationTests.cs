@@ -87,6 +87,7 @@ public sealed partial class ConvocationTests(ConvocationFixture fixture) : IClas
         await Answers.ExpectAsync(docx, 200);
         Assert.Equal("application/vnd.openxmlformats-officedocument.wordprocessingml.document", docx.Content.Headers.ContentType?.MediaType);
         var bytes = await docx.Content.ReadAsByteArrayAsync();
+        DocxValidity.AssertValid(bytes, "the convocation");
         using var zip = new ZipArchive(new MemoryStream(bytes), ZipArchiveMode.Read);
         var entry = zip.GetEntry("word/document.xml");
         Assert.NotNull(entry);

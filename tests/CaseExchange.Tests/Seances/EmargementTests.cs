@@ -76,7 +76,9 @@ public sealed class EmargementTests(EmargementFixture fixture) : IClassFixture<E
 
         var docx = await Service.GetAsync(Council.Animateur, $"{Council.Api}/seances/{seanceId}/emargement/docx");
         await Answers.ExpectAsync(docx, 200);
-        using var zip = new ZipArchive(new MemoryStream(await docx.Content.ReadAsByteArrayAsync()), ZipArchiveMode.Read);
+        var bytes = await docx.Content.ReadAsByteArrayAsync();
+        DocxValidity.AssertValid(bytes, "the émargement sheet");
+        using var zip = new ZipArchive(new MemoryStream(bytes), ZipArchiveMode.Read);
         Assert.NotNull(zip.GetEntry("word/document.xml"));
         var everything = new StringBuilder();
         foreach (var part in zip.Entries)

@@ -40,7 +40,9 @@ public sealed class InformationLetterHttpTests(InformationLetterHttpFixture fixt
 
         var docx = await Service.GetAsync(Council.Animateur, $"{url}/docx");
         Assert.Equal(HttpStatusCode.OK, docx.StatusCode);
-        using var zip = new ZipArchive(new MemoryStream(await docx.Content.ReadAsByteArrayAsync()), ZipArchiveMode.Read);
+        var bytes = await docx.Content.ReadAsByteArrayAsync();
+        DocxValidity.AssertValid(bytes, "the information letter");
+        using var zip = new ZipArchive(new MemoryStream(bytes), ZipArchiveMode.Read);
         var entry = zip.GetEntry("word/document.xml");
         Assert.NotNull(entry);
         using var reader = new StreamReader(entry.Open());

@@ -1,5 +1,3 @@
-using DocumentFormat.OpenXml;
-using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Wordprocessing;
 using CaseExchange.Seances.CompteRendu;
 
@@ -11,52 +9,33 @@ namespace CaseExchange.Seances.Paperwork;
 /// </summary>
 public static class PaperDocx
 {
-    public static byte[] Render(PaperDocument d)
+    public static byte[] Render(PaperDocument d) => CompteRenduDocx.Document(d.Title, d.At, body =>
     {
-        using var stream = new MemoryStream();
-        using (var document = WordprocessingDocument.Create(stream, WordprocessingDocumentType.Document))
+        body.Append(Paragraph(d.Title, "Title"));
+        body.Append(Paragraph(d.Subtitle));
+        foreach (var block in d.Blocks)
         {
-            document.PackageProperties.Title = d.Title;
-            document.PackageProperties.Creator = "CaseExchange";
-            document.PackageProperties.LastModifiedBy = "CaseExchange";
-            document.PackageProperties.Language = "fr-FR";
-            document.PackageProperties.Created = d.At.UtcDateTime;
-
-            var main = document.AddMainDocumentPart();
-            main.AddNewPart<StyleDefinitionsPart>().Styles = Styles();
-            var body = new Body();
-            body.Append(Paragraph(d.Title, "Title"));
-            body.Append(Paragraph(d.Subtitle));
-            foreach (var block in d.Blocks)
+            switch (block)
             {
-                switch (block)
-                {
-                    case PaperHeading h: body.Append(Paragraph(h.Text, h.Level <= 1 ? "Heading1" : "Heading2")); break;
-                    case PaperParagraph p: body.Append(Paragraph(p.Text)); break;
-                    case PaperNotice n: body.Append(Paragraph(n.Text, "Notice")); break;
-                    case PaperTable t:
-                        body.Append(Paragraph(t.Caption, "Heading2"));
-                        var table = Table([.. t.Header], [.. t.Rows.Select(r => r.ToArray())]);
-                        if (t.ForSignatures)
-                            foreach (var row in table.Elements<TableRow>().Skip(1))
-                                row.PrependChild(new TableRowProperties(new TableRowHeight { Val = 850U, HeightType = HeightRuleValues.AtLeast }));
-                        body.Append(table);
-                        body.Append(Paragraph(""));
-                        break;
-                }
+                case PaperHeading h: body.Append(Paragraph(h.Text, h.Level <= 1 ? "Heading1" : "Heading2")); break;
+                case PaperParagraph p: body.Append(Paragraph(p.Text)); break;
+                case PaperNotice n: body.Append(Paragraph(n.Text, "Notice")); break;
+                case PaperTable t:
+                    body.Append(Paragraph(t.Caption, "Heading2"));
+                    var table = Table([.. t.Header], [.. t.Rows.Select(r => r.ToArray())]);
+                    if (t.ForSignatures)
+                        foreach (var row in table.Elements<TableRow>().Skip(1))
+                            row.PrependChild(new TableRowProperties(new TableRowHeight { Val = 850U, HeightType = HeightRuleValues.AtLeast }));
+                    body.Append(table);
+                    body.Append(Paragraph(""));
+                    break;
             }
-            body.Append(new SectionProperties(
-                new PageSize { Width = 11906U, Height = 16838U },
-                new PageMargin { Top = 1134, Bottom = 1134, Left = 1134U, Right = 1134U, Header = 567U, Footer = 567U, Gutter = 0U }));
-            main.Document = new Document(body);
-            main.Document.Save();
         }
-        return stream.ToArray();
-    }
+    });
 
     private static Paragraph Paragraph(string text, string? style = null) => CompteRenduDocx.Paragraph(text, style);
 
-    private static Table Table(string[]? header, params string[][] rows) => CompteRenduDocx.Table(header, rows);
+    private static Table Table(string[]? header, IReadOnlyList<string[]> rows) => CompteRenduDocx.Table(header, rows);
 
     private static Styles Styles() => CompteRenduDocx.Styles();
 }

@@ -4,8 +4,6 @@ using System.Security;
 using System.Text;
 using CaseExchange.Councils;
 using CaseExchange.Seances.CompteRendu;
-using DocumentFormat.OpenXml;
-using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Wordprocessing;
 
 namespace CaseExchange.Statistics.Reports;
@@ -125,72 +123,31 @@ public static class ReportFormats
         return stream.ToArray();
     }
 
-    private static byte[] RenderDocx(PublishedReport report)
+    private static byte[] RenderDocx(PublishedReport report) => CompteRenduDocx.Document(Title(report), report.PublishedAt, body =>
     {
         var r = report.Report;
-        using var stream = new MemoryStream();
-        using (var document = WordprocessingDocument.Create(stream, WordprocessingDocumentType.Document))
+        body.Append(CompteRenduDocx.Paragraph(Title(report), "Title"));
+        body.Append(CompteRenduDocx.Paragraph(Subtitle(report)));
+        foreach (var note in Notes(report)) body.Append(CompteRenduDocx.Paragraph(note, "Notice"));
+        body.Append(CompteRenduDocx.Table(null,
+            [["Situations signalées sur la période", Value(r.Situations)],
+             ["Délai médian entre le signalement et le premier examen", r.MedianDaysToFirstExamination is { } m ? $"{m} jour(s)" : Suppressed]]));
+        foreach (var table in r.Tables)
         {
-            document.PackageProperties.Title = Title(report);
-            document.PackageProperties.Creator = "CaseExchange";
-            document.PackageProperties.LastModifiedBy = "CaseExchange";
-            document.PackageProperties.Language = "fr-FR";
-            document.PackageProperties.Created = report.PublishedAt.UtcDateTime;
-            var main = document.AddMainDocumentPart();
-            main.AddNewPart<StyleDefinitionsPart>().Styles = CompteRenduDocx.Styles();
-            var body = new Body();
-            body.Append(CompteRenduDocx.Paragraph(Title(report), "Title"));
-            body.Append(CompteRenduDocx.Paragraph(Subtitle(report)));
-            foreach (var note in Notes(report)) body.Append(CompteRenduDocx.Paragraph(note, "Notice"));
-            body.Append(DataTable(null,
-                [["Situations signalées sur la période", Value(r.Situations)],
-                 ["Délai médian entre le signalement et le premier examen", r.MedianDaysToFirstExamination is { } m ? $"{m} jour(s)" : Suppressed]]));
-            foreach (var table in r.Tables)
+            body.Append(CompteRenduDocx.Paragraph(table.Title, "Heading1"));
+            if (table.Note is { } note) body.Append(CompteRenduDocx.Paragraph(note));
+            var rows = table.Cells.Select(c => new[] { c.Label, Value(c.Count) }).ToList();
+            if (table.Total is { } total) rows.Add(["Total", total.ToString(CultureInfo.InvariantCulture)]);
+            body.Append(CompteRenduDocx.Table(["Catégorie", "Situations"], rows));
+            if (table.Cells.All(c => c.Suppressed))
+                body.Append(CompteRenduDocx.Paragraph("Pas de graphique : toutes les cases de ce tableau sont occultées."));
+            else
             {
-                body.Append(CompteRenduDocx.Paragraph(table.Title, "Heading1"));
-                if (table.Note is { } note) body.Append(CompteRenduDocx.Paragraph(note));
-                var rows = table.Cells.Select(c => new[] { c.Label, Value(c.Count) }).ToList();
-                if (table.Total is { } total) rows.Add(["Total", total.ToString(CultureInfo.InvariantCulture)]);
-                body.Append(DataTable(["Catégorie", "Situations"], rows));
-                if (table.Cells.All(c => c.Suppressed))
-                    body.Append(CompteRenduDocx.Paragraph("Pas de graphique : toutes les cases de ce tableau sont occultées."));
-                else
-                {
-                    body.Append(CompteRenduDocx.Paragraph($"Graphique : {table.Title}", "Heading2"));
-                    body.Append(BarChart(table));
-                }
+                body.Append(CompteRenduDocx.Paragraph($"Graphique : {table.Title}", "Heading2"));
+                body.Append(BarChart(table));
             }
-            body.Append(new SectionProperties(
-                new PageSize { Width = 11906U, Height = 16838U },
-                new PageMargin { Top = 1134, Bottom = 1134, Left = 1134U, Right = 1134U, Header = 567U, Footer = 567U, Gutter = 0U }));
-            main.Document = new Document(body);
-            main.Document.Save();
         }
-        return stream.ToArray();
-    }
-
-    /// <summary>A bordered table of text with its grid (columns of equal width over the page's text width).</summary>
-    private static Table DataTable(string[]? header, IReadOnlyList<string[]> rows)
-    {
-        const int width = 9638; // A4 less the margins, in twentieths of a point
-        var columns = (header ?? rows[0]).Length;
-        static T Border<T>() where T : BorderType, new() => new() { Val = BorderValues.Single, Size = 4 };
-        var table = new Table(
-            new TableProperties(
-                new TableWidth { Width = width.ToString(CultureInfo.InvariantCulture), Type = TableWidthUnitValues.Dxa },
-                new TableBorders(Border<TopBorder>(), Border<LeftBorder>(), Border<BottomBorder>(), Border<RightBorder>(),
-                    Border<InsideHorizontalBorder>(), Border<InsideVerticalBorder>())),
-            new TableGrid([.. Enumerable.Range(0, columns).Select(_ => new GridColumn { Width = (width / columns).ToString(CultureInfo.InvariantCulture) })]));
-        TableRow Row(string[] cells, bool bold) => new(cells.Select(text =>
-        {
-            var run = new Run(new Text(text) { Space = SpaceProcessingModeValues.Preserve });
-            if (bold) run.PrependChild(new RunProperties(new Bold()));
-            return new TableCell(new Paragraph(run));
-        }));
-        if (header is not null) table.Append(Row(header, bold: true));
-        foreach (var row in rows) table.Append(Row(row, bold: false));
-        return table;
-    }
+    });
 
     /// <summary>
     /// A horizontal bar chart as a borderless table: label, bar, value. The bar is a cell shaded over a width proportional
