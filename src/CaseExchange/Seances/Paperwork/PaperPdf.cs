@@ -115,8 +115,17 @@ internal sealed class PdfTextFlow(PdfDocument pdf)
     private double _y;
 
     private double Left => Margin;
-    private double Width => _page!.Width.Point - 2 * Margin;
-    private double Bottom => _page!.Height.Point - Margin;
+    private double Width => Page.Width.Point - 2 * Margin;
+    private double Bottom => Page.Height.Point - Margin;
+
+    private PdfPage Page
+    {
+        get
+        {
+            if (_page is null) NewPage();
+            return _page!;
+        }
+    }
 
     private XGraphics Gfx
     {
