@@ -116,7 +116,7 @@ public sealed partial class ConvocationTests(ConvocationFixture fixture) : IClas
         Assert.StartsWith("<!DOCTYPE html>", html);
 
         await Answers.ProblemAsync(await Service.GetAsync(Council.Animateur, $"{Council.Api}/seances/{seanceId}/convocations/2/docx"), 404);
-        await Answers.ProblemAsync(await Service.GetAsync(Council.Animateur, $"{Council.Api}/seances/{seanceId}/convocations/1/pdf"), 404);
+        await Answers.ProblemAsync(await Service.GetAsync(Council.Animateur, $"{Council.Api}/seances/{seanceId}/convocations/1/odt"), 404);
     }
 
     [Fact]

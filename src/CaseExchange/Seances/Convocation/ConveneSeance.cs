@@ -24,7 +24,7 @@ public static class ConvocationEndpoints
     public static Task<ConvocationCreatedResponse> Post(Guid seanceId, ConveneSeance command, CouncilRequest request) =>
         ConveneSeanceUseCase.HandleAsync(request, seanceId, command);
 
-    [WolverineGet("/api/councils/{council}/seances/{seanceId}/convocations/{number}/{format}", Summary = "Télécharger une convocation (docx ou html)"), Tags("Séances")]
+    [WolverineGet("/api/councils/{council}/seances/{seanceId}/convocations/{number}/{format}", Summary = "Télécharger une convocation (docx, pdf ou html)"), Tags("Séances")]
     public static Task<IResult> Download(Guid seanceId, int number, string format, CouncilRequest request) =>
         DownloadConvocationUseCase.HandleAsync(request, seanceId, number, format);
 }
@@ -101,7 +101,7 @@ public static class DownloadConvocationUseCase
         var scope = await AnonymisedScope.RequireAsync(request);
         var seance = await session.LoadAsync<Seance>(seanceId, request.Cancellation);
         if (seance is null || !scope.Covers(seance.GroupId)) throw Problems.NotFound("Séance introuvable dans ce conseil.");
-        if (!PaperDocument.Formats.Contains(format)) throw Problems.NotFound("Format inconnu : les convocations sont disponibles en docx et html.");
+        if (!PaperDocument.Formats.Contains(format)) throw Problems.NotFound("Format inconnu : les convocations sont disponibles en docx, pdf et html.");
         if (seance.Convocations.All(c => c.Number != number)) throw Problems.NotFound("Cette convocation n'existe pas.");
         var events = await session.Events.FetchStreamAsync(seanceId, token: request.Cancellation);
         var convened = events.Select(e => e.Data).OfType<SeanceConvened>().Single(c => c.Number == number);

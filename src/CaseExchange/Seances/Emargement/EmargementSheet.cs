@@ -11,7 +11,7 @@ namespace CaseExchange.Seances.Emargement;
 
 public static class EmargementEndpoint
 {
-    [WolverineGet("/api/councils/{council}/seances/{seanceId}/emargement/{format}", Summary = "La feuille d'émargement à imprimer (docx ou html)"), Tags("Séances")]
+    [WolverineGet("/api/councils/{council}/seances/{seanceId}/emargement/{format}", Summary = "La feuille d'émargement à imprimer (docx, pdf ou html)"), Tags("Séances")]
     public static Task<IResult> Get(Guid seanceId, string format, CouncilRequest request) =>
         EmargementUseCase.HandleAsync(request, seanceId, format);
 }
@@ -31,7 +31,7 @@ public static class EmargementUseCase
     public static async Task<IResult> HandleAsync(CouncilRequest request, Guid seanceId, string format)
     {
         var target = await SeanceForWriting.FetchForPreparerAsync(request, seanceId);
-        if (!PaperDocument.Formats.Contains(format)) throw Problems.NotFound("Format inconnu : la feuille d'émargement est disponible en docx et html.");
+        if (!PaperDocument.Formats.Contains(format)) throw Problems.NotFound("Format inconnu : la feuille d'émargement est disponible en docx, pdf et html.");
         var members = await request.Session.LoadManyAsync<Member>(request.Cancellation, target.Group.Members.Keys);
         var document = Sheet(target.Seance, target.Group, request.Actor.Council, request.Policy, members, request.Now);
         return new PaperDownload(document.Render(format, PaperDocument.Stem("emargement", target.Group.Name, target.Seance.Date)));

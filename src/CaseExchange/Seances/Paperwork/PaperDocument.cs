@@ -7,7 +7,7 @@ using CaseExchange.Councils;
 namespace CaseExchange.Seances.Paperwork;
 
 // The séance's paperwork (convocation, feuille d'émargement) as a sequence of plain blocks, rendered to DOCX (built in
-// code, as the CR is) and to a printable HTML page. The blocks hold text only: every value is escaped in HTML and
+// code, as the CR is), to PDF (PaperPdf) and to a printable HTML page. The blocks hold text only: every value is escaped in HTML and
 // written as a Word text run, never interpreted.
 
 public abstract record PaperBlock;
@@ -26,11 +26,13 @@ public sealed record PaperDocument(string Title, string Subtitle, DateTimeOffset
 {
     public const string Docx = "docx";
     public const string Html = "html";
-    public static readonly IReadOnlyList<string> Formats = [Docx, Html];
+    public const string Pdf = "pdf";
+    public static readonly IReadOnlyList<string> Formats = [Docx, Pdf, Html];
 
     public PaperFile Render(string format, string fileStem) => format switch
     {
         Docx => new(PaperDocx.Render(this), "application/vnd.openxmlformats-officedocument.wordprocessingml.document", $"{fileStem}.docx"),
+        Pdf => new(PaperPdf.Render(this), PaperPdf.ContentType, $"{fileStem}.pdf"),
         Html => new(Encoding.UTF8.GetBytes(PaperHtml.Render(this)), "text/html; charset=utf-8", $"{fileStem}.html"),
         _ => throw new ArgumentOutOfRangeException(nameof(format)),
     };

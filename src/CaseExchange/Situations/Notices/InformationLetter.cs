@@ -12,7 +12,7 @@ namespace CaseExchange.Situations.Notices;
 public static class InformationLetterEndpoint
 {
     [WolverineGet("/api/councils/{council}/situations/{situationId}/information-letter/{format}",
-        Summary = "Lettre d'information des personnes concernées (docx ou html), sans identité"), Tags("Situations")]
+        Summary = "Lettre d'information des personnes concernées (docx, pdf ou html), sans identité"), Tags("Situations")]
     public static Task<IResult> Get(Guid situationId, string format, CouncilRequest request) =>
         InformationLetterUseCase.HandleAsync(request, situationId, format);
 }
@@ -27,7 +27,7 @@ public static class InformationLetterUseCase
     {
         var target = await SituationForWriting.FetchAsync(request.Session, situationId);
         target.RequireLead(request.Actor, request.Policy);
-        if (!PaperDocument.Formats.Contains(format)) throw Problems.NotFound("Format inconnu : la lettre est disponible en docx et html.");
+        if (!PaperDocument.Formats.Contains(format)) throw Problems.NotFound("Format inconnu : la lettre est disponible en docx, pdf et html.");
         var council = await request.Session.LoadAsync<Council>(Council.StreamId, request.Cancellation)
                       ?? throw Problems.NotFound("Conseil introuvable.");
         var members = target.HoldingGroup is null ? [] :
