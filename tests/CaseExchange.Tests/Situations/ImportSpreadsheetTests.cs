@@ -219,6 +219,33 @@ public sealed class ImportSpreadsheetTests(ImportFixture fixture) : IClassFixtur
         Assert.Equal(before, await Service.EventCountAsync());
     }
 
+    [Fact]
+    public async Task The_page_imports_shows_the_report_without_identity_and_asks_to_destroy_the_file()
+    {
+        var (p, q) = (Person("P"), Person("W"));
+        using var client = await Service.PageClientAsync(Council.Coordonnateur);
+        var url = $"/c/{Council.Code}/import";
+        var token = await Pages.AntiforgeryTokenAsync(client, url);
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(token), "__RequestVerificationToken" },
+            { new ByteArrayContent(SheetFiles.Csv([Header, Row("", p, Birth(p)), Row("", q, "")])), "Fichier", "tableur.csv" },
+        };
+        var response = await client.PostAsync(url, form, TestContext.Current.CancellationToken);
+        var page = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, page);
+        Assert.Contains("Rapport d'import", page);
+        Assert.Contains(ImportRefusals.MissingBirthDate, page);
+        Assert.Contains("Détruisez maintenant le fichier d'origine", page);
+        HoldsNoIdentity(page, p, q);
+
+        // Without the antiforgery token, nothing is imported.
+        var before = await Service.EventCountAsync();
+        using var forged = new MultipartFormDataContent { { new ByteArrayContent(SheetFiles.Csv([Header, Row("", q, Birth(q))])), "Fichier", "t.csv" } };
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.PostAsync(url, forged, TestContext.Current.CancellationToken)).StatusCode);
+        Assert.Equal(before, await Service.EventCountAsync());
+    }
+
     [Theory]
     [InlineData("Placé en GARDE À VUE hier", true)]
     [InlineData("Connu du TAJ", true)]
