@@ -159,6 +159,12 @@ public sealed class ImportSpreadsheetTests(ImportFixture fixture) : IClassFixtur
         Assert.Equal(2, stored.Split('\n').Length);
         Assert.True(await Service.EventCountAsync() > before);
 
+        // The holding group's member, opening the file (journalled), reads the identities and sees where the situation came from.
+        var opened = await Service.PostJsonAsync<JsonElement>(Council.MemberOfHoldingGroup, $"{Council.Api}/situations/{imported.SituationId}/file-openings",
+            new { purpose = "suivi" });
+        Assert.Contains(a.Nom, opened.GetRawText());
+        Assert.Contains(opened.GetProperty("history").EnumerateArray(), e => e.GetRawText().Contains("Importée du tableur du conseil (ligne 2)"));
+
         // The situation is in the group's list under its pseudonym and the index knows its persons (the duplicate check finds it).
         var duplicates = await Service.PostJsonAsync<JsonElement>(Council.Animateur, $"{Council.Api}/duplicate-checks",
             new { nom = b.Nom, prenom = b.Prenom, dateNaissance = b.DateNaissance });
