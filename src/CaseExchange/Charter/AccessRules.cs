@@ -237,6 +237,14 @@ public static class AccessRules
     public static AccessVerdict ReadAdministrativeActs(CharterPolicy policy, Member? member) =>
         CouncilCapability(policy, member, Capabilities.ReadJournal);
 
+    /// <summary>
+    /// The one-off import of the council's spreadsheet into situations: the coordonnateur (who manages the council and
+    /// answers for its files), under the charter in force. Nobody else, not even an animateur, whose referrals are his
+    /// group's own.
+    /// </summary>
+    public static AccessVerdict ImportSpreadsheet(CharterPolicy policy, Member? member, Council council) =>
+        CouncilActUnderCharter(policy, member, council, Capabilities.ManageCouncil);
+
     private static AccessVerdict IdentityLookup(CharterPolicy policy, Member? member, Council council)
     {
         if (member is not { Active: true }) return AccessVerdict.Refused(Refusals.NotACouncilMember);

@@ -69,6 +69,8 @@ public sealed class Situation
     public int CorrectionCount { get; set; }
     public int AddedFactCount { get; set; }
     public DateTimeOffset? LastFactAddedAt { get; set; }
+    /// <summary>When the situation came in through the spreadsheet import (null: referred in the application).</summary>
+    public DateTimeOffset? ImportedAt { get; set; }
 
     /// <summary>Situations linked by the coordonnateur (a family, siblings): pseudonyms only.</summary>
     public List<CaseExchange.Situations.Links.SituationLinkView> Links { get; set; } = [];
@@ -121,6 +123,8 @@ public sealed class Situation
 
     public void Apply(FollowUpRecorded e) =>
         Actions = [.. Actions.Select(a => a.ActionId == e.ActionId ? a with { Status = e.ActionStatus } : a)];
+
+    public void Apply(SituationImported e) => ImportedAt = e.At;
 
     public void Apply(SituationTransferred e)
     {

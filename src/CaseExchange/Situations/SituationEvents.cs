@@ -58,3 +58,10 @@ public static class ErasureCauses
     public const string AgeLimitReached = "limite-d-age";
     public const string ErasureOrder = "ordre-d-effacement";
 }
+
+/// <summary>
+/// The situation came from the one-off import of the council's spreadsheet (appended right after its
+/// <see cref="SituationReferred"/>): <c>At</c> is when it was imported, whereas the referral's own instant is the referral
+/// date the sheet gave (<c>ReferredOnInSheet</c>, past only) or the import instant. The sheet's row number is no identity.
+/// </summary>
+public sealed record SituationImported(Guid SituationId, Guid ImportId, int FirstRow, DateOnly? ReferredOnInSheet, Guid ImportedBy, DateTimeOffset At);

@@ -73,6 +73,7 @@ public static class Display
         "suivi-confie" => "Suivi confié",
         "suivi" => "Point de suivi",
         "transfert" => "Transfert",
+        "import" => "Import du tableur",
         "cloture" => "Clôture",
         "correction-identite" => "Rectification d'identité",
         "personne-ajoutee" => "Personne concernée ajoutée",

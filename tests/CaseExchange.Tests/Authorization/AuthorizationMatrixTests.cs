@@ -237,6 +237,10 @@ public sealed class AuthorizationMatrixTests(MatrixFixture fixture) : IClassFixt
             return Get($"{Api(f)}/statistics/reports/{period}/csv");
         }, Ok, Caller.Coordonnateur, Caller.President),
 
+        // The one-off spreadsheet import: the coordonnateur only (a header-only CSV writes nothing).
+        ["POST /api/councils/{council}/imports"] = Allow((f, _) => Task.FromResult((HttpMethod.Post, $"{Api(f)}/imports",
+            (object?)CaseExchange.Tests.Situations.SheetFiles.Upload(System.Text.Encoding.UTF8.GetBytes("groupe;motifs;secteur;urgence;nom;prénom;date de naissance;faits\n"), "vide.csv"))),
+            Ok, Caller.Coordonnateur),
         // Duplicates at referral: ordinary members and the coordonnateur, under the charter; the answer is cut to the caller's groups.
         ["POST /api/councils/{council}/duplicate-checks"] = Allow((f, _) => Task.FromResult(Post($"{Api(f)}/duplicate-checks",
             new { nom = "Zorglubovitch", prenom = "Philomène", dateNaissance = new DateOnly(2010, 1, 2) })),

@@ -93,6 +93,7 @@ public sealed class PageAuthorizationTests(MatrixFixture fixture) : IClassFixtur
             $"/c/{f.Council.Code}/droit-acces/demandes/{(await CaseExchange.Tests.Retention.AccessRequestSteps.RecordAsync(f.Service, f.Council)).RequestId}",
             Caller.Coordonnateur),
         // Members who may refer in one of their groups, under the charter (group B's member refers in group B).
+        ["/c/{council}/import"] = Allow(Page("/import"), Caller.Coordonnateur),
         ["/c/{council}/situations/nouvelle"] = Allow(Page("/situations/nouvelle"),
             Caller.Animateur, Caller.MemberOfHoldingGroup, Caller.MemberOfOtherGroup),
         ["/c/{council}/suivis"] = Allow(Page("/suivis"), SignedAnonymisedReaders),

@@ -238,7 +238,7 @@ public sealed class TestService : IAsyncDisposable
     {
         using var request = new HttpRequestMessage(method, url);
         if (subject is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(subject));
-        if (body is not null) request.Content = JsonContent.Create(body, options: Json.Options);
+        if (body is not null) request.Content = body as HttpContent ?? JsonContent.Create(body, options: Json.Options);
         return await Client.SendAsync(request);
     }
 

@@ -121,6 +121,10 @@ public static class NominativeFileBuilder
                     history.Add(new FileEntry(f.At, "suivi", NameOf(f.RecordedBy), Text: cipher.Open(SealedFields.FollowUpNote, f.Note),
                         ActionId: f.ActionId, ActionStatus: f.ActionStatus));
                     break;
+                case SituationImported imp:
+                    history.Add(new FileEntry(imp.At, "import", NameOf(imp.ImportedBy),
+                        Text: $"Importée du tableur du conseil (ligne {imp.FirstRow}){(imp.ReferredOnInSheet is { } d ? $", signalée le {d:dd/MM/yyyy} selon le tableur" : "")}."));
+                    break;
                 case SituationTransferred t:
                     history.Add(new FileEntry(t.At, "transfert", NameOf(t.TransferredBy), Text: cipher.Open(SealedFields.TransferReason, t.Reason),
                         FromGroupId: t.FromGroupId, ToGroupId: t.ToGroupId));
@@ -188,6 +192,7 @@ public static class NominativeFileBuilder
         FollowUpAssigned f => [f.AssignedBy, f.ReferentId],
         FollowUpRecorded f => [f.RecordedBy],
         SituationTransferred t => [t.TransferredBy],
+        SituationImported i => [i.ImportedBy],
         SituationClosed c => [c.ClosedBy],
         PersonAddedToSituation a => [a.AddedBy],
         IdentityCorrected c => [c.CorrectedBy],
