@@ -158,9 +158,9 @@ public static class NominativeFileBuilder
                     history.Add(new FileEntry(n.At, "information", NameOf(n.InformedBy),
                         Text: $"{RoleOf(n.PersonId)} informée le {n.InformedOn:dd/MM/yyyy} ({policy.InformationMeans.LabelOf(n.Means).ToLowerInvariant()})"));
                     break;
-                case Notices.InformationDeferred d:
-                    history.Add(new FileEntry(d.At, "information-differee", NameOf(d.DeferredBy),
-                        Text: $"{RoleOf(d.PersonId)} : information différée ({policy.InformationDeferralReasons.LabelOf(d.Reason).ToLowerInvariant()}), à réexaminer le {d.ReviewOn:dd/MM/yyyy}"));
+                case Notices.InformationDeferred deferred:
+                    history.Add(new FileEntry(deferred.At, "information-differee", NameOf(deferred.DeferredBy),
+                        Text: $"{RoleOf(deferred.PersonId)} : information différée ({policy.InformationDeferralReasons.LabelOf(deferred.Reason).ToLowerInvariant()}), à réexaminer le {deferred.ReviewOn:dd/MM/yyyy}"));
                     break;
                 case SituationClosed c:
                     history.Add(new FileEntry(c.At, "cloture", NameOf(c.ClosedBy),
