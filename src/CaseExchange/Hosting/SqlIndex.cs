@@ -22,6 +22,13 @@ public sealed class SqlIndexes(NpgsqlDataSource dataSource, IEnumerable<SqlIndex
     {
         foreach (var index in indexes)
         {
+            // Asked of the catalogue first: "create index if not exists" would still take the table's share lock (holding
+            // writes) at every start of every instance, though the index is there.
+            await using (var exists = dataSource.CreateCommand("select exists (select 1 from pg_indexes where indexname = $1)"))
+            {
+                exists.Parameters.AddWithValue(index.Name);
+                if (await exists.ExecuteScalarAsync(cancellationToken) is true) continue;
+            }
             await using var command = dataSource.CreateCommand(index.Sql);
             command.CommandTimeout = 0;
             await command.ExecuteNonQueryAsync(cancellationToken);
