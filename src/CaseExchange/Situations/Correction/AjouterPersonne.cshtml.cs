@@ -17,14 +17,9 @@ public sealed class AddPersonForm
 }
 
 /// <summary>Adding a person concerned: the members of the holding group who may refer there, while the situation is open.</summary>
-public sealed class AjouterPersonneModel(SituationKeys keys, IdentityIndex index) : CouncilPageModel
+public sealed class AjouterPersonneModel(SituationKeys keys, IdentityIndex index) : AdditionPageModel
 {
     [BindProperty] public AddPersonForm Input { get; set; } = new();
-
-    public AnonymisedSituation Situation { get; private set; } = null!;
-
-    /// <summary>Why the form is not offered (closed, erased), or null when it is.</summary>
-    public string? NotOpen { get; private set; }
 
     public async Task OnGetAsync(Guid situationId)
     {
@@ -32,25 +27,6 @@ public sealed class AjouterPersonneModel(SituationKeys keys, IdentityIndex index
         Input.ExpectedVersion = Situation.Version;
     }
 
-    public async Task<IActionResult> OnPostAsync(Guid situationId)
-    {
-        await LoadAsync(situationId);
-        return await SubmitAsync(
-            () => AddPersonUseCase.HandleAsync(CouncilRequest, situationId, new AddPerson(Input.Person.ToRequest(), Input.ExpectedVersion), keys, index),
-            changed =>
-            {
-                Tell($"Personne ajoutée à la situation {changed.Pseudonym}.");
-                return Redirect(Href($"situations/{situationId}"));
-            },
-            () => Task.CompletedTask);
-    }
-
-    private async Task LoadAsync(Guid situationId)
-    {
-        Situation = await ViewSituationUseCase.HandleAsync(CouncilRequest, situationId);
-        // The same rule as the use case (403 otherwise).
-        var target = await SituationForWriting.FetchAsync(Session, situationId);
-        Actor.Require(AccessRules.AddToSituation(Policy, Actor.Member, Actor.Council, target.HoldingGroup));
-        NotOpen = SituationForWriting.WhyNotOpen(target.Situation);
-    }
+    public Task<IActionResult> OnPostAsync(Guid situationId) =>
+        AddAsync(situationId, () => AddPersonUseCase.HandleAsync(CouncilRequest, situationId, new AddPerson(Input.Person.ToRequest(), Input.ExpectedVersion), keys, index), "Personne ajoutée");
 }
