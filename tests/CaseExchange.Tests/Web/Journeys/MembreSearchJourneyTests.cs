@@ -27,7 +27,7 @@ public sealed class MembreSearchJourneyTests(BrowserFixture fixture)
         var (situation, pseudonym) = await Council.ReferAsync(fixture.Service, person, "Faits fictifs de la recherche");
         var page = await fixture.SignInAsync(Council.MemberOfHoldingGroup);
         var main = page.Locator("main");
-        var results = page.Locator("ul[role=status]");
+        var results = page.Locator("#resultats ul");
 
         // By pseudonym: no purpose needed, nothing opened.
         await page.GotoAsync($"/c/{Council.Code}/recherche");
