@@ -128,8 +128,13 @@ public sealed class CharterPolicy
             InformationMeans = Kept("informationMeans", d.InformationMeans),
             InformationDeferralReasons = Kept("informationDeferralReasons", d.InformationDeferralReasons),
             AgeBands = d.AgeBands,
-            Retention = d.Retention with { InactiveArchiveYears = terms.InactiveArchiveYears, AgeLimitYears = terms.AgeLimitYears },
-            Statistics = new StatisticsPolicy(terms.StatisticsMinimumCount),
+            // Within the deployment's bounds even if the deployment tightened them after the council's adoption.
+            Retention = d.Retention with
+            {
+                InactiveArchiveYears = Math.Min(terms.InactiveArchiveYears, d.Retention.InactiveArchiveYears),
+                AgeLimitYears = Math.Min(terms.AgeLimitYears, d.Retention.AgeLimitYears),
+            },
+            Statistics = new StatisticsPolicy(Math.Max(terms.StatisticsMinimumCount, d.Statistics.MinimumCount)),
             Roles = d.Roles,
             _deployment = d,
             Fingerprint = fingerprint,

@@ -58,6 +58,9 @@ public sealed partial class CouncilCharterTests(CouncilCharterFixture fixture) :
         Assert.False(narrowed.AccessPurposes.Has("transfert"));
         Assert.Equal("Préparation d'un transfert vers un autre groupe", narrowed.AccessPurposes.LabelOf("transfert"));
         Assert.Same(Policy, narrowed.Deployment);
+        // A version adopted under looser bounds never goes beyond the deployment's current ones.
+        var loose = Policy.NarrowedBy("v", "autre", terms with { StatisticsMinimumCount = 3, InactiveArchiveYears = 9 });
+        Assert.Equal((Policy.Statistics.MinimumCount, Policy.Retention.InactiveArchiveYears), (loose.Statistics.MinimumCount, loose.Retention.InactiveArchiveYears));
 
         var errors = Fields(AdoptCouncilCharterUseCase.Check(command with
         {
