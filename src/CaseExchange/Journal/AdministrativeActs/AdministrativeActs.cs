@@ -95,9 +95,10 @@ public static class AdministrativeActsUseCase
     /// <summary>The event types the trail is read from, and the kind each belongs to.</summary>
     private static readonly Type[] ActTypes =
     [
+        typeof(CouncilCharterVersionAdopted),
         typeof(MemberRegistered), typeof(MemberDeactivated), typeof(CouncilRoleGranted), typeof(CouncilRoleRevoked),
         typeof(GroupCreated), typeof(MemberJoinedGroup), typeof(GroupRoleChanged), typeof(MemberLeftGroup),
-        typeof(CharterVersionAdopted), typeof(CouncilCharterVersionAdopted), typeof(CharterSigned), typeof(MemberSuspended), typeof(MemberReinstated),
+        typeof(CharterVersionAdopted), typeof(CharterSigned), typeof(MemberSuspended), typeof(MemberReinstated),
         typeof(PartnerRegistered), typeof(SectorAdded),
     ];
 
