@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -62,6 +63,12 @@ public sealed class CharterPolicy
     /// <summary>The charter's text (charte then règlement), as signed by members.</summary>
     [JsonIgnore] public string FullText { get; private set; } = "";
 
+    /// <summary>The charte's text alone (Markdown), as shipped; empty for a council's own version (its texts are in its adoption).</summary>
+    [JsonIgnore] public string CharteText { get; private set; } = "";
+
+    /// <summary>The règlement intérieur's text alone (Markdown), as shipped.</summary>
+    [JsonIgnore] public string ReglementText { get; private set; } = "";
+
     /// <summary>SHA-256 of the policy file and both texts: what a signature of this version covers.</summary>
     [JsonIgnore] public string Fingerprint { get; private set; } = "";
 
@@ -76,6 +83,64 @@ public sealed class CharterPolicy
         var age = on.Year - birthDate.Year;
         if (on < birthDate.AddYears(age)) age--;
         return age;
+    }
+
+    /// <summary>The deployment's policy this one narrows (itself for the deployment's).</summary>
+    [JsonIgnore] public CharterPolicy Deployment => _deployment ?? this;
+
+    private CharterPolicy? _deployment;
+    private readonly ConcurrentDictionary<(string Council, string Fingerprint), CharterPolicy> _narrowed = new();
+
+    /// <summary>
+    /// The policy a council works under: the deployment's, narrowed by the council's own version in force if it adopted
+    /// one. Built once per council and version, then shared.
+    /// </summary>
+    public CharterPolicy For(Councils.Council? council)
+    {
+        var deployment = Deployment;
+        if (council?.CharterTerms is not { } terms || council.CharterVersionInForce is not { } version || council.CharterFingerprint is not { } fingerprint)
+            return deployment;
+        return deployment._narrowed.GetOrAdd((council.Code, fingerprint), _ => deployment.NarrowedBy(version, fingerprint, terms));
+    }
+
+    /// <summary>
+    /// The deployment's policy narrowed by a council's terms: lists cut to the kept entries (as adopted), the council's
+    /// threshold and retention. Checked like the deployment's own (<see cref="CharterPolicyValidation"/>).
+    /// </summary>
+    public CharterPolicy NarrowedBy(string version, string fingerprint, CharterTerms terms)
+    {
+        var d = Deployment;
+        IReadOnlyList<ListEntry> Kept(string name, IReadOnlyList<ListEntry> all) =>
+            terms.Lists.TryGetValue(name, out var kept) ? new NarrowedList(kept, all) : all;
+        var narrowed = new CharterPolicy
+        {
+            Version = version, Title = d.Title, Texts = d.Texts, IdentityFields = d.IdentityFields, FreeTextIsNominative = d.FreeTextIsNominative,
+            PersonRoles = Kept("personRoles", d.PersonRoles), ReferralReasons = Kept("referralReasons", d.ReferralReasons),
+            Urgencies = Kept("urgencies", d.Urgencies), AccessPurposes = Kept("accessPurposes", d.AccessPurposes),
+            ArchiveAccessReasons = Kept("archiveAccessReasons", d.ArchiveAccessReasons), ErasureOrderReasons = Kept("erasureOrderReasons", d.ErasureOrderReasons),
+            CompteRenduWithdrawalReasons = Kept("compteRenduWithdrawalReasons", d.CompteRenduWithdrawalReasons),
+            AccessRequestChannels = Kept("accessRequestChannels", d.AccessRequestChannels),
+            AccessRequestExtensionReasons = Kept("accessRequestExtensionReasons", d.AccessRequestExtensionReasons),
+            MemberSuspensionReasons = Kept("memberSuspensionReasons", d.MemberSuspensionReasons),
+            MemberReinstatementReasons = Kept("memberReinstatementReasons", d.MemberReinstatementReasons),
+            DecisionKinds = Kept("decisionKinds", d.DecisionKinds), ActionKinds = Kept("actionKinds", d.ActionKinds), ActionStatuses = d.ActionStatuses,
+            PartnerRoles = Kept("partnerRoles", d.PartnerRoles), Outcomes = Kept("outcomes", d.Outcomes), DpoContact = d.DpoContact,
+            InformationMeans = Kept("informationMeans", d.InformationMeans),
+            InformationDeferralReasons = Kept("informationDeferralReasons", d.InformationDeferralReasons),
+            AgeBands = d.AgeBands,
+            // Within the deployment's bounds even if the deployment tightened them after the council's adoption.
+            Retention = d.Retention with
+            {
+                InactiveArchiveYears = Math.Min(terms.InactiveArchiveYears, d.Retention.InactiveArchiveYears),
+                AgeLimitYears = Math.Min(terms.AgeLimitYears, d.Retention.AgeLimitYears),
+            },
+            Statistics = new StatisticsPolicy(Math.Max(terms.StatisticsMinimumCount, d.Statistics.MinimumCount)),
+            Roles = d.Roles,
+            _deployment = d,
+            Fingerprint = fingerprint,
+        };
+        CharterPolicyValidation.ThrowIfInvalid(narrowed);
+        return narrowed;
     }
 
     public bool RoleHas(string role, string capability) =>
@@ -96,6 +161,7 @@ public sealed class CharterPolicy
             .Select(path => File.Exists(path) ? File.ReadAllText(path) : throw new CharterPolicyException($"Charter text missing: {path}"))
             .ToArray();
         policy.FullText = string.Join("\n\n", texts);
+        (policy.CharteText, policy.ReglementText) = (texts[0], texts[1]);
 
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         sha.AppendData(policyBytes);
@@ -133,6 +199,7 @@ public static class ListEntries
 {
     public static bool Has(this IReadOnlyList<ListEntry> list, string? code) => code is not null && list.Any(e => e.Code == code);
 
+    /// <summary>The entry's label, also for an entry the council's version dropped (what was recorded before keeps its wording).</summary>
     public static string LabelOf(this IReadOnlyList<ListEntry> list, string code) =>
-        list.FirstOrDefault(e => e.Code == code)?.Label ?? code;
+        list.WithRetired().FirstOrDefault(e => e.Code == code)?.Label ?? code;
 }

@@ -12,6 +12,14 @@ internal static class CharterPolicyValidation
 
     public static void ThrowIfInvalid(CharterPolicy policy)
     {
+        var errors = Errors(policy);
+        if (errors.Count > 0)
+            throw new CharterPolicyException("charter/policy.json breaks the charter: " + string.Join("; ", errors));
+    }
+
+    /// <summary>What the policy breaks of the charter's fixed rules (none for a valid policy).</summary>
+    public static IReadOnlyList<string> Errors(CharterPolicy policy)
+    {
         var errors = new List<string>();
 
         var classified = policy.IdentityFields.Select(f => f.Code).ToHashSet();
@@ -70,7 +78,6 @@ internal static class CharterPolicyValidation
         if (president is not null && president.Capabilities.Contains(Capabilities.ReadGroups))
             errors.Add("role 'president' sees statistics only, not groups, members or séances");
 
-        if (errors.Count > 0)
-            throw new CharterPolicyException("charter/policy.json breaks the charter: " + string.Join("; ", errors));
+        return errors;
     }
 }

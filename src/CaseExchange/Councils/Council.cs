@@ -1,3 +1,5 @@
+using CaseExchange.Charter;
+
 namespace CaseExchange.Councils;
 
 public sealed record Sector(string Code, string Label);
@@ -8,6 +10,14 @@ public sealed record SectorAdded(Sector Sector, Guid AddedBy, DateTimeOffset At)
 
 /// <summary>The council adopted a charter version: from now on, only its signatories have nominative access.</summary>
 public sealed record CharterVersionAdopted(string Version, string Fingerprint, Guid? AdoptedBy, DateTimeOffset At);
+
+/// <summary>
+/// The council adopted its own charter version within the deployment's bounds: its label, its texts (Markdown, public),
+/// its terms (the kept entries of each closed list, the statistics threshold, the retention periods) and the fingerprint
+/// signatures cover. Everything the version needs is here: replay never reads a file that may have changed since.
+/// </summary>
+public sealed record CouncilCharterVersionAdopted(
+    string Version, string Fingerprint, string Charte, string Reglement, CharterTerms Terms, Guid AdoptedBy, DateTimeOffset At);
 
 /// <summary>A partner organisation of the council's directory, with a role from the charter's closed list: never a person.</summary>
 public sealed record PartnerRegistered(Guid PartnerId, string Organisation, string Role, Guid RegisteredBy, DateTimeOffset At);
@@ -30,6 +40,12 @@ public sealed class Council
     public string? CharterVersionInForce { get; set; }
     public string? CharterFingerprint { get; set; }
     public DateTimeOffset? CharterAdoptedAt { get; set; }
+
+    /// <summary>The terms of the council's own version in force; null under the version shipped with the service.</summary>
+    public CharterTerms? CharterTerms { get; set; }
+
+    /// <summary>Every version label the council has put in force, oldest first (a label names one version only).</summary>
+    public List<string> CharterVersionsAdopted { get; set; } = [];
     public List<Partner> Partners { get; set; } = [];
 
     public bool HasSector(string? code) => code is not null && Sectors.Any(s => s.Code == code);
@@ -50,5 +66,16 @@ public sealed class Council
         CharterVersionInForce = e.Version;
         CharterFingerprint = e.Fingerprint;
         CharterAdoptedAt = e.At;
+        CharterTerms = null;
+        if (!CharterVersionsAdopted.Contains(e.Version)) CharterVersionsAdopted.Add(e.Version);
+    }
+
+    public void Apply(CouncilCharterVersionAdopted e)
+    {
+        CharterVersionInForce = e.Version;
+        CharterFingerprint = e.Fingerprint;
+        CharterAdoptedAt = e.At;
+        CharterTerms = e.Terms;
+        if (!CharterVersionsAdopted.Contains(e.Version)) CharterVersionsAdopted.Add(e.Version);
     }
 }

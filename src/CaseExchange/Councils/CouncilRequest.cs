@@ -28,7 +28,7 @@ public sealed class CouncilRequest
         Council? council, CancellationToken cancellation)
     {
         Session = session;
-        Policy = policy;
+        DeploymentPolicy = policy;
         Clock = clock;
         Subject = subject;
         Caller = caller;
@@ -40,7 +40,14 @@ public sealed class CouncilRequest
     public string Council => Session.TenantId;
 
     public IDocumentSession Session { get; }
-    public CharterPolicy Policy { get; }
+    /// <summary>
+    /// The policy this council works under: the deployment's (<c>charter/policy.json</c>) narrowed by the council's own
+    /// charter version in force, if any. Read from the council document already loaded; built once per council and version.
+    /// </summary>
+    public CharterPolicy Policy => field ??= DeploymentPolicy.For(CouncilState);
+
+    /// <summary>The deployment's policy: the bounds of every council's own version, and the version shipped with the service.</summary>
+    public CharterPolicy DeploymentPolicy { get; }
     public TimeProvider Clock { get; }
     public CancellationToken Cancellation { get; }
 

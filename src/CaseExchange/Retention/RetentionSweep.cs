@@ -1,6 +1,7 @@
 using CaseExchange.Journal;
 using System.Collections.Concurrent;
 using CaseExchange.Charter;
+using CaseExchange.Councils;
 using CaseExchange.Protection;
 using CaseExchange.Situations;
 using CaseExchange.Situations.Referral;
@@ -31,7 +32,7 @@ public sealed class RetentionSweeper(
     private const long AdvisoryLockKey = 0x43455f5245544e; // "CE_RETN"
 
     // Age limits derive from sealed birth dates and never change: decrypt once per process, keep in memory only.
-    private readonly ConcurrentDictionary<(string Council, Guid Situation), DateTimeOffset?> _ageLimits = new();
+    private readonly ConcurrentDictionary<(string Council, Guid Situation, int AgeLimitYears), DateTimeOffset?> _ageLimits = new();
     private readonly object _gate = new();
     private readonly List<(DateTimeOffset NotBefore, TaskCompletionSource<SweepReport> Done)> _waiters = [];
     private SweepReport? _lastCompleted;
@@ -126,28 +127,31 @@ public sealed class RetentionSweeper(
     private async Task<(int Examined, int Erased)> SweepCouncilAsync(string council, DateTimeOffset now, CancellationToken cancellation)
     {
         await using var session = store.QuerySession(council);
+        // The council's own charter version may keep data for less long than the deployment's.
+        var retention = policy.For(await session.LoadAsync<Council>(Council.StreamId, cancellation)).Retention;
         var live = await session.Query<Situation>().Where(s => s.NominativeDataErasedAt == null).ToListAsync(cancellation);
         var erased = 0;
         foreach (var situation in live)
         {
-            var ageLimit = await AgeLimitAsync(session, council, situation, cancellation);
-            var due = RetentionDates.Due(situation.ClosedAt, ageLimit, policy.Retention);
+            var ageLimit = await AgeLimitAsync(session, council, situation, retention, cancellation);
+            var due = RetentionDates.Due(situation.ClosedAt, ageLimit, retention);
             if (due is null || due.At > now) continue;
             if (await erasure.EraseAsync(council, situation.Id, due.Cause, orderedBy: null, now, cancellation)) erased++;
-            _ageLimits.TryRemove((council, situation.Id), out _);
+            _ageLimits.TryRemove((council, situation.Id, retention.AgeLimitYears), out _);
         }
         return (live.Count, erased);
     }
 
-    private async Task<DateTimeOffset?> AgeLimitAsync(IQuerySession session, string council, Situation situation, CancellationToken cancellation)
+    private async Task<DateTimeOffset?> AgeLimitAsync(IQuerySession session, string council, Situation situation, RetentionPolicy retention,
+        CancellationToken cancellation)
     {
-        if (!situation.PersonRoles.Any(policy.Retention.AgeLimitAppliesToRoles.Contains)) return null;
-        if (_ageLimits.TryGetValue((council, situation.Id), out var cached)) return cached;
+        if (!situation.PersonRoles.Any(retention.AgeLimitAppliesToRoles.Contains)) return null;
+        if (_ageLimits.TryGetValue((council, situation.Id, retention.AgeLimitYears), out var cached)) return cached;
 
         // Journalled as the service's own check: who decrypted (the system), which situation, why.
         var persons = await personsConcerned.OpenAsync(session, [situation], ServerCheck.BySystem(JournalActions.Checks.RetentionDate), cancellation);
-        var limit = RetentionDates.AgeLimitReached(persons.Select(p => (p.Sealed.Role, p.Identity.DateNaissance)), situation.ReferredAt, policy.Retention);
-        _ageLimits[(council, situation.Id)] = limit;
+        var limit = RetentionDates.AgeLimitReached(persons.Select(p => (p.Sealed.Role, p.Identity.DateNaissance)), situation.ReferredAt, retention);
+        _ageLimits[(council, situation.Id, retention.AgeLimitYears)] = limit;
         return limit;
     }
 }

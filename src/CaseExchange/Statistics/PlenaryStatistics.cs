@@ -46,6 +46,9 @@ public static class StatisticsTables
 /// </summary>
 public sealed class PlenaryStatistics(CharterPolicy policy)
 {
+    /// <summary>The statistics under a council's own charter version (its threshold; its lists, with the entries it dropped still counted).</summary>
+    public PlenaryStatistics For(CharterPolicy councilPolicy) => ReferenceEquals(councilPolicy, policy) ? this : new PlenaryStatistics(councilPolicy);
+
     public static readonly (string Code, string Label, int MaxDays)[] DelayBands =
     [
         ("moins-15-jours", "Moins de 15 jours", 14),
@@ -114,7 +117,7 @@ public sealed class PlenaryStatistics(CharterPolicy policy)
 
         var reasons = Table(StatisticsTables.Reasons, "Situations par motif de signalement",
             "Une situation peut relever de plusieurs motifs : la somme des cases dépasse le nombre de situations.", partition: false,
-            policy.ReferralReasons.Select(r => (r.Code, r.Label, facts.Count(f => f.Reasons.Contains(r.Code)))));
+            policy.ReferralReasons.WithRetired().Select(r => (r.Code, r.Label, facts.Count(f => f.Reasons.Contains(r.Code)))));
 
         var sectors = council.Sectors.Select(s => (s.Code, s.Label))
             .Concat(facts.Select(f => f.Sector).Distinct().Where(code => !council.HasSector(code)).Order(StringComparer.Ordinal).Select(code => (code, code)));
@@ -128,7 +131,7 @@ public sealed class PlenaryStatistics(CharterPolicy policy)
         var byMonth = Table(StatisticsTables.Months, "Situations par mois de signalement", null, partition: true, months);
 
         var byOutcome = Table(StatisticsTables.Outcomes, "Situations par issue", "Issue à la fin de la période.", partition: true,
-            policy.Outcomes.Select(o => (o.Code, o.Label, facts.Count(f => f.Outcome == o.Code)))
+            policy.Outcomes.WithRetired().Select(o => (o.Code, o.Label, facts.Count(f => f.Outcome == o.Code)))
                 .Append((StatisticsTables.StillOpen, "Situation en cours", facts.Count(f => f.Outcome is null))));
 
         var delays = facts.Where(f => f.FirstExaminedAt is not null).Select(f => (int)(f.FirstExaminedAt!.Value - f.ReferredAt).TotalDays).Order().ToList();

@@ -31,7 +31,7 @@ public static class ReadStatisticsUseCase
         // By default, the last complete year: the twelve closed months that end the period.
         var start = from ?? new DateOnly(end.Year, end.Month, 1).AddMonths(-11);
         Check(start, end, lastClosedDay).ThrowIfAny();
-        return await statistics.ComputeAsync(request.Session, actor.Council, start, end);
+        return await statistics.For(request.Policy).ComputeAsync(request.Session, actor.Council, start, end);
     }
 
     /// <summary>Whole months, closed ones only, at most <see cref="MaxMonths"/>.</summary>

@@ -130,6 +130,9 @@ public sealed class AuthorizationMatrixTests(MatrixFixture fixture) : IClassFixt
         // Only the version in force exists: the coordonnateur is authorised but told it is already in force.
         ["POST /api/councils/{council}/charter/adoptions"] = Allow((f, _) =>
             Task.FromResult(Post($"{Api(f)}/charter/adoptions", new { version = "2026.1" })), Conflict, Caller.Coordonnateur),
+        // A council's own charter version (within the deployment's bounds): the coordonnateur; an empty one is refused before anything.
+        ["POST /api/councils/{council}/charter/versions"] = Allow((f, _) =>
+            Task.FromResult(Post($"{Api(f)}/charter/versions", new { version = "" })), 400, Caller.Coordonnateur),
 
         ["GET /api/councils/{council}/members"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/members")), Ok, Caller.Coordonnateur, Caller.Auditeur),
         ["POST /api/councils/{council}/members"] = Allow((f, _) => Task.FromResult(Post($"{Api(f)}/members",

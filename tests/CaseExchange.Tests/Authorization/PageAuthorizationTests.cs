@@ -58,6 +58,7 @@ public sealed class PageAuthorizationTests(MatrixFixture fixture) : IClassFixtur
 
         ["/c/{council}"] = Allow(Page(""), CouncilMembers),
         ["/c/{council}/charte"] = Allow(Page("/charte"), CouncilMembers),
+        ["/c/{council}/charte/version"] = Allow(Page("/charte/version"), Caller.Coordonnateur),
         ["/c/{council}/preferences"] = Allow(Page("/preferences"), CouncilMembers),
         // Need to know: a member reads the anonymised rows of their own groups, under the charter in force.
         ["/c/{council}/situations"] = Allow(Page("/situations"), SignedAnonymisedReaders),

@@ -18,7 +18,7 @@ public static class AdoptCharterUseCase
 {
     public static CharterView Handle(CouncilRequest request, AdoptCharter command)
     {
-        var (actor, policy) = (request.Actor, request.Policy);
+        var (actor, policy) = (request.Actor, request.DeploymentPolicy);
         actor.RequireCouncilCapability(policy, Capabilities.ManageCouncil);
         Check(command).ThrowIfAny();
         request.Session.Events.Append(Council.StreamId, actor.Council.Version + 1, Decide(actor.Council, policy, command.Version!, actor.Id, request.Now));
@@ -28,12 +28,12 @@ public static class AdoptCharterUseCase
     public static ValidationErrors Check(AdoptCharter command) =>
         new ValidationErrors().RequireText(command.Version, "version", "La version adoptée", 40);
 
-    /// <summary>Only the version shipped with the service, and only if it is not already in force.</summary>
+    /// <summary>Only the version shipped with the service, and only if it is not already in force (a council's own version may give way to it).</summary>
     public static CharterVersionAdopted Decide(Council council, CharterPolicy policy, string version, Guid actorId, DateTimeOffset now)
     {
         if (version != policy.Version)
             throw Problems.OutOfOrder($"Seule la version livrée avec le service ({policy.Version}) peut être adoptée.");
-        if (council.CharterVersionInForce == policy.Version)
+        if (council.CharterVersionInForce == policy.Version && council.CharterTerms is null)
             throw Problems.OutOfOrder("Cette version est déjà en vigueur.");
         return new CharterVersionAdopted(policy.Version, policy.Fingerprint, actorId, now);
     }

@@ -33,9 +33,5 @@ public sealed class CharteModel(CharterText text) : CouncilPageModel
             LoadAsync, prefix: "");
     }
 
-    private Task LoadAsync()
-    {
-        Charter = ReadCharterUseCase.Handle(CouncilRequest);
-        return Task.CompletedTask;
-    }
+    private async Task LoadAsync() => Charter = await ReadCharterUseCase.HandleAsync(CouncilRequest);
 }

@@ -97,6 +97,7 @@ public static class AdministrativeActsUseCase
     /// <summary>The event types the trail is read from, and the kind each belongs to.</summary>
     private static readonly Type[] ActTypes =
     [
+        typeof(CouncilCharterVersionAdopted),
         typeof(MemberRegistered), typeof(MemberDeactivated), typeof(CouncilRoleGranted), typeof(CouncilRoleRevoked),
         typeof(GroupCreated), typeof(MemberJoinedGroup), typeof(GroupRoleChanged), typeof(MemberLeftGroup),
         typeof(CharterVersionAdopted), typeof(CharterSigned), typeof(MemberSuspended), typeof(MemberReinstated),
@@ -144,6 +145,8 @@ public static class AdministrativeActsUseCase
             GroupRoleChanged x => Act(e, AdministrativeActKinds.Groups, "Rôle dans un groupe changé", x.MemberId, $"{Group(x.GroupId)} — {Role(x.Role)}", x.ChangedBy),
             MemberLeftGroup x => Act(e, AdministrativeActKinds.Groups, "Membre retiré d'un groupe", x.MemberId, Group(x.GroupId), x.RemovedBy),
             CharterVersionAdopted x => Act(e, AdministrativeActKinds.Charter, "Version de la charte adoptée", null, $"Version {x.Version}", x.AdoptedBy),
+            CouncilCharterVersionAdopted x => Act(e, AdministrativeActKinds.Charter, "Version propre au conseil adoptée", null,
+                $"Version {x.Version} ; seuil des statistiques {x.Terms.StatisticsMinimumCount}", x.AdoptedBy),
             CharterSigned x => Act(e, AdministrativeActKinds.Charter, "Charte signée", x.MemberId, $"Version {x.CharterVersion}", x.MemberId),
             MemberSuspended x => Act(e, AdministrativeActKinds.Suspensions, "Accès suspendus", x.MemberId,
                 policy.MemberSuspensionReasons.LabelOf(x.Reason), x.SuspendedBy),

@@ -15,6 +15,8 @@ namespace CaseExchange.Journal.Replay;
 /// would let someone who can write to the database move an access to before a removal.</para>
 /// <para>Every involved stream is read once; entries are judged in time order while each stream's state is folded
 /// forward, so a period costs one pass over its streams' events.</para>
+/// <para>The council's charter version is folded the same way: an entry is judged with the lists of the version in force
+/// at its instant (a purpose dropped later does not condemn an opening made while it was allowed).</para>
 /// </summary>
 public sealed class AccessReplay(CharterPolicy policy)
 {
@@ -56,7 +58,8 @@ public sealed class AccessReplay(CharterPolicy policy)
                 await councils.AtAsync(Council.StreamId, entry.At, cancellation),
                 situation is null ? null : await groups.AtAsync(situation.GroupId, entry.At, cancellation),
                 situation);
-            verdicts[entry.EntryId] = new ReplayedEntry(ReplayJudgement.Judge(policy, entry, state), state.HoldingGroup?.Id);
+            // Each entry is judged with the charter version in force in the council at its instant (its own, or the deployment's).
+            verdicts[entry.EntryId] = new ReplayedEntry(ReplayJudgement.Judge(policy.For(state.Council), entry, state), state.HoldingGroup?.Id);
         }
         return verdicts;
     }

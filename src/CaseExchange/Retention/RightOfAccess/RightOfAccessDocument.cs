@@ -146,7 +146,9 @@ public sealed class RightOfAccessDocuments(VaultReader vault, CharterPolicy poli
             .Select(p => new OtherPersonConcerned(OtherPerson, Label(policy.PersonRoles, p.Sealed.Role))).ToList();
 
         var birthDates = current.Select(p => (p.Sealed.Role, p.Identity.DateNaissance));
-        var due = RetentionDates.Due(situation.ClosedAt, RetentionDates.AgeLimitReached(birthDates, referral.At, policy.Retention), policy.Retention);
+        // The council's own charter version may keep data for less long than the deployment's.
+        var retention = policy.For(council).Retention;
+        var due = RetentionDates.Due(situation.ClosedAt, RetentionDates.AgeLimitReached(birthDates, referral.At, retention), retention);
 
         return new HeldSituation(situation.Pseudonym, groups.GetValueOrDefault(situation.GroupId, "?"), Label(policy.PersonRoles, person.Role),
             identity, others.Count, others, referral.At, referral.SignallingOrganisation,

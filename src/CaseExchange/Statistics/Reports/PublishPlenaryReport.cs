@@ -43,7 +43,7 @@ public static class PublishPlenaryReportUseCase
         // The true counts of every closed fixed period of the years the reports cover: their small counts must stay hidden.
         var years = reports.Reports.Select(r => r.Report.From.Year).Append(period.Year).Distinct().Order().ToList();
         var facts = await PlenaryStatistics.LoadFactsAsync(request.Session, new DateOnly(years[0], 1, 1), new DateOnly(years[^1], 12, 31), request.Cancellation);
-        var published = Decide(statistics, actor.Council, facts, reports, period, lastClosedDay, actor.Id, request.Now, request.Policy.Statistics.MinimumCount);
+        var published = Decide(statistics.For(request.Policy), actor.Council, facts, reports, period, lastClosedDay, actor.Id, request.Now, request.Policy.Statistics.MinimumCount);
         stream.AppendOne(published);
         var view = ReportLinks.Of(request.Council, period.Code);
         return new PlenaryReportPublishedResponse(published.ReportId, period.Code, period.Label, published.SuppressedAcrossReports, view, view["docx"]);
