@@ -51,6 +51,15 @@ internal static class CharterPolicyValidation
         if (policy.Statistics.MinimumCount < 3)
             errors.Add("statistics.minimumCount must be at least 3, or a count could single a person out");
 
+        // Groups recorded before the kinds were configurable are thematic or territorial: both kinds stay listed.
+        foreach (var kept in new[] { "thematique", "territorial" }.Where(code => policy.InstanceKinds.All(k => k.Code != code)))
+            errors.Add($"instanceKinds must include '{kept}'");
+        if (policy.InstanceKinds.Select(k => k.Code).Distinct().Count() != policy.InstanceKinds.Count) errors.Add("instanceKinds has duplicate codes");
+        foreach (var kind in policy.InstanceKinds.Where(k => k.Sector is not (InstanceKind.SectorNone or InstanceKind.SectorRequired or InstanceKind.SectorOptional)))
+            errors.Add($"instance kind '{kind.Code}': sector must be none, required or optional");
+        foreach (var kind in policy.InstanceKinds.Where(k => k.MinimumNoticeDays is < 0 or > 60))
+            errors.Add($"instance kind '{kind.Code}': minimumNoticeDays must be between 0 and 60");
+
         foreach (var required in Roles.CouncilRoles.Concat(Roles.GroupRoles).Append(Roles.Referent))
             if (!policy.Roles.ContainsKey(required)) errors.Add($"role '{required}' is missing from roles");
         foreach (var (role, rolePolicy) in policy.Roles)

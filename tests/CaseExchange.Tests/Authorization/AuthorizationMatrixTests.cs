@@ -158,6 +158,8 @@ public sealed class AuthorizationMatrixTests(MatrixFixture fixture) : IClassFixt
         ["GET /api/councils/{council}/groups/{groupId}"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/groups/{f.Council.GroupA}")), Ok, GroupReaders),
         ["POST /api/councils/{council}/groups"] = Allow((f, _) =>
             Task.FromResult(Post($"{Api(f)}/groups", new { name = $"GT {Guid.NewGuid():N}", kind = "thematique" })), Created, Caller.Coordonnateur),
+        ["PUT /api/councils/{council}/groups/{groupId}/kind"] = Allow(async (f, _) =>
+            (HttpMethod.Put, $"{Api(f)}/groups/{await f.Steps.NewGroupAsync()}/kind", new { kind = "operationnel" }), Ok, Caller.Coordonnateur),
         ["POST /api/councils/{council}/groups/{groupId}/members"] = Allow(async (f, _) =>
             Post($"{Api(f)}/groups/{await f.Steps.NewGroupAsync()}/members", new { memberId = f.Council.Id(f.Council.Referent), role = "membre" }),
             Ok, Caller.Coordonnateur),

@@ -73,6 +73,7 @@ public static class ChangeMembershipUseCase
     public static MemberJoinedGroup DecideAdd(Group group, AddGroupMember command, Guid actorId, DateTimeOffset now)
     {
         if (group.HasMember(command.MemberId)) throw Problems.OutOfOrder("Ce membre fait déjà partie du groupe.");
+        if (command.Role == Roles.Animateur) InstanceRules.RequireNoOtherChair(group, command.MemberId);
         return new MemberJoinedGroup(group.Id, command.MemberId, command.Role!, actorId, now);
     }
 
@@ -80,6 +81,7 @@ public static class ChangeMembershipUseCase
     {
         var current = group.RoleOf(memberId) ?? throw Problems.NotFound("Ce membre ne fait pas partie du groupe.");
         if (current == role) throw Problems.OutOfOrder("Ce membre a déjà ce rôle dans le groupe.");
+        if (role == Roles.Animateur) InstanceRules.RequireNoOtherChair(group, memberId);
         return new GroupRoleChanged(group.Id, memberId, role, actorId, now);
     }
 

@@ -98,7 +98,7 @@ public static class AdministrativeActsUseCase
         typeof(MemberRegistered), typeof(MemberDeactivated), typeof(CouncilRoleGranted), typeof(CouncilRoleRevoked),
         typeof(GroupCreated), typeof(MemberJoinedGroup), typeof(GroupRoleChanged), typeof(MemberLeftGroup),
         typeof(CharterVersionAdopted), typeof(CharterSigned), typeof(MemberSuspended), typeof(MemberReinstated),
-        typeof(PartnerRegistered), typeof(SectorAdded),
+        typeof(PartnerRegistered), typeof(SectorAdded), typeof(GroupKindChanged),
     ];
 
     /// <summary>
@@ -118,12 +118,7 @@ public static class AdministrativeActsUseCase
             ? members.GetValueOrDefault(m) is { } member ? $"{member.DisplayName} ({member.Organisation})" : "Membre inconnu"
             : "Service (installation du conseil)";
         string Group(Guid id) => groups.GetValueOrDefault(id, "Groupe inconnu");
-        static string GroupKind(string kind) => kind switch
-        {
-            GroupKinds.Thematique => "thématique",
-            GroupKinds.Territorial => "territorial",
-            _ => kind,
-        };
+        string GroupKind(string kind) => policy.KindOf(kind).Label.ToLowerInvariant();
         string Role(string role) => policy.Roles.TryGetValue(role, out var r) ? r.Label : role;
 
         AdministrativeActView Act(IEvent e, string kind, string act, Guid? member, string detail, Guid? by) =>
@@ -138,6 +133,7 @@ public static class AdministrativeActsUseCase
             CouncilRoleGranted x => Act(e, AdministrativeActKinds.Roles, "Rôle accordé", x.MemberId, Role(x.Role), x.GrantedBy),
             CouncilRoleRevoked x => Act(e, AdministrativeActKinds.Roles, "Rôle retiré", x.MemberId, Role(x.Role), x.RevokedBy),
             GroupCreated x => Act(e, AdministrativeActKinds.Groups, "Groupe créé", null, $"{x.Name} ({GroupKind(x.Kind)})", x.CreatedBy),
+            GroupKindChanged x => Act(e, AdministrativeActKinds.Groups, "Type d'instance changé", null, $"{Group(x.GroupId)} — {GroupKind(x.Kind)}", x.ChangedBy),
             MemberJoinedGroup x => Act(e, AdministrativeActKinds.Groups, "Membre ajouté à un groupe", x.MemberId, $"{Group(x.GroupId)} — {Role(x.Role)}", x.AddedBy),
             GroupRoleChanged x => Act(e, AdministrativeActKinds.Groups, "Rôle dans un groupe changé", x.MemberId, $"{Group(x.GroupId)} — {Role(x.Role)}", x.ChangedBy),
             MemberLeftGroup x => Act(e, AdministrativeActKinds.Groups, "Membre retiré d'un groupe", x.MemberId, Group(x.GroupId), x.RemovedBy),
