@@ -112,6 +112,8 @@ public sealed class AuthorizationMatrixTests(MatrixFixture fixture) : IClassFixt
 
         ["GET /api/councils/{council}"] = Allow((f, _) => Task.FromResult(Get(Api(f))), Ok, CouncilMembers),
         ["GET /api/councils/{council}/me"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/me")), Ok, CouncilMembers),
+        ["PUT /api/councils/{council}/sectors/{code}/commune"] = Allow((f, caller) =>
+            Task.FromResult<(HttpMethod, string, object?)>((HttpMethod.Put, $"{Api(f)}/sectors/nord/commune", new { commune = $"Commune {caller} {Guid.NewGuid():N}"[..40] })), Ok, Caller.Coordonnateur),
         ["POST /api/councils/{council}/sectors"] = Allow((f, _) =>
             Task.FromResult(Post($"{Api(f)}/sectors", new { code = $"s{Guid.NewGuid():N}"[..12], label = "Secteur" })), Ok, Caller.Coordonnateur),
         ["GET /api/councils/{council}/partners"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/partners")), Ok, CouncilMembers),

@@ -98,7 +98,7 @@ public static class AdministrativeActsUseCase
         typeof(MemberRegistered), typeof(MemberDeactivated), typeof(CouncilRoleGranted), typeof(CouncilRoleRevoked),
         typeof(GroupCreated), typeof(MemberJoinedGroup), typeof(GroupRoleChanged), typeof(MemberLeftGroup),
         typeof(CharterVersionAdopted), typeof(CharterSigned), typeof(MemberSuspended), typeof(MemberReinstated),
-        typeof(PartnerRegistered), typeof(SectorAdded), typeof(GroupKindChanged),
+        typeof(PartnerRegistered), typeof(SectorAdded), typeof(GroupKindChanged), typeof(SectorCommuneSet),
     ];
 
     /// <summary>
@@ -145,7 +145,8 @@ public static class AdministrativeActsUseCase
                 policy.MemberReinstatementReasons.LabelOf(x.Reason), x.ReinstatedBy),
             PartnerRegistered x => Act(e, AdministrativeActKinds.Partners, "Partenaire inscrit à l'annuaire", null,
                 $"{x.Organisation} — {policy.PartnerRoles.LabelOf(x.Role)}", x.RegisteredBy),
-            SectorAdded x => Act(e, AdministrativeActKinds.Partners, "Secteur ajouté", null, x.Sector.Label, x.AddedBy),
+            SectorAdded x => Act(e, AdministrativeActKinds.Partners, "Secteur ajouté", null, x.Sector.Commune is { } commune ? $"{x.Sector.Label} ({commune})" : x.Sector.Label, x.AddedBy),
+            SectorCommuneSet x => Act(e, AdministrativeActKinds.Partners, "Commune d'un secteur indiquée", null, $"{x.SectorCode} — {x.Commune}", x.SetBy),
             _ => null,
         };
 
