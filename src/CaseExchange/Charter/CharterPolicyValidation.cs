@@ -68,7 +68,7 @@ internal static class CharterPolicyValidation
                 errors.Add($"role '{role}' has unknown capability '{capability}'");
         }
         // Charter rules 3 and 7: auditors and the plenary never reach nominative content.
-        foreach (var role in new[] { Roles.Auditeur, Roles.President })
+        foreach (var role in new[] { Roles.Auditeur, Roles.President, Roles.Maire })
         {
             if (!policy.Roles.TryGetValue(role, out var rolePolicy)) continue;
             foreach (var capability in rolePolicy.Capabilities.Where(Capabilities.Nominative.Contains))
@@ -78,6 +78,10 @@ internal static class CharterPolicyValidation
             errors.Add("role 'president' sees statistics only, not per-situation views");
         if (president is not null && president.Capabilities.Contains(Capabilities.ReadGroups))
             errors.Add("role 'president' sees statistics only, not groups, members or séances");
+
+        if (policy.Roles.TryGetValue(Roles.Maire, out var maire)
+            && maire.Capabilities.Any(c => c is Capabilities.ReadAnonymisedSituations or Capabilities.ReadGroups or Capabilities.ReadStatistics))
+            errors.Add("role 'maire' sees his commune's statistics only");
 
         if (errors.Count > 0)
             throw new CharterPolicyException("charter/policy.json breaks the charter: " + string.Join("; ", errors));

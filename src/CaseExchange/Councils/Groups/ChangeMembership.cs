@@ -37,6 +37,8 @@ public static class ChangeMembershipUseCase
         var (stream, group) = await FetchAsync(request, groupId);
         var member = await request.Session.LoadAsync<Member>(command.MemberId, request.Cancellation);
         Check(command, member).ThrowIfAny();
+        if (member!.MaireOf is not null)
+            throw Problems.OutOfOrder("Ce membre est maire d'une commune du conseil : il ne voit que les statistiques de sa commune et ne rejoint aucun groupe.");
         var joined = DecideAdd(group, command, request.Actor.Id, request.Now);
         stream.AppendOne(joined);
         return await BrowseGroupsUseCase.ViewOfAsync(group, request.Session, new Dictionary<Guid, string>(group.Members) { [command.MemberId] = joined.Role });

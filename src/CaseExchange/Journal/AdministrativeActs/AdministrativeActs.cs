@@ -98,7 +98,7 @@ public static class AdministrativeActsUseCase
         typeof(MemberRegistered), typeof(MemberDeactivated), typeof(CouncilRoleGranted), typeof(CouncilRoleRevoked),
         typeof(GroupCreated), typeof(MemberJoinedGroup), typeof(GroupRoleChanged), typeof(MemberLeftGroup),
         typeof(CharterVersionAdopted), typeof(CharterSigned), typeof(MemberSuspended), typeof(MemberReinstated),
-        typeof(PartnerRegistered), typeof(SectorAdded), typeof(GroupKindChanged), typeof(SectorCommuneSet),
+        typeof(PartnerRegistered), typeof(SectorAdded), typeof(GroupKindChanged), typeof(SectorCommuneSet), typeof(MaireDesignated), typeof(MaireDesignationEnded),
     ];
 
     /// <summary>
@@ -131,6 +131,8 @@ public static class AdministrativeActsUseCase
                 $"{x.Function}" + (x.CouncilRoles.Count == 0 ? "" : " ; rôles : " + string.Join(", ", x.CouncilRoles.Select(Role))), x.RegisteredBy),
             MemberDeactivated x => Act(e, AdministrativeActKinds.Members, "Membre retiré du conseil", x.MemberId, "Plus aucun accès", x.DeactivatedBy),
             CouncilRoleGranted x => Act(e, AdministrativeActKinds.Roles, "Rôle accordé", x.MemberId, Role(x.Role), x.GrantedBy),
+            MaireDesignated x => Act(e, AdministrativeActKinds.Roles, "Maire désigné", x.MemberId, $"Maire de {x.Commune}", x.DesignatedBy),
+            MaireDesignationEnded x => Act(e, AdministrativeActKinds.Roles, "Fin de la désignation d'un maire", x.MemberId, $"Maire de {x.Commune}", x.EndedBy),
             CouncilRoleRevoked x => Act(e, AdministrativeActKinds.Roles, "Rôle retiré", x.MemberId, Role(x.Role), x.RevokedBy),
             GroupCreated x => Act(e, AdministrativeActKinds.Groups, "Groupe créé", null, $"{x.Name} ({GroupKind(x.Kind)})", x.CreatedBy),
             GroupKindChanged x => Act(e, AdministrativeActKinds.Groups, "Type d'instance changé", null, $"{Group(x.GroupId)} — {GroupKind(x.Kind)}", x.ChangedBy),
