@@ -65,3 +65,9 @@ public static class ErasureCauses
 /// date the sheet gave (<c>ReferredOnInSheet</c>, past only) or the import instant. The sheet's row number is no identity.
 /// </summary>
 public sealed record SituationImported(Guid SituationId, Guid ImportId, int FirstRow, DateOnly? ReferredOnInSheet, Guid ImportedBy, DateTimeOffset At);
+
+/// <summary>
+/// One import of the council's spreadsheet, an administrative act on a stream of its own (the import's id): counts only
+/// (rows read, accepted, refused; situations created), never a value, a reason or a row number of the sheet.
+/// </summary>
+public sealed record SpreadsheetImported(Guid ImportId, int RowsRead, int RowsAccepted, int RowsRefused, int SituationsCreated, Guid ImportedBy, DateTimeOffset At);

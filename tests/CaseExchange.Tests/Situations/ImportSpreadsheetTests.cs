@@ -200,6 +200,36 @@ public sealed class ImportSpreadsheetTests(ImportFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task An_import_is_an_administrative_act_with_its_counts_and_nothing_of_the_sheet()
+    {
+        var (p, q) = (Person("T"), Person("U"));
+        var start = DateTimeOffset.UtcNow;
+        var (report, _) = await ImportAsync(SheetFiles.Csv([
+            Header,
+            Row("", p, Birth(p)),
+            Row("", q, Birth(q), facts: "Placé en garde à vue le mois dernier"),
+        ]), "tableur.csv");
+        var pseudonym = Assert.Single(report.Imported).Pseudonym;
+
+        var acts = await Service.GetJsonAsync<CaseExchange.Journal.AdministrativeActs.AdministrativeActsPage>(Council.Auditeur,
+            $"{Council.Api}/journal/administrative-acts?kind={CaseExchange.Journal.AdministrativeActs.AdministrativeActKinds.Imports}&from={Uri.EscapeDataString(start.ToString("O"))}");
+        var act = Assert.Single(acts.Items);
+        Assert.Equal("Import effectué", act.Act);
+        Assert.Equal("2 ligne(s) lue(s), 1 acceptée(s), 1 refusée(s) ; 1 situation(s) créée(s)", act.Detail);
+        Assert.Equal("Coordonnatrice Test (Mairie)", act.By);
+        Assert.Null(act.Member);
+        var csv = await (await Service.SendAsync(Council.Auditeur, HttpMethod.Get,
+            $"{Council.Api}/journal/administrative-acts/export?kind={CaseExchange.Journal.AdministrativeActs.AdministrativeActKinds.Imports}")).Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        foreach (var text in new[] { JsonSerializer.Serialize(acts), csv })
+        {
+            HoldsNoIdentity(text, p, q);
+            Assert.DoesNotContain(pseudonym, text);
+            Assert.DoesNotContain("garde", text, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(ImportRefusals.PoliceFileText, text);
+        }
+    }
+
+    [Fact]
     public async Task Only_the_coordonnateur_imports_and_a_refusal_writes_nothing()
     {
         var p = Person("R");

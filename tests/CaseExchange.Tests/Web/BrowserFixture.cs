@@ -64,6 +64,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     public async Task<IPage> SignInAsync(string subject)
     {
         var page = await NewPageAsync();
+        await Journeys.PageTimes.RecordAsync(page, subject[(subject.LastIndexOf('.') + 1)..]);
         await page.GotoAsync("/connexion");
         await page.GetByLabel("Identifiant du membre").FillAsync(subject);
         await page.GetByRole(AriaRole.Button, new() { Name = "Se connecter", Exact = true }).ClickAsync();
@@ -90,6 +91,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
+        Journeys.PageTimes.Save();
         if (_browser is not null) await _browser.DisposeAsync();
         _playwright?.Dispose();
         if (Service is not null) await Service.DisposeAsync();

@@ -22,8 +22,9 @@ public static class AdministrativeActKinds
     public const string Charter = "charte";
     public const string Suspensions = "suspensions";
     public const string Partners = "partenaires";
+    public const string Imports = "imports";
 
-    public static readonly IReadOnlyList<string> All = [Members, Roles, Groups, Charter, Suspensions, Partners];
+    public static readonly IReadOnlyList<string> All = [Members, Roles, Groups, Charter, Suspensions, Partners, Imports];
 
     public static string Label(string kind) => kind switch
     {
@@ -33,6 +34,7 @@ public static class AdministrativeActKinds
         Charter => "Charte (adoption, signatures)",
         Suspensions => "Suspensions et levées",
         Partners => "Partenaires et secteurs",
+        Imports => "Import du tableur existant",
         _ => kind,
     };
 }
@@ -98,7 +100,8 @@ public static class AdministrativeActsUseCase
         typeof(MemberRegistered), typeof(MemberDeactivated), typeof(CouncilRoleGranted), typeof(CouncilRoleRevoked),
         typeof(GroupCreated), typeof(MemberJoinedGroup), typeof(GroupRoleChanged), typeof(MemberLeftGroup),
         typeof(CharterVersionAdopted), typeof(CharterSigned), typeof(MemberSuspended), typeof(MemberReinstated),
-        typeof(PartnerRegistered), typeof(SectorAdded), typeof(GroupKindChanged), typeof(SectorCommuneSet), typeof(MaireDesignated), typeof(MaireDesignationEnded),
+        typeof(PartnerRegistered), typeof(SectorAdded), typeof(Situations.SpreadsheetImported),
+        typeof(GroupKindChanged), typeof(SectorCommuneSet), typeof(MaireDesignated), typeof(MaireDesignationEnded),
     ];
 
     /// <summary>
@@ -149,6 +152,10 @@ public static class AdministrativeActsUseCase
                 $"{x.Organisation} — {policy.PartnerRoles.LabelOf(x.Role)}", x.RegisteredBy),
             SectorAdded x => Act(e, AdministrativeActKinds.Partners, "Secteur ajouté", null, x.Sector.Commune is { } commune ? $"{x.Sector.Label} ({commune})" : x.Sector.Label, x.AddedBy),
             SectorCommuneSet x => Act(e, AdministrativeActKinds.Partners, "Commune d'un secteur indiquée", null, $"{x.SectorCode} — {x.Commune}", x.SetBy),
+            // Counts only: the import's act never repeats a row, a reason or a pseudonym of what it created.
+            Situations.SpreadsheetImported x => Act(e, AdministrativeActKinds.Imports, "Import effectué", null,
+                $"{x.RowsRead} ligne(s) lue(s), {x.RowsAccepted} acceptée(s), {x.RowsRefused} refusée(s) ; {x.SituationsCreated} situation(s) créée(s)",
+                x.ImportedBy),
             _ => null,
         };
 

@@ -212,7 +212,11 @@ public static class ImportSpreadsheetUseCase
         var refusedRows = refused.OrderBy(r => r.Row).ToList();
         var counts = refusedRows.GroupBy(r => r.Reason).Select(g => new ReasonCount(g.Key, ImportRefusals.Label(g.Key), g.Count()))
             .OrderByDescending(c => c.Rows).ThenBy(c => c.Reason, StringComparer.Ordinal).ToList();
-        return new ImportReport(importId, parsed.Count, imported.Sum(s => s.Rows.Count), refusedRows.Count, imported, refusedRows, counts);
+        var report = new ImportReport(importId, parsed.Count, imported.Sum(s => s.Rows.Count), refusedRows.Count, imported, refusedRows, counts);
+        // The administrative acts' trail: that an import took place, by whom, with its counts; nothing of the sheet.
+        session.Events.StartStream(importId,
+            new SpreadsheetImported(importId, report.DataRows, report.AcceptedRows, report.RefusedRows, imported.Count, request.Actor.Id, now));
+        return report;
     }
 
     /// <summary>NOMINATIVE, IN CLEAR: a situation ready to be referred, in memory only.</summary>

@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
+using System.Text;
 using System.Text.RegularExpressions;
 using CaseExchange.Councils;
 using CaseExchange.Journal;
@@ -10,7 +13,6 @@ using CaseExchange.Tests.Seances;
 using DocumentFormat.OpenXml.Packaging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using static Microsoft.Playwright.Assertions;
 using static Microsoft.Playwright.Assertions;
 
 namespace CaseExchange.Tests.Web.Journeys;
@@ -87,4 +89,72 @@ public static class JourneySupport
     }
 
     public static string Display(DateOnly date) => CaseExchange.Web.Display.Date(date);
+}
+
+/// <summary>
+/// Page times as felt: each page a journey loads (a goto, a click on a link, a form posted and its redirect) reports, from
+/// inside Chromium, the time from the start of its navigation to the end of its load event (Navigation Timing). A figure
+/// to read, never an assertion: the machine the journeys run on is shared.
+/// </summary>
+public static partial class PageTimes
+{
+    private const string Binding = "__caseExchangePageTime";
+
+    private static readonly ConcurrentQueue<(string Page, string Role, double Ms)> Recorded = new();
+
+    /// <summary>Records every page <paramref name="page"/> loads from now on, under <paramref name="role"/>.</summary>
+    public static async Task RecordAsync(IPage page, string role)
+    {
+        await page.ExposeFunctionAsync<string, double, bool>(Binding, (path, ms) =>
+        {
+            Recorded.Enqueue((Route(path), role, ms));
+            return true;
+        });
+        await page.AddInitScriptAsync($$"""
+            window.addEventListener('load', () => setTimeout(() => {
+              const n = performance.getEntriesByType('navigation')[0];
+              if (n && n.loadEventEnd > 0 && window.{{Binding}}) window.{{Binding}}(location.pathname, Math.round(n.loadEventEnd - n.startTime));
+            }, 0));
+            """);
+    }
+
+    /// <summary>The route rather than the address: ids and the council's code replaced, so that one page is one row.</summary>
+    public static string Route(string path) =>
+        Guids().Replace(Council().Replace(path, "/c/{c}"), "{id}");
+
+    [GeneratedRegex("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")]
+    private static partial Regex Guids();
+
+    [GeneratedRegex("^/c/[^/]+")]
+    private static partial Regex Council();
+
+    /// <summary>The table so far (page, role, loads, median and slowest in ms), for the test output and the README.</summary>
+    public static string Table()
+    {
+        var rows = Recorded.ToArray().GroupBy(r => (r.Page, r.Role)).OrderBy(g => g.Key.Page, StringComparer.Ordinal).ThenBy(g => g.Key.Role, StringComparer.Ordinal);
+        var table = new StringBuilder("| Page | Role | Loads | Median (ms) | Slowest (ms) |\n|---|---|---:|---:|---:|\n");
+        foreach (var g in rows)
+        {
+            var times = g.Select(r => r.Ms).Order().ToList();
+            var median = times.Count % 2 == 1 ? times[times.Count / 2] : (times[times.Count / 2 - 1] + times[times.Count / 2]) / 2;
+            table.Append(CultureInfo.InvariantCulture, $"| `{g.Key.Page}` | {g.Key.Role} | {times.Count} | {median:F0} | {times[^1]:F0} |\n");
+        }
+        return table.ToString();
+    }
+
+    /// <summary>Prints the table in the test output (the journeys that call it print what every journey run so far measured).</summary>
+    public static void Print(string journey)
+    {
+        // Load events are reported asynchronously from the page: give the last one a moment to arrive.
+        Thread.Sleep(200);
+        Console.WriteLine($"[browser] page times as felt, after the {journey} journey:\n{Table()}");
+    }
+
+    /// <summary>Writes the table of the whole run next to the screenshots (artifacts/page-times.md).</summary>
+    public static void Save()
+    {
+        if (Recorded.IsEmpty) return;
+        Directory.CreateDirectory(Screenshots.Folder);
+        File.WriteAllText(Path.Combine(Path.GetDirectoryName(Screenshots.Folder)!, "page-times.md"), Table());
+    }
 }

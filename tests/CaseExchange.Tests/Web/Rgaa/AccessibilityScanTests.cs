@@ -109,6 +109,11 @@ public sealed class AccessibilityScanTests(AccessibilityScanFixture fixture) : I
         {
             var page = await fixture.PageOfAsync(caller);
             await page.GotoAsync(url);
+            await ScanAsShownAsync(page, role, route);
+        }
+
+        async Task ScanAsShownAsync(IPage page, string role, string route)
+        {
             var result = await page.RunAxe(Options);
             scans++;
             engine ??= $"{result.TestEngine.Name} {result.TestEngine.Version}";
@@ -138,6 +143,12 @@ public sealed class AccessibilityScanTests(AccessibilityScanFixture fixture) : I
         var refused = PageAuthorizationTests.Matrix.First(r => r.Value.Expected[Caller.President] == 403);
         await ScanAsync(Caller.President, "président (refus)", "/erreur/{code:int?}", await refused.Value.Arrange(fixture));
         pages[pages.FindIndex(p => p.Route == "/erreur/{code:int?}")] = new ScannedPage("/erreur/{code:int?}", ["visiteur non connecté", "président (refus)"]);
+        // States that only a form reaches, which no address of the matrix shows: the search's results, the import's report.
+        foreach (var (route, role, page) in await StatesReachedByFormsAsync())
+        {
+            await ScanAsShownAsync(page, role, route);
+            pages.Add(new ScannedPage(route, [role]));
+        }
 
         var found = new ScanResults(DateOnly.FromDateTime(DateTime.UtcNow), engine ?? "axe-core", FullAudit: false, pages, [.. passed],
             [.. violations.OrderBy(v => v.Key.Rule, StringComparer.Ordinal).Select(v => new KnownViolation(v.Key.Rule, v.Key.Impact, v.Value.Help, [.. v.Value.Pages]))]);
@@ -155,6 +166,34 @@ public sealed class AccessibilityScanTests(AccessibilityScanFixture fixture) : I
             await File.WriteAllTextAsync(path, JsonSerializer.Serialize(found, ScanResults.Json) + "\n", TestContext.Current.CancellationToken);
             Assert.Fail($"The déclaration d'accessibilité is out of date (scanned {committed.Date}): the scan's new results were written to {path}; commit them.");
         }
+    }
+
+    /// <summary>The search's results (a membre of the holding group, by pseudonym) and the import's report with its closing screen (the coordonnateur, a CSV with one refused row).</summary>
+    private async Task<IReadOnlyList<(string Route, string Role, IPage Page)>> StatesReachedByFormsAsync()
+    {
+        var council = fixture.Council;
+        var (_, pseudonym) = await fixture.Steps.ReferAsync();
+        var member = await fixture.PageOfAsync(Caller.MemberOfHoldingGroup);
+        await member.GotoAsync($"/c/{council.Code}/recherche");
+        await member.Locator("#Pseudonyme").FillAsync(pseudonym);
+        await member.Locator("form", new() { Has = member.Locator("#Pseudonyme") }).GetByRole(AriaRole.Button, new() { Name = "Rechercher" }).ClickAsync();
+        await Expect(member.Locator("#resultats")).ToContainTextAsync(pseudonym);
+
+        var person = TestPerson.Distinctive("Scan");
+        var csv = Situations.SheetFiles.Csv([
+            ["groupe", "motifs", "secteur", "urgence", "nom", "prénom", "date de naissance", "faits"],
+            ["GT A (détenteur)", "errance", "nord", "normale", person.Nom, person.Prenom, person.DateNaissance.ToString("dd/MM/yyyy"), "Errance signalée"],
+            ["GT A (détenteur)", "curiosite", "nord", "normale", "Sansmotif", "Refus", "01/02/2010", "Motif inconnu"],
+        ]);
+        var coordonnateur = await fixture.PageOfAsync(Caller.Coordonnateur);
+        await coordonnateur.GotoAsync($"/c/{council.Code}/import");
+        await coordonnateur.Locator("#Fichier").SetInputFilesAsync(new FilePayload { Name = "tableur.csv", MimeType = "text/csv", Buffer = csv });
+        await coordonnateur.GetByRole(AriaRole.Button, new() { Name = "Importer" }).ClickAsync();
+        await Expect(coordonnateur.Locator("h2#destruction")).ToBeVisibleAsync();
+        return [
+            ("/c/{council}/recherche — résultats", "membre et référent", member),
+            ("/c/{council}/import — rapport et fin", "coordonnateur", coordonnateur),
+        ];
     }
 
     /// <summary>Zero violations must mean the engine ran: on a page built to fail, it finds the missing label and alternative.</summary>
