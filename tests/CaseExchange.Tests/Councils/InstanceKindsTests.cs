@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using CaseExchange.Charter;
 using CaseExchange.Councils;
@@ -178,6 +179,22 @@ public sealed class InstanceKindsTests(InstanceKindsFixture fixture) : IClassFix
         var page = WebUtility.HtmlDecode(await client.GetStringAsync(created.Headers.Location!.ToString(), Cancel));
         Assert.Contains("<dt>Type d'instance</dt><dd>Cellule de veille</dd>", page);
         Assert.Contains("non : seulement des points non nominatifs de partie générale", page);
+    }
+
+    [Fact]
+    public async Task An_import_creates_no_situation_in_an_instance_without_nominative_situations()
+    {
+        var name = $"Cellule {Guid.NewGuid():N}"[..20];
+        await Service.PostJsonAsync<JsonElement>(Council.Coordonnateur, $"{Council.Api}/groups", new { name, kind = GroupKinds.CelluleDeVeille }, 201);
+        var person = TestPerson.Distinctive($"Import{Guid.NewGuid():N}"[..12]);
+        string[] header = ["numéro", "groupe", "motifs", "secteur", "urgence", "nom", "prénom", "date de naissance", "rôle", "adresse", "faits", "date du signalement"];
+        string[] row = ["", name, "errance", "nord", "normale", person.Nom, person.Prenom, person.DateNaissance.ToString("dd/MM/yyyy"), "", person.Adresse, "Faits.", ""];
+        var response = await Service.PostAsync(Council.Coordonnateur, $"{Council.Api}/imports",
+            CaseExchange.Tests.Situations.SheetFiles.Upload(CaseExchange.Tests.Situations.SheetFiles.Csv([header, row]), "t.csv"));
+        await Answers.ExpectAsync(response, 200);
+        var report = await response.Content.ReadFromJsonAsync<CaseExchange.Situations.Import.ImportReport>(Json.Options, Cancel);
+        Assert.Empty(report!.Imported);
+        Assert.Equal(CaseExchange.Situations.Import.ImportRefusals.UnknownGroup, Assert.Single(report.Refused).Reason);
     }
 
     private async Task<Guid> CreateAsync(string kind) =>
