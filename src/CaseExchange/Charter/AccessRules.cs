@@ -115,6 +115,27 @@ public static class AccessRules
     }
 
     /// <summary>
+    /// Plenary statistics (charter rule 7: aggregated and anonymised only): the council roles that read them see the whole
+    /// council or, if they ask, one commune; the maire of a commune (designated, with the role's capability) sees his
+    /// commune's only — asking for another is refused. Which commune the figures cover: <see cref="StatisticsCommune"/>.
+    /// </summary>
+    public static AccessVerdict ReadStatistics(CharterPolicy policy, Member? member, string? commune)
+    {
+        if (member is not { Active: true }) return AccessVerdict.Refused(Refusals.NotACouncilMember);
+        if (member.CouncilRoles.Any(r => policy.RoleHas(r, Capabilities.ReadStatistics))) return AccessVerdict.Granted;
+        return IsMaire(policy, member) && (commune is null || commune == member.MaireOf)
+            ? AccessVerdict.Granted
+            : AccessVerdict.Refused(Refusals.RoleNotAllowed);
+    }
+
+    /// <summary>The commune the statistics cover for this reader: the one asked by a council-wide reader, always the maire's own for a maire.</summary>
+    public static string? StatisticsCommune(CharterPolicy policy, Member member, string? asked) =>
+        member.CouncilRoles.Any(r => policy.RoleHas(r, Capabilities.ReadStatistics)) ? asked : member.MaireOf;
+
+    private static bool IsMaire(CharterPolicy policy, Member member) =>
+        member.MaireOf is not null && member.CouncilRoles.Contains(Roles.Maire) && policy.RoleHas(Roles.Maire, Capabilities.ReadCommuneStatistics);
+
+    /// <summary>
     /// Groups, their members and séances (charter rule 7: the président has statistics only): a council role that has the
     /// capability, or, for an ordinary member who holds no council role, the group member's role.
     /// </summary>

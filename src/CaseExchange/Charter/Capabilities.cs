@@ -19,10 +19,14 @@ public static class Capabilities
     /// <summary>The council's groups, their members and their séances: its working organisation, not statistics.</summary>
     public const string ReadGroups = "read-groups";
 
+    /// <summary>The statistics of one commune of an intercommunal council: its maire's, and nothing else.</summary>
+    public const string ReadCommuneStatistics = "read-commune-statistics";
+
     public static readonly IReadOnlySet<string> All = new HashSet<string>
     {
         ReadAnonymisedSituations, ManageCouncil, ManageGroups, PrepareSeances, LeadSituations, ReadStatistics,
         ReferSituations, OpenNominativeFiles, RecordFollowUp, ReadJournal, OrderErasure, AnswerAccessRequests, ReadGroups,
+        ReadCommuneStatistics,
     };
 
     /// <summary>Capabilities that reach nominative data; the charter keeps them away from some roles whatever the policy says.</summary>
@@ -41,6 +45,9 @@ public static class Roles
     public const string Referent = "referent";
     public const string Auditeur = "auditeur";
     public const string President = "president";
+
+    /// <summary>The maire of one commune of the council: held by designation (with the commune), never granted alone.</summary>
+    public const string Maire = "maire";
 
     public static readonly IReadOnlySet<string> CouncilRoles = new HashSet<string> { Coordonnateur, Auditeur, President };
     public static readonly IReadOnlySet<string> GroupRoles = new HashSet<string> { Animateur, Membre };

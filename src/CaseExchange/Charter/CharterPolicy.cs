@@ -60,6 +60,16 @@ public sealed class CharterPolicy
     public required StatisticsPolicy Statistics { get; init; }
     public required IReadOnlyDictionary<string, RolePolicy> Roles { get; init; }
 
+    /// <summary>
+    /// The kinds of instance a group may be (groupe thématique, territorial, cellule de veille, groupe opérationnel), each
+    /// with its chair's title and its own rules. Absent from a policy: the two kinds of working group that every council has.
+    /// </summary>
+    public IReadOnlyList<InstanceKind> InstanceKinds { get; init; } = InstanceKind.Defaults;
+
+    /// <summary>The kind of a group; a group recorded with a kind the policy no longer lists keeps the working group's rules.</summary>
+    public InstanceKind KindOf(string? code) =>
+        InstanceKinds.FirstOrDefault(k => k.Code == code) ?? InstanceKind.Defaults[0] with { Code = code ?? "", Label = code ?? "" };
+
     /// <summary>The charter's text (charte then règlement), as signed by members.</summary>
     [JsonIgnore] public string FullText { get; private set; } = "";
 
@@ -190,6 +200,24 @@ public sealed record AgeBand(string Code, string Label, int? MaxAge);
 public sealed record RetentionPolicy(int InactiveArchiveYears, int AgeLimitYears, IReadOnlyList<string> AgeLimitAppliesToRoles);
 
 public sealed record StatisticsPolicy(int MinimumCount);
+
+/// <summary>
+/// A kind of instance: its chair's title (the group role <c>animateur</c> holds it), whether it may hold nominative
+/// situations (a non-nominative instance exchanges only general-part items), whether it names a sector (<c>none</c>,
+/// <c>required</c>, <c>optional</c>) and the minimum notice, in days, of its séances.
+/// </summary>
+public sealed record InstanceKind(string Code, string Label, string Chair, bool Nominative, string Sector, int MinimumNoticeDays)
+{
+    public const string SectorNone = "none";
+    public const string SectorRequired = "required";
+    public const string SectorOptional = "optional";
+
+    public static readonly IReadOnlyList<InstanceKind> Defaults =
+    [
+        new("thematique", "Groupe thématique", "Animateur ou animatrice", true, SectorNone, 0),
+        new("territorial", "Groupe territorial", "Animateur ou animatrice", true, SectorRequired, 0),
+    ];
+}
 
 public sealed record RolePolicy(string Scope, string Label, IReadOnlyList<string> Capabilities);
 

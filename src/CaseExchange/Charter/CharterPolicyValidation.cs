@@ -59,6 +59,15 @@ internal static class CharterPolicyValidation
         if (policy.Statistics.MinimumCount < 3)
             errors.Add("statistics.minimumCount must be at least 3, or a count could single a person out");
 
+        // Groups recorded before the kinds were configurable are thematic or territorial: both kinds stay listed.
+        foreach (var kept in new[] { "thematique", "territorial" }.Where(code => policy.InstanceKinds.All(k => k.Code != code)))
+            errors.Add($"instanceKinds must include '{kept}'");
+        if (policy.InstanceKinds.Select(k => k.Code).Distinct().Count() != policy.InstanceKinds.Count) errors.Add("instanceKinds has duplicate codes");
+        foreach (var kind in policy.InstanceKinds.Where(k => k.Sector is not (InstanceKind.SectorNone or InstanceKind.SectorRequired or InstanceKind.SectorOptional)))
+            errors.Add($"instance kind '{kind.Code}': sector must be none, required or optional");
+        foreach (var kind in policy.InstanceKinds.Where(k => k.MinimumNoticeDays is < 0 or > 60))
+            errors.Add($"instance kind '{kind.Code}': minimumNoticeDays must be between 0 and 60");
+
         foreach (var required in Roles.CouncilRoles.Concat(Roles.GroupRoles).Append(Roles.Referent))
             if (!policy.Roles.ContainsKey(required)) errors.Add($"role '{required}' is missing from roles");
         foreach (var (role, rolePolicy) in policy.Roles)
@@ -67,7 +76,7 @@ internal static class CharterPolicyValidation
                 errors.Add($"role '{role}' has unknown capability '{capability}'");
         }
         // Charter rules 3 and 7: auditors and the plenary never reach nominative content.
-        foreach (var role in new[] { Roles.Auditeur, Roles.President })
+        foreach (var role in new[] { Roles.Auditeur, Roles.President, Roles.Maire })
         {
             if (!policy.Roles.TryGetValue(role, out var rolePolicy)) continue;
             foreach (var capability in rolePolicy.Capabilities.Where(Capabilities.Nominative.Contains))
@@ -77,6 +86,10 @@ internal static class CharterPolicyValidation
             errors.Add("role 'president' sees statistics only, not per-situation views");
         if (president is not null && president.Capabilities.Contains(Capabilities.ReadGroups))
             errors.Add("role 'president' sees statistics only, not groups, members or séances");
+
+        if (policy.Roles.TryGetValue(Roles.Maire, out var maire)
+            && maire.Capabilities.Any(c => c is Capabilities.ReadAnonymisedSituations or Capabilities.ReadGroups or Capabilities.ReadStatistics))
+            errors.Add("role 'maire' sees his commune's statistics only");
 
         return errors;
     }

@@ -8,7 +8,7 @@ public sealed class AccueilModel : CouncilPageModel
 {
     public bool CanRefer => GroupsWhereICan(Capabilities.ReferSituations).Any();
     public bool IsCoordinator => HasCouncilCapability(Capabilities.ManageGroups);
-    public bool CanReadStatistics => HasCouncilCapability(Capabilities.ReadStatistics);
+    public bool CanReadStatistics => HasCouncilCapability(Capabilities.ReadStatistics) || HasCouncilCapability(Capabilities.ReadCommuneStatistics);
     public bool CanReadJournal => HasCouncilCapability(Capabilities.ReadJournal);
 
     public void OnGet()

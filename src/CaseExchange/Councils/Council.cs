@@ -2,11 +2,15 @@ using CaseExchange.Charter;
 
 namespace CaseExchange.Councils;
 
-public sealed record Sector(string Code, string Label);
+/// <summary>A sector of the council; in an intercommunal council (CISPD), the commune it lies in (none recorded: the council's own).</summary>
+public sealed record Sector(string Code, string Label, string? Commune = null);
 
 public sealed record CouncilEstablished(string Code, string Name, IReadOnlyList<Sector> Sectors, DateTimeOffset At);
 
 public sealed record SectorAdded(Sector Sector, Guid AddedBy, DateTimeOffset At);
+
+/// <summary>The coordonnateur set the commune a sector lies in (statistics per commune, the maire's figures).</summary>
+public sealed record SectorCommuneSet(string SectorCode, string Commune, Guid SetBy, DateTimeOffset At);
 
 /// <summary>The council adopted a charter version: from now on, only its signatories have nominative access.</summary>
 public sealed record CharterVersionAdopted(string Version, string Fingerprint, Guid? AdoptedBy, DateTimeOffset At);
@@ -50,6 +54,12 @@ public sealed class Council
 
     public bool HasSector(string? code) => code is not null && Sectors.Any(s => s.Code == code);
 
+    /// <summary>The council's communes: those its sectors name, in French alphabetical order.</summary>
+    public IReadOnlyList<string> CommuneNames() =>
+        [.. Sectors.Select(s => s.Commune).OfType<string>().Distinct().Order(StringComparer.Create(System.Globalization.CultureInfo.GetCultureInfo("fr-FR"), true))];
+
+    public bool HasCommune(string? commune) => commune is not null && Sectors.Any(s => s.Commune == commune);
+
     public void Apply(CouncilEstablished e)
     {
         Code = e.Code;
@@ -58,6 +68,12 @@ public sealed class Council
     }
 
     public void Apply(SectorAdded e) => Sectors.Add(e.Sector);
+
+    public void Apply(SectorCommuneSet e)
+    {
+        var index = Sectors.FindIndex(s => s.Code == e.SectorCode);
+        if (index >= 0) Sectors[index] = Sectors[index] with { Commune = e.Commune };
+    }
 
     public void Apply(PartnerRegistered e) => Partners.Add(new Partner(e.PartnerId, e.Organisation, e.Role));
 

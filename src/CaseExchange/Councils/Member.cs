@@ -14,6 +14,12 @@ public sealed record CouncilRoleGranted(Guid MemberId, string Role, Guid Granted
 
 public sealed record CouncilRoleRevoked(Guid MemberId, string Role, Guid RevokedBy, DateTimeOffset At);
 
+/// <summary>The coordonnateur designated the member maire of one commune of the council: that commune's statistics, nothing else.</summary>
+public sealed record MaireDesignated(Guid MemberId, string Commune, Guid DesignatedBy, DateTimeOffset At);
+
+/// <summary>The member is no longer maire of the commune.</summary>
+public sealed record MaireDesignationEnded(Guid MemberId, string Commune, Guid EndedBy, DateTimeOffset At);
+
 public sealed record CharterSigned(Guid MemberId, string CharterVersion, string Fingerprint, DateTimeOffset At);
 
 /// <summary>The member left the council: no access of any kind from now on.</summary>
@@ -46,6 +52,9 @@ public sealed class Member
     /// <summary>Suspended as a precaution: not <see cref="Active"/> (every rule refuses them), roles and groups kept.</summary>
     public bool Suspended { get; set; }
 
+    /// <summary>The commune whose maire the member is (with the council role <c>maire</c>), if designated.</summary>
+    public string? MaireOf { get; set; }
+
     public bool HasSigned(string? charterVersion) => charterVersion is not null && SignedCharterVersions.Contains(charterVersion);
 
     public void Apply(MemberRegistered e)
@@ -65,7 +74,23 @@ public sealed class Member
         if (!CouncilRoles.Contains(e.Role)) CouncilRoles.Add(e.Role);
     }
 
-    public void Apply(CouncilRoleRevoked e) => CouncilRoles.Remove(e.Role);
+    public void Apply(CouncilRoleRevoked e)
+    {
+        CouncilRoles.Remove(e.Role);
+        if (e.Role == Charter.Roles.Maire) MaireOf = null;
+    }
+
+    public void Apply(MaireDesignated e)
+    {
+        MaireOf = e.Commune;
+        if (!CouncilRoles.Contains(Charter.Roles.Maire)) CouncilRoles.Add(Charter.Roles.Maire);
+    }
+
+    public void Apply(MaireDesignationEnded e)
+    {
+        MaireOf = null;
+        CouncilRoles.Remove(Charter.Roles.Maire);
+    }
 
     public void Apply(CharterSigned e)
     {
@@ -77,6 +102,7 @@ public sealed class Member
         Active = false;
         Suspended = false;
         CouncilRoles.Clear();
+        MaireOf = null;
     }
 
     public void Apply(MemberSuspended e)

@@ -25,7 +25,12 @@ public sealed record StatisticsTable(string Code, string Title, string? Note, in
 
 public sealed record StatisticsReport(
     string Council, DateOnly From, DateOnly To, int Threshold, int? Situations, bool SituationsSuppressed,
-    IReadOnlyList<StatisticsTable> Tables, int? MedianDaysToFirstExamination, bool MedianSuppressed, string Population, string Notice);
+    IReadOnlyList<StatisticsTable> Tables, int? MedianDaysToFirstExamination, bool MedianSuppressed, string Population, string Notice,
+    StatisticsTable? Communes = null, string? Commune = null)
+{
+    /// <summary>The tables as shown: the communes first (an intercommunal council), then the others.</summary>
+    public IReadOnlyList<StatisticsTable> ShownTables() => Communes is null ? Tables : [Communes, .. Tables];
+}
 
 public static class StatisticsTables
 {
@@ -58,11 +63,35 @@ public sealed class PlenaryStatistics(CharterPolicy policy)
     ];
 
     /// <summary>One query that reads only the fields above, for the situations referred in [from, to] (French calendar days).</summary>
+    /// <para>
+    /// An intercommunal council (sectors that name their commune) gets the table per commune, protected together with the
+    /// sector table (<see cref="CommuneBreakdown"/>). With <paramref name="commune"/>, the report covers that commune's
+    /// sectors only (the maire's figures): no row of another commune, the same suppression within it.
+    /// </para>
     public async Task<StatisticsReport> ComputeAsync(IQuerySession session, Council council, DateOnly from, DateOnly to,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default, string? commune = null)
     {
         var facts = await LoadFactsAsync(session, from, to, cancellation);
-        return Compute([.. facts.Select(f => AsOf(f, FrenchTime.StartOf(to.AddDays(1))))], council, from, to);
+        IReadOnlyList<SituationFacts> asOf = [.. facts.Select(f => AsOf(f, FrenchTime.StartOf(to.AddDays(1))))];
+        return commune is null ? WithCommunes(asOf, council, from, to) : OfCommune(asOf, council, commune, from, to);
+    }
+
+    /// <summary>Pure: the council's report, with its commune table when its sectors name communes.</summary>
+    public StatisticsReport WithCommunes(IReadOnlyList<SituationFacts> facts, Council council, DateOnly from, DateOnly to)
+    {
+        var report = Compute(facts, council, from, to);
+        if (council.CommuneNames().Count == 0) return report;
+        var truth = Compute(facts, council, from, to, suppress: false);
+        return CommuneBreakdown.Add(report, council, [.. truth.Tables.First(t => t.Code == StatisticsTables.Sectors).Cells.Select(c => c.Count ?? 0)]);
+    }
+
+    /// <summary>Pure: the report of one commune: the situations of its sectors, its sectors' rows only.</summary>
+    public StatisticsReport OfCommune(IReadOnlyList<SituationFacts> facts, Council council, string commune, DateOnly from, DateOnly to)
+    {
+        var sectors = council.Sectors.Where(s => s.Commune == commune).ToList();
+        var codes = sectors.Select(s => s.Code).ToHashSet(StringComparer.Ordinal);
+        var scoped = new Council { Code = council.Code, Name = $"{council.Name} — {commune}", Sectors = sectors };
+        return Compute([.. facts.Where(f => codes.Contains(f.Sector))], scoped, from, to) with { Commune = commune };
     }
 
     /// <summary>The non-nominative fields of the situations referred in [from, to] (French calendar days), as they stand now.</summary>

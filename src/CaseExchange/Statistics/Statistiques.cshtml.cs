@@ -22,6 +22,12 @@ public sealed class StatistiquesModel(PlenaryStatistics statistics) : CouncilPag
 
     public StatisticsReport? Report { get; private set; }
 
+    /// <summary>One commune of an intercommunal council (council-wide readers may choose; a maire always sees his own).</summary>
+    [BindProperty(SupportsGet = true, Name = "commune")] public string? Commune { get; set; }
+
+    /// <summary>The président and the coordonnateur read the whole council and its published reports; a maire, his commune only.</summary>
+    public bool ReadsWholeCouncil => HasCouncilCapability(Charter.Capabilities.ReadStatistics);
+
     /// <summary>The fixed period to publish ("2026", "2026-S1", "2026-T3").</summary>
     [BindProperty(Name = "periode")] public string? Period { get; set; }
 
@@ -33,18 +39,20 @@ public sealed class StatistiquesModel(PlenaryStatistics statistics) : CouncilPag
 
     public async Task OnGetAsync()
     {
-        await LoadReportsAsync();
+        if (string.IsNullOrWhiteSpace(Commune)) Commune = null;
+        Actor.Require(Charter.AccessRules.ReadStatistics(Policy, Actor.Member, Commune));
+        if (ReadsWholeCouncil) await LoadReportsAsync();
         var from = Month(FromMonth, "Du");
         var to = Month(ToMonth, "Au");
         if (!ModelState.IsValid)
         {
             // Nothing is computed for a period that could not be read; the refusal to read statistics still applies first.
-            Actor.RequireCouncilCapability(Policy, Charter.Capabilities.ReadStatistics);
+            Actor.Require(Charter.AccessRules.ReadStatistics(Policy, Actor.Member, Commune));
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return;
         }
-        Report = await QueryAsync(() => ReadStatisticsUseCase.HandleAsync(CouncilRequest, statistics, from, to?.AddMonths(1).AddDays(-1)),
-            mapField: field => field == "from" ? "Du" : "Au");
+        Report = await QueryAsync(() => ReadStatisticsUseCase.HandleAsync(CouncilRequest, statistics, from, to?.AddMonths(1).AddDays(-1), Commune),
+            mapField: field => field switch { "from" => "Du", "commune" => "Commune", _ => "Au" });
         if (Report is null) return;
         FromMonth = MonthValue(Report.From);
         ToMonth = MonthValue(Report.To);

@@ -43,12 +43,8 @@ public static class Display
     public static string RoleLabel(CharterPolicy policy, string role) =>
         policy.Roles.TryGetValue(role, out var r) ? r.Label : role;
 
-    public static string GroupKind(string kind) => kind switch
-    {
-        GroupKinds.Thematique => "Thématique",
-        GroupKinds.Territorial => "Territorial",
-        _ => kind,
-    };
+    /// <summary>The instance kind's label in the charter (« Groupe thématique », « Cellule de veille »…).</summary>
+    public static string GroupKind(CharterPolicy policy, string kind) => policy.KindOf(kind).Label;
 
     public static string Sector(Council council, string? code) =>
         code is null ? "—" : council.Sectors.FirstOrDefault(s => s.Code == code)?.Label ?? code;

@@ -30,7 +30,7 @@ public static class Navigation
         new("Séances", "seances", p => p.CanPrepareSeances),
         new("Droit d'accès", "droit-acces", p => p.HasCouncilCapability(Capabilities.AnswerAccessRequests)),
         // Président (and coordonnateur)
-        new("Statistiques", "statistiques", p => p.HasCouncilCapability(Capabilities.ReadStatistics)),
+        new("Statistiques", "statistiques", p => p.HasCouncilCapability(Capabilities.ReadStatistics) || p.HasCouncilCapability(Capabilities.ReadCommuneStatistics)),
         // Auditeur
         new("Journal des accès", "journal", p => p.HasCouncilCapability(Capabilities.ReadJournal)),
         // Offered to those whose work leaves traces (group members, readers of the situations); the page stays open to every member.

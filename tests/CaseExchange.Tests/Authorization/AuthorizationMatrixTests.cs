@@ -17,6 +17,8 @@ public enum Caller
     RemovedMember,
     Auditeur,
     President,
+    /// <summary>The maire of one commune of the council (designated by the coordonnateur): his commune's statistics only.</summary>
+    Maire,
     OtherCouncil,
     Anonymous,
 }
@@ -34,7 +36,16 @@ public class MatrixFixture : ServiceFixture
         Other = await TestCouncil.CreateAsync(service, "voisin");
         Steps = new SituationSteps(service, Council);
         Partner = await Council.PartnerAsync(service);
+        // An intercommunal council: sector nord in Valence, whose maire is designated.
+        await Answers.ExpectAsync(await service.SendAsync(Council.Coordonnateur, HttpMethod.Put, $"{Council.Api}/sectors/nord/commune", new { commune = MaireCommune }), 200);
+        MaireId = await Steps.NewMemberAsync();
+        var designated = await service.PostJsonAsync<JsonElement>(Council.Coordonnateur, $"{Council.Api}/members/{MaireId}/maire", new { commune = MaireCommune });
+        MaireSubject = designated.GetProperty("subject").GetString()!;
     }
+
+    public const string MaireCommune = "Valence";
+    public Guid MaireId { get; private set; }
+    public string MaireSubject { get; private set; } = "";
 
     public string? SubjectOf(Caller caller) => caller switch
     {
@@ -46,6 +57,7 @@ public class MatrixFixture : ServiceFixture
         Caller.RemovedMember => Council.RemovedMember,
         Caller.Auditeur => Council.Auditeur,
         Caller.President => Council.President,
+        Caller.Maire => MaireSubject,
         // The coordonnateur of another council: powerful there, nobody here.
         Caller.OtherCouncil => Other.Coordonnateur,
         _ => null,
@@ -73,12 +85,21 @@ public sealed class AuthorizationMatrixTests(MatrixFixture fixture) : IClassFixt
     private static Row Except(Row row, params (Caller Caller, int Status)[] exceptions) =>
         row with { Expected = row.Expected.ToDictionary(e => e.Key, e => exceptions.FirstOrDefault(x => x.Caller == e.Key) is { Status: > 0 } x ? x.Status : e.Value) };
 
+    /// <summary>A new sector in a commune of its own, for a designation that must not meet another maire.</summary>
+    private static async Task<string> NewCommuneAsync(MatrixFixture f)
+    {
+        var commune = $"Commune {Guid.NewGuid():N}"[..20];
+        await f.Service.PostJsonAsync<JsonElement>(f.Council.Coordonnateur, $"{Api(f)}/sectors",
+            new { code = $"s{Guid.NewGuid():N}"[..12], label = "Secteur", commune });
+        return commune;
+    }
+
     private static Row Public(Arrange arrange) => new(arrange, Enum.GetValues<Caller>().ToDictionary(c => c, _ => Ok));
 
     private static readonly Caller[] CouncilMembers =
     [
         Caller.Coordonnateur, Caller.Animateur, Caller.MemberOfHoldingGroup, Caller.MemberOfOtherGroup, Caller.UnsignedMember,
-        Caller.RemovedMember, Caller.Auditeur, Caller.President,
+        Caller.RemovedMember, Caller.Auditeur, Caller.President, Caller.Maire,
     ];
 
     private static readonly Caller[] AnonymisedReaders =
@@ -112,6 +133,16 @@ public sealed class AuthorizationMatrixTests(MatrixFixture fixture) : IClassFixt
 
         ["GET /api/councils/{council}"] = Allow((f, _) => Task.FromResult(Get(Api(f))), Ok, CouncilMembers),
         ["GET /api/councils/{council}/me"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/me")), Ok, CouncilMembers),
+        ["PUT /api/councils/{council}/sectors/{code}/commune"] = Allow((f, caller) =>
+            Task.FromResult<(HttpMethod, string, object?)>((HttpMethod.Put, $"{Api(f)}/sectors/sud/commune", new { commune = $"Commune {caller} {Guid.NewGuid():N}"[..40] })), Ok, Caller.Coordonnateur),
+        ["POST /api/councils/{council}/members/{memberId}/maire"] = Allow(async (f, _) =>
+            Post($"{Api(f)}/members/{await f.Steps.NewMemberAsync()}/maire", new { commune = await NewCommuneAsync(f) }), Ok, Caller.Coordonnateur),
+        ["DELETE /api/councils/{council}/members/{memberId}/maire"] = Allow(async (f, _) =>
+        {
+            var member = await f.Steps.NewMemberAsync();
+            await f.Service.PostJsonAsync<JsonElement>(f.Council.Coordonnateur, $"{Api(f)}/members/{member}/maire", new { commune = await NewCommuneAsync(f) });
+            return (HttpMethod.Delete, $"{Api(f)}/members/{member}/maire", null);
+        }, Ok, Caller.Coordonnateur),
         ["POST /api/councils/{council}/sectors"] = Allow((f, _) =>
             Task.FromResult(Post($"{Api(f)}/sectors", new { code = $"s{Guid.NewGuid():N}"[..12], label = "Secteur" })), Ok, Caller.Coordonnateur),
         ["GET /api/councils/{council}/partners"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/partners")), Ok, CouncilMembers),
@@ -161,6 +192,8 @@ public sealed class AuthorizationMatrixTests(MatrixFixture fixture) : IClassFixt
         ["GET /api/councils/{council}/groups/{groupId}"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/groups/{f.Council.GroupA}")), Ok, GroupReaders),
         ["POST /api/councils/{council}/groups"] = Allow((f, _) =>
             Task.FromResult(Post($"{Api(f)}/groups", new { name = $"GT {Guid.NewGuid():N}", kind = "thematique" })), Created, Caller.Coordonnateur),
+        ["PUT /api/councils/{council}/groups/{groupId}/kind"] = Allow(async (f, _) =>
+            (HttpMethod.Put, $"{Api(f)}/groups/{await f.Steps.NewGroupAsync()}/kind", new { kind = "operationnel" }), Ok, Caller.Coordonnateur),
         ["POST /api/councils/{council}/groups/{groupId}/members"] = Allow(async (f, _) =>
             Post($"{Api(f)}/groups/{await f.Steps.NewGroupAsync()}/members", new { memberId = f.Council.Id(f.Council.Referent), role = "membre" }),
             Ok, Caller.Coordonnateur),
@@ -228,7 +261,8 @@ public sealed class AuthorizationMatrixTests(MatrixFixture fixture) : IClassFixt
             Post($"{Api(f)}/seances/{await SeanceTodayAsync(f, attended: true, closed: true, reported: true)}/compte-rendu/versions/1/withdrawals",
                 new { reason = "erreur-materielle", expectedVersion = 4 }), Ok, Caller.Coordonnateur),
         // Plenary statistics: the coordonnateur and the président only.
-        ["GET /api/councils/{council}/statistics"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/statistics")), Ok, Caller.Coordonnateur, Caller.President),
+        // The maire reads his commune's statistics (and only his: another commune is a 403, see MaireStatisticsTests).
+        ["GET /api/councils/{council}/statistics"] = Allow((f, _) => Task.FromResult(Get($"{Api(f)}/statistics")), Ok, Caller.Coordonnateur, Caller.President, Caller.Maire),
         // Plenary reports of fixed periods: the same readers publish (each caller its own closed year), list and download them.
         ["POST /api/councils/{council}/statistics/reports"] = Allow((f, caller) => Task.FromResult(Post($"{Api(f)}/statistics/reports",
             new { period = $"{DateTime.UtcNow.Year - 10 + (int)caller}" })), Created, Caller.Coordonnateur, Caller.President),

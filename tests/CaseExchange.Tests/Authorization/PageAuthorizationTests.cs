@@ -34,7 +34,7 @@ public sealed class PageAuthorizationTests(MatrixFixture fixture) : IClassFixtur
     private static readonly Caller[] CouncilMembers =
     [
         Caller.Coordonnateur, Caller.Animateur, Caller.MemberOfHoldingGroup, Caller.MemberOfOtherGroup, Caller.UnsignedMember,
-        Caller.RemovedMember, Caller.Auditeur, Caller.President,
+        Caller.RemovedMember, Caller.Auditeur, Caller.President, Caller.Maire,
     ];
 
     private static readonly Caller[] AnonymisedReaders =
@@ -123,7 +123,7 @@ public sealed class PageAuthorizationTests(MatrixFixture fixture) : IClassFixtur
         ["/c/{council}/seances/{seanceId:guid}/compte-rendu"] = Allow(async f => $"/c/{f.Council.Code}/seances/{await f.Steps.NewSeanceAsync()}/compte-rendu",
             Caller.Coordonnateur, Caller.Animateur, Caller.MemberOfHoldingGroup),
         // Plenary statistics: the coordonnateur and the président only.
-        ["/c/{council}/statistiques"] = Allow(Page("/statistiques"), Caller.Coordonnateur, Caller.President),
+        ["/c/{council}/statistiques"] = Allow(Page("/statistiques"), Caller.Coordonnateur, Caller.President, Caller.Maire),
         // The access journal: the auditeur only.
         ["/c/{council}/journal"] = Allow(Page("/journal"), Caller.Auditeur),
         ["/c/{council}/journal/verification"] = Allow(Page("/journal/verification"), Caller.Auditeur),

@@ -37,6 +37,8 @@ public static class ChangeMembershipUseCase
         var (stream, group) = await FetchAsync(request, groupId);
         var member = await request.Session.LoadAsync<Member>(command.MemberId, request.Cancellation);
         Check(command, member).ThrowIfAny();
+        if (member!.MaireOf is not null)
+            throw Problems.OutOfOrder("Ce membre est maire d'une commune du conseil : il ne voit que les statistiques de sa commune et ne rejoint aucun groupe.");
         var joined = DecideAdd(group, command, request.Actor.Id, request.Now);
         stream.AppendOne(joined);
         return await BrowseGroupsUseCase.ViewOfAsync(group, request.Session, new Dictionary<Guid, string>(group.Members) { [command.MemberId] = joined.Role });
@@ -73,6 +75,7 @@ public static class ChangeMembershipUseCase
     public static MemberJoinedGroup DecideAdd(Group group, AddGroupMember command, Guid actorId, DateTimeOffset now)
     {
         if (group.HasMember(command.MemberId)) throw Problems.OutOfOrder("Ce membre fait déjà partie du groupe.");
+        if (command.Role == Roles.Animateur) InstanceRules.RequireNoOtherChair(group, command.MemberId);
         return new MemberJoinedGroup(group.Id, command.MemberId, command.Role!, actorId, now);
     }
 
@@ -80,6 +83,7 @@ public static class ChangeMembershipUseCase
     {
         var current = group.RoleOf(memberId) ?? throw Problems.NotFound("Ce membre ne fait pas partie du groupe.");
         if (current == role) throw Problems.OutOfOrder("Ce membre a déjà ce rôle dans le groupe.");
+        if (role == Roles.Animateur) InstanceRules.RequireNoOtherChair(group, memberId);
         return new GroupRoleChanged(group.Id, memberId, role, actorId, now);
     }
 

@@ -18,7 +18,7 @@ public static class CreateGroupEndpoint
         CreateGroupUseCase.HandleAsync(request, command, idempotencyKey);
 }
 
-/// <summary>The coordonnateur creates a working group, thematic or territorial (idempotent on its id or key).</summary>
+/// <summary>The coordonnateur creates a group of one of the charter's instance kinds (idempotent on its id or key).</summary>
 public static class CreateGroupUseCase
 {
     public const string Kind = "group";
@@ -36,7 +36,7 @@ public static class CreateGroupUseCase
             return Response(request, existing.Id, existing.Name);
         }
         var nameTaken = command.Name is { Length: > 0 } name && await session.Query<Group>().AnyAsync(g => g.Name == name.Trim(), request.Cancellation);
-        Check(command, actor.Council, nameTaken).ThrowIfAny();
+        Check(command, actor.Council, nameTaken, request.Policy.InstanceKinds).ThrowIfAny();
 
         var created = Decide(groupId, command, actor.Id, request.Now);
         session.Events.StartStream<Group>(created.GroupId, created);
@@ -44,13 +44,22 @@ public static class CreateGroupUseCase
         return Response(request, created.GroupId, created.Name);
     }
 
-    /// <summary>A name not yet used; a kind; a territorial group names one of the council's sectors, a thematic one none.</summary>
-    public static ValidationErrors Check(CreateGroup command, Council council, bool nameTaken) => new ValidationErrors()
-        .RequireText(command.Name, "name", "Le nom du groupe", MaxNameLength)
-        .When(command.Kind is null || !GroupKinds.All.Contains(command.Kind), "kind", "Le type de groupe doit être « thematique » ou « territorial ».")
-        .When(command.Kind == GroupKinds.Territorial && !council.HasSector(command.Sector), "sector", "Un groupe territorial doit désigner un secteur du conseil.")
-        .When(command.Kind == GroupKinds.Thematique && command.Sector is not null, "sector", "Un groupe thématique ne désigne pas de secteur.")
-        .When(nameTaken, "name", "Un groupe de ce conseil porte déjà ce nom.");
+    /// <summary>
+    /// A name not yet used; a kind of the charter's closed list (<c>instanceKinds</c>); a sector as the kind requires it
+    /// (a territorial group names one of the council's sectors, a thematic one none).
+    /// </summary>
+    public static ValidationErrors Check(CreateGroup command, Council council, bool nameTaken, IReadOnlyList<InstanceKind>? kinds = null)
+    {
+        kinds ??= InstanceKind.Defaults;
+        var kind = kinds.FirstOrDefault(k => k.Code == command.Kind);
+        return new ValidationErrors()
+            .RequireText(command.Name, "name", "Le nom du groupe", MaxNameLength)
+            .When(kind is null, "kind", "Le type d'instance doit être l'un de ceux de la charte : " + string.Join(", ", kinds.Select(k => $"« {k.Code} »")) + ".")
+            .When(command.Sector is not null && !council.HasSector(command.Sector), "sector", "Le secteur doit être l'un des secteurs du conseil.")
+            .When(kind?.Sector == InstanceKind.SectorRequired && command.Sector is null, "sector", $"Un {kind?.Label.ToLowerInvariant()} doit désigner un secteur du conseil.")
+            .When(kind?.Sector == InstanceKind.SectorNone && command.Sector is not null, "sector", $"Un {kind?.Label.ToLowerInvariant()} ne désigne pas de secteur.")
+            .When(nameTaken, "name", "Un groupe de ce conseil porte déjà ce nom.");
+    }
 
     public static GroupCreated Decide(Guid groupId, CreateGroup command, Guid actorId, DateTimeOffset now) =>
         new(groupId, command.Name!.Trim(), command.Kind!, command.Sector, actorId, now);

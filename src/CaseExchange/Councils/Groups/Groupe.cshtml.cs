@@ -19,6 +19,9 @@ public sealed class GroupeModel : CouncilPageModel
     public GroupView Group { get; private set; } = null!;
     public IReadOnlyList<MemberView> Candidates { get; private set; } = [];
 
+    /// <summary>The group's instance kind, with its rules (chair's title, nominative or not, notice).</summary>
+    public InstanceKind Kind => Policy.KindOf(Group.Kind);
+
     public async Task OnGetAsync(Guid groupId) => await LoadAsync(groupId);
 
     public Task<IActionResult> OnPostAjouterAsync(Guid groupId) => SubmitAsync(
@@ -33,6 +36,11 @@ public sealed class GroupeModel : CouncilPageModel
     public Task<IActionResult> OnPostRoleAsync(Guid groupId, Guid memberId, string? role) => SubmitAsync(
         () => ChangeMembershipUseCase.ChangeRoleAsync(CouncilRequest, groupId, memberId, new ChangeGroupRole(role)),
         view => Done(groupId, $"Le rôle de {NameIn(view, memberId)} est maintenant « {Display.RoleLabel(Policy, role ?? "")} »."),
+        () => LoadAsync(groupId), prefix: "");
+
+    public Task<IActionResult> OnPostTypeAsync(Guid groupId, string? kind) => SubmitAsync(
+        () => ChangeGroupKindUseCase.HandleAsync(CouncilRequest, groupId, new ChangeGroupKind(kind)),
+        view => Done(groupId, $"Le groupe est maintenant de type « {Display.GroupKind(Policy, view.Kind)} »."),
         () => LoadAsync(groupId), prefix: "");
 
     public Task<IActionResult> OnPostRetirerAsync(Guid groupId, Guid memberId) => SubmitAsync(

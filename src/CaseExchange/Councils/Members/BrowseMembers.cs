@@ -8,10 +8,11 @@ namespace CaseExchange.Councils.Members;
 
 public sealed record MemberView(
     Guid MemberId, string Subject, string DisplayName, string Organisation, string Function,
-    IReadOnlyList<string> CouncilRoles, IReadOnlyList<string> SignedCharterVersions, bool Active, int Version, bool Suspended = false)
+    IReadOnlyList<string> CouncilRoles, IReadOnlyList<string> SignedCharterVersions, bool Active, int Version, bool Suspended = false,
+    string? MaireOf = null)
 {
     public static MemberView Of(Member m) =>
-        new(m.Id, m.Subject, m.DisplayName, m.Organisation, m.Function, m.CouncilRoles, m.SignedCharterVersions, m.Active, m.Version, m.Suspended);
+        new(m.Id, m.Subject, m.DisplayName, m.Organisation, m.Function, m.CouncilRoles, m.SignedCharterVersions, m.Active, m.Version, m.Suspended, m.MaireOf);
 }
 
 public static class BrowseMembersEndpoints

@@ -102,6 +102,7 @@ public static class AdministrativeActsUseCase
         typeof(GroupCreated), typeof(MemberJoinedGroup), typeof(GroupRoleChanged), typeof(MemberLeftGroup),
         typeof(CharterVersionAdopted), typeof(CharterSigned), typeof(MemberSuspended), typeof(MemberReinstated),
         typeof(PartnerRegistered), typeof(SectorAdded), typeof(Situations.SpreadsheetImported),
+        typeof(GroupKindChanged), typeof(SectorCommuneSet), typeof(MaireDesignated), typeof(MaireDesignationEnded),
     ];
 
     /// <summary>
@@ -121,12 +122,7 @@ public static class AdministrativeActsUseCase
             ? members.GetValueOrDefault(m) is { } member ? $"{member.DisplayName} ({member.Organisation})" : "Membre inconnu"
             : "Service (installation du conseil)";
         string Group(Guid id) => groups.GetValueOrDefault(id, "Groupe inconnu");
-        static string GroupKind(string kind) => kind switch
-        {
-            GroupKinds.Thematique => "thématique",
-            GroupKinds.Territorial => "territorial",
-            _ => kind,
-        };
+        string GroupKind(string kind) => policy.KindOf(kind).Label.ToLowerInvariant();
         string Role(string role) => policy.Roles.TryGetValue(role, out var r) ? r.Label : role;
 
         AdministrativeActView Act(IEvent e, string kind, string act, Guid? member, string detail, Guid? by) =>
@@ -139,8 +135,11 @@ public static class AdministrativeActsUseCase
                 $"{x.Function}" + (x.CouncilRoles.Count == 0 ? "" : " ; rôles : " + string.Join(", ", x.CouncilRoles.Select(Role))), x.RegisteredBy),
             MemberDeactivated x => Act(e, AdministrativeActKinds.Members, "Membre retiré du conseil", x.MemberId, "Plus aucun accès", x.DeactivatedBy),
             CouncilRoleGranted x => Act(e, AdministrativeActKinds.Roles, "Rôle accordé", x.MemberId, Role(x.Role), x.GrantedBy),
+            MaireDesignated x => Act(e, AdministrativeActKinds.Roles, "Maire désigné", x.MemberId, $"Maire de {x.Commune}", x.DesignatedBy),
+            MaireDesignationEnded x => Act(e, AdministrativeActKinds.Roles, "Fin de la désignation d'un maire", x.MemberId, $"Maire de {x.Commune}", x.EndedBy),
             CouncilRoleRevoked x => Act(e, AdministrativeActKinds.Roles, "Rôle retiré", x.MemberId, Role(x.Role), x.RevokedBy),
             GroupCreated x => Act(e, AdministrativeActKinds.Groups, "Groupe créé", null, $"{x.Name} ({GroupKind(x.Kind)})", x.CreatedBy),
+            GroupKindChanged x => Act(e, AdministrativeActKinds.Groups, "Type d'instance changé", null, $"{Group(x.GroupId)} — {GroupKind(x.Kind)}", x.ChangedBy),
             MemberJoinedGroup x => Act(e, AdministrativeActKinds.Groups, "Membre ajouté à un groupe", x.MemberId, $"{Group(x.GroupId)} — {Role(x.Role)}", x.AddedBy),
             GroupRoleChanged x => Act(e, AdministrativeActKinds.Groups, "Rôle dans un groupe changé", x.MemberId, $"{Group(x.GroupId)} — {Role(x.Role)}", x.ChangedBy),
             MemberLeftGroup x => Act(e, AdministrativeActKinds.Groups, "Membre retiré d'un groupe", x.MemberId, Group(x.GroupId), x.RemovedBy),
@@ -154,7 +153,8 @@ public static class AdministrativeActsUseCase
                 policy.MemberReinstatementReasons.LabelOf(x.Reason), x.ReinstatedBy),
             PartnerRegistered x => Act(e, AdministrativeActKinds.Partners, "Partenaire inscrit à l'annuaire", null,
                 $"{x.Organisation} — {policy.PartnerRoles.LabelOf(x.Role)}", x.RegisteredBy),
-            SectorAdded x => Act(e, AdministrativeActKinds.Partners, "Secteur ajouté", null, x.Sector.Label, x.AddedBy),
+            SectorAdded x => Act(e, AdministrativeActKinds.Partners, "Secteur ajouté", null, x.Sector.Commune is { } commune ? $"{x.Sector.Label} ({commune})" : x.Sector.Label, x.AddedBy),
+            SectorCommuneSet x => Act(e, AdministrativeActKinds.Partners, "Commune d'un secteur indiquée", null, $"{x.SectorCode} — {x.Commune}", x.SetBy),
             // Counts only: the import's act never repeats a row, a reason or a pseudonym of what it created.
             Situations.SpreadsheetImported x => Act(e, AdministrativeActKinds.Imports, "Import effectué", null,
                 $"{x.RowsRead} ligne(s) lue(s), {x.RowsAccepted} acceptée(s), {x.RowsRefused} refusée(s) ; {x.SituationsCreated} situation(s) créée(s)",

@@ -45,7 +45,7 @@ public static class ScheduleSeanceUseCase
         }
 
         var now = request.Now;
-        Check(command, now).ThrowIfAny();
+        Check(command, now, request.Policy.KindOf(group.Kind)).ThrowIfAny();
         var scheduled = Decide(seanceId, group, command, actor.Id, now);
         await SeancePlace.GuardAsync(request, index, journal, scheduled.Place, "place");
         session.Events.StartStream<Seance>(scheduled.SeanceId, scheduled);
@@ -54,9 +54,12 @@ public static class ScheduleSeanceUseCase
     }
 
     /// <summary>A date, not in the past; a place of reasonable length if given (a day's leeway: a séance may be recorded on its day, whatever the hour).</summary>
-    public static ValidationErrors Check(ScheduleSeance command, DateTimeOffset now) => SeancePlace.Check(new ValidationErrors()
+    /// <para>The instance's kind may ask a minimum notice (<c>minimumNoticeDays</c>): the date is then at least that many days ahead.</para>
+    public static ValidationErrors Check(ScheduleSeance command, DateTimeOffset now, InstanceKind? kind = null) => SeancePlace.Check(new ValidationErrors()
         .When(command.Date is null, "date", "La date de la séance est obligatoire.")
         .When(command.Date < now.AddDays(-1), "date", "Une séance ne peut pas être planifiée dans le passé.")
+        .When(kind is { MinimumNoticeDays: > 0 } && command.Date >= now.AddDays(-1) && command.Date < now.AddDays(kind.MinimumNoticeDays), "date",
+            $"Une séance de cette instance ({kind?.Label}) se convoque au moins {kind?.MinimumNoticeDays} jours à l'avance, selon la charte.")
         , command.Place, "place", required: false);
 
     /// <summary>A new séance of the group, at the checked date.</summary>

@@ -163,7 +163,8 @@ public static class ImportSpreadsheetUseCase
         if (missing.Count > 0) throw FileProblem($"Colonnes obligatoires absentes : {string.Join(", ", missing.Select(c => $"« {Columns[c]} »"))}.");
 
         var session = request.Session;
-        var groups = await session.Query<Group>().ToListAsync(request.Cancellation);
+        // Only an instance whose kind holds nominative situations receives them (a cellule de veille's name is unknown here).
+        var groups = (await session.Query<Group>().ToListAsync(request.Cancellation)).Where(g => request.Policy.KindOf(g.Kind).Nominative).ToList();
         var parsed = rows.Skip(1).Select(r => ParsedRow.From(r, header)).ToList();
         var decided = Plan(parsed, groups, request.Actor.Council, request.Policy, request.Today);
 

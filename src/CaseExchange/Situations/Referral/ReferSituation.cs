@@ -61,6 +61,7 @@ public static class ReferSituationUseCase
 
         var now = request.Now;
         Check(command, group, actor.Council, policy, request.Today).ThrowIfAny();
+        InstanceRules.RequireNominative(policy, group!);
 
         var pseudonym = await pseudonyms.NextAsync(session.TenantId, now.Year);
         var cipher = keys.CreateFor(session, situationId, now);

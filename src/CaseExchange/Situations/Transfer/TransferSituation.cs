@@ -31,6 +31,7 @@ public static class TransferSituationUseCase
         var target = await SituationForWriting.FetchForLeadAsync(request, situationId, command.ExpectedVersion);
         var destination = await request.Session.LoadAsync<Group>(command.ToGroupId, request.Cancellation);
         Check(command, target.Situation, destination).ThrowIfAny();
+        InstanceRules.RequireNominative(request.Policy, destination!);
         // The state before the key: an erased situation answers 409, not the key's 410.
         SituationForWriting.RequireOpen(target.Situation);
 
