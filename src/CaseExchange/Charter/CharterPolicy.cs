@@ -137,7 +137,7 @@ public sealed class CharterPolicy
             PartnerRoles = Kept("partnerRoles", d.PartnerRoles), Outcomes = Kept("outcomes", d.Outcomes), DpoContact = d.DpoContact,
             InformationMeans = Kept("informationMeans", d.InformationMeans),
             InformationDeferralReasons = Kept("informationDeferralReasons", d.InformationDeferralReasons),
-            AgeBands = d.AgeBands,
+            AgeBands = d.AgeBands, InstanceKinds = d.InstanceKinds,
             // Within the deployment's bounds even if the deployment tightened them after the council's adoption.
             Retention = d.Retention with
             {

@@ -71,6 +71,29 @@ public sealed partial class CouncilCharterTests(CouncilCharterFixture fixture) :
     }
 
     [Fact]
+    public void A_narrowed_policy_carries_every_setting_the_council_cannot_narrow()
+    {
+        // A setting added to the policy later and forgotten in the narrowing would silently fall back to its default for
+        // every council with its own version (found when instance kinds arrived): every property is compared.
+        var terms = new CharterTerms(new Dictionary<string, IReadOnlyList<ListEntry>>(), Policy.Statistics.MinimumCount,
+            Policy.Retention.InactiveArchiveYears, Policy.Retention.AgeLimitYears);
+        var narrowed = Policy.NarrowedBy("v", "empreinte", terms);
+        var council = new[] { nameof(CharterPolicy.Version), nameof(CharterPolicy.Fingerprint), nameof(CharterPolicy.Statistics),
+            nameof(CharterPolicy.Retention), nameof(CharterPolicy.FullText), nameof(CharterPolicy.CharteText), nameof(CharterPolicy.ReglementText),
+            nameof(CharterPolicy.Deployment) };
+        var lost = typeof(CharterPolicy).GetProperties()
+            .Where(p => p.GetIndexParameters().Length == 0 && !council.Contains(p.Name))
+            .Where(p => !Equivalent(p.GetValue(Policy), p.GetValue(narrowed)))
+            .Select(p => p.Name);
+        Assert.Empty(lost);
+        Assert.Equal((Policy.Statistics, Policy.Retention), (narrowed.Statistics, narrowed.Retention));
+    }
+
+    private static bool Equivalent(object? deployment, object? narrowed) =>
+        Equals(deployment, narrowed)
+        || deployment is System.Collections.IEnumerable a && narrowed is System.Collections.IEnumerable b && a.Cast<object>().SequenceEqual(b.Cast<object>());
+
+    [Fact]
     public void The_paragraph_diff_names_what_was_added_and_removed_in_reading_order()
     {
         var changes = CharterDiff.Paragraphs("A\n\nB\n\nC\n\nD", "A\n\nB2\n\nC\n\nD\n\nE");
