@@ -198,8 +198,17 @@ public sealed class RetentionSweeper(
         if (toOpen.Count == 0) return limits;
 
         // Journalled as the service's own check: who decrypted (the system), which situation, why.
-        var persons = (await personsConcerned.OpenAsync(session, toOpen, ServerCheck.BySystem(JournalActions.Checks.RetentionDate), cancellation))
-            .ToLookup(p => p.SituationId);
+        ILookup<Guid, PersonConcerned> persons;
+        try
+        {
+            persons = (await personsConcerned.OpenAsync(session, toOpen, ServerCheck.BySystem(JournalActions.Checks.RetentionDate), cancellation))
+                .ToLookup(p => p.SituationId);
+        }
+        finally
+        {
+            // The keys unwrapped for this page leave memory with it: a sweep does not fill the key cache with the council.
+            foreach (var situation in toOpen) keys.Forget(council, situation.Id);
+        }
         var horizon = now + options.Value.AgeCheckHorizon;
         foreach (var situation in toOpen)
         {
