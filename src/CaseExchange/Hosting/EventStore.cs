@@ -58,6 +58,7 @@ public static class EventStore
                 options.Schema.For<CreationReceipt>();
                 options.Schema.For<IdentityIndexKey>();
                 options.Storage.ExtendedSchemaObjects.Add(IdentityIndex.Schema());
+                options.Storage.ExtendedSchemaObjects.Add(IdentityIndex.BackfillSchema());
                 // Situation keys: a table of their own, so that an erased key can be purged from disk (SituationKeys).
                 options.Storage.ExtendedSchemaObjects.Add(SituationKeyTable.Definition());
                 options.Storage.ExtendedSchemaObjects.Add(CompteRenduKeyTable.Definition());

@@ -153,12 +153,48 @@ public sealed class IdentityIndex(IDataProtectionProvider dataProtection, IDocum
         return found;
     }
 
-    /// <summary>The situations of the council that have rows in the index (the start-up back-fill skips them).</summary>
-    public async Task<IReadOnlySet<Guid>> IndexedSituationsAsync(string council, CancellationToken cancellation = default)
+    /// <summary>
+    /// The councils whose back-fill has completed (<see cref="IdentityIndexBackfill"/>): since then every situation is
+    /// indexed in its referral's transaction, so a restart need not look for unindexed ones again.
+    /// </summary>
+    public const string BackfillTableName = "identity_index_backfill";
+    private const string BackfillTable = Database.SchemaName + "." + BackfillTableName;
+
+    /// <summary>The back-fill's marks, created with the event store's schema (see EventStore).</summary>
+    public static Weasel.Postgresql.Tables.Table BackfillSchema()
     {
-        await using var command = dataSource.CreateCommand($"select distinct situation_id from {Table} where council = $1");
+        var table = new Weasel.Postgresql.Tables.Table(new PostgresqlObjectName(Database.SchemaName, BackfillTableName,
+            Weasel.Postgresql.SchemaUtils.IdentifierUsage.General));
+        table.AddColumn<string>("council").AsPrimaryKey();
+        table.AddColumn("completed_at", "timestamptz").NotNull();
+        return table;
+    }
+
+    public async Task<bool> BackfillCompletedAsync(string council, CancellationToken cancellation = default)
+    {
+        await using var command = dataSource.CreateCommand($"select exists (select 1 from {BackfillTable} where council = $1)");
         command.Parameters.Add(new NpgsqlParameter { Value = council });
-        var ids = new HashSet<Guid>();
+        return await command.ExecuteScalarAsync(cancellation) is true;
+    }
+
+    public async Task MarkBackfillCompletedAsync(string council, CancellationToken cancellation = default)
+    {
+        await using var command = dataSource.CreateCommand($"insert into {BackfillTable} (council, completed_at) values ($1, now()) on conflict do nothing");
+        command.Parameters.Add(new NpgsqlParameter { Value = council });
+        await command.ExecuteNonQueryAsync(cancellation);
+    }
+
+    /// <summary>
+    /// The council's live situations that have no row in the index (referred before it existed), found by PostgreSQL
+    /// (an anti-join on the index's primary key): nothing of the indexed ones crosses the wire.
+    /// </summary>
+    public async Task<IReadOnlyList<Guid>> UnindexedLiveSituationsAsync(string council, CancellationToken cancellation = default)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"select s.id from {Database.SchemaName}.mt_doc_situation s where s.tenant_id = $1 and s.data ->> 'NominativeDataErasedAt' is null " +
+            $"and not exists (select 1 from {Table} i where i.council = s.tenant_id and i.situation_id = s.id)");
+        command.Parameters.Add(new NpgsqlParameter { Value = council });
+        var ids = new List<Guid>();
         await using var reader = await command.ExecuteReaderAsync(cancellation);
         while (await reader.ReadAsync(cancellation)) ids.Add(reader.GetGuid(0));
         return ids;

@@ -34,19 +34,22 @@ public sealed class IdentityIndexBackfill(
 
     private async Task<int> IndexCouncilAsync(string council, CancellationToken cancellationToken)
     {
-        var done = await index.IndexedSituationsAsync(council, cancellationToken);
-        await using var session = store.LightweightSession(council);
-        // Ids only: a restart of an indexed council reads no situation document; only the unindexed few are loaded
-        // (loading all of them at every start is what the growth benchmark's restart figure pointed at).
-        var live = await session.Query<Situation>().Where(s => s.NominativeDataErasedAt == null).Select(s => s.Id).ToListAsync(cancellationToken);
-        var missingIds = live.Where(id => !done.Contains(id)).ToList();
-        if (missingIds.Count == 0) return 0;
-        var missing = await session.LoadManyAsync<Situation>(cancellationToken, missingIds);
-        foreach (var group in (await persons.OpenAsync(session, missing, ServerCheck.BySystem(Journal.JournalActions.Checks.IdentityIndexing), cancellationToken)).GroupBy(p => p.SituationId))
-            await index.IndexAsync(session, group.Key,
-                group.Select(p => new PersonToIndex(p.Sealed.PersonId, p.Sealed.Role, p.Identity)), cancellationToken);
-        await session.SaveChangesAsync(cancellationToken);
-        return missing.Count;
+        // Once a council's back-fill has completed, every situation is indexed in its referral's transaction: a restart
+        // reads one row here, not the council's history (README, "Growth with a council's history").
+        if (await index.BackfillCompletedAsync(council, cancellationToken)) return 0;
+        var missingIds = await index.UnindexedLiveSituationsAsync(council, cancellationToken);
+        if (missingIds.Count > 0)
+        {
+            await using var session = store.LightweightSession(council);
+            var missing = await session.LoadManyAsync<Situation>(cancellationToken, missingIds);
+            foreach (var group in (await persons.OpenAsync(session, missing, ServerCheck.BySystem(Journal.JournalActions.Checks.IdentityIndexing), cancellationToken)).GroupBy(p => p.SituationId))
+                await index.IndexAsync(session, group.Key,
+                    group.Select(p => new PersonToIndex(p.Sealed.PersonId, p.Sealed.Role, p.Identity)), cancellationToken);
+            await session.SaveChangesAsync(cancellationToken);
+        }
+        // Only once everything is indexed: a failure above (e.g. keys that cannot be unwrapped) leaves the council to the next start.
+        await index.MarkBackfillCompletedAsync(council, cancellationToken);
+        return missingIds.Count;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

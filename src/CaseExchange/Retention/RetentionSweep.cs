@@ -15,6 +15,16 @@ public sealed class RetentionOptions
     public const string Section = "Retention";
     public bool Enabled { get; set; } = true;
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Live situations read, and their birth dates decrypted, this many at a time: the sweep's memory does not grow with the council.</summary>
+    public int SweepPageSize { get; set; } = 500;
+
+    /// <summary>
+    /// How long a situation whose age limit is further away is not decrypted again. The process remembers only "not before
+    /// this instant" for it (the same instant for a whole page, nothing of its birth dates); exact age limits are kept only
+    /// for the few due within this horizon.
+    /// </summary>
+    public TimeSpan AgeCheckHorizon { get; set; } = TimeSpan.FromDays(30);
 }
 
 public sealed record SweepReport(DateTimeOffset StartedAt, int Councils, int Examined, int Erased);
@@ -31,8 +41,15 @@ public sealed class RetentionSweeper(
 {
     private const long AdvisoryLockKey = 0x43455f5245544e; // "CE_RETN"
 
-    // Age limits derive from sealed birth dates and never change: decrypt once per process, keep in memory only.
-    private readonly ConcurrentDictionary<(string Council, Guid Situation, int AgeLimitYears), DateTimeOffset?> _ageLimits = new();
+    // What the process remembers of the age limits it decrypted, in memory only: the exact limit when it falls within the
+    // horizon (about to be erased), otherwise only when to look again, or that no limit applies.
+    // Keyed by the age limit too: a council's new charter version may shorten it.
+    private readonly ConcurrentDictionary<(string Council, Guid Situation, int AgeLimitYears), AgeCheck> _ageChecks = new();
+
+    private readonly record struct AgeCheck(DateTimeOffset? At, bool Exact)
+    {
+        public static readonly AgeCheck None = new(null, true);
+    }
     private readonly object _gate = new();
     private readonly List<(DateTimeOffset NotBefore, TaskCompletionSource<SweepReport> Done)> _waiters = [];
     private SweepReport? _lastCompleted;
@@ -124,34 +141,93 @@ public sealed class RetentionSweeper(
         return councils;
     }
 
+    /// <summary>
+    /// One council, page by page in the order of the situations' ids (keyset: each page starts after the last id of the
+    /// previous one), the persons of a page decrypted together and dropped with it: memory is one page, whatever the
+    /// council's size. A situation erased meanwhile only leaves the live set; it never shifts a page.
+    /// </summary>
     private async Task<(int Examined, int Erased)> SweepCouncilAsync(string council, DateTimeOffset now, CancellationToken cancellation)
     {
-        await using var session = store.QuerySession(council);
-        // The council's own charter version may keep data for less long than the deployment's.
-        var retention = policy.For(await session.LoadAsync<Council>(Council.StreamId, cancellation)).Retention;
-        var live = await session.Query<Situation>().Where(s => s.NominativeDataErasedAt == null).ToListAsync(cancellation);
-        var erased = 0;
-        foreach (var situation in live)
+        var pageSize = Math.Max(1, options.Value.SweepPageSize);
+        int examined = 0, erased = 0;
+        var after = Guid.Empty;
+        RetentionPolicy retention;
+        await using (var session = store.QuerySession(council))
+            // The council's own charter version may keep data for less long than the deployment's.
+            retention = policy.For(await session.LoadAsync<Council>(Council.StreamId, cancellation)).Retention;
+        while (true)
         {
-            var ageLimit = await AgeLimitAsync(session, council, situation, retention, cancellation);
-            var due = RetentionDates.Due(situation.ClosedAt, ageLimit, retention);
-            if (due is null || due.At > now) continue;
-            if (await erasure.EraseAsync(council, situation.Id, due.Cause, orderedBy: null, now, cancellation)) erased++;
-            _ageLimits.TryRemove((council, situation.Id, retention.AgeLimitYears), out _);
+            IReadOnlyList<Situation> page;
+            await using (var session = store.QuerySession(council))
+            {
+                page = await session.QueryAsync<Situation>(
+                    "where tenant_id = ? and data ->> 'NominativeDataErasedAt' is null and id > ? order by id limit ?",
+                    cancellation, council, after, pageSize);
+                if (page.Count == 0) break;
+                var ageLimits = await AgeLimitsAsync(session, council, page, retention, now, cancellation);
+                foreach (var situation in page)
+                {
+                    var due = RetentionDates.Due(situation.ClosedAt, ageLimits.GetValueOrDefault(situation.Id), retention);
+                    if (due is null || due.At > now) continue;
+                    if (await erasure.EraseAsync(council, situation.Id, due.Cause, orderedBy: null, now, cancellation)) erased++;
+                    _ageChecks.TryRemove((council, situation.Id, retention.AgeLimitYears), out _);
+                }
+            }
+            examined += page.Count;
+            if (page.Count < pageSize) break;
+            after = page[^1].Id;
         }
-        return (live.Count, erased);
+        return (examined, erased);
     }
 
-    private async Task<DateTimeOffset?> AgeLimitAsync(IQuerySession session, string council, Situation situation, RetentionPolicy retention,
-        CancellationToken cancellation)
+    /// <summary>
+    /// The age limits of one page's situations that are known or due to be known by now: the others' persons are opened
+    /// together (one query for their events, one journalled server check per situation). A limit beyond the horizon is
+    /// returned for this sweep but remembered only as "look again at the horizon".
+    /// </summary>
+    private async Task<Dictionary<Guid, DateTimeOffset?>> AgeLimitsAsync(IQuerySession session, string council, IReadOnlyList<Situation> page,
+        RetentionPolicy retention, DateTimeOffset now, CancellationToken cancellation)
     {
-        if (!situation.PersonRoles.Any(retention.AgeLimitAppliesToRoles.Contains)) return null;
-        if (_ageLimits.TryGetValue((council, situation.Id, retention.AgeLimitYears), out var cached)) return cached;
+        var limits = new Dictionary<Guid, DateTimeOffset?>();
+        var toOpen = new List<Situation>();
+        foreach (var situation in page)
+        {
+            if (!situation.PersonRoles.Any(retention.AgeLimitAppliesToRoles.Contains)) continue;
+            if (_ageChecks.TryGetValue((council, situation.Id, retention.AgeLimitYears), out var known) && (known.Exact || known.At > now))
+            {
+                // Not exact: not due before that instant, which is later than now, so no age limit falls in this sweep.
+                if (known.Exact) limits[situation.Id] = known.At;
+                continue;
+            }
+            toOpen.Add(situation);
+        }
+        if (toOpen.Count == 0) return limits;
 
         // Journalled as the service's own check: who decrypted (the system), which situation, why.
-        var persons = await personsConcerned.OpenAsync(session, [situation], ServerCheck.BySystem(JournalActions.Checks.RetentionDate), cancellation);
-        var limit = RetentionDates.AgeLimitReached(persons.Select(p => (p.Sealed.Role, p.Identity.DateNaissance)), situation.ReferredAt, retention);
-        _ageLimits[(council, situation.Id, retention.AgeLimitYears)] = limit;
-        return limit;
+        ILookup<Guid, PersonConcerned> persons;
+        try
+        {
+            persons = (await personsConcerned.OpenAsync(session, toOpen, ServerCheck.BySystem(JournalActions.Checks.RetentionDate), cancellation))
+                .ToLookup(p => p.SituationId);
+        }
+        finally
+        {
+            // The keys unwrapped for this page leave memory with it: a sweep does not fill the key cache with the council.
+            foreach (var situation in toOpen) keys.Forget(council, situation.Id);
+        }
+        var horizon = now + options.Value.AgeCheckHorizon;
+        foreach (var situation in toOpen)
+        {
+            var limit = RetentionDates.AgeLimitReached(persons[situation.Id].Select(p => (p.Sealed.Role, p.Identity.DateNaissance)), situation.ReferredAt,
+                retention);
+            limits[situation.Id] = limit;
+            _ageChecks[(council, situation.Id, retention.AgeLimitYears)] = limit switch
+            {
+                null => AgeCheck.None,
+                { } at when at <= horizon => new AgeCheck(at, Exact: true),
+                _ => new AgeCheck(horizon, Exact: false),
+            };
+        }
+        return limits;
     }
 }

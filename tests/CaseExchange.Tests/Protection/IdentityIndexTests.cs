@@ -9,6 +9,7 @@ using CaseExchange.Tests.Infrastructure;
 using CaseExchange.Tests.Journal;
 using CaseExchange.Tests.Seances;
 using Marten;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace CaseExchange.Tests.Protection;
@@ -261,11 +262,16 @@ public sealed class IdentityIndexTests(IdentityIndexFixture fixture) : IClassFix
             await using var forget = new NpgsqlCommand($"delete from caseexchange.{IdentityIndex.TableName} where situation_id = $1", connection)
             { Parameters = { new() { Value = situation } } };
             await forget.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+            // A database older than the index has no back-fill mark either (another class's restart may have set this one).
+            await using var unmark = new NpgsqlCommand($"delete from caseexchange.{IdentityIndex.BackfillTableName} where council = $1", connection)
+            { Parameters = { new() { Value = Council.Code } } };
+            await unmark.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
         }
         await Answers.ExpectAsync(await RegisterPartnerAsync("Capybarini"), 200);
 
-        // A restart (another node on the same database) indexes it.
+        // A restart (another node on the same database) indexes it, and marks the council's back-fill as done.
         await using (var restarted = await TestService.StartAsync(Service.ConnectionString)) { }
+        Assert.True(await Service.Services.GetRequiredService<IdentityIndex>().BackfillCompletedAsync(Council.Code, TestContext.Current.CancellationToken));
         // (Another organisation name: the same one would be refused as already listed.)
         Assert.Equal(IdentifyingText.Problem, (await Answers.ProblemAsync(await RegisterPartnerAsync("Famille Capybarini"), 400)).GetProperty("type").GetString());
     }

@@ -90,6 +90,43 @@ public sealed class RetentionTests
     }
 
     [Fact]
+    public async Task A_sweep_over_more_situations_than_one_page_erases_exactly_the_due_ones()
+    {
+        // Pages of 2 over 5 live situations: three pages, read in the order of their ids (random), with the age limits
+        // decrypted page by page.
+        var database = await (await TestPostgres.GetAsync()).CreateDatabaseAsync("retention-pages");
+        var clock = new FakeTimeProvider(Start);
+        await using var service = await TestService.StartAsync(database, clock,
+            new Dictionary<string, string?> { ["Retention:Enabled"] = "false", ["Retention:SweepPageSize"] = "2" });
+        var council = await TestCouncil.CreateAsync(service, "retention-pages");
+        var closed = await new SituationSteps(service, council).ClosedAsync();
+        var soon25 = TestPerson.Distinctive("Bientot") with { DateNaissance = DateOnly.FromDateTime(Start.UtcDateTime).AddYears(-25).AddDays(40) };
+        var (turning25, _) = await council.ReferAsync(service, soon25, "Faits d'une personne de bientôt 25 ans");
+        var (adult, _) = await council.ReferAsync(service, TestPerson.Distinctive("Majeur") with
+        {
+            DateNaissance = DateOnly.FromDateTime(Start.UtcDateTime).AddYears(-40),
+        }, "Faits d'un adulte");
+        var (minor, _) = await council.ReferAsync(service, TestPerson.Distinctive("Mineur"), "Faits d'une mineure de 16 ans");
+        var (open, _) = await council.ReferAsync(service, TestPerson.Distinctive("Ouverte") with
+        {
+            DateNaissance = DateOnly.FromDateTime(Start.UtcDateTime).AddYears(-30),
+        }, "Faits d'une situation ouverte");
+
+        // Before anything is due: every page read, nothing erased (the 25th birthday is then within the horizon).
+        var first = await SweepAtAsync(service, clock, Start.AddDays(30));
+        Assert.Equal((5, 0), (first.Examined, first.Erased));
+
+        // After the archive period of the closed one and the 25th birthday; the 16-year-old's limit is years away.
+        var due = await SweepAtAsync(service, clock, Start.AddYears(3).AddHours(1));
+        Assert.Equal((5, 2), (due.Examined, due.Erased));
+        foreach (var (id, erasures) in new[] { (closed, 1), (turning25, 1), (adult, 0), (minor, 0), (open, 0) })
+            Assert.Equal(erasures, await ErasureEventsAsync(service, council.Code, id));
+
+        var next = await SweepAtAsync(service, clock, Start.AddYears(3).AddHours(2));
+        Assert.Equal((3, 0), (next.Examined, next.Erased));
+    }
+
+    [Fact]
     public async Task A_restart_between_closure_and_due_date_still_erases_on_time_exactly_once()
     {
         var database = await (await TestPostgres.GetAsync()).CreateDatabaseAsync("retention-redemarrage");

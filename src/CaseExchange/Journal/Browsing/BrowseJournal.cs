@@ -30,7 +30,18 @@ public sealed record JournalEntryView(
     string? Purpose, string? PurposeLabel, string? ArchiveReasonCode, string? ArchiveReasonLabel, bool WrittenReasonRecorded,
     bool Granted, string? Refusal, ReplayView Replay, string Hash);
 
-public sealed record JournalPage(IReadOnlyList<JournalEntryView> Items, long TotalCount, int Page, int PageSize);
+/// <summary>One page of the journal, the most recent entries first.</summary>
+/// <param name="Items">The page's entries.</param>
+/// <param name="TotalCount">
+/// The number of matching entries, counted up to a cap (1,000, or the end of the page asked if further): when
+/// <paramref name="TotalCountCapped"/> is true, more entries match than this number.
+/// </param>
+/// <param name="Page">The page's number, from 1.</param>
+/// <param name="PageSize">Entries per page.</param>
+/// <param name="TotalCountCapped">True when the count stopped at its cap: the total is « more than <c>totalCount</c> ».</param>
+/// <param name="HasNextPage">True when a page follows this one (ask for <c>page + 1</c>).</param>
+public sealed record JournalPage(IReadOnlyList<JournalEntryView> Items, long TotalCount, int Page, int PageSize, bool TotalCountCapped = false,
+    bool HasNextPage = false);
 
 /// <summary>Auditors' filters; <c>to</c> is exclusive, so that consecutive periods do not overlap.</summary>
 public sealed record JournalFilter(Guid? MemberId, string? Pseudonym, DateTimeOffset? From, DateTimeOffset? To)
@@ -73,13 +84,15 @@ public static class BrowseJournalUseCase
         var (session, cancellation) = (request.Session, request.Cancellation);
         var size = Math.Clamp(pageSize ?? 50, 1, 200);
         var number = Math.Max(page ?? 1, 1);
-        // Marten's paged lists do not support event queries: count, then read the page.
-        var matching = filter.Apply(session.Events.QueryRawEventDataOnly<AccessJournalled>());
-        var total = await matching.CountAsync(cancellation);
-        var entries = await matching.OrderByDescending(e => e.At).ThenByDescending(e => e.EntryId)
-            .Skip((number - 1) * size).Take(size).ToListAsync(cancellation);
+        var skip = (number - 1) * size;
+        var ordered = filter.Apply(session.Events.QueryRawEventDataOnly<AccessJournalled>())
+            .OrderByDescending(e => e.At).ThenByDescending(e => e.EntryId);
+        // Counted up to a cap along the page's own index, not count(*) of the whole journal (CappedCount).
+        var counted = (await ordered.Select(e => e.EntryId).Take(CappedCount.LimitFor(skip, size) + 1).ToListAsync(cancellation)).Count;
+        var (total, capped, hasNext) = CappedCount.Of(counted, skip, size);
+        var entries = await ordered.Skip(skip).Take(size).ToListAsync(cancellation);
         var views = await ViewsAsync([.. entries], session, request.Policy, replay, cancellation);
-        return new JournalPage(views, total, number, size);
+        return new JournalPage(views, total, number, size, capped, hasNext);
     }
 
     public static async Task<IResult> ExportAsync(CouncilRequest request, AccessReplay replay, JournalFilter filter)

@@ -32,6 +32,15 @@ public sealed class EntreesModel(AccessReplay replay) : CouncilPageModel
 
     public int PageCount => Entries is null ? 0 : (int)Math.Max(1, (Entries.TotalCount + Entries.PageSize - 1) / Entries.PageSize);
 
+    /// <summary>More than one page: a previous one, or a next one (the count may have stopped at its cap).</summary>
+    public bool Paged => Entries is { } e && (e.Page > 1 || e.HasNextPage);
+
+    /// <summary>« 1 234 » or, past the count's cap, « plus de 1 000 ».</summary>
+    public string TotalLabel => Entries is { } e ? CaseExchange.Http.CappedCount.Label(e.TotalCount, e.TotalCountCapped) : "";
+
+    /// <summary>« Page 3 sur 7 », or « Page 3 » when the count stopped at its cap (the last page is not known).</summary>
+    public string PageLabel => Entries is not { } e ? "" : e.TotalCountCapped ? $"Page {e.Page}" : $"Page {e.Page} sur {PageCount}";
+
     public async Task OnGetAsync()
     {
         BrowseJournalUseCase.RequireAuditor(CouncilRequest);

@@ -28,7 +28,18 @@ public sealed record AnonymisedSituation(
         s.DecisionKinds, s.ClosedAt, s.Outcome, s.IsErased, s.Links, s.Notices);
 }
 
-public sealed record SituationPage(IReadOnlyList<AnonymisedSituation> Items, long TotalCount, int Page, int PageSize);
+/// <summary>One page of the anonymised list, the most recently referred first.</summary>
+/// <param name="Items">The page's situations.</param>
+/// <param name="TotalCount">
+/// The number of matching situations, counted up to a cap (1,000, or the end of the page asked if further): when
+/// <paramref name="TotalCountCapped"/> is true, more situations match than this number.
+/// </param>
+/// <param name="Page">The page's number, from 1.</param>
+/// <param name="PageSize">Situations per page.</param>
+/// <param name="TotalCountCapped">True when the count stopped at its cap: the total is « more than <c>totalCount</c> ».</param>
+/// <param name="HasNextPage">True when a page follows this one (ask for <c>page + 1</c>).</param>
+public sealed record SituationPage(IReadOnlyList<AnonymisedSituation> Items, long TotalCount, int Page, int PageSize, bool TotalCountCapped = false,
+    bool HasNextPage = false);
 
 /// <summary>Filters of the anonymised list; every one optional. <c>Status</c> is <c>cloturee</c> or <c>ouvertes</c>.</summary>
 public sealed record SituationFilter(Guid? GroupId = null, string? Status = null, Guid? ReferentId = null, int? Page = null, int? PageSize = null);
@@ -68,13 +79,16 @@ public static class ListSituationsUseCase
         if (filter.ReferentId is { } r) query = query.Where(s => s.ReferentId == r);
         if (filter.Status == SituationStatuses.Cloturee) query = query.Where(s => s.ClosedAt != null);
         else if (filter.Status == "ouvertes") query = query.Where(s => s.ClosedAt == null);
-        // The count apart from the page: a paged list counts with count(*) over (), which reads and buffers every matching
-        // document before the limit; a count alone reads the index, and the page then walks the ReferredAt index
-        // (README, "Growth with a council's history").
-        var total = await query.CountAsync(request.Cancellation);
-        var results = await query.OrderByDescending(s => s.ReferredAt).Skip((number - 1) * size).Take(size).ToListAsync(request.Cancellation);
+        // The count apart from the page, and capped: a paged list counts with count(*) over (), which reads and buffers
+        // every matching document, and even a count alone reads the council's whole index; the ids along the ReferredAt
+        // index up to the cap cost the same whatever the council's size (CappedCount; README, "Growth with a council's history").
+        var skip = (number - 1) * size;
+        var ordered = query.OrderByDescending(s => s.ReferredAt);
+        var counted = (await ordered.Select(s => s.Id).Take(CappedCount.LimitFor(skip, size) + 1).ToListAsync(request.Cancellation)).Count;
+        var (total, capped, hasNext) = CappedCount.Of(counted, skip, size);
+        var results = await ordered.Skip(skip).Take(size).ToListAsync(request.Cancellation);
         var rows = await scope.WithLinksItCoversAsync(session, [.. results.Select(AnonymisedSituation.Of)], request.Cancellation);
-        return new SituationPage(rows, total, number, size);
+        return new SituationPage(rows, total, number, size, capped, hasNext);
     }
 }
 

@@ -40,7 +40,7 @@ public sealed class ListeModel : CouncilPageModel
         {
             var page = await ListSituationsUseCase.HandleAsync(CouncilRequest, new SituationFilter(group, status, Page: 1, PageSize: PageSize));
             items.AddRange(page.Items);
-            Truncated |= page.TotalCount > page.Items.Count;
+            Truncated |= page.HasNextPage;
         }
         Items = [.. items.OrderByDescending(s => s.ReferredAt)];
     }
