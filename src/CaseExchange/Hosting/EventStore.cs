@@ -19,6 +19,17 @@ namespace CaseExchange.Hosting;
 /// <summary>Marten (event store, projections) and Wolverine (HTTP endpoints, durable messages) on one PostgreSQL.</summary>
 public static class EventStore
 {
+    // The access journal's entries by council and instant, for the auditors' page (last 50) and the CSV export of a
+    // period: without it every entry was sorted or read.
+    public static readonly SqlIndex JournalEntriesAt = new("ix_journal_entries_at",
+        $"{Database.SchemaName}.mt_events (tenant_id, {Database.SchemaName}.mt_immutable_timestamptz(data ->> 'At') desc, " +
+        "(cast(data ->> 'EntryId' as uuid)) desc) where type = 'access_journalled' and is_archived = false");
+
+    // The situations on a séance's agenda (CR, agenda publication, cancellation: Agenda.Any(a => a.SeanceId == …), which
+    // Marten writes data -> 'Agenda' @> …): without it every situation of the council was read.
+    public static readonly SqlIndex SituationAgenda = new("ix_situation_agenda",
+        $"{Database.SchemaName}.mt_doc_situation using gin ((data -> 'Agenda') jsonb_path_ops)");
+
     public static void AddCaseExchangeEventStore(this WebApplicationBuilder builder, string connectionString)
     {
         builder.Services.AddSingleton(Database.CreateDataSource(connectionString));
@@ -39,6 +50,9 @@ public static class EventStore
                 options.Events.TenancyStyle = TenancyStyle.Conjoined;
                 // Needed by the projection daemon's leader election (HotCold) with this Npgsql set-up.
                 options.Events.UseAdvisoryLockTransaction = true;
+                // Our own indexes on Marten's tables (below): left alone by its start-up migration, which otherwise drops
+                // what it does not declare, so that every start rebuilt the journal's index over the whole history.
+                options.Events.IgnoreIndex(JournalEntriesAt.Name);
 
                 options.Projections.Snapshot<Council>(SnapshotLifecycle.Inline);
                 options.Projections.Snapshot<Member>(SnapshotLifecycle.Inline);
@@ -47,7 +61,7 @@ public static class EventStore
                 options.Projections.Snapshot<Seance>(SnapshotLifecycle.Inline);
 
                 options.Schema.For<Member>().Index(m => m.Subject);
-                options.Schema.For<Situation>().Index(s => s.GroupId).Index(s => s.Pseudonym).Index(s => s.ReferentId!)
+                options.Schema.For<Situation>().IgnoreIndex(SituationAgenda.Name).Index(s => s.GroupId).Index(s => s.Pseudonym).Index(s => s.ReferentId!)
                     // The anonymised list's order, per council: its page of 50 reads 50 rows, not the council's history.
                     .Index(s => s.ReferredAt, index =>
                     {
@@ -70,15 +84,9 @@ public static class EventStore
             .IntegrateWithWolverine();
 
         // Indexes on the very expressions Marten's LINQ writes, which its schema configuration cannot declare, created
-        // after Marten's own schema (README, "Growth with a council's history"). The access journal's entries by council
-        // and instant, for the auditors' page (last 50) and the CSV export of a period: without it every entry was sorted or read.
-        builder.Services.AddSingleton(new SqlIndex("ix_journal_entries_at",
-            $"{Database.SchemaName}.mt_events (tenant_id, {Database.SchemaName}.mt_immutable_timestamptz(data ->> 'At') desc, " +
-            "(cast(data ->> 'EntryId' as uuid)) desc) where type = 'access_journalled' and is_archived = false"));
-        // The situations on a séance's agenda (CR, agenda publication, cancellation: Agenda.Any(a => a.SeanceId == …),
-        // which Marten writes data -> 'Agenda' @> …): without it every situation of the council was read.
-        builder.Services.AddSingleton(new SqlIndex("ix_situation_agenda",
-            $"{Database.SchemaName}.mt_doc_situation using gin ((data -> 'Agenda') jsonb_path_ops)"));
+        // after Marten's own schema (README, "Growth with a council's history").
+        builder.Services.AddSingleton(JournalEntriesAt);
+        builder.Services.AddSingleton(SituationAgenda);
         builder.Services.AddHostedService<SqlIndexes>();
 
         builder.Host.UseWolverine(wolverine =>
