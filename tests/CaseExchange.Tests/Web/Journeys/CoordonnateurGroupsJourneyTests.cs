@@ -46,8 +46,8 @@ public sealed class CoordonnateurGroupsJourneyTests(BrowserFixture fixture)
         await Expect(page.Locator("h1")).ToHaveTextAsync("Groupes de travail");
         await Accessibility.AssertAsync(page);
         await page.GetByLabel("Nom du groupe").FillAsync("GT Tranquillité publique");
-        await page.GetByRole(AriaRole.Radio, new() { Name = "Territorial" }).CheckAsync();
-        await page.GetByLabel("Secteur (groupe territorial seulement)").SelectOptionAsync(new SelectOptionValue { Label = "Quartier sud" });
+        await page.GetByLabel("Type d'instance").SelectOptionAsync(new SelectOptionValue { Label = "Groupe territorial" });
+        await page.GetByLabel("Secteur (").SelectOptionAsync(new SelectOptionValue { Label = "Quartier sud" });
         await page.GetByRole(AriaRole.Button, new() { Name = "Créer le groupe" }).ClickAsync();
         await Expect(page.Locator("[role=status]")).ToContainTextAsync("Le groupe « GT Tranquillité publique » est créé");
         await Expect(page.Locator("h1")).ToHaveTextAsync("GT Tranquillité publique");
