@@ -1,5 +1,6 @@
 using CaseExchange.Situations.Referral;
 using CaseExchange.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace CaseExchange.Tests.Situations;
@@ -22,10 +23,10 @@ public sealed class PseudonymsTests(PseudonymsFixture fixture) : IClassFixture<P
         var pseudonyms = new Pseudonyms(DataSource);
         var council = NewCouncil();
         var drawn = new List<string>();
-        for (var i = 0; i < Pseudonyms.BlockSize + 3; i++) drawn.Add(await pseudonyms.NextAsync(council, 2031));
+        for (var i = 0; i < Pseudonyms.BlockSize + 3; i++) drawn.Add(await pseudonyms.NextAsync(council, 2031, TestContext.Current.CancellationToken));
         Assert.Equal(Enumerable.Range(1, Pseudonyms.BlockSize + 3).Select(n => $"S-2031-{n:D4}"), drawn);
         // Another year is another sequence.
-        Assert.Equal("S-2032-0001", await pseudonyms.NextAsync(council, 2032));
+        Assert.Equal("S-2032-0001", await pseudonyms.NextAsync(council, 2032, TestContext.Current.CancellationToken));
     }
 
     [Fact]
@@ -34,7 +35,7 @@ public sealed class PseudonymsTests(PseudonymsFixture fixture) : IClassFixture<P
         var council = NewCouncil();
         var nodes = Enumerable.Range(0, 3).Select(_ => new Pseudonyms(DataSource)).ToArray();
         const int perNode = 150;
-        var drawn = await Task.WhenAll(nodes.SelectMany(node => Enumerable.Range(0, perNode).Select(_ => Task.Run(() => node.NextAsync(council, 2031)))));
+        var drawn = await Task.WhenAll(nodes.SelectMany(node => Enumerable.Range(0, perNode).Select(_ => Task.Run(() => node.NextAsync(council, 2031, TestContext.Current.CancellationToken), TestContext.Current.CancellationToken))));
         Assert.Equal(3 * perNode, drawn.Length);
         Assert.Equal(drawn.Length, drawn.Distinct().Count());
         // Each node reserved whole blocks from the one sequence: nothing was drawn outside it.

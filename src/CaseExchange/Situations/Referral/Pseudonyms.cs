@@ -9,7 +9,8 @@ namespace CaseExchange.Situations.Referral;
 /// </summary>
 /// <remarks>
 /// Each process reserves <see cref="BlockSize"/> numbers of a sequence in one round trip and hands them out in order, so
-/// that a referral costs no round trip of its own for its pseudonym (one every <see cref="BlockSize"/> referrals). Numbers
+/// that a referral costs no round trip of its own for its pseudonym: the next block is fetched in the background once half
+/// of the current one is used (one round trip every <see cref="BlockSize"/> referrals, which nobody waits for). Numbers
 /// stay unique per council and year — every one is drawn from the sequence, which never gives a number twice — but with
 /// several nodes they no longer follow the order of referral across nodes, and the numbers a stopped process had reserved
 /// and not used are gaps. A pseudonym was never meant to be unguessable: it is a counter, read as such.
@@ -27,7 +28,12 @@ public sealed class Pseudonyms(NpgsqlDataSource dataSource)
         var reserve = _reserves.GetOrAdd(sequence, _ => new Reserve());
         while (true)
         {
-            if (reserve.Numbers.TryDequeue(out var next)) return $"S-{year}-{next:D4}";
+            if (reserve.Numbers.TryDequeue(out var next))
+            {
+                // Half the block used: the next one is fetched meanwhile, so that concurrent referrals do not all wait for it.
+                if (reserve.Numbers.Count < BlockSize / 2 && reserve.Refill.Wait(0)) _ = PrefetchAsync(sequence, reserve);
+                return $"S-{year}-{next:D4}";
+            }
             await reserve.Refill.WaitAsync(cancellation);
             try
             {
@@ -38,6 +44,23 @@ public sealed class Pseudonyms(NpgsqlDataSource dataSource)
             {
                 reserve.Refill.Release();
             }
+        }
+    }
+
+    /// <summary>A refill nobody waits for (the gate already taken); a failure is left to the next referral's own refill.</summary>
+    private async Task PrefetchAsync(string sequence, Reserve reserve)
+    {
+        try
+        {
+            if (reserve.Numbers.Count < BlockSize / 2) await RefillAsync(sequence, reserve, CancellationToken.None);
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
+        {
+            // The queue runs dry and the next referral refills it itself, meeting the same failure if it lasts.
+        }
+        finally
+        {
+            reserve.Refill.Release();
         }
     }
 
