@@ -28,6 +28,9 @@ public sealed record RunSettings
     public int GrowthVerifications { get; init; } = 2;
     public int GrowthColdSweepMax { get; init; } = 10_000;
     public bool Profile { get; init; }
+
+    /// <summary><c>--levers</c>: figures 1–3 only (referral in-process with its ladder, over HTTP, opening, and their breakdowns), full windows: a lever's before and after in about three minutes.</summary>
+    public bool Levers { get; init; }
     public bool Verbose { get; init; }
 
     /// <summary>Npgsql settings appended to the service's connection strings (<c>--connection-options "Max Auto Prepare=64"</c>), to try a driver setting.</summary>
@@ -38,6 +41,7 @@ public sealed record RunSettings
         var settings = new RunSettings
         {
             Profile = args.Contains("--profile"),
+            Levers = args.Contains("--levers"),
             Verbose = args.Contains("--verbose"),
             ConnectionOptions = Array.IndexOf(args, "--connection-options") is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null,
         };

@@ -19,7 +19,7 @@ public sealed record Actor(Member Member, Council Council)
     {
         var subject = SubjectOf(user) ?? throw new ProblemException(Unauthenticated());
         var batch = session.CreateBatchQuery();
-        var member = batch.Query<Member>().Where(m => m.Subject == subject).FirstOrDefault();
+        var member = batch.Query(new MemberBySubject { Subject = subject });
         var council = batch.Load<Council>(Council.StreamId);
         await batch.Execute(cancellation);
 

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using System.Reflection;
 using System.Security.Claims;
 using CaseExchange.Charter;
@@ -6,6 +7,7 @@ using JasperFx;
 using JasperFx.CodeGeneration.Frames;
 using JasperFx.CodeGeneration.Model;
 using Marten;
+using Marten.Linq;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 using Wolverine.Http.CodeGen;
@@ -92,7 +94,7 @@ public sealed class CouncilRequest
         else
         {
             var batch = session.CreateBatchQuery();
-            var memberLookup = batch.Query<Member>().Where(m => m.Subject == subject).FirstOrDefault();
+            var memberLookup = batch.Query(new MemberBySubject { Subject = subject });
             var councilLookup = batch.Load<Council>(Councils.Council.StreamId);
             await batch.Execute(cancellation);
             caller = await memberLookup;
@@ -108,6 +110,17 @@ public sealed class CouncilRequest
         _ = request.Actor;
         return request;
     }
+}
+
+/// <summary>
+/// The member behind a subject, as a compiled query: Marten plans its LINQ once for the process instead of at every
+/// request (every API call and page resolves its caller with it).
+/// </summary>
+public sealed class MemberBySubject : ICompiledQuery<Member, Member?>
+{
+    public string Subject { get; set; } = "";
+
+    public Expression<Func<IMartenQueryable<Member>, Member?>> QueryIs() => members => members.FirstOrDefault(m => m.Subject == Subject);
 }
 
 /// <summary>

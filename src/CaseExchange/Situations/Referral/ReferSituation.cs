@@ -45,13 +45,18 @@ public static class ReferSituationUseCase
         Pseudonyms pseudonyms, IdentityIndex index, string? idempotencyKey = null)
     {
         var (session, actor, policy) = (request.Session, request.Actor, request.Policy);
-        var group = command.GroupId == Guid.Empty ? null : await session.LoadAsync<Group>(command.GroupId);
+        var situationId = IdempotentCreation.ResourceIdFor(ReceiptKind, session.TenantId, actor.Id, command.Id, idempotencyKey);
+        // The group and the retry check in one round trip (the request context read member and council in one).
+        var batch = session.CreateBatchQuery();
+        var groupLookup = command.GroupId == Guid.Empty ? Task.FromResult<Group?>(null) : batch.Load<Group>(command.GroupId);
+        var existingLookup = batch.Load<Situation>(situationId);
+        await batch.Execute(request.Cancellation);
+        var (group, existing) = (await groupLookup, await existingLookup);
         if (group is not null)
             actor.Require(AccessRules.ActInGroup(policy, actor.Member, actor.Council, group, Capabilities.ReferSituations));
 
-        var situationId = IdempotentCreation.ResourceIdFor(ReceiptKind, session.TenantId, actor.Id, command.Id, idempotencyKey);
         var url = $"/api/councils/{request.Council}/situations/{situationId}";
-        if (await session.LoadAsync<Situation>(situationId) is { } existing)
+        if (existing is not null)
         {
             // A retry (the first answer was lost): the same situation, never a second referral of the same person.
             await IdempotentCreation.RequireSameRequestAsync(session, ReceiptKind, situationId, actor.Id,
