@@ -55,7 +55,7 @@ public sealed class IntercommunalJourneyTests(BrowserFixture fixture)
         await Expect(rules).ToContainTextAsync("oui, sous la charte");
         await Accessibility.AssertAsync(page);
 
-        // The communes of the two sectors: a blank one refused, the form keeping what was typed; then both set.
+        // The communes of the two sectors: a blank one refused, the field marked; then both set.
         await menu.GetByRole(AriaRole.Link, new() { Name = "Communes et maires" }).ClickAsync();
         await Expect(page.Locator("h1")).ToHaveTextAsync("Communes et maires");
         await Expect(page.Locator("main")).ToContainTextAsync("Aucun secteur n'indique encore sa commune");
@@ -66,9 +66,8 @@ public sealed class IntercommunalJourneyTests(BrowserFixture fixture)
             () => page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer la commune du secteur Quartier nord" }).ClickAsync(),
             r => r.Url.Contains("/communes") && r.Request.Method == "POST");
         Assert.Equal(400, refused.Status);
-        await Expect(page.Locator(".error-summary")).ToContainTextAsync("Le nom de la commune ne peut pas être vide.");
+        await Expect(page.Locator(".error-summary")).ToContainTextAsync("Le nom de la commune est obligatoire.");
         await Expect(nord).ToHaveAttributeAsync("aria-invalid", "true");
-        await Expect(nord).ToHaveValueAsync("   ");
         await Accessibility.AssertAsync(page);
         await nord.FillAsync(Valence);
         await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer la commune du secteur Quartier nord" }).ClickAsync();
@@ -102,7 +101,7 @@ public sealed class IntercommunalJourneyTests(BrowserFixture fixture)
         await page.GetByRole(AriaRole.Button, new() { Name = "Désigner le maire" }).ClickAsync();
         await Expect(page.Locator("[role=status]")).ToContainTextAsync($"Marcel Édile est désigné(e) maire de {Valence}");
         var maires = page.Locator("table", new() { Has = page.Locator("caption", new() { HasText = "Le maire désigné de chaque commune" }) });
-        await Expect(maires.Locator("tbody tr", new() { HasText = Valence }).First).ToContainTextAsync("Marcel Édile");
+        await Expect(maires.Locator("tbody tr", new() { Has = page.Locator("th", new() { HasTextRegex = new Regex($"^{Valence}$") }) })).ToContainTextAsync("Marcel Édile");
         await Expect(maires.Locator("tbody tr", new() { HasText = Bourg })).ToContainTextAsync("aucun");
         await Accessibility.AssertAsync(page);
         await Screenshots.SaveAsync(page, "coordonnateur-communes");
