@@ -46,8 +46,8 @@ public sealed class CoordonnateurGroupsJourneyTests(BrowserFixture fixture)
         await Expect(page.Locator("h1")).ToHaveTextAsync("Groupes de travail");
         await Accessibility.AssertAsync(page);
         await page.GetByLabel("Nom du groupe").FillAsync("GT Tranquillité publique");
-        await page.GetByRole(AriaRole.Radio, new() { Name = "Territorial" }).CheckAsync();
-        await page.GetByLabel("Secteur (groupe territorial seulement)").SelectOptionAsync(new SelectOptionValue { Label = "Quartier sud" });
+        await page.GetByLabel("Type d'instance").SelectOptionAsync(new SelectOptionValue { Label = "Groupe territorial" });
+        await page.GetByLabel("Secteur (obligatoire pour un groupe territorial", new() { Exact = false }).SelectOptionAsync(new SelectOptionValue { Label = "Quartier sud" });
         await page.GetByRole(AriaRole.Button, new() { Name = "Créer le groupe" }).ClickAsync();
         await Expect(page.Locator("[role=status]")).ToContainTextAsync("Le groupe « GT Tranquillité publique » est créé");
         await Expect(page.Locator("h1")).ToHaveTextAsync("GT Tranquillité publique");
@@ -64,14 +64,14 @@ public sealed class CoordonnateurGroupsJourneyTests(BrowserFixture fixture)
         await Accessibility.AssertAsync(page);
         await Screenshots.SaveAsync(page, "coordonnateur-groupes");
 
-        // Roles change and members leave; then the session ends.
+        // Members leave and roles change (one chair per instance: the animatrice leaves before another takes the role); then the session ends.
+        await members.Locator("tr", new() { HasText = "Yvonne Médiatrice" }).GetByRole(AriaRole.Button, new() { Name = "Retirer Yvonne Médiatrice du groupe" }).ClickAsync();
+        await Expect(page.Locator("[role=status]")).ToContainTextAsync("Le membre a quitté le groupe");
+        await Expect(members.Locator("tr", new() { HasText = "Yvonne Médiatrice" })).ToHaveCountAsync(0);
         var row = members.Locator("tr", new() { HasText = "Membre membre-a" });
         await row.GetByLabel("Rôle de Membre membre-a").SelectOptionAsync("animateur");
         await row.GetByRole(AriaRole.Button, new() { Name = "Changer le rôle de Membre membre-a" }).ClickAsync();
         await Expect(page.Locator("[role=status]")).ToContainTextAsync("Le rôle de Membre membre-a est maintenant « Animateur du groupe »");
-        await members.Locator("tr", new() { HasText = "Yvonne Médiatrice" }).GetByRole(AriaRole.Button, new() { Name = "Retirer Yvonne Médiatrice du groupe" }).ClickAsync();
-        await Expect(page.Locator("[role=status]")).ToContainTextAsync("Le membre a quitté le groupe");
-        await Expect(members.Locator("tr", new() { HasText = "Yvonne Médiatrice" })).ToHaveCountAsync(0);
         await page.GetByRole(AriaRole.Button, new() { Name = "Se déconnecter" }).ClickAsync();
         await Expect(page.Locator("main")).ToContainTextAsync("Vous êtes déconnecté(e).");
         var afterSignOut = await page.GotoAsync($"/c/{Council.Code}/groupes");
