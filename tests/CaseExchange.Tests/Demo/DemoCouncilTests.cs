@@ -47,7 +47,7 @@ public sealed class DemoCouncilTests
         Assert.Contains(statistics.Tables.SelectMany(t => t.Cells), c => c.Count >= 5);
         Assert.NotNull(statistics.MedianDaysToFirstExamination);
         using var president = await service.PageClientAsync("president.maire");
-        var page = System.Net.WebUtility.HtmlDecode(await president.GetStringAsync($"/c/{DemoCouncil.Code}/statistiques"));
+        var page = System.Net.WebUtility.HtmlDecode(await president.GetStringAsync($"/c/{DemoCouncil.Code}/statistiques", TestContext.Current.CancellationToken));
         Assert.Contains("table--statistics", page);
         Assert.Contains("Situations par motif de signalement", page);
         Assert.DoesNotContain("Vous n'avez pas signé la charte déontologique en vigueur.", page);
@@ -63,7 +63,7 @@ public sealed class DemoCouncilTests
         Assert.Equal([DemoCouncil.BourgSector], own.Tables.Single(t => t.Code == CaseExchange.Statistics.StatisticsTables.Sectors).Cells.Select(c => c.Code));
         await Answers.ProblemAsync(await service.GetAsync(maire.Subject, $"{api}/situations"), 403);
         using var maireClient = await service.PageClientAsync(maire.Subject);
-        var mairePage = System.Net.WebUtility.HtmlDecode(await maireClient.GetStringAsync($"/c/{DemoCouncil.Code}/statistiques"));
+        var mairePage = System.Net.WebUtility.HtmlDecode(await maireClient.GetStringAsync($"/c/{DemoCouncil.Code}/statistiques", TestContext.Current.CancellationToken));
         Assert.Contains($"Vous êtes désigné(e) maire de {DemoCouncil.Bourg}", mairePage);
         Assert.Contains("table--statistics", mairePage);
         Assert.DoesNotContain("Fontbarlettes", mairePage);
