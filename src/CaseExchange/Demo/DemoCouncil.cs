@@ -36,7 +36,17 @@ public sealed class DemoCouncil(IDocumentStore store, NpgsqlDataSource dataSourc
         new("membre.sanssignature", "Sacha Sans-Signature", "CCAS", "Travailleur social", [], Signed: false),
         new("auditeur.dpo", "Denise Délégation", "Mairie — délégué à la protection des données", "DPO", [Roles.Auditeur], Signed: false),
         new("president.maire", "Maurice Maire", "Mairie", "Maire, président du CLSPD", [Roles.President], Signed: false),
+        // The council is intercommunal: the maire of its second commune reads that commune's statistics only.
+        new("maire.bourg", "Blanche Édile", "Mairie de Bourg-lès-Valence", "Maire de Bourg-lès-Valence", [], Signed: false, MaireOf: Bourg),
     ];
+
+    /// <summary>The council's two communes: every sector names its own.</summary>
+    public const string Valence = "Valence";
+
+    public const string Bourg = "Bourg-lès-Valence";
+
+    /// <summary>The sector of the second commune, where a third of the year's situations are referred.</summary>
+    public const string BourgSector = "bourg-centre";
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -56,7 +66,7 @@ public sealed class DemoCouncil(IDocumentStore store, NpgsqlDataSource dataSourc
             logger.LogInformation("Demo council '{Council}' seeded by another node", Code);
             return;
         }
-        logger.LogInformation("Demo council '{Council}' seeded; sign in as coordo.demo, membre.education, referent.prevention or auditeur.dpo", Code);
+        logger.LogInformation("Demo council '{Council}' seeded; sign in as coordo.demo, membre.education, referent.prevention, auditeur.dpo or maire.bourg", Code);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -74,8 +84,9 @@ public sealed class DemoCouncil(IDocumentStore store, NpgsqlDataSource dataSourc
         options.TenantId = Code;
         Sector[] sectors =
         [
-            new("fontbarlettes", "Fontbarlettes"), new("le-plan", "Le Plan"), new("polygone", "Le Polygone / Chamberlière"),
-            new("centre-ville", "Centre-Ville"), new("briffaut", "Briffaut"), new("sud", "Quartiers sud"),
+            new("fontbarlettes", "Fontbarlettes", Valence), new("le-plan", "Le Plan", Valence), new("polygone", "Le Polygone / Chamberlière", Valence),
+            new("centre-ville", "Centre-Ville", Valence), new("briffaut", "Briffaut", Valence), new("sud", "Quartiers sud", Valence),
+            new(BourgSector, "Bourg-lès-Valence — centre", Bourg),
         ];
         var coordinator = Members[0];
         await using var session = store.LightweightSession(options);
@@ -101,6 +112,13 @@ public sealed class DemoCouncil(IDocumentStore store, NpgsqlDataSource dataSourc
         }
         foreach (var member in Members.Where(m => m.Signed))
             session.Events.Append(ids[member.Subject], SignCharterUseCase.Decide(members[member.Subject], council, policy, policy.Version, now));
+        // The maire of a commune, designated as the coordonnateur would (one per commune, never a group member).
+        foreach (var member in Members.Where(m => m.MaireOf is not null))
+        {
+            DesignateMaireUseCase.Check(new DesignateMaire(member.MaireOf), council, policy).ThrowIfAny();
+            session.Events.Append(ids[member.Subject],
+                DesignateMaireUseCase.Decide(members[member.Subject], member.MaireOf!, communeHasAMaire: false, memberOfAGroup: false, coordinatorId, now));
+        }
         // The partner directory: action owners and séance guests are chosen from it.
         foreach (var (organisation, role) in Partners)
         {
@@ -198,4 +216,6 @@ public sealed class DemoCouncil(IDocumentStore store, NpgsqlDataSource dataSourc
     }
 }
 
-public sealed record DemoMember(string Subject, string DisplayName, string Organisation, string Function, IReadOnlyList<string> CouncilRoles, bool Signed);
+/// <summary>A member of the demo council; <paramref name="MaireOf"/>: the commune he is designated maire of, if any.</summary>
+public sealed record DemoMember(string Subject, string DisplayName, string Organisation, string Function, IReadOnlyList<string> CouncilRoles, bool Signed,
+    string? MaireOf = null);

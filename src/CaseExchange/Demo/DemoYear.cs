@@ -15,7 +15,7 @@ namespace CaseExchange.Demo;
 /// A year of the demo council's activity, so that the président's statistics have something to show: situations
 /// referred over the last twelve closed months through the referral use case (each at its own instant), a third of
 /// them placed on a séance of their group, examined there and, half of those, closed — through the use cases of
-/// those acts. Every person is invented.
+/// those acts. A third of them in the council's second commune, whose maire reads its statistics. Every person is invented.
 /// </summary>
 public static class DemoYear
 {
@@ -50,7 +50,8 @@ public static class DemoYear
             var at = FrenchTime.StartOf(lastClosedDay.AddDays(-11 * i)).AddHours(10).ToUniversalTime();
             var territorial = i % 3 == 0;
             var group = territorial ? fontbarlettes : decrochage;
-            var sector = territorial ? "fontbarlettes" : i % 3 == 1 ? "le-plan" : "polygone";
+            // A third in the second commune of the council (intercommunal): its maire sees figures of his own.
+            var sector = territorial ? "fontbarlettes" : i % 3 == 1 ? DemoCouncil.BourgSector : "polygone";
             var age = (i % 4) switch { 0 => 14, 1 => 16, 2 => 20, _ => 15 };
             var birth = DateOnly.FromDateTime(at.UtcDateTime).AddYears(-age).AddDays(-(37 * i % 300));
             var person = new PersonInClear(PersonRoles.Followed, Surnames[i % Surnames.Length], FirstNames[i], i % 2 == 0 ? "F" : "M", birth,

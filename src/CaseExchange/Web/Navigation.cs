@@ -26,6 +26,7 @@ public static class Navigation
         new("Groupes de travail", "groupes", p => p.HasCouncilCapability(Capabilities.ManageGroups)),
         new("Membres", "membres", p => p.HasCouncilCapability(Capabilities.ManageCouncil)),
         new("Partenaires", "partenaires", p => p.HasCouncilCapability(Capabilities.ManageCouncil)),
+        new("Communes et maires", "communes", p => p.HasCouncilCapability(Capabilities.ManageCouncil)),
         new("Import du tableur", "import", p => p.HasCouncilCapability(Capabilities.ManageCouncil)),
         new("Séances", "seances", p => p.CanPrepareSeances),
         new("Droit d'accès", "droit-acces", p => p.HasCouncilCapability(Capabilities.AnswerAccessRequests)),

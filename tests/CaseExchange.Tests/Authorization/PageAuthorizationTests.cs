@@ -106,6 +106,8 @@ public sealed class PageAuthorizationTests(MatrixFixture fixture) : IClassFixtur
         ["/c/{council}/groupes/{groupId:guid}"] = Allow(f => Task.FromResult($"/c/{f.Council.Code}/groupes/{f.Council.GroupA}"), Caller.Coordonnateur),
         ["/c/{council}/membres"] = Allow(Page("/membres"), Caller.Coordonnateur),
         ["/c/{council}/partenaires"] = Allow(Page("/partenaires"), Caller.Coordonnateur),
+        // An intercommunal council's communes and maires: the coordonnateur, as the API.
+        ["/c/{council}/communes"] = Allow(Page("/communes"), Caller.Coordonnateur),
 
         // Séances: those who prepare them under the charter, the coordonnateur (council) and group A's animateur.
         ["/c/{council}/seances"] = Allow(Page("/seances"), Caller.Coordonnateur, Caller.Animateur),

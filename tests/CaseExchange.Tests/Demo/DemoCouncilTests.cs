@@ -47,10 +47,27 @@ public sealed class DemoCouncilTests
         Assert.Contains(statistics.Tables.SelectMany(t => t.Cells), c => c.Count >= 5);
         Assert.NotNull(statistics.MedianDaysToFirstExamination);
         using var president = await service.PageClientAsync("president.maire");
-        var page = System.Net.WebUtility.HtmlDecode(await president.GetStringAsync($"/c/{DemoCouncil.Code}/statistiques"));
+        var page = System.Net.WebUtility.HtmlDecode(await president.GetStringAsync($"/c/{DemoCouncil.Code}/statistiques", TestContext.Current.CancellationToken));
         Assert.Contains("table--statistics", page);
         Assert.Contains("Situations par motif de signalement", page);
         Assert.DoesNotContain("Vous n'avez pas signé la charte déontologique en vigueur.", page);
+
+        // An intercommunal council: the président reads the figures per commune; the maire of the second commune, his own only.
+        var communes = statistics.Communes!.Cells.ToDictionary(c => c.Code);
+        Assert.Equal([DemoCouncil.Bourg, DemoCouncil.Valence], communes.Keys.Order(StringComparer.Ordinal));
+        Assert.True(communes[DemoCouncil.Bourg].Count >= 5, $"{communes[DemoCouncil.Bourg].Count} situations in {DemoCouncil.Bourg}");
+        var maire = DemoCouncil.Members.Single(m => m.MaireOf is not null);
+        var own = await service.GetJsonAsync<CaseExchange.Statistics.StatisticsReport>(maire.Subject, $"{api}/statistics");
+        Assert.Equal(DemoCouncil.Bourg, own.Commune);
+        Assert.Equal(communes[DemoCouncil.Bourg].Count, own.Situations);
+        Assert.Equal([DemoCouncil.BourgSector], own.Tables.Single(t => t.Code == CaseExchange.Statistics.StatisticsTables.Sectors).Cells.Select(c => c.Code));
+        await Answers.ProblemAsync(await service.GetAsync(maire.Subject, $"{api}/situations"), 403);
+        using var maireClient = await service.PageClientAsync(maire.Subject);
+        var mairePage = System.Net.WebUtility.HtmlDecode(await maireClient.GetStringAsync($"/c/{DemoCouncil.Code}/statistiques", TestContext.Current.CancellationToken));
+        Assert.Contains($"Vous êtes désigné(e) maire de {DemoCouncil.Bourg}", mairePage);
+        Assert.Contains("table--statistics", mairePage);
+        Assert.DoesNotContain("Fontbarlettes", mairePage);
+        Assert.DoesNotContain("Situations par commune", mairePage);
     }
 
     /// <summary>The three situations of the day's work, and the year behind them.</summary>
