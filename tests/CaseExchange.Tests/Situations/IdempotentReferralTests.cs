@@ -80,7 +80,9 @@ public sealed class IdempotentReferralTests(IdempotentReferralFixture fixture) :
         var before = await SituationCountAsync();
 
         var lost = await ReferAsync(Referral("Coupure", id));
-        Assert.True(cut.IsCompleted, "The proxy never saw the referral's COMMIT.");
+        var status = (int)lost.StatusCode;
+        Assert.True(await Task.WhenAny(cut, Task.Delay(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken)) == cut,
+            $"The proxy never saw the referral's COMMIT (the referral answered {status}).");
         var problem = await Answers.ProblemAsync(lost, 503);
         Assert.Equal("urn:caseexchange:problem:unknown-outcome", problem.GetProperty("type").GetString());
         var detail = problem.GetProperty("detail").GetString()!;
