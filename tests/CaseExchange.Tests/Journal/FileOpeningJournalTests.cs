@@ -52,8 +52,9 @@ public sealed class FileOpeningJournalTests(JournalFixture fixture) : IClassFixt
         await Answers.ExpectAsync(await Service.OpenFileAsync(Council, Council.Animateur, id, new { purpose = "examen-en-seance" }), 200);
 
         var page = await Service.GetJsonAsync<JsonElement>(Council.Auditeur, $"{Council.Api}/journal/entries?pseudonym={pseudonym}");
-        Assert.Equal(1, page.GetProperty("totalCount").GetInt64());
-        var item = page.GetProperty("items")[0];
+        // The opening only: a retention sweep another test class starts on the shared service may journal its own server
+        // check of this situation at any moment.
+        var item = Assert.Single(page.GetProperty("items").EnumerateArray(), e => e.GetProperty("action").GetString() == JournalActions.FileOpening);
         Assert.Equal("examen-en-seance", item.GetProperty("purpose").GetString());
         Assert.Equal("Examen de la situation en séance", item.GetProperty("purposeLabel").GetString());
         Assert.Equal(Council.Id(Council.Animateur), item.GetProperty("memberId").GetGuid());
