@@ -275,6 +275,13 @@ public sealed class CompteRenduTests(CompteRenduFixture fixture) : IClassFixture
         if (postgres.Cluster is not null)
         {
             var left = (await RawFiles.OfAsync(postgres.Cluster.DataDirectory, Service.ConnectionString)).Find(wrappedKey!);
+            // The purge leaves a deleted row behind while a transaction older than the withdrawal still runs in the shared
+            // database (it waits 10 s, then says so and leaves it to the next purge): on a loaded machine, run the next one.
+            for (var attempt = 0; attempt < 3 && left.Count > 0; attempt++)
+            {
+                await Service.Services.GetRequiredService<SituationKeys>().PurgeAsync(CompteRenduKeyTable.Name, TestContext.Current.CancellationToken);
+                left = (await RawFiles.OfAsync(postgres.Cluster.DataDirectory, Service.ConnectionString)).Find(wrappedKey!);
+            }
             Assert.True(left.Count == 0, $"bytes of the withdrawn version's key remain in: {string.Join(", ", left)}");
         }
         var listed = Assert.Single((await Service.GetJsonAsync<JsonElement>(Council.MemberOfHoldingGroup, $"{Steps.Api}/seances/{seance}/compte-rendu")).EnumerateArray());
