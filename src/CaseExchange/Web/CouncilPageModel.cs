@@ -80,11 +80,15 @@ public abstract class CouncilPageModel : PageModel
 
     /// <summary>
     /// Runs a use case and commits its events. A validation problem goes back to the form, field by field (its
-    /// French messages never repeat a value); any other problem (refusal, conflict…) becomes the error page.
+    /// French messages never repeat a value). A 409 (an action the current state refuses, a stale version, a commit
+    /// that lost to another writer) goes back to the same form too, with what was typed, a 409 status and the problem's
+    /// title and detail in the form's summary (<see cref="FormErrors.Refuse"/>): nothing was written. Any other problem
+    /// (403, 404, 410, 503…) becomes the error page.
     /// </summary>
     protected async Task<IActionResult> SubmitAsync<T>(Func<Task<T>> useCase, Func<T, IActionResult> then, Func<Task> reload,
         string prefix = "Input", Func<string, string>? mapField = null)
     {
+        var status = StatusCodes.Status400BadRequest;
         if (ModelState.IsValid)
         {
             try
@@ -97,9 +101,18 @@ public abstract class CouncilPageModel : PageModel
             {
                 FormErrors.Add(ModelState, validation, prefix, HttpContext, mapField);
             }
+            catch (Exception e) when (KnownExceptionsAsProblems.Of(e, Request.Method) is { Status: StatusCodes.Status409Conflict } conflict)
+            {
+                // Nothing of the refused command may be committed by a later save on this session.
+                Session.EjectAllPendingChanges();
+                if (conflict.Type == ProblemTypes.ConcurrentUpdate && !conflict.Extensions.ContainsKey("currentVersion"))
+                    await ConcurrencyFailures.AddCurrentVersionAsync(conflict, e, HttpContext);
+                FormErrors.Refuse(HttpContext, conflict);
+                status = StatusCodes.Status409Conflict;
+            }
         }
         await reload();
-        Response.StatusCode = StatusCodes.Status400BadRequest;
+        Response.StatusCode = status;
         return Page();
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 
 namespace CaseExchange.Web;
@@ -7,6 +8,7 @@ namespace CaseExchange.Web;
 public static class FormErrors
 {
     private const string OrderKey = "CaseExchange.Web.ErrorOrder";
+    private const string RefusalKey = "CaseExchange.Web.FormRefusal";
 
     public static void Add(ModelStateDictionary modelState, HttpValidationProblemDetails problem, string prefix, HttpContext context,
         Func<string, string>? mapField = null)
@@ -20,6 +22,14 @@ public static class FormErrors
         }
         context.Items[OrderKey] = order;
     }
+
+    /// <summary>
+    /// A form refused as a whole (409: the current state does not allow it, or it changed meanwhile): the form's summary
+    /// shows the problem's title and detail, which name no person (problems never carry nominative data).
+    /// </summary>
+    public static void Refuse(HttpContext context, ProblemDetails problem) => context.Items[RefusalKey] = problem;
+
+    public static ProblemDetails? Refusal(HttpContext context) => context.Items[RefusalKey] as ProblemDetails;
 
     /// <summary>The invalid fields in the order the use case checked them (the form's order), then any others.</summary>
     public static IEnumerable<(string Key, string Message)> InOrder(ModelStateDictionary modelState, HttpContext context)

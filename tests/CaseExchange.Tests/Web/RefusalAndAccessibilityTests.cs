@@ -116,7 +116,7 @@ public sealed class RefusalAndAccessibilityTests(BrowserFixture fixture) : IClas
     }
 
     [Fact]
-    public async Task A_follow_up_recorded_on_a_stale_page_gets_the_changed_meanwhile_page_and_changes_nothing()
+    public async Task A_follow_up_recorded_on_a_stale_page_comes_back_with_its_form_and_changes_nothing()
     {
         Assert.SkipUnless(BrowserFixture.CanRun, BrowserFixture.SkipReason);
         var (situation, _) = await fixture.Steps.FollowedUpAsync(Council.Referent);
@@ -139,9 +139,11 @@ public sealed class RefusalAndAccessibilityTests(BrowserFixture fixture) : IClas
             () => first.GetByRole(AriaRole.Button, new() { Name = "Enregistrer le point de suivi" }).ClickAsync(),
             r => r.Request.Method == "POST");
         Assert.Equal(409, response.Status);
-        await Expect(first.Locator("h1")).ToHaveTextAsync("Modifiée entre-temps");
-        await Expect(first.Locator("main")).ToContainTextAsync("rien n'a été enregistré");
+        // The same form comes back (409), with the note typed and the reason in its alert.
+        await Expect(first.Locator("[role=alert]")).ToContainTextAsync("Modification concurrente ; rien n'a été enregistré");
+        await Expect(first.GetByLabel("Note de suivi")).ToHaveValueAsync("Point saisi sur une page périmée (fictif).");
         await Expect(first.GetByRole(AriaRole.Link, new() { Name = "Recharger la page pour voir la version actuelle" })).ToHaveAttributeAsync("href", form);
+        await Accessibility.AssertAsync(first);
         await Accessibility.AssertNoTechnicalDetailAsync(first);
         Assert.Equal(before, await fixture.Service.EventCountAsync());
     }

@@ -19,6 +19,11 @@ public sealed class GroupeModel : CouncilPageModel
     public GroupView Group { get; private set; } = null!;
     public IReadOnlyList<MemberView> Candidates { get; private set; } = [];
 
+    /// <summary>The role chosen on a member's row when the change was refused: the row shows it again.</summary>
+    public (Guid MemberId, string? Role)? PostedRole { get; private set; }
+
+    public string? RoleShownFor(GroupMemberView member) => PostedRole is { } posted && posted.MemberId == member.MemberId ? posted.Role : member.Role;
+
     /// <summary>The group's instance kind, with its rules (chair's title, nominative or not, notice).</summary>
     public InstanceKind Kind => Policy.KindOf(Group.Kind);
 
@@ -34,7 +39,11 @@ public sealed class GroupeModel : CouncilPageModel
         () => LoadAsync(groupId));
 
     public Task<IActionResult> OnPostRoleAsync(Guid groupId, Guid memberId, string? role) => SubmitAsync(
-        () => ChangeMembershipUseCase.ChangeRoleAsync(CouncilRequest, groupId, memberId, new ChangeGroupRole(role)),
+        () =>
+        {
+            PostedRole = (memberId, role);
+            return ChangeMembershipUseCase.ChangeRoleAsync(CouncilRequest, groupId, memberId, new ChangeGroupRole(role));
+        },
         view => Done(groupId, $"Le rôle de {NameIn(view, memberId)} est maintenant « {Display.RoleLabel(Policy, role ?? "")} »."),
         () => LoadAsync(groupId), prefix: "");
 

@@ -68,9 +68,11 @@ public sealed class CoordonnateurGroupsJourneyTests(BrowserFixture fixture)
         var row = members.Locator("tr", new() { HasText = "Membre membre-a" });
         await row.GetByLabel("Rôle de Membre membre-a").SelectOptionAsync("animateur");
         await row.GetByRole(AriaRole.Button, new() { Name = "Changer le rôle de Membre membre-a" }).ClickAsync();
-        await Expect(page.Locator("main")).ToContainTextAsync("Cette instance a déjà sa présidence");
-        await page.GoBackAsync();
+        // Refused (409): the same page comes back, the reason in the form's alert, the role chosen still shown.
+        await Expect(page.Locator("[role=alert]")).ToContainTextAsync("Cette instance a déjà sa présidence");
         await Expect(page.Locator("h1")).ToHaveTextAsync("GT Tranquillité publique");
+        await Expect(row.GetByLabel("Rôle de Membre membre-a")).ToHaveValueAsync("animateur");
+        await Accessibility.AssertAsync(page);
         await members.Locator("tr", new() { HasText = "Yvonne Médiatrice" }).GetByRole(AriaRole.Button, new() { Name = "Retirer Yvonne Médiatrice du groupe" }).ClickAsync();
         await Expect(page.Locator("[role=status]")).ToContainTextAsync("Le membre a quitté le groupe");
         await Expect(members.Locator("tr", new() { HasText = "Yvonne Médiatrice" })).ToHaveCountAsync(0);

@@ -1,0 +1,111 @@
+using System.Net;
+using CaseExchange.Tests.Infrastructure;
+using CaseExchange.Tests.Seances;
+using CaseExchange.Web;
+
+namespace CaseExchange.Tests.Web;
+
+public sealed class FormRefusalPageFixture : CouncilFixture;
+
+/// <summary>
+/// A form refused as a whole (409: an action the current state refuses, a stale version) comes back as the same page,
+/// with a 409 status, what was typed, and the problem's title and detail in the form's summary (<c>role="alert"</c>);
+/// nothing is written. The error page is no longer shown for these.
+/// </summary>
+public sealed class FormRefusalPageTests(FormRefusalPageFixture fixture) : IClassFixture<FormRefusalPageFixture>
+{
+    private TestService Service => fixture.Service;
+    private TestCouncil Council => fixture.Council;
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private static string Selected(string value) =>
+        $"<option[^>]*selected=\"selected\"[^>]*value=\"{value}\"|<option[^>]*value=\"{value}\"[^>]*selected=\"selected\"";
+
+    /// <summary>The form's summary: the alert with the problem's title, then its detail; never the error page.</summary>
+    private static string AssertRefusedForm(string html, string title, string detail)
+    {
+        var decoded = WebUtility.HtmlDecode(html);
+        Assert.Contains("<div class=\"error-summary\" role=\"alert\"", decoded);
+        Assert.Contains($"{title} ; rien n'a été enregistré</h2>", decoded);
+        Assert.Contains(detail, decoded);
+        Assert.DoesNotContain("Que faire ?", decoded);
+        return decoded;
+    }
+
+    [Fact]
+    public async Task A_second_chair_on_the_groups_page_keeps_the_form_with_the_reason()
+    {
+        var candidate = await fixture.Steps.NewMemberAsync();
+        var url = $"/c/{Council.Code}/groupes/{Council.GroupA}";
+        using var client = await Service.PageClientAsync(Council.Coordonnateur);
+        var before = await Service.NonJournalEventCountAsync();
+
+        var refused = await client.PostAsync($"{url}?handler=Ajouter", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = await Pages.AntiforgeryTokenAsync(client, url),
+            ["Input.MemberId"] = candidate.ToString(),
+            ["Input.Role"] = "animateur",
+        }), Cancel);
+
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        var html = AssertRefusedForm(await refused.Content.ReadAsStringAsync(Cancel), "Action impossible dans l'état actuel",
+            "Cette instance a déjà sa présidence");
+        Assert.Contains("<form method=\"post\" class=\"form\" action=\"" + url + "?handler=Ajouter\"", html);
+        Assert.Matches(Selected(candidate.ToString()), html);
+        Assert.Matches(Selected("animateur"), html);
+        Assert.Equal(before, await Service.NonJournalEventCountAsync());
+    }
+
+    [Fact]
+    public async Task A_closure_on_a_stale_version_keeps_the_form_with_a_reload_link()
+    {
+        var situation = await fixture.Steps.ExaminedAsync();
+        var url = $"/c/{Council.Code}/situations/{situation}/cloture";
+        using var client = await Service.PageClientAsync(Council.Animateur);
+        var before = await Service.NonJournalEventCountAsync();
+
+        var refused = await client.PostAsync(url, new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = await Pages.AntiforgeryTokenAsync(client, url),
+            ["Input.Outcome"] = "relais-dispositif",
+            ["Input.Comment"] = "Commentaire saisi Quiproquo",
+            ["Input.ExpectedVersion"] = "2",
+        }), Cancel);
+
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        var html = AssertRefusedForm(await refused.Content.ReadAsStringAsync(Cancel), "Modification concurrente",
+            "Vous travailliez sur la version 2, mais la version actuelle est la 3");
+        Assert.Contains($"<a href=\"{url}\">Recharger la page pour voir la version actuelle</a>", html);
+        Assert.Contains("Commentaire saisi Quiproquo", html);
+        Assert.Matches(Selected("relais-dispositif"), html);
+        Assert.Equal(before, await Service.NonJournalEventCountAsync());
+    }
+
+    [Fact]
+    public async Task A_seance_moved_to_its_own_date_keeps_the_form_with_the_reason()
+    {
+        var day = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30);
+        var seanceId = await new SeanceSteps(Service, Council).ScheduleAsync(Display.At(day, new TimeOnly(14, 0)));
+        var url = $"/c/{Council.Code}/seances/{seanceId}";
+        using var client = await Service.PageClientAsync(Council.Coordonnateur);
+        var before = await Service.NonJournalEventCountAsync();
+
+        var refused = await client.PostAsync($"{url}?handler=Reporter", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = await Pages.AntiforgeryTokenAsync(client, url),
+            ["Move.Date"] = day.ToString("yyyy-MM-dd"),
+            ["Move.Time"] = "14:00",
+            ["Move.Place"] = "Salle polyvalente B",
+            ["Move.Reason"] = "calendrier",
+            ["Move.ExpectedVersion"] = "1",
+        }), Cancel);
+
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        var html = AssertRefusedForm(await refused.Content.ReadAsStringAsync(Cancel), "Action impossible dans l'état actuel",
+            "La séance est déjà prévue à cette date.");
+        Assert.Contains("value=\"Salle polyvalente B\"", html);
+        Assert.Contains($"value=\"{day:yyyy-MM-dd}\"", html);
+        Assert.Matches(Selected("calendrier"), html);
+        Assert.Equal(before, await Service.NonJournalEventCountAsync());
+    }
+}
