@@ -92,6 +92,42 @@ public sealed class ReplanSeanceTests(ReplanSeanceFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public void A_rescheduling_keeps_the_minimum_notice_of_the_instance_kind_like_a_scheduling()
+    {
+        var operationnel = Policy.KindOf("operationnel");
+        Assert.Equal(2, operationnel.MinimumNoticeDays);
+        Assert.Equal(["date"], Fields(RescheduleSeanceUseCase.Check(new RescheduleSeance(Now.AddDays(1), null, "calendrier", 1), Now, operationnel)));
+        Assert.Equal(["date"], Fields(ScheduleSeanceUseCase.Check(new ScheduleSeance(Now.AddDays(1)), Now, operationnel)));
+        Assert.Empty(Fields(RescheduleSeanceUseCase.Check(new RescheduleSeance(Now.AddDays(3), null, "calendrier", 1), Now, operationnel)));
+        Assert.Empty(Fields(RescheduleSeanceUseCase.Check(new RescheduleSeance(Now.AddDays(1), null, "calendrier", 1), Now,
+            Policy.KindOf("thematique"))));
+    }
+
+    [Fact]
+    public async Task A_rescheduling_inside_the_instance_kinds_notice_is_a_400_on_the_date_and_outside_it_is_accepted()
+    {
+        var group = await fixture.Steps.NewGroupAsync();
+        await Answers.ExpectAsync(await Service.SendAsync(Council.Coordonnateur, HttpMethod.Put, $"{Council.Api}/groups/{group}/kind",
+            new { kind = "operationnel" }), 200);
+        var seanceId = (await Service.PostJsonAsync<JsonElement>(Council.Coordonnateur, $"{Council.Api}/groups/{group}/seances",
+            new { date = DateTimeOffset.UtcNow.AddDays(10) }, 201)).GetProperty("seanceId").GetGuid();
+        var url = $"{Council.Api}/seances/{seanceId}/rescheduling";
+
+        var before = await Service.EventCountAsync();
+        var problem = await Answers.ProblemAsync(await Service.PostAsync(Council.Coordonnateur, url,
+            new { date = DateTimeOffset.UtcNow.AddDays(1), reason = "calendrier", expectedVersion = 1 }), 400);
+        var errors = problem.GetProperty("errors");
+        Assert.Equal(["date"], errors.EnumerateObject().Select(e => e.Name));
+        Assert.Contains("au moins 2 jours à l'avance", errors.GetProperty("date")[0].GetString());
+        Assert.Equal(before, await Service.EventCountAsync());
+        Assert.Equal(1, await Steps.SeanceVersionAsync(seanceId));
+
+        var moved = await Service.PostJsonAsync<JsonElement>(Council.Coordonnateur, url,
+            new { date = DateTimeOffset.UtcNow.AddDays(3), reason = "calendrier", expectedVersion = 1 });
+        Assert.Equal(2, moved.GetProperty("version").GetInt64());
+    }
+
+    [Fact]
     public async Task A_place_naming_a_person_known_to_the_council_is_refused_and_the_text_is_not_kept()
     {
         var person = TestPerson.Distinctive("Lieu400");
@@ -142,7 +178,7 @@ public sealed class ReplanSeanceTests(ReplanSeanceFixture fixture) : IClassFixtu
         var seanceId = await Steps.ScheduleAsync(DateTimeOffset.UtcNow.AddDays(10));
         var pageUrl = $"/c/{Council.Code}/seances/{seanceId}";
         using var client = await Service.PageClientAsync(Council.Coordonnateur);
-        var page = await (await client.GetAsync(pageUrl)).Content.ReadAsStringAsync();
+        var page = await (await client.GetAsync(pageUrl, TestContext.Current.CancellationToken)).Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         Assert.Contains("Reporter la séance", page);
         Assert.DoesNotContain("Enregistrer la présence", page);
         Assert.DoesNotContain(">Clore la séance<", page);
@@ -152,9 +188,9 @@ public sealed class ReplanSeanceTests(ReplanSeanceFixture fixture) : IClassFixtu
             ["__RequestVerificationToken"] = await Pages.AntiforgeryTokenAsync(client, pageUrl),
             ["Move.Date"] = DateTime.UtcNow.AddDays(20).ToString("yyyy-MM-dd"), ["Move.Time"] = "10:00", ["Move.Place"] = "Maison des associations, salle B",
             ["Move.Reason"] = "", ["Move.ExpectedVersion"] = "1",
-        }));
+        }), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
-        var kept = await refused.Content.ReadAsStringAsync();
+        var kept = await refused.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         Assert.Contains("Maison des associations, salle B", kept);
         Assert.Contains("Le motif du report doit être choisi dans la liste.", kept);
 
@@ -163,15 +199,15 @@ public sealed class ReplanSeanceTests(ReplanSeanceFixture fixture) : IClassFixtu
             ["__RequestVerificationToken"] = await Pages.AntiforgeryTokenAsync(client, pageUrl),
             ["Move.Date"] = DateTime.UtcNow.AddDays(20).ToString("yyyy-MM-dd"), ["Move.Time"] = "10:00", ["Move.Place"] = "Maison des associations, salle B",
             ["Move.Reason"] = "calendrier", ["Move.ExpectedVersion"] = "1",
-        }));
+        }), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Redirect, moved.StatusCode);
         var cancelled = await client.PostAsync($"{pageUrl}?handler=Annuler", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = await Pages.AntiforgeryTokenAsync(client, pageUrl),
             ["Cancel.Reason"] = "evenement-imprevu", ["Cancel.ExpectedVersion"] = "2",
-        }));
+        }), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Redirect, cancelled.StatusCode);
-        page = await (await client.GetAsync(pageUrl)).Content.ReadAsStringAsync();
+        page = await (await client.GetAsync(pageUrl, TestContext.Current.CancellationToken)).Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         Assert.Contains("Annulée le", page);
         Assert.Contains("Maison des associations, salle B", page);
         Assert.DoesNotContain("Reporter la séance", page);

@@ -79,7 +79,7 @@ public sealed class RefusalAndAccessibilityTests(BrowserFixture fixture) : IClas
         await using (var session = fixture.Service.Store.LightweightSession(Council.Code))
         {
             fixture.Service.Services.GetRequiredService<SituationKeys>().Destroy(session, situation);
-            await session.SaveChangesAsync();
+            await session.SaveChangesAsync(TestContext.Current.CancellationToken);
         }
 
         var page = await fixture.SignInAsync(Council.MemberOfHoldingGroup);

@@ -1,7 +1,9 @@
+using CaseExchange.Charter;
 using CaseExchange.Councils;
 using CaseExchange.Http;
 using CaseExchange.Journal;
 using CaseExchange.Protection;
+using CaseExchange.Seances.Scheduling;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
@@ -32,7 +34,7 @@ public static class RescheduleSeanceUseCase
     {
         var target = await SeanceForWriting.FetchForPreparerAsync(request, seanceId);
         var now = request.Now;
-        Check(command, now).ThrowIfAny();
+        Check(command, now, request.Policy.KindOf(target.Group.Kind)).ThrowIfAny();
         target.RequireVersion(command.ExpectedVersion);
         var rescheduled = Decide(target.Seance, command, request.Actor.Id, now);
         await SeancePlace.GuardAsync(request, index, journal, rescheduled.Place, "place");
@@ -40,11 +42,15 @@ public static class RescheduleSeanceUseCase
         return new SeancePlanningResponse(seanceId, rescheduled.Date, rescheduled.Place ?? target.Seance.Place, version);
     }
 
-    /// <summary>A new date not in the past, a reason of the list, a place (optional: kept otherwise) of reasonable length.</summary>
-    public static ValidationErrors Check(RescheduleSeance command, DateTimeOffset now) => SeancePlace.Check(
+    /// <summary>
+    /// A new date not in the past and, when the instance's kind asks a minimum notice, at least that far ahead (the
+    /// scheduling rule, <see cref="MinimumNotice"/>); a reason of the list, a place (optional: kept otherwise) of reasonable length.
+    /// </summary>
+    public static ValidationErrors Check(RescheduleSeance command, DateTimeOffset now, InstanceKind? kind = null) => SeancePlace.Check(
         SeanceForWriting.CheckExpectedVersion(command.ExpectedVersion)
             .When(command.Date is null, "date", "La nouvelle date de la séance est obligatoire.")
             .When(command.Date < now.AddDays(-1), "date", "Une séance ne peut pas être reportée dans le passé.")
+            .RequireNotice(command.Date, now, kind)
             .When(!SeanceChangeReasons.Has(SeanceChangeReasons.Rescheduling, command.Reason), "reason", "Le motif du report doit être choisi dans la liste."),
         command.Place, "place", required: false);
 

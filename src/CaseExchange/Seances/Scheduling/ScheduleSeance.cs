@@ -58,13 +58,22 @@ public static class ScheduleSeanceUseCase
     public static ValidationErrors Check(ScheduleSeance command, DateTimeOffset now, InstanceKind? kind = null) => SeancePlace.Check(new ValidationErrors()
         .When(command.Date is null, "date", "La date de la séance est obligatoire.")
         .When(command.Date < now.AddDays(-1), "date", "Une séance ne peut pas être planifiée dans le passé.")
-        .When(kind is { MinimumNoticeDays: > 0 } && command.Date >= now.AddDays(-1) && command.Date < now.AddDays(kind.MinimumNoticeDays), "date",
-            $"Une séance de cette instance ({kind?.Label}) se convoque au moins {kind?.MinimumNoticeDays} jours à l'avance, selon la charte.")
-        , command.Place, "place", required: false);
+        .RequireNotice(command.Date, now, kind), command.Place, "place", required: false);
 
     /// <summary>A new séance of the group, at the checked date.</summary>
     public static SeanceScheduled Decide(Guid seanceId, Group group, ScheduleSeance command, Guid scheduledBy, DateTimeOffset now) =>
         new(seanceId, group.Id, command.Date!.Value, scheduledBy, now, SeancePlace.Normalise(command.Place));
 
     private static string UrlOf(CouncilRequest request, Guid seanceId) => $"/api/councils/{request.Council}/seances/{seanceId}";
+}
+
+/// <summary>
+/// The instance kind's minimum notice (<c>minimumNoticeDays</c> in the policy): a séance is set, when scheduled and when
+/// moved to another date, at least that many days ahead. A date in the past is the other rule's to refuse.
+/// </summary>
+public static class MinimumNotice
+{
+    public static ValidationErrors RequireNotice(this ValidationErrors errors, DateTimeOffset? date, DateTimeOffset now, InstanceKind? kind) =>
+        errors.When(kind is { MinimumNoticeDays: > 0 } && date >= now.AddDays(-1) && date < now.AddDays(kind.MinimumNoticeDays), "date",
+            $"Une séance de cette instance ({kind?.Label}) se convoque au moins {kind?.MinimumNoticeDays} jours à l'avance, selon la charte.");
 }
