@@ -30,10 +30,7 @@ public static class CommuneBreakdown
         var sectorIndex = report.Tables.ToList().FindIndex(t => t.Code == StatisticsTables.Sectors);
         if (sectorIndex < 0) return report;
         var sectors = report.Tables[sectorIndex];
-        var communeOf = sectors.Cells.Select(c => CommuneOf(council, c.Code)).ToArray();
-        var communes = council.CommuneNames().Concat(communeOf.Contains(Unassigned) ? [Unassigned] : []).ToList();
-        var communeIndex = communeOf.Select(c => communes.IndexOf(c)).ToArray();
-        var communeCounts = communes.Select((_, k) => trueSectors.Where((_, i) => communeIndex[i] == k).Sum()).ToArray();
+        var (communes, communeIndex, communeCounts) = Layout(council, sectors, trueSectors);
 
         bool[] sectorMask, communeMask;
         if (report.SituationsSuppressed)
@@ -47,10 +44,7 @@ public static class CommuneBreakdown
             Protect(trueSectors, sectorMask, communeIndex, communeCounts, communeMask, report.Threshold);
         }
 
-        var communeTable = new StatisticsTable(Table, "Situations par commune",
-            "Commune du secteur de la situation. Chaque commune regroupe ses secteurs : les deux tableaux sont protégés ensemble.",
-            report.SituationsSuppressed ? null : report.Situations,
-            [.. communes.Select((c, k) => new StatisticsCell(c, c == Unassigned ? UnassignedLabel : c, communeMask[k] ? null : communeCounts[k], communeMask[k]))]);
+        var communeTable = TableOf(communes, communeCounts, communeMask, report.SituationsSuppressed ? null : report.Situations);
         var protectedSectors = sectors with
         {
             Cells = [.. sectors.Cells.Select((c, i) => sectorMask[i] ? c with { Count = null, Suppressed = true } : c)],
@@ -61,6 +55,42 @@ public static class CommuneBreakdown
             Communes = communeTable,
         };
     }
+
+    /// <summary>The report with its commune table at its true counts (never published: the cross-report check reads them).</summary>
+    public static StatisticsReport AddTrue(StatisticsReport truth, Council council, IReadOnlyList<int> trueSectors)
+    {
+        var sectors = truth.Tables.FirstOrDefault(t => t.Code == StatisticsTables.Sectors);
+        if (sectors is null) return truth;
+        var (communes, _, communeCounts) = Layout(council, sectors, trueSectors);
+        return truth with { Communes = TableOf(communes, communeCounts, new bool[communes.Count], truth.Situations) };
+    }
+
+    /// <summary>
+    /// A fixed-period plenary report keeps its commune table among its tables, first: the cross-report check, its complementary
+    /// suppression and every format then treat it as any other table. The commune of each sector is frozen with the report, so
+    /// that the check reads a commune's cell as the sum of the sectors it had when published.
+    /// </summary>
+    public static StatisticsReport IntoTables(StatisticsReport report, Council council) => report.Communes is not { } communes ? report : report with
+    {
+        Tables = [communes, .. report.Tables],
+        Communes = null,
+        SectorCommunes = report.Tables.First(t => t.Code == StatisticsTables.Sectors).Cells
+            .ToDictionary(c => c.Code, c => CommuneOf(council, c.Code), StringComparer.Ordinal),
+    };
+
+    private static (List<string> Communes, int[] CommuneIndex, int[] CommuneCounts) Layout(Council council, StatisticsTable sectors, IReadOnlyList<int> trueSectors)
+    {
+        var communeOf = sectors.Cells.Select(c => CommuneOf(council, c.Code)).ToArray();
+        var communes = council.CommuneNames().Concat(communeOf.Contains(Unassigned) ? [Unassigned] : []).ToList();
+        var communeIndex = communeOf.Select(c => communes.IndexOf(c)).ToArray();
+        var communeCounts = communes.Select((_, k) => trueSectors.Where((_, i) => communeIndex[i] == k).Sum()).ToArray();
+        return (communes, communeIndex, communeCounts);
+    }
+
+    private static StatisticsTable TableOf(IReadOnlyList<string> communes, IReadOnlyList<int> counts, bool[] mask, int? total) =>
+        new(Table, "Situations par commune",
+            "Commune du secteur de la situation. Chaque commune regroupe ses secteurs : les deux tableaux sont protégés ensemble.",
+            total, [.. communes.Select((c, k) => new StatisticsCell(c, c == Unassigned ? UnassignedLabel : c, mask[k] ? null : counts[k], mask[k]))]);
 
     /// <summary>Pure: extends both masks until no suppressed cell of either table can be recomputed from the published ones.</summary>
     public static void Protect(IReadOnlyList<int> sectors, bool[] sectorMask, IReadOnlyList<int> communeOf, IReadOnlyList<int> communes, bool[] communeMask, int threshold)

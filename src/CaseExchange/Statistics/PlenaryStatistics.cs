@@ -26,7 +26,7 @@ public sealed record StatisticsTable(string Code, string Title, string? Note, in
 public sealed record StatisticsReport(
     string Council, DateOnly From, DateOnly To, int Threshold, int? Situations, bool SituationsSuppressed,
     IReadOnlyList<StatisticsTable> Tables, int? MedianDaysToFirstExamination, bool MedianSuppressed, string Population, string Notice,
-    StatisticsTable? Communes = null, string? Commune = null)
+    StatisticsTable? Communes = null, string? Commune = null, IReadOnlyDictionary<string, string>? SectorCommunes = null)
 {
     /// <summary>The tables as shown: the communes first (an intercommunal council), then the others.</summary>
     public IReadOnlyList<StatisticsTable> ShownTables() => Communes is null ? Tables : [Communes, .. Tables];
@@ -115,6 +115,20 @@ public sealed class PlenaryStatistics(CharterPolicy policy)
     {
         var (start, end) = (FrenchTime.StartOf(from), FrenchTime.StartOf(to.AddDays(1)));
         return Compute([.. facts.Where(f => f.ReferredAt >= start && f.ReferredAt < end).Select(f => AsOf(f, end))], council, from, to, suppress);
+    }
+
+    /// <summary>
+    /// Pure: a fixed period's plenary report, as <see cref="ComputePeriod"/>, and for an intercommunal council its table per
+    /// commune among its tables (first), protected together with the sector table as in every other statistic
+    /// (<see cref="CommuneBreakdown"/>), the commune of each sector frozen with it; with <paramref name="suppress"/> false, the true counts.
+    /// </summary>
+    public StatisticsReport ComputePeriodWithCommunes(IReadOnlyList<SituationFacts> facts, Council council, DateOnly from, DateOnly to, bool suppress = true)
+    {
+        var report = ComputePeriod(facts, council, from, to, suppress);
+        if (council.CommuneNames().Count == 0) return report;
+        var truth = suppress ? ComputePeriod(facts, council, from, to, suppress: false) : report;
+        IReadOnlyList<int> trueSectors = [.. truth.Tables.First(t => t.Code == StatisticsTables.Sectors).Cells.Select(c => c.Count ?? 0)];
+        return CommuneBreakdown.IntoTables(suppress ? CommuneBreakdown.Add(report, council, trueSectors) : CommuneBreakdown.AddTrue(report, council, trueSectors), council);
     }
 
     /// <summary>

@@ -31,10 +31,10 @@ public static class PastReferrals
         }
     }
 
-    /// <summary>Refers the given referrals (request bodies) at <see cref="LastClosedMonth"/>, as <paramref name="subject"/>; their ids.</summary>
-    public static async Task<IReadOnlyList<Guid>> ReferAsync(TestService live, string subject, string api, IEnumerable<object> referrals)
+    /// <summary>Refers the given referrals (request bodies) at <see cref="LastClosedMonth"/> (or <paramref name="at"/>), as <paramref name="subject"/>; their ids.</summary>
+    public static async Task<IReadOnlyList<Guid>> ReferAsync(TestService live, string subject, string api, IEnumerable<object> referrals, DateTimeOffset? at = null)
     {
-        await using var past = await TestService.StartAsync(live.ConnectionString, new FakeTimeProvider(LastClosedMonth),
+        await using var past = await TestService.StartAsync(live.ConnectionString, new FakeTimeProvider(at ?? LastClosedMonth),
             new Dictionary<string, string?> { ["Retention:Enabled"] = "false" });
         var ids = new List<Guid>();
         foreach (var referral in referrals)

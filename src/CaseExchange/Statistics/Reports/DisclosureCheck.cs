@@ -22,7 +22,7 @@ public sealed record Disclosure(DateOnly From, DateOnly To, string Table, string
 /// quarters, two overlapping periods, a table's total minus its cells — gives it exactly, whatever the other counts.
 /// The counts that must not be recomputable: every suppressed cell of every report, and every count of a fixed period
 /// (year, semester, quarter) between 1 and the threshold minus one, published or not (a difference of two reports is
-/// such a period's count). Bounds reasoning (non-negativity, a small count lies below the threshold) is within one
+/// such a period's count). A commune's cell (an intercommunal council) is the sum of its sectors' forms. Bounds reasoning (non-negativity, a small count lies below the threshold) is within one
 /// table the business of <see cref="Suppression"/>; across reports only equalities are examined.
 /// </para>
 /// </summary>
@@ -37,6 +37,7 @@ public sealed class DisclosureCheck
     private readonly LinearSpan _structure = new();
     private readonly int _threshold;
     private readonly List<(Disclosure What, Dictionary<int, Rational> Form)> _smallCounts = [];
+    private readonly IReadOnlyList<string> _sectorCodes;
 
     /// <param name="everyReport">Every report the check will see (published, candidate), to know the categories of each table.</param>
     /// <param name="fixedPeriods">The true counts of the fixed periods concerned (unsuppressed): their small counts must stay hidden.</param>
@@ -47,6 +48,7 @@ public sealed class DisclosureCheck
         var all = everyReport.Concat(fixedPeriods).ToList();
         var categories = all.SelectMany(r => r.Tables).Where(t => Partitions.Contains(t.Code))
             .GroupBy(t => t.Code).ToDictionary(g => g.Key, g => g.SelectMany(t => t.Cells.Select(c => c.Code)).Distinct().ToList());
+        _sectorCodes = categories.GetValueOrDefault(StatisticsTables.Sectors) ?? [];
         // The structure: partition tables add up to the month's referrals, per month and (for end-of-period tables) per end.
         foreach (var report in all)
         foreach (var month in Months(report))
@@ -109,6 +111,15 @@ public sealed class DisclosureCheck
     private Dictionary<int, Rational> FormOf(StatisticsReport report, string table, string cell)
     {
         if (table == StatisticsTables.Months) return new() { [Unknown($"n|{cell}")] = new(1) };
+        if (table == CommuneBreakdown.Table)
+        {
+            // A commune's cell is the sum of its sectors' cells, by the commune each sector had when the report was published.
+            var sum = new Dictionary<int, Rational>();
+            foreach (var sector in _sectorCodes.Where(code => (report.SectorCommunes?.GetValueOrDefault(code) ?? CommuneBreakdown.Unassigned) == cell))
+            foreach (var (unknown, coefficient) in FormOf(report, StatisticsTables.Sectors, sector))
+                sum[unknown] = coefficient;
+            return sum;
+        }
         var form = new Dictionary<int, Rational>();
         foreach (var month in Months(report))
             form[Unknown(table == Total ? $"n|{month}" : Key(table, cell, month, report.To))] = new(1);

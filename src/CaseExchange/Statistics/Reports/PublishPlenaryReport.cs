@@ -65,13 +65,13 @@ public static class PublishPlenaryReportUseCase
         FixedPeriod period, DateOnly lastClosedDay, Guid actorId, DateTimeOffset now, int threshold)
     {
         RequireNotPublished(reports, period);
-        var candidate = statistics.ComputePeriod(facts, council, period.From, period.To);
+        var candidate = statistics.ComputePeriodWithCommunes(facts, council, period.From, period.To);
         var years = reports.Reports.Select(r => r.Report.From.Year).Append(period.Year).Distinct();
         var truth = years.SelectMany(FixedPeriod.OfYear).Where(p => p.To <= lastClosedDay)
-            .Select(p => statistics.ComputePeriod(facts, council, p.From, p.To, suppress: false)).ToList();
+            .Select(p => statistics.ComputePeriodWithCommunes(facts, council, p.From, p.To, suppress: false)).ToList();
         var past = reports.Reports.Select(r => r.Report).ToList();
         var check = new DisclosureCheck([.. past, candidate], truth, threshold);
-        var trueCounts = statistics.ComputePeriod(facts, council, period.From, period.To, suppress: false);
+        var trueCounts = statistics.ComputePeriodWithCommunes(facts, council, period.From, period.To, suppress: false);
         var (report, added) = CrossReportSuppression.Protect(candidate, trueCounts, past, check);
         return new PlenaryReportPublished(Guid.NewGuid(), period.Code, report, added, actorId, now);
     }

@@ -173,9 +173,10 @@ public static class ReportFormats
             {
                 var properties = new TableCellProperties(new TableCellWidth { Width = length.ToString(CultureInfo.InvariantCulture), Type = TableWidthUnitValues.Dxa });
                 if (cell.Suppressed)
+                    // In the schema's order (top, left, bottom, right): Word reports another order as unreadable content.
                     properties.Append(new TableCellBorders(
-                        new TopBorder { Val = BorderValues.Dashed, Size = 6, Color = "1F4E79" }, new BottomBorder { Val = BorderValues.Dashed, Size = 6, Color = "1F4E79" },
-                        new LeftBorder { Val = BorderValues.Dashed, Size = 6, Color = "1F4E79" }, new RightBorder { Val = BorderValues.Dashed, Size = 6, Color = "1F4E79" }));
+                        new TopBorder { Val = BorderValues.Dashed, Size = 6, Color = "1F4E79" }, new LeftBorder { Val = BorderValues.Dashed, Size = 6, Color = "1F4E79" },
+                        new BottomBorder { Val = BorderValues.Dashed, Size = 6, Color = "1F4E79" }, new RightBorder { Val = BorderValues.Dashed, Size = 6, Color = "1F4E79" }));
                 else
                     properties.Append(new Shading { Val = ShadingPatternValues.Clear, Color = "auto", Fill = "1F4E79" });
                 barRow.Append(new TableCell(properties, new Paragraph()));
