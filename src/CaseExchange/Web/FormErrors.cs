@@ -9,6 +9,7 @@ public static class FormErrors
 {
     private const string OrderKey = "CaseExchange.Web.ErrorOrder";
     private const string RefusalKey = "CaseExchange.Web.FormRefusal";
+    private const string RefusalShownKey = "CaseExchange.Web.FormRefusalShown";
 
     public static void Add(ModelStateDictionary modelState, HttpValidationProblemDetails problem, string prefix, HttpContext context,
         Func<string, string>? mapField = null)
@@ -30,6 +31,15 @@ public static class FormErrors
     public static void Refuse(HttpContext context, ProblemDetails problem) => context.Items[RefusalKey] = problem;
 
     public static ProblemDetails? Refusal(HttpContext context) => context.Items[RefusalKey] as ProblemDetails;
+
+    /// <summary>The form's summary showed the refusal (<c>_ErrorSummary</c>).</summary>
+    public static void MarkRefusalShown(HttpContext context) => context.Items[RefusalShownKey] = true;
+
+    /// <summary>
+    /// A refusal that the page did not show: the state that refused the form may also hide it (a situation closed meanwhile
+    /// offers no closure form), so the layout, rendered after the page, shows it at the top of the page instead.
+    /// </summary>
+    public static bool RefusalNotShown(HttpContext context) => Refusal(context) is not null && !context.Items.ContainsKey(RefusalShownKey);
 
     /// <summary>The invalid fields in the order the use case checked them (the form's order), then any others.</summary>
     public static IEnumerable<(string Key, string Message)> InOrder(ModelStateDictionary modelState, HttpContext context)

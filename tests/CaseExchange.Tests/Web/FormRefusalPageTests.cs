@@ -82,6 +82,30 @@ public sealed class FormRefusalPageTests(FormRefusalPageFixture fixture) : IClas
     }
 
     [Fact]
+    public async Task A_refusal_whose_form_the_new_state_hides_is_still_shown_once_at_the_top()
+    {
+        // Closed meanwhile (version 4): the closure form, sent on version 3, is refused and no longer offered.
+        var situation = (await fixture.Steps.CloseAsync()).SituationId;
+        var url = $"/c/{Council.Code}/situations/{situation}/cloture";
+        using var client = await Service.PageClientAsync(Council.Animateur);
+        var before = await Service.NonJournalEventCountAsync();
+
+        var refused = await client.PostAsync(url, new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = await Pages.AntiforgeryTokenAsync(client, url),
+            ["Input.Outcome"] = "relais-dispositif",
+            ["Input.ExpectedVersion"] = "3",
+        }), Cancel);
+
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        var html = AssertRefusedForm(await refused.Content.ReadAsStringAsync(Cancel), "Modification concurrente",
+            "Vous travailliez sur la version 3, mais la version actuelle est la 4");
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(html, "class=\"error-summary\""));
+        Assert.DoesNotContain("name=\"Input.Outcome\"", html);
+        Assert.Equal(before, await Service.NonJournalEventCountAsync());
+    }
+
+    [Fact]
     public async Task A_seance_moved_to_its_own_date_keeps_the_form_with_the_reason()
     {
         var day = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30);
