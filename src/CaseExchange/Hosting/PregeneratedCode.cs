@@ -58,33 +58,33 @@ public sealed class PregeneratedCode : ITypeLoader
     public void Initialize(ICodeFile file, GenerationRules rules, ICodeFileCollection parent, IServiceProvider? services)
     {
         var @namespace = parent.ToNamespace(rules);
-        GeneratedAssembly generated;
-        string code;
+        // One file at a time, compilation included: Wolverine assembles a file's types once, and the container's
+        // variables are shared by every file.
         lock (_generating)
         {
-            // Wolverine assembles an endpoint's types once: a second call (an endpoint already built) reattaches.
+            // A file already initialised (an endpoint built, then asked again) is attached again, not generated.
             if (_outcomes.TryGetValue(file, out var known))
             {
                 file.AttachTypesSynchronously(rules, known.Assembly, services, @namespace);
                 return;
             }
-            (generated, code) = Generate(file, rules, parent, services);
+            var (generated, code) = Generate(file, rules, parent, services);
             if (_committed.TryGetValue(file.FileName, out var committed) && committed == code
                 && file.AttachTypesSynchronously(rules, _assembly, services, @namespace))
             {
                 _outcomes[file] = new Outcome(file.FileName, code, true, null, _assembly);
                 return;
             }
-        }
 
-        var reason = _committed.ContainsKey(file.FileName) ? "the committed source differs" : "no committed source";
-        Logger(services)?.LogWarning(
-            "Generated code for {FileName} compiled at start ({Reason}): run eng/pregenerate.sh (README, \"Pre-generated Wolverine code\")",
-            file.FileName, reason);
-        Compile(generated, code);
-        if (!file.AttachTypesSynchronously(rules, generated.Assembly!, services, @namespace))
-            throw new ExpectedTypeMissingException($"The code compiled for {file.FileName} holds none of its types.");
-        lock (_generating) _outcomes[file] = new Outcome(file.FileName, code, false, reason, generated.Assembly!);
+            var reason = _committed.ContainsKey(file.FileName) ? "the committed source differs" : "no committed source";
+            Logger(services)?.LogWarning(
+                "Generated code for {FileName} compiled at start ({Reason}): run eng/pregenerate.sh (README, \"Pre-generated Wolverine code\")",
+                file.FileName, reason);
+            Compile(generated, code);
+            if (!file.AttachTypesSynchronously(rules, generated.Assembly!, services, @namespace))
+                throw new ExpectedTypeMissingException($"The code compiled for {file.FileName} holds none of its types.");
+            _outcomes[file] = new Outcome(file.FileName, code, false, reason, generated.Assembly!);
+        }
     }
 
     public Task InitializeAsync(ICodeFile file, GenerationRules rules, ICodeFileCollection parent, IServiceProvider? services)
