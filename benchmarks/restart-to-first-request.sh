@@ -6,7 +6,9 @@
 #
 #   benchmarks/restart-to-first-request.sh <service build folder> <connection string> [runs=5]
 #
-# The database must exist; its schema and a council "restart" are created on the first run. Needs curl.
+# The database must exist; its schema and a council "restart" are created first (RESTART_CREATE_COUNCIL=0: already
+# there). Hosting__PregeneratedCode=false in the environment: Wolverine's Dynamic mode, everything compiled at start.
+# Needs curl.
 set -euo pipefail
 build=${1:?build folder, e.g. src/CaseExchange/bin/Release/net10.0}
 connection=${2:?connection string}
@@ -32,7 +34,7 @@ ms() { echo $(( ($2 - $1) / 1000000 )); }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : int((a[NR/2] + a[NR/2+1]) / 2)}'; }
 status() { curl -s -o /dev/null -w '%{http_code}' "$@" || true; }
 
-(cd "$work" && dotnet "$dll" council-create restart "CLSPD restart" --sectors "centre:Centre" \
+[ "${RESTART_CREATE_COUNCIL:-1}" = 1 ] && (cd "$work" && dotnet "$dll" council-create restart "CLSPD restart" --sectors "centre:Centre" \
   --coordinator-subject restart-coordinator --coordinator-name "Coordonnateur" >/dev/null 2>&1) || true
 
 token() {

@@ -23,11 +23,13 @@ public sealed class PregenerateVerb : JasperFxCommand<PregenerateInput>
     {
         using var host = input.BuildHost();
         var code = host.Services.GetRequiredService<PregeneratedCode>();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var outcomes = code.InitializeAll(host.Services);
+        var elapsed = clock.ElapsedMilliseconds;
         var directory = Path.GetFullPath(input.DirectoryFlag);
         var wanted = outcomes.ToDictionary(o => o.FileName + ".cs", o => o.Code, StringComparer.Ordinal);
         var present = Directory.Exists(directory)
-            ? Directory.GetFiles(directory, "*.cs").ToDictionary(Path.GetFileName, File.ReadAllText, StringComparer.Ordinal)!
+            ? Directory.GetFiles(directory, "*.cs").ToDictionary(f => Path.GetFileName(f), File.ReadAllText, StringComparer.Ordinal)
             : new Dictionary<string, string>(StringComparer.Ordinal);
 
         var differing = wanted.Where(w => !present.TryGetValue(w.Key, out var text) || text != w.Value).Select(w => w.Key)
@@ -37,7 +39,7 @@ public sealed class PregenerateVerb : JasperFxCommand<PregenerateInput>
         if (input.CheckFlag)
         {
             foreach (var file in differing) Console.WriteLine($"not current: {file}");
-            Console.WriteLine($"{wanted.Count} generated classes, {differing.Count} not current in {directory}");
+            Console.WriteLine($"{wanted.Count} generated classes ({elapsed} ms), {differing.Count} not current in {directory}");
             return differing.Count == 0;
         }
 

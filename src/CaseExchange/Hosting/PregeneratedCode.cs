@@ -53,6 +53,7 @@ public sealed class PregeneratedCode : ITypeLoader
     /// <param name="Code">The source generated at this start.</param>
     /// <param name="Pregenerated">True: the committed class was used; false: the source was compiled at this start.</param>
     /// <param name="Reason">Why it was compiled (no committed source, or a different one).</param>
+    /// <param name="Assembly">The assembly its class was taken from: the service's, or the one compiled at this start.</param>
     public sealed record Outcome(string FileName, string Code, bool Pregenerated, string? Reason, Assembly Assembly);
 
     public void Initialize(ICodeFile file, GenerationRules rules, ICodeFileCollection parent, IServiceProvider? services)
