@@ -89,10 +89,14 @@ public static class EventStore
         builder.Services.AddSingleton(SituationAgenda);
         builder.Services.AddHostedService<SqlIndexes>();
 
+        // Wolverine's generated code, compiled in ahead of time and used where it is current (README, "Pre-generated Wolverine code").
+        var pregenerated = new PregeneratedCode(typeof(EventStore).Assembly);
+        builder.Services.AddSingleton(pregenerated);
         builder.Host.UseWolverine(wolverine =>
         {
             // Under a test host the entry assembly is the test assembly; the endpoints live here.
             wolverine.ApplicationAssembly = typeof(EventStore).Assembly;
+            if (PregeneratedCode.IsEnabled(builder.Configuration)) wolverine.CodeGeneration.Loader = pregenerated;
             wolverine.Policies.AutoApplyTransactions();
             wolverine.Durability.Mode = DurabilityMode.Balanced;
         });
