@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using CaseExchange.Hosting;
 using CaseExchange.Http;
 using Marten;
 using Npgsql;
@@ -39,6 +40,11 @@ public sealed class JournalCommitter(IDocumentStore store, NpgsqlDataSource data
 
     // In array order (ascending), one statement for the whole round.
     private const string LockSql = "select pg_advisory_xact_lock($1, k) from unnest($2::integer[]) with ordinality as l(k, n) order by n";
+
+    // The heads of the round's chains, by council: what the head documents say (verification never trusts them).
+    private static readonly string HeadsSql =
+        "select h.tenant_id, h.id, (h.data->>'LastSequence')::bigint, h.data->>'LastHash', (h.data->>'SealedSequence')::bigint, h.data->>'SealedHash' " +
+        $"from {Database.SchemaName}.mt_doc_journalchainhead h join unnest($1::text[], $2::uuid[]) as w(council, id) on h.tenant_id = w.council and h.id = w.id";
 
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _abort = new();
@@ -162,11 +168,31 @@ public sealed class JournalCommitter(IDocumentStore store, NpgsqlDataSource data
         await using var transaction = await connection.BeginTransactionAsync(cancellation);
         try
         {
-            await using (var queue = new NpgsqlCommand(LockSql, connection, transaction))
+            // The chains' locks, then (in the same round trip, once they are held) the heads their predecessors committed.
+            var chains = round.Select(p => (p.Council, p.ChainId)).Distinct().ToArray();
+            var heads = new Dictionary<(string Council, Guid ChainId), JournalChainHead?>();
+            await using (var batch = new NpgsqlBatch(connection, transaction))
             {
-                queue.Parameters.Add(new NpgsqlParameter { Value = ChainLockClass });
-                queue.Parameters.Add(new NpgsqlParameter { Value = round.Select(p => LockKey(p.ChainId)).Distinct().Order().ToArray() });
-                await queue.ExecuteNonQueryAsync(cancellation);
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(LockSql)
+                {
+                    Parameters = { new() { Value = ChainLockClass }, new() { Value = chains.Select(c => LockKey(c.ChainId)).Distinct().Order().ToArray() } },
+                });
+                if (!headsFromStream)
+                    batch.BatchCommands.Add(new NpgsqlBatchCommand(HeadsSql)
+                    {
+                        Parameters = { new() { Value = chains.Select(c => c.Council).ToArray() }, new() { Value = chains.Select(c => c.ChainId).ToArray() } },
+                    });
+                await using var reader = await batch.ExecuteReaderAsync(cancellation);
+                if (!headsFromStream && await reader.NextResultAsync(cancellation))
+                    while (await reader.ReadAsync(cancellation))
+                        heads[(reader.GetString(0), reader.GetGuid(1))] = new JournalChainHead
+                        {
+                            Id = reader.GetGuid(1),
+                            LastSequence = reader.IsDBNull(2) ? 0 : reader.GetInt64(2),
+                            LastHash = reader.IsDBNull(3) ? "" : reader.GetString(3),
+                            SealedSequence = reader.IsDBNull(4) ? 0 : reader.GetInt64(4),
+                            SealedHash = reader.IsDBNull(5) ? "" : reader.GetString(5),
+                        };
             }
 
             foreach (var council in round.Select(p => p.Council).Distinct())
@@ -177,16 +203,13 @@ public sealed class JournalCommitter(IDocumentStore store, NpgsqlDataSource data
                 sessions.Add(session);
 
                 var indexes = Enumerable.Range(0, round.Count).Where(i => round[i].Council == council).ToList();
-                var chainIds = indexes.Select(i => round[i].ChainId).Distinct().ToArray();
-                var heads = new Dictionary<Guid, JournalChainHead?>();
                 if (headsFromStream)
-                    foreach (var chainId in chainIds) heads[chainId] = await HeadFromStreamAsync(session, chainId, cancellation);
-                else
-                    foreach (var head in await session.LoadManyAsync<JournalChainHead>(cancellation, chainIds)) heads[head.Id] = head;
+                    foreach (var chainId in indexes.Select(i => round[i].ChainId).Distinct())
+                        heads[(council, chainId)] = await HeadFromStreamAsync(session, chainId, cancellation);
 
                 foreach (var chain in indexes.GroupBy(i => round[i].ChainId))
                 {
-                    var head = heads.GetValueOrDefault(chain.Key);
+                    var head = heads.GetValueOrDefault((council, chain.Key));
                     var appended = new List<object>();
                     foreach (var i in chain)
                     {
