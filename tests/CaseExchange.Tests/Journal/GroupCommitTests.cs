@@ -185,6 +185,35 @@ public sealed class GroupCommitTests(GroupCommitFixture fixture) : IClassFixture
         }
     }
 
+    [Fact]
+    public async Task At_shutdown_the_round_in_flight_and_the_queued_entries_get_the_503_problem_and_nothing_is_journalled()
+    {
+        var (id, pseudonym) = await Council.ReferAsync(Service, TestPerson.Distinctive("Arret"), "Faits Arret");
+        var request = new JournalRequest(JournalActions.FileOpening, id, pseudonym, Council.Id(Council.MemberOfHoldingGroup),
+            Council.MemberOfHoldingGroup, JournalTestSupport.Purpose, null, null, Granted: true, Refusal: null);
+        // A committer of its own, stopped as the host stops the service's.
+        await using var committer = new JournalCommitter(Service.Store, Service.Services.GetRequiredService<NpgsqlDataSource>(), TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<JournalCommitter>.Instance);
+
+        await using (await ChainLockAsync(id))
+        {
+            var first = committer.CommitAsync(Council.Code, request, Cancellation);
+            await WaitForAsync(async () => await WaitingAdvisoryLocksAsync() > 0, "the round to wait for the chain lock");
+            var queued = new[] { committer.CommitAsync(Council.Code, request, Cancellation), committer.CommitAsync(Council.Code, request, Cancellation) };
+
+            // The host's shutdown gives it half a second: the round cannot commit in time and is abandoned.
+            using (var shortly = new CancellationTokenSource(TimeSpan.FromMilliseconds(500)))
+                await committer.StoppedAsync(shortly.Token);
+
+            foreach (var waiting in queued.Prepend(first))
+                Assert.Equal(503, (await Assert.ThrowsAsync<CaseExchange.Http.ProblemException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(30), Cancellation))).Problem.Status);
+            // Stopped: a new entry is refused at once.
+            Assert.Equal(503, Assert.Throws<CaseExchange.Http.ProblemException>(() => { _ = committer.CommitAsync(Council.Code, request, Cancellation); }).Problem.Status);
+        }
+
+        Assert.Empty(await Service.JournalAsync(Council.Code, id));
+    }
+
     /// <summary>Another node's transaction holding the chain lock of a situation's journal, as its own round would.</summary>
     private async Task<NpgsqlConnection> ChainLockAsync(Guid situationId)
     {
