@@ -111,7 +111,8 @@ public sealed class JournalCommitter(IDocumentStore store, NpgsqlDataSource data
         }
         finally
         {
-            // Stopped: nothing more is committed, and nobody is left waiting.
+            // Stopped: nothing more is queued or committed, and nobody is left waiting.
+            _queue.Writer.TryComplete();
             while (_queue.Reader.TryRead(out var pending)) round.Add(pending);
             foreach (var pending in round) pending.Completion.TrySetException(new ProblemException(AccessJournal.Unavailable()));
         }
