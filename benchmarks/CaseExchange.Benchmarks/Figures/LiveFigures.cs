@@ -184,6 +184,8 @@ public sealed class LiveFigures(BenchService service, BenchCouncil council, RunS
     {
         var pools = _referred.Select(bag => bag.ToArray()).ToArray();
         if (pools.Any(p => p.Length == 0)) throw new InvalidOperationException("Every reader needs situations from the referral figure.");
+        var committer = service.Get<JournalCommitter>();
+        var before = committer.Committed;
         var result = await ConcurrentLoad.RunAsync("Full-file opening", settings.Clients, settings.WarmUp, settings.Window, async (worker, iteration) =>
         {
             var pool = pools[worker];
@@ -193,6 +195,10 @@ public sealed class LiveFigures(BenchService service, BenchCouncil council, RunS
             if (file.Persons.Count == 0) throw new InvalidOperationException("A file without its persons");
         }, cpu);
         report.Detail(result.ToString());
+        var after = committer.Committed;
+        var (rounds, entries) = (after.Rounds - before.Rounds, after.Entries - before.Entries);
+        report.Detail($"Journal group commit during the figure (warm-up included): {entries} entries in {rounds} rounds, " +
+                      $"{(rounds == 0 ? 0 : (double)entries / rounds):F1} entries per round");
         return result;
     }
 

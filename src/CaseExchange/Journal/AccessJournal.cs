@@ -44,70 +44,21 @@ public sealed class JournalChainHead : ITenanted
 }
 
 /// <summary>
-/// Appends entries to the council's access journal, in a session and transaction of its own, and returns only once
-/// the entry is committed. Appends to one chain queue behind a PostgreSQL transaction lock on that chain (a séance
-/// where every member opens the same file at once), so each reads the head its predecessor committed; appends to
-/// different chains never wait for each other. Should the head still have moved (a stale head document), the
-/// append at an expected version fails and is tried again from the stream itself. If the entry cannot be
-/// committed, the caller gets a 503 problem and must return nothing (fail closed).
+/// Appends entries to the council's access journal and returns only once the entry is committed. Entries are committed
+/// by <see cref="JournalCommitter"/>, which coalesces concurrent appends into one transaction per round; appends to one
+/// chain queue behind a PostgreSQL transaction lock on that chain (another node's rounds), so each reads the head its
+/// predecessor committed. Should the head still have moved (a stale head document), the round is tried again from the
+/// streams themselves. If the entry cannot be committed, the caller gets a 503 problem and must return nothing (fail
+/// closed).
 /// </summary>
-public sealed class AccessJournal(IDocumentStore store, NpgsqlDataSource dataSource, TimeProvider clock, ILogger<AccessJournal> logger)
+public sealed class AccessJournal(JournalCommitter committer)
 {
-    public const int MaxAttempts = 4;
+    public const int MaxAttempts = JournalCommitter.MaxAttempts;
 
-    // The two-key form of PostgreSQL advisory locks does not overlap the one-key form other locks use.
-    private const int ChainLockClass = 0x4A524E4C; // "JRNL"
-
-    public async Task<AccessJournalled> AppendAsync(string council, JournalRequest request, CancellationToken cancellation = default)
+    public Task<AccessJournalled> AppendAsync(string council, JournalRequest request, CancellationToken cancellation = default)
     {
         if (!JournalActions.All.Contains(request.Action)) throw new ArgumentException($"Unknown journal action '{request.Action}'.", nameof(request));
-        var chainId = JournalChains.ChainOf(request.SituationId);
-        var headFromStream = false;
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await using var connection = await dataSource.OpenConnectionAsync(cancellation);
-                await using var transaction = await connection.BeginTransactionAsync(cancellation);
-                await using (var queue = new NpgsqlCommand("select pg_advisory_xact_lock($1, $2)", connection, transaction))
-                {
-                    queue.Parameters.Add(new NpgsqlParameter { Value = ChainLockClass });
-                    queue.Parameters.Add(new NpgsqlParameter { Value = BitConverter.ToInt32(chainId.ToByteArray()) });
-                    await queue.ExecuteNonQueryAsync(cancellation);
-                }
-
-                var options = Marten.Services.SessionOptions.ForTransaction(transaction);
-                options.TenantId = council;
-                await using var session = store.LightweightSession(options);
-                var head = headFromStream
-                    ? await HeadFromStreamAsync(session, chainId, cancellation)
-                    : await session.LoadAsync<JournalChainHead>(chainId, cancellation);
-                var entry = Entry(council, request, head, clock.GetUtcNow());
-
-                session.Events.Append(chainId, entry.Sequence, entry);
-                session.Store(new JournalChainHead
-                {
-                    Id = chainId, SituationId = request.SituationId, Pseudonym = request.Pseudonym,
-                    LastSequence = entry.Sequence, LastHash = entry.Hash, LastAt = entry.At,
-                    SealedSequence = head?.SealedSequence ?? 0, SealedHash = head?.SealedHash ?? "",
-                });
-                await session.SaveChangesAsync(cancellation);
-                await transaction.CommitAsync(cancellation);
-                return entry;
-            }
-            catch (Exception e) when (IsChainConflict(e) && attempt < MaxAttempts)
-            {
-                // The head moved although we held the chain's lock: the head document is behind the stream.
-                headFromStream = true;
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // The exception's type only: messages from lower layers may quote row data.
-                logger.LogError("The access journal of council {Council} could not be written ({ExceptionType}); nothing is returned",
-                    council, e.GetType().Name);
-                throw new ProblemException(Unavailable());
-            }
-        }
+        return committer.CommitAsync(council, request, cancellation);
     }
 
     /// <summary>
@@ -140,19 +91,6 @@ public sealed class AccessJournal(IDocumentStore store, NpgsqlDataSource dataSou
             request.SituationId, request.Pseudonym, request.Purpose, request.ArchiveReasonCode, request.ArchiveReasonDetail,
             request.Granted, request.Refusal, previous.ToString(), Hash: "");
         return entry with { Hash = JournalHashing.OfEntry(council, entry, previous).ToString() };
-    }
-
-    private static async Task<JournalChainHead?> HeadFromStreamAsync(IDocumentSession session, Guid chainId, CancellationToken cancellation)
-    {
-        var state = await session.Events.FetchStreamStateAsync(chainId, cancellation);
-        if (state is null) return null;
-        var last = await LastEventAsync(session, chainId, state.Version, cancellation);
-        var document = await session.LoadAsync<JournalChainHead>(chainId, cancellation);
-        return new JournalChainHead
-        {
-            Id = chainId, LastSequence = state.Version, LastHash = (last?.Data as AccessJournalled)?.Hash ?? "",
-            SealedSequence = document?.SealedSequence ?? 0, SealedHash = document?.SealedHash ?? "",
-        };
     }
 
     /// <summary>The stream's last event: the one at its recorded version, or, if that one is gone, the last one left.</summary>

@@ -25,6 +25,8 @@ public static class JournalRegistration
         });
 
         builder.Services.AddJournalCheckpointKey();
+        builder.Services.AddSingleton<JournalCommitter>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<JournalCommitter>());
         builder.Services.AddSingleton<AccessJournal>();
         builder.Services.AddSingleton<JournalSealer>();
         builder.Services.AddSingleton<JournalVerifier>();
