@@ -147,7 +147,7 @@ public sealed class IdentityIndexTests(IdentityIndexFixture fixture) : IClassFix
         var stored = await Service.StoredJournalAsync(Council.Code);
         if (variant.Length > 3) Assert.DoesNotContain(variant, stored, StringComparison.OrdinalIgnoreCase);
         await using var session = Service.Store.QuerySession(Council.Code);
-        Assert.False((await session.LoadAsync<CaseExchange.Situations.Situation>(erasable))!.IsErased);
+        Assert.False((await session.LoadAsync<CaseExchange.Situations.Situation>(erasable, TestContext.Current.CancellationToken))!.IsErased);
     }
 
     [Fact]
@@ -244,7 +244,7 @@ public sealed class IdentityIndexTests(IdentityIndexFixture fixture) : IClassFix
             Assert.DoesNotContain(secret, raw, StringComparison.OrdinalIgnoreCase);
 
         var html = await (await Service.PostAsync(Council.Coordonnateur, $"{Council.Api}/access-requests/document",
-            new { nom = requester.Nom, prenom = requester.Prenom, dateNaissance = requester.DateNaissance })).Content.ReadAsStringAsync();
+            new { nom = requester.Nom, prenom = requester.Prenom, dateNaissance = requester.DateNaissance })).Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         Assert.Contains(System.Net.WebUtility.HtmlEncode(RightOfAccessDocuments.Notice), html);
         Assert.Contains(System.Net.WebUtility.HtmlEncode(RightOfAccessDocuments.OtherPerson), html);
         foreach (var secret in new[] { "Théodorine", System.Net.WebUtility.HtmlEncode("Théodorine"), "07 34 34 34 34", "Delaquintini" })
