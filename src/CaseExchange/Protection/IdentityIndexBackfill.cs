@@ -7,7 +7,8 @@ namespace CaseExchange.Protection;
 /// <summary>
 /// Start-up migration: every live situation that has no row in the identity index (referred before the index
 /// existed) is decrypted once, server-side, and indexed. Situations already indexed are skipped, so a restart does
-/// nothing; erased situations have no key and are not indexed. Runs before the service answers requests.
+/// nothing; erased situations have no key and are not indexed. Runs before the service answers requests, after moving
+/// the rows of the index's former shape (<see cref="IdentityIndex.MigrateFromLegacy"/>).
 /// </summary>
 public sealed class IdentityIndexBackfill(
     IDocumentStore store, NpgsqlDataSource dataSource, IdentityIndex index, PersonsConcerned persons, ILogger<IdentityIndexBackfill> logger)
@@ -15,6 +16,13 @@ public sealed class IdentityIndexBackfill(
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // A database written by a version that kept one row per term: its rows move to one row per person first (one
+        // transaction; nothing to do afterwards), so the councils marked as back-filled stay fully indexed.
+        await using (var migration = dataSource.CreateCommand(IdentityIndex.MigrateFromLegacy))
+        {
+            migration.CommandTimeout = 0;
+            await migration.ExecuteNonQueryAsync(cancellationToken);
+        }
         var indexed = 0;
         foreach (var council in await CouncilsAsync(cancellationToken))
         {

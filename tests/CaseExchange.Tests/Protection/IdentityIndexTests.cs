@@ -147,7 +147,7 @@ public sealed class IdentityIndexTests(IdentityIndexFixture fixture) : IClassFix
         var stored = await Service.StoredJournalAsync(Council.Code);
         if (variant.Length > 3) Assert.DoesNotContain(variant, stored, StringComparison.OrdinalIgnoreCase);
         await using var session = Service.Store.QuerySession(Council.Code);
-        Assert.False((await session.LoadAsync<CaseExchange.Situations.Situation>(erasable))!.IsErased);
+        Assert.False((await session.LoadAsync<CaseExchange.Situations.Situation>(erasable, TestContext.Current.CancellationToken))!.IsErased);
     }
 
     [Fact]
@@ -199,19 +199,19 @@ public sealed class IdentityIndexTests(IdentityIndexFixture fixture) : IClassFix
         await connection.OpenAsync(TestContext.Current.CancellationToken);
         async Task<long> RowsAsync()
         {
-            await using var count = new NpgsqlCommand($"select count(*) from caseexchange.{IdentityIndex.TableName} where council = $1 and situation_id = $2", connection)
+            await using var count = new NpgsqlCommand($"select coalesce(sum(cardinality(terms)), 0)::bigint from caseexchange.{IdentityIndex.TableName} where council = $1 and situation_id = $2", connection)
             { Parameters = { new() { Value = Council.Code }, new() { Value = situation } } };
             return (long)(await count.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
         }
         Assert.True(await RowsAsync() > 20);
-        await using (var sample = new NpgsqlCommand($"select string_agg(encode(term, 'escape'), ' ') from caseexchange.{IdentityIndex.TableName}", connection))
+        await using (var sample = new NpgsqlCommand($"select string_agg(encode(term, 'escape'), ' ') from caseexchange.{IdentityIndex.TableName}, unnest(terms) term", connection))
         {
             var terms = (string)(await sample.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
             Assert.DoesNotContain("ornicarmelle", terms, StringComparison.OrdinalIgnoreCase);
         }
         // Every term is a truncated keyed hash, never a clear term such as "w:ornicarmelle". (Looking for "w:" inside the
         // escaped hashes was flaky: 16 random bytes hold 0x77 0x3A now and then.)
-        await using (var lengths = new NpgsqlCommand($"select count(*) from caseexchange.{IdentityIndex.TableName} where octet_length(term) <> $1", connection)
+        await using (var lengths = new NpgsqlCommand($"select count(*) from caseexchange.{IdentityIndex.TableName}, unnest(terms) term where octet_length(term) <> $1", connection)
                      { Parameters = { new() { Value = IdentityIndex.HashLength } } })
             Assert.Equal(0L, (long)(await lengths.ExecuteScalarAsync(TestContext.Current.CancellationToken))!);
 
@@ -244,7 +244,7 @@ public sealed class IdentityIndexTests(IdentityIndexFixture fixture) : IClassFix
             Assert.DoesNotContain(secret, raw, StringComparison.OrdinalIgnoreCase);
 
         var html = await (await Service.PostAsync(Council.Coordonnateur, $"{Council.Api}/access-requests/document",
-            new { nom = requester.Nom, prenom = requester.Prenom, dateNaissance = requester.DateNaissance })).Content.ReadAsStringAsync();
+            new { nom = requester.Nom, prenom = requester.Prenom, dateNaissance = requester.DateNaissance })).Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         Assert.Contains(System.Net.WebUtility.HtmlEncode(RightOfAccessDocuments.Notice), html);
         Assert.Contains(System.Net.WebUtility.HtmlEncode(RightOfAccessDocuments.OtherPerson), html);
         foreach (var secret in new[] { "Théodorine", System.Net.WebUtility.HtmlEncode("Théodorine"), "07 34 34 34 34", "Delaquintini" })
@@ -274,6 +274,84 @@ public sealed class IdentityIndexTests(IdentityIndexFixture fixture) : IClassFix
         Assert.True(await Service.Services.GetRequiredService<IdentityIndex>().BackfillCompletedAsync(Council.Code, TestContext.Current.CancellationToken));
         // (Another organisation name: the same one would be refused as already listed.)
         Assert.Equal(IdentifyingText.Problem, (await Answers.ProblemAsync(await RegisterPartnerAsync("Famille Capybarini"), 400)).GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task A_database_holding_the_index_in_its_former_shape_is_moved_to_one_row_per_person_at_start_up_once()
+    {
+        var person = new TestPerson("Tamanoirelli", "Eulalie", new DateOnly(2010, 3, 3), "9 rue des Tapirs", "07 03 03 03 03", "eulalie.t@exemple.test");
+        var situation = await ReferAsync(Service, Council, Council.MemberOfHoldingGroup, Council.GroupA, person, "Faits fictifs d'avant",
+            (new TestPerson("Tamanoirelli", "Gontran", new DateOnly(1980, 1, 1), "9 rue des Tapirs", "07 04 04 04 04", "gontran.t@exemple.test"), "representant-legal"));
+        var cancellation = TestContext.Current.CancellationToken;
+        var index = Service.Services.GetRequiredService<IdentityIndex>();
+        Assert.Single(await index.FindAsync(Council.Code, person.Nom, person.Prenom, person.DateNaissance, cancellation));
+        await using var connection = new NpgsqlConnection(Service.ConnectionString);
+        await connection.OpenAsync(cancellation);
+        async Task<object?> ScalarAsync(string sql)
+        {
+            await using var command = new NpgsqlCommand(sql, connection) { Parameters = { new() { Value = Council.Code }, new() { Value = situation } } };
+            return await command.ExecuteScalarAsync(cancellation);
+        }
+        const string Rows = $"select string_agg(person_id || ' ' || role || ' ' || (select string_agg(encode(t, 'hex'), ',' order by t) from unnest(terms) t), ';' order by person_id) " +
+                            $"from caseexchange.{IdentityIndex.TableName} where council = $1 and situation_id = $2";
+        var before = (string)(await ScalarAsync(Rows))!;
+
+        // The former shape, as an older version left it: one row per term, the situation's persons only there. The council
+        // stays marked as back-filled, so only the move can make them found again (the back-fill would not look).
+        async Task ExecuteAsync(string sql, params object[] values)
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            foreach (var value in values) command.Parameters.Add(new() { Value = value });
+            await command.ExecuteNonQueryAsync(cancellation);
+        }
+        const string Legacy = $"caseexchange.{IdentityIndex.LegacyTableName}";
+        await ExecuteAsync($"create table {Legacy} (council varchar not null, situation_id uuid not null, person_id uuid not null, " +
+                           "term bytea not null, role varchar not null, primary key (council, situation_id, person_id, term))");
+        await ExecuteAsync($"create index ix_identity_index_term on {Legacy} (council, term)");
+        await ExecuteAsync($"insert into {Legacy} (council, situation_id, person_id, term, role) select council, situation_id, person_id, unnest(terms), role " +
+                           $"from caseexchange.{IdentityIndex.TableName} where council = $1 and situation_id = $2", Council.Code, situation);
+        await ExecuteAsync($"delete from caseexchange.{IdentityIndex.TableName} where council = $1 and situation_id = $2", Council.Code, situation);
+        await ExecuteAsync($"insert into caseexchange.{IdentityIndex.BackfillTableName} (council, completed_at) values ($1, now()) on conflict do nothing", Council.Code);
+        Assert.Empty(await index.FindAsync(Council.Code, person.Nom, person.Prenom, person.DateNaissance, cancellation));
+
+        await using (var restarted = await TestService.StartAsync(Service.ConnectionString)) { }
+        Assert.Equal(true, await ScalarAsync($"select to_regclass('caseexchange.{IdentityIndex.LegacyTableName}') is null and $1::text is not null and $2::uuid is not null"));
+        Assert.Equal(before, (string)(await ScalarAsync(Rows))!);
+        Assert.Single(await index.FindAsync(Council.Code, person.Nom, person.Prenom, person.DateNaissance, cancellation));
+        Assert.Equal(IdentifyingText.Problem, (await Answers.ProblemAsync(await RegisterPartnerAsync("Association Tamanoirelli"), 400)).GetProperty("type").GetString());
+
+        // Once moved, a second start finds nothing to move and changes nothing, nor rebuilds the GIN index.
+        const string GinIndex = "select c.oid::bigint || ' ' || array_to_string(c.reloptions, ',') from pg_class c join pg_namespace n on n.oid = c.relnamespace " +
+                                "where n.nspname = 'caseexchange' and c.relname = 'ix_identity_terms' and $1::text is not null and $2::uuid is not null";
+        var gin = (string)(await ScalarAsync(GinIndex))!;
+        Assert.Contains("fastupdate=off", gin);
+        await using (var again = await TestService.StartAsync(Service.ConnectionString)) { }
+        Assert.Equal(before, (string)(await ScalarAsync(Rows))!);
+        Assert.Equal(gin, (string)(await ScalarAsync(GinIndex))!);
+    }
+
+    [Fact]
+    public async Task No_search_answers_about_an_erased_situation()
+    {
+        var person = new TestPerson("Pottokarelli", "Sidonie", new DateOnly(2011, 11, 11), "1 rue des Zébus", "07 11 11 11 11", "sidonie.p@exemple.test");
+        var situation = await ReferAsync(Service, Council, Council.MemberOfHoldingGroup, Council.GroupA, person, "Faits fictifs à oublier");
+        var cancellation = TestContext.Current.CancellationToken;
+        var index = Service.Services.GetRequiredService<IdentityIndex>();
+        // The search by surname and birth date (every term must match: GIN's containment).
+        var surnameAndBirth = CaseExchange.Situations.Search.SearchSituationsUseCase.TermsOf(new(null, person.Nom, null, person.DateNaissance, null));
+        Assert.Equal(2, surnameAndBirth.Count);
+        Assert.Equal(situation, Assert.Single(await index.FindAsync(Council.Code, person.Nom, person.Prenom, person.DateNaissance, cancellation)).SituationId);
+        Assert.Equal(situation, Assert.Single(await index.FindHavingAllAsync(Council.Code, surnameAndBirth, cancellation)).SituationId);
+        Assert.True((await index.GuardForAsync(Council.Code, ["Vu Sidonie Pottokarelli"], cancellation)).Names("Vu Sidonie Pottokarelli"));
+
+        await Service.PostJsonAsync<JsonElement>(Council.Coordonnateur, $"{Council.Api}/situations/{situation}/erasure-orders", new { reason = "finalite-eteinte" });
+
+        Assert.Empty(await index.FindAsync(Council.Code, person.Nom, person.Prenom, person.DateNaissance, cancellation));
+        Assert.Empty(await index.FindHavingAllAsync(Council.Code, surnameAndBirth, cancellation));
+        Assert.False((await index.GuardForAsync(Council.Code, ["Vu Sidonie Pottokarelli"], cancellation)).Names("Vu Sidonie Pottokarelli"));
+        var document = await Service.PostJsonAsync<JsonElement>(Council.Coordonnateur, $"{Council.Api}/access-requests",
+            new { nom = person.Nom, prenom = person.Prenom, dateNaissance = person.DateNaissance });
+        Assert.Empty(document.GetProperty("situations").EnumerateArray());
     }
 
     [Fact]
