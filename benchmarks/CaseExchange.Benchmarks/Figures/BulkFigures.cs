@@ -74,7 +74,7 @@ public sealed class BulkFigures(BenchService service, string connectionString, R
         });
         IReadOnlyList<Situation> rebuiltSituations;
         await using (var session = _store.QuerySession(BulkData.Council)) rebuiltSituations = await session.Query<Situation>().ToListAsync();
-        var write = await Timing.OnceAsync(() => _store.BulkInsertAsync(BulkData.Council, rebuiltSituations, BulkInsertMode.OverwriteExisting));
+        var write = await Timing.OnceAsync(() => _store.BulkInsertAsync(BulkData.Council, rebuiltSituations, Weasel.Core.BulkInsertMode.OverwriteExisting));
         report.Detail($"Rebuild, where the time goes: the {eventCount:N0} events read and deserialised by Marten alone {read.TotalSeconds:F1} s; " +
                       $"the {rebuiltSituations.Count:N0} situation documents written back by Marten's bulk COPY alone {write.TotalSeconds:F1} s");
         report.Detail($"Rebuild of every projection: {rebuild.TotalSeconds:F1} s for {data.EventCount:N0} events (median of 3 runs: {string.Join(" / ", runs.Select(r => $"{r:F1} s"))}; last run: {string.Join(", ", perProjection)})");
