@@ -17,7 +17,7 @@ public static class CompteRenduKeyTable
 
     public static Weasel.Postgresql.Tables.Table Definition()
     {
-        var table = new Weasel.Postgresql.Tables.Table(new Weasel.Core.DbObjectName(Hosting.Database.SchemaName, "compte_rendu_keys"));
+        var table = new Weasel.Postgresql.Tables.Table(new Weasel.Postgresql.PostgresqlObjectName(Hosting.Database.SchemaName, "compte_rendu_keys"));
         table.AddColumn<string>("council").AsPrimaryKey();
         table.AddColumn<Guid>("seance_id").AsPrimaryKey();
         table.AddColumn<int>("number").AsPrimaryKey();

@@ -20,7 +20,7 @@ public static class SituationKeyTable
 
     public static Weasel.Postgresql.Tables.Table Definition()
     {
-        var table = new Weasel.Postgresql.Tables.Table(new Weasel.Core.DbObjectName(Hosting.Database.SchemaName, "situation_keys"));
+        var table = new Weasel.Postgresql.Tables.Table(new Weasel.Postgresql.PostgresqlObjectName(Hosting.Database.SchemaName, "situation_keys"));
         table.AddColumn<string>("council").AsPrimaryKey();
         table.AddColumn<Guid>("situation_id").AsPrimaryKey();
         table.AddColumn("wrapped_key", "bytea").NotNull();
