@@ -51,6 +51,8 @@ public static class BenchmarkRun
 
         if (settings.Growth) return await GrowthAsync(settings, postgres, artifacts, report, Phase, LoadAverage, elapsed);
 
+        if (settings.CryptoRebuild) return await CryptoRebuildAsync(settings, postgres, artifacts, report, Phase, LoadAverage, elapsed);
+
         var live = await postgres.CreateDatabaseAsync("bench_live", settings.ConnectionOptions);
         // Each throughput figure gets its own pgbench run right before it: the machine's load drifts within a run.
         async Task<PgBenchResult> PgBenchAsync(int clients, TimeSpan duration, string when)
@@ -220,6 +222,52 @@ public static class BenchmarkRun
         Console.WriteLine();
         Console.WriteLine(report.Table());
         Console.WriteLine($"Load average {loadAverage}; elapsed {elapsed.Elapsed:mm\\:ss}; written to {path}");
+        return 0;
+    }
+
+    /// <summary>
+    /// <c>--crypto-rebuild</c>: figure 4 (per-event cryptography against one durable commit, pgbench at one client run just
+    /// before) and figure 5b (every projection rebuilt from the bulk events against COPY), as the default run measures them;
+    /// written to <c>crypto-rebuild.md</c> with the details (each BenchmarkDotNet line, each rebuild).
+    /// </summary>
+    private static async Task<int> CryptoRebuildAsync(RunSettings settings, BenchPostgres postgres, string artifacts, Report report,
+        Action<string> phase, Func<string> loadAverage, Stopwatch elapsed)
+    {
+        var live = await postgres.CreateDatabaseAsync("bench_live", settings.ConnectionOptions);
+        await PgBench.PrepareAsync(live);
+        phase("pgbench: 1 KB JSON row inserts, 1 client, one durable commit");
+        var pgbenchOne = await PgBench.RunAsync(postgres.BinDirectory, live, 1, settings.PgBenchSingleClientDuration, postgres.Cpu);
+        await BenchPostgres.ExecuteAsync(live, $"drop table {PgBench.Table}; checkpoint");
+        report.Detail($"{pgbenchOne} (one durable commit)");
+        IReadOnlyDictionary<string, (double MeanNs, long AllocatedBytes)> crypto;
+        await using (var service = BenchService.Start(live, kestrel: false))
+        {
+            phase("4. Per-event cryptography (BenchmarkDotNet, in-process, short run)");
+            crypto = Cryptography.Run(service.Services, settings, artifacts, report);
+        }
+        Timed rebuild;
+        var bulk = await postgres.CreateDatabaseAsync("bench_bulk", settings.ConnectionOptions);
+        await using (var service = BenchService.Start(bulk, kestrel: false))
+        {
+            phase($"5. Generating {settings.TotalEvents:N0} events and rebuilding every projection");
+            (_, rebuild) = await new BulkFigures(service, bulk, settings, report).RebuildAsync();
+        }
+        var perEventUs = crypto["PerEvent"].MeanNs / 1000;
+        report.Add(new Figure("4", "Per-event cryptography (key from cache, AES-GCM seal of an identity and the facts, journal SHA-256)",
+            $"{perEventUs:F1} µs", "one durable commit, 1 client (pgbench mean latency)", Report.Ms(pgbenchOne.LatencyMs),
+            Report.Percent(perEventUs / 1000 / pgbenchOne.LatencyMs), "≤ 3 %", perEventUs / 1000 / pgbenchOne.LatencyMs <= 0.03));
+        var rebuildRate = rebuild.Items / rebuild.Figure.TotalSeconds;
+        var rebuildCopy = rebuild.Items / rebuild.Baseline.TotalSeconds;
+        report.Add(new Figure("5b", $"Rebuild of every projection from {rebuild.Items:N0} events", $"{Report.Number(rebuildRate)} events/s",
+            "binary COPY of the same event documents", $"{Report.Number(rebuildCopy)} rows/s", Report.Percent(rebuildRate / rebuildCopy), "≥ 25 %",
+            rebuildRate / rebuildCopy >= 0.25));
+        report.Context("Load average at end (1, 5, 15 min)", loadAverage());
+        report.Context("Elapsed", $"{elapsed.Elapsed:mm\\:ss}");
+        var path = Path.Combine(artifacts, "crypto-rebuild.md");
+        await File.WriteAllTextAsync(path, report.Markdown());
+        Console.WriteLine();
+        Console.WriteLine(report.Table());
+        Console.WriteLine($"Load average {loadAverage()}; elapsed {elapsed.Elapsed:mm\\:ss}; written to {path}");
         return 0;
     }
 

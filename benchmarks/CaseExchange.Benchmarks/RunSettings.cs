@@ -31,6 +31,9 @@ public sealed record RunSettings
 
     /// <summary><c>--levers</c>: figures 1–3 only (referral in-process with its ladder, over HTTP, opening, and their breakdowns), full windows: a lever's before and after in about three minutes.</summary>
     public bool Levers { get; init; }
+
+    /// <summary><c>--crypto-rebuild</c>: figures 4 and 5b only (per-event cryptography against one durable commit, projection rebuild against COPY), about three minutes.</summary>
+    public bool CryptoRebuild { get; init; }
     public bool Verbose { get; init; }
 
     /// <summary>Npgsql settings appended to the service's connection strings (<c>--connection-options "Max Auto Prepare=64"</c>), to try a driver setting.</summary>
@@ -42,6 +45,7 @@ public sealed record RunSettings
         {
             Profile = args.Contains("--profile"),
             Levers = args.Contains("--levers"),
+            CryptoRebuild = args.Contains("--crypto-rebuild"),
             Verbose = args.Contains("--verbose"),
             ConnectionOptions = Array.IndexOf(args, "--connection-options") is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null,
         };

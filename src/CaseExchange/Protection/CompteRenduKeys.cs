@@ -17,7 +17,7 @@ public static class CompteRenduKeyTable
 
     public static Weasel.Postgresql.Tables.Table Definition()
     {
-        var table = new Weasel.Postgresql.Tables.Table(new Weasel.Core.DbObjectName(Hosting.Database.SchemaName, "compte_rendu_keys"));
+        var table = new Weasel.Postgresql.Tables.Table(new Weasel.Postgresql.PostgresqlObjectName(Hosting.Database.SchemaName, "compte_rendu_keys"));
         table.AddColumn<string>("council").AsPrimaryKey();
         table.AddColumn<Guid>("seance_id").AsPrimaryKey();
         table.AddColumn<int>("number").AsPrimaryKey();
@@ -46,7 +46,16 @@ public sealed class CompteRenduKeys(IDataProtectionProvider dataProtection, Npgs
         var key = RandomNumberGenerator.GetBytes(32);
         session.QueueSqlCommand($"insert into {CompteRenduKeyTable.Name} (council, seance_id, number, wrapped_key, created_at) values (?, ?, ?, ?, ?)",
             council, seanceId, number, ProtectorFor(council).Protect(key), now);
-        return new SituationCipher(key, council, seanceId).SealJson(Field(number), content);
+        // A cipher used once: its AES-GCM context is freed now rather than by the finalizer.
+        var cipher = new SituationCipher(key, council, seanceId);
+        try
+        {
+            return cipher.SealJson(Field(number), content);
+        }
+        finally
+        {
+            cipher.Release();
+        }
     }
 
     /// <summary>The version's content; a 410 problem once its key is destroyed, 503 when the key ring is unavailable.</summary>
@@ -67,7 +76,15 @@ public sealed class CompteRenduKeys(IDataProtectionProvider dataProtection, Npgs
         {
             throw new ProblemException(SituationKeys.KeyRingUnavailable());
         }
-        return new SituationCipher(key, council, seanceId).OpenJson<T>(Field(number), sealedContent);
+        var cipher = new SituationCipher(key, council, seanceId);
+        try
+        {
+            return cipher.OpenJson<T>(Field(number), sealedContent);
+        }
+        finally
+        {
+            cipher.Release();
+        }
     }
 
     /// <summary>Withdrawal: the version's key is deleted in the transaction that records the withdrawal.</summary>

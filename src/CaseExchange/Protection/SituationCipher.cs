@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -16,10 +17,18 @@ public sealed class SituationCipher
     private const string FormatPrefix = "v1:";
     private const int NonceSize = 12;
     private const int TagSize = 16;
+    // Values up to this many bytes are sealed and opened in stack buffers; longer ones in pooled arrays (zeroed after use).
+    private const int StackLimit = 1024;
 
     private readonly byte[] _key;
     private readonly string _council;
     private readonly Guid _situationId;
+    // "caseexchange/v1/{council}/{situation:N}/": the associated data of every field of this situation, less the field.
+    private readonly byte[] _associatedPrefix;
+    // One OpenSSL context per cipher, made on first use and reused by every value sealed or opened with it (the cipher is
+    // what the key cache keeps). AesGcm is not safe for concurrent use: the lock serialises the (sub-microsecond) calls.
+    private readonly Lock _gate = new();
+    private AesGcm? _aes;
 
     public SituationCipher(byte[] key, string council, Guid situationId)
     {
@@ -27,40 +36,73 @@ public sealed class SituationCipher
         _key = key;
         _council = council;
         _situationId = situationId;
+        _associatedPrefix = Encoding.UTF8.GetBytes($"caseexchange/v1/{council}/{situationId:N}/");
     }
 
     public Guid SituationId => _situationId;
 
     public SealedText Seal(string field, string plaintext)
     {
-        var plain = Encoding.UTF8.GetBytes(plaintext);
-        var output = new byte[NonceSize + plain.Length + TagSize];
-        var nonce = output.AsSpan(0, NonceSize);
-        RandomNumberGenerator.Fill(nonce);
-        using var aes = new AesGcm(_key, TagSize);
-        aes.Encrypt(nonce, plain, output.AsSpan(NonceSize, plain.Length), output.AsSpan(NonceSize + plain.Length), AssociatedData(field));
-        CryptographicOperations.ZeroMemory(plain);
-        return new SealedText(FormatPrefix + Convert.ToBase64String(output));
+        var length = Encoding.UTF8.GetByteCount(plaintext);
+        byte[]? rented = null;
+        var plain = (length <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(length)))[..length];
+        try
+        {
+            Encoding.UTF8.GetBytes(plaintext, plain);
+            return SealBytes(field, plain);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plain);
+            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
     public string Open(string field, SealedText sealedText)
     {
-        if (!sealedText.Value.StartsWith(FormatPrefix, StringComparison.Ordinal))
-            throw new CryptographicException("Unknown sealed format.");
-        var input = Convert.FromBase64String(sealedText.Value[FormatPrefix.Length..]);
-        if (input.Length < NonceSize + TagSize) throw new CryptographicException("Sealed value too short.");
-        var cipherLength = input.Length - NonceSize - TagSize;
-        var plain = new byte[cipherLength];
-        using var aes = new AesGcm(_key, TagSize);
-        aes.Decrypt(input.AsSpan(0, NonceSize), input.AsSpan(NonceSize, cipherLength), input.AsSpan(NonceSize + cipherLength), plain, AssociatedData(field));
-        return Encoding.UTF8.GetString(plain);
+        byte[]? rented = null;
+        var buffer = PlainBuffer(sealedText, ref rented);
+        try
+        {
+            var plain = OpenBytes(field, sealedText, buffer);
+            return Encoding.UTF8.GetString(plain);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(buffer);
+            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
-    public SealedText SealJson<T>(string field, T value) => Seal(field, JsonSerializer.Serialize(value, SealedJson.Options));
+    // The same bytes as serialising to a string and encoding it in UTF-8, without the string.
+    public SealedText SealJson<T>(string field, T value)
+    {
+        var json = JsonSerializer.SerializeToUtf8Bytes(value, SealedJson.Options);
+        try
+        {
+            return SealBytes(field, json);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(json);
+        }
+    }
 
-    public T OpenJson<T>(string field, SealedText sealedText) =>
-        JsonSerializer.Deserialize<T>(Open(field, sealedText), SealedJson.Options)
-        ?? throw new CryptographicException("Sealed value holds no content.");
+    public T OpenJson<T>(string field, SealedText sealedText)
+    {
+        byte[]? rented = null;
+        var buffer = PlainBuffer(sealedText, ref rented);
+        try
+        {
+            return JsonSerializer.Deserialize<T>(OpenBytes(field, sealedText, buffer), SealedJson.Options)
+                   ?? throw new CryptographicException("Sealed value holds no content.");
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(buffer);
+            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
 
     /// <summary>
     /// A keyed one-way fingerprint (HMAC-SHA-256 under a key derived from the situation's key): tells whether a retried
@@ -71,6 +113,90 @@ public sealed class SituationCipher
     {
         var macKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, _key, 32, info: AssociatedData("fingerprint/" + purpose));
         return Convert.ToBase64String(HMACSHA256.HashData(macKey, data));
+    }
+
+    /// <summary>Frees the OpenSSL context (the key cache calls it when it lets the cipher go); a later use makes a new one.</summary>
+    internal void Release()
+    {
+        lock (_gate)
+        {
+            _aes?.Dispose();
+            _aes = null;
+        }
+    }
+
+    /// <summary>"v1:" + base64(nonce[12] | ciphertext | tag[16]), a fresh random nonce per value.</summary>
+    private SealedText SealBytes(string field, ReadOnlySpan<byte> plain)
+    {
+        var sealedLength = NonceSize + plain.Length + TagSize;
+        var textLength = FormatPrefix.Length + (sealedLength + 2) / 3 * 4;
+        byte[]? rentedBytes = null;
+        char[]? rentedChars = null;
+        var output = (sealedLength <= StackLimit ? stackalloc byte[StackLimit] : (rentedBytes = ArrayPool<byte>.Shared.Rent(sealedLength)))[..sealedLength];
+        var text = (textLength <= StackLimit ? stackalloc char[StackLimit] : (rentedChars = ArrayPool<char>.Shared.Rent(textLength)))[..textLength];
+        Span<byte> associated = stackalloc byte[AssociatedLength(field)];
+        try
+        {
+            var nonce = output[..NonceSize];
+            RandomNumberGenerator.Fill(nonce);
+            WriteAssociatedData(field, associated);
+            lock (_gate)
+                Aes().Encrypt(nonce, plain, output.Slice(NonceSize, plain.Length), output[(NonceSize + plain.Length)..], associated);
+            FormatPrefix.CopyTo(text);
+            if (!Convert.TryToBase64Chars(output, text[FormatPrefix.Length..], out var written) || FormatPrefix.Length + written != textLength)
+                throw new CryptographicException("Sealed value could not be encoded.");
+            return new SealedText(new string(text));
+        }
+        finally
+        {
+            if (rentedBytes is not null) ArrayPool<byte>.Shared.Return(rentedBytes);
+            if (rentedChars is not null) ArrayPool<char>.Shared.Return(rentedChars);
+        }
+    }
+
+    /// <summary>A buffer at least as long as the sealed value's decoded bytes (base64 decodes to at most 3 bytes per 4 characters).</summary>
+    private static Span<byte> PlainBuffer(SealedText sealedText, ref byte[]? rented)
+    {
+        var length = Math.Max(0, (sealedText.Value.Length - FormatPrefix.Length) / 4 * 3);
+        rented = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
+        return rented.AsSpan(0, length);
+    }
+
+    /// <summary>Decodes and opens into <paramref name="buffer"/>: the clear bytes, which the caller zeroes.</summary>
+    private Span<byte> OpenBytes(string field, SealedText sealedText, Span<byte> buffer)
+    {
+        if (!sealedText.Value.StartsWith(FormatPrefix, StringComparison.Ordinal))
+            throw new CryptographicException("Unknown sealed format.");
+        var chars = sealedText.Value.AsSpan(FormatPrefix.Length);
+        byte[]? rented = null;
+        var input = (chars.Length <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(chars.Length)));
+        try
+        {
+            if (!Convert.TryFromBase64Chars(chars, input, out var length))
+                throw new CryptographicException("Sealed value is not base64.");
+            if (length < NonceSize + TagSize) throw new CryptographicException("Sealed value too short.");
+            var cipherLength = length - NonceSize - TagSize;
+            var plain = buffer[..cipherLength];
+            Span<byte> associated = stackalloc byte[AssociatedLength(field)];
+            WriteAssociatedData(field, associated);
+            lock (_gate)
+                Aes().Decrypt(input[..NonceSize], input.Slice(NonceSize, cipherLength), input.Slice(NonceSize + cipherLength, TagSize), plain, associated);
+            return plain;
+        }
+        finally
+        {
+            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private AesGcm Aes() => _aes ??= new AesGcm(_key, TagSize);
+
+    private int AssociatedLength(string field) => _associatedPrefix.Length + Encoding.UTF8.GetByteCount(field);
+
+    private void WriteAssociatedData(string field, Span<byte> destination)
+    {
+        _associatedPrefix.CopyTo(destination);
+        Encoding.UTF8.GetBytes(field, destination[_associatedPrefix.Length..]);
     }
 
     private byte[] AssociatedData(string field) => Encoding.UTF8.GetBytes($"caseexchange/v1/{_council}/{_situationId:N}/{field}");

@@ -20,7 +20,7 @@ public static class SituationKeyTable
 
     public static Weasel.Postgresql.Tables.Table Definition()
     {
-        var table = new Weasel.Postgresql.Tables.Table(new Weasel.Core.DbObjectName(Hosting.Database.SchemaName, "situation_keys"));
+        var table = new Weasel.Postgresql.Tables.Table(new Weasel.Postgresql.PostgresqlObjectName(Hosting.Database.SchemaName, "situation_keys"));
         table.AddColumn<string>("council").AsPrimaryKey();
         table.AddColumn<Guid>("situation_id").AsPrimaryKey();
         table.AddColumn("wrapped_key", "bytea").NotNull();
@@ -79,8 +79,7 @@ public sealed class SituationKeys(IDataProtectionProvider dataProtection, IMemor
         var wrapped = ProtectorFor(council).Protect(key);
         session.QueueSqlCommand($"insert into {SituationKeyTable.Name} (council, situation_id, wrapped_key, created_at) values (?, ?, ?, ?)",
             council, situationId, wrapped, now);
-        cache.Set(CacheKey(council, situationId), key, CacheLifetime);
-        return new SituationSealer(new SituationCipher(key, council, situationId));
+        return new SituationSealer(Cache(council, situationId, key));
     }
 
     /// <summary>
@@ -94,8 +93,8 @@ public sealed class SituationKeys(IDataProtectionProvider dataProtection, IMemor
     internal async Task<SituationCipher> UnwrapAsync(IQuerySession session, Guid situationId, CancellationToken cancellation = default)
     {
         var council = session.TenantId;
-        if (cache.TryGetValue<byte[]>(CacheKey(council, situationId), out var cached) && cached is not null)
-            return new SituationCipher(cached, council, situationId);
+        if (cache.TryGetValue<SituationCipher>(CacheKey(council, situationId), out var cached) && cached is not null)
+            return cached;
 
         var wrapped = await LoadWrappedAsync(council, situationId, cancellation) ?? throw new ProblemException(KeyErased());
         byte[] key;
@@ -108,8 +107,18 @@ public sealed class SituationKeys(IDataProtectionProvider dataProtection, IMemor
             // Typically a database restored without the key ring's protection certificate.
             throw new ProblemException(KeyRingUnavailable());
         }
-        cache.Set(CacheKey(council, situationId), key, CacheLifetime);
-        return new SituationCipher(key, council, situationId);
+        return Cache(council, situationId, key);
+    }
+
+    // The cache keeps the cipher, not only the key: its AES-GCM context is then made once per situation and cache lifetime,
+    // not once per sealed value. Evicted (expiry, erasure, Forget), it frees that context.
+    private SituationCipher Cache(string council, Guid situationId, byte[] key)
+    {
+        var cipher = new SituationCipher(key, council, situationId);
+        var entry = new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = CacheLifetime };
+        entry.RegisterPostEvictionCallback(static (_, value, _, _) => (value as SituationCipher)?.Release());
+        cache.Set(CacheKey(council, situationId), cipher, entry);
+        return cipher;
     }
 
     /// <summary>The stored (wrapped) form of a situation's key, or null once erased. Opens nothing: the key ring is needed for that.</summary>
