@@ -154,8 +154,8 @@ public sealed class SituationKeys(IDataProtectionProvider dataProtection, IMemor
     {
         var complete = true;
         await using var connection = await dataSource.OpenConnectionAsync(cancellation);
-        // VACUUM FULL copies a deleted row that a running transaction might still see: wait (briefly) until every
-        // snapshot of this database is younger than the erasures, so that the rewrite leaves the erased keys behind.
+        // VACUUM FULL copies a deleted row that a running transaction might still see: wait (briefly) until nothing older
+        // than the erasures holds the horizon back, so that the rewrite leaves the erased keys behind.
         if (!await OlderSnapshotsEndedAsync(connection, cancellation))
         {
             complete = false;
@@ -179,13 +179,24 @@ public sealed class SituationKeys(IDataProtectionProvider dataProtection, IMemor
         return complete;
     }
 
+    /// <summary>
+    /// Whether the rewrite can leave the erased rows behind: no snapshot may still see them. That is three things. A
+    /// transaction of this database whose snapshot is older than the erasure. A transaction of any database of the
+    /// cluster whose id is older: a snapshot's horizon is the oldest transaction running anywhere, so the rewrite's own
+    /// snapshot would keep the rows (<c>pg_current_snapshot()</c> answers this for any role, where <c>pg_stat_activity</c>
+    /// hides other roles' transactions). A replication slot or a standby's feedback holding an older horizon.
+    /// </summary>
     private static async Task<bool> OlderSnapshotsEndedAsync(NpgsqlConnection connection, CancellationToken cancellation)
     {
-        await using var mark = new NpgsqlCommand("select (pg_current_xact_id()::text::bigint % 4294967296)::text", connection);
+        await using var mark = new NpgsqlCommand("select pg_current_xact_id()::text", connection);
         var marker = (string)(await mark.ExecuteScalarAsync(cancellation))!;
         await using var older = new NpgsqlCommand(
-            "select count(*) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and " +
-            "((backend_xmin is not null and age(backend_xmin) > age($1::xid)) or (backend_xid is not null and age(backend_xid) > age($1::xid)))",
+            "select (select count(*) from pg_stat_activity where pid <> pg_backend_pid() and backend_xmin is not null " +
+            "        and age(backend_xmin) > age(($1::text::bigint % 4294967296)::text::xid) " +
+            "        and (datname = current_database() or backend_type = 'walsender')) " +
+            "     + (case when pg_snapshot_xmin(pg_current_snapshot()) < $1::text::xid8 then 1 else 0 end) " +
+            "     + (select count(*) from pg_replication_slots where xmin is not null " +
+            "        and age(xmin) > age(($1::text::bigint % 4294967296)::text::xid))",
             connection) { Parameters = { new() { Value = marker } } };
         for (var attempt = 0; attempt < 100; attempt++)
         {

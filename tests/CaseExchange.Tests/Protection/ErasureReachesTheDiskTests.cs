@@ -56,6 +56,35 @@ public sealed class ErasureReachesTheDiskTests(RawFilesFixture fixture) : IClass
         Assert.NotEmpty(files.Find(keptKey));
     }
 
+    [Fact]
+    public async Task A_purge_waits_for_a_transaction_of_another_database_older_than_the_erasure_and_never_claims_it_complete_meanwhile()
+    {
+        // A snapshot's xmin is the oldest transaction running in the whole cluster, whatever its database: while a writer
+        // of another database is older than the erasure, the rewrite's own snapshot keeps the deleted key row alive.
+        var postgres = await TestPostgres.GetAsync();
+        Assert.SkipWhen(postgres.Cluster is null, "Reads the raw files of the throwaway cluster; TEST_PG_CONNECTION names a server whose files are elsewhere.");
+        var keys = Service.Services.GetRequiredService<SituationKeys>();
+        var erased = (await Council.ReferAsync(Service, TestPerson.Distinctive("Ancienne"), "Faits fictifs à effacer")).Id;
+        var erasedKey = (await keys.LoadWrappedAsync(Council.Code, erased))!;
+        var files = await RawFiles.OfAsync(postgres.Cluster!.DataDirectory, Service.ConnectionString);
+
+        await using var elsewhere = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Service.ConnectionString) { Database = "postgres", Pooling = false }.ConnectionString);
+        await elsewhere.OpenAsync();
+        await using var older = await elsewhere.BeginTransactionAsync();
+        await using (var assign = new NpgsqlCommand("select pg_current_xact_id()", elsewhere, older)) await assign.ExecuteScalarAsync();
+
+        await Service.PostJsonAsync<JsonElement>(Council.Coordonnateur, $"{Council.Api}/situations/{erased}/erasure-orders",
+            new { reason = "finalite-eteinte" });
+        Assert.Null(await keys.LoadWrappedAsync(Council.Code, erased));
+        Assert.False(await keys.PurgeErasedAsync(TestContext.Current.CancellationToken),
+            "the purge said complete while a transaction older than the erasure was running in another database");
+
+        await older.RollbackAsync();
+        Assert.True(await keys.PurgeErasedAsync(TestContext.Current.CancellationToken));
+        var left = files.Find(erasedKey);
+        Assert.True(left.Count == 0, $"bytes of the erased key remain in: {string.Join(", ", left)}");
+    }
+
     private async Task CheckpointAsync()
     {
         await using var connection = new NpgsqlConnection(Service.ConnectionString);
