@@ -50,6 +50,9 @@ public static class JourneySupport
     {
         var violations = new List<string>();
         page.Console += (_, message) => { if (message.Text.Contains("Content Security Policy")) violations.Add(message.Text); };
+        // The page reached first (a click's navigation may still be under way: reloading then detached the page once in CI),
+        // then loaded again with the console listened to.
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Statistiques plénières");
         await page.ReloadAsync();
         await Expect(page.Locator("h1")).ToHaveTextAsync("Statistiques plénières");
         await Expect(page.Locator("table.table--statistics")).ToHaveCountAsync(5);
