@@ -32,6 +32,16 @@ public sealed class FormRefusalPageTests(FormRefusalPageFixture fixture) : IClas
         return decoded;
     }
 
+    /// <summary>Posts the page's form (its antiforgery token added) and expects it back refused: 409, and the form's summary.</summary>
+    private static async Task<string> PostRefusedAsync(HttpClient client, string page, string? handler, Dictionary<string, string> fields,
+        string title, string detail)
+    {
+        fields["__RequestVerificationToken"] = await Pages.AntiforgeryTokenAsync(client, page);
+        var refused = await client.PostAsync(handler is null ? page : $"{page}?handler={handler}", new FormUrlEncodedContent(fields), Cancel);
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        return AssertRefusedForm(await refused.Content.ReadAsStringAsync(Cancel), title, detail);
+    }
+
     [Fact]
     public async Task A_second_chair_on_the_groups_page_keeps_the_form_with_the_reason()
     {
@@ -40,15 +50,11 @@ public sealed class FormRefusalPageTests(FormRefusalPageFixture fixture) : IClas
         using var client = await Service.PageClientAsync(Council.Coordonnateur);
         var before = await Service.NonJournalEventCountAsync();
 
-        var refused = await client.PostAsync($"{url}?handler=Ajouter", new FormUrlEncodedContent(new Dictionary<string, string>
+        var html = await PostRefusedAsync(client, url, "Ajouter", new Dictionary<string, string>
         {
-            ["__RequestVerificationToken"] = await Pages.AntiforgeryTokenAsync(client, url),
             ["Input.MemberId"] = candidate.ToString(),
             ["Input.Role"] = "animateur",
-        }), Cancel);
-
-        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
-        var html = AssertRefusedForm(await refused.Content.ReadAsStringAsync(Cancel), "Action impossible dans l'état actuel",
+        }, "Action impossible dans l'état actuel",
             "Cette instance a déjà sa présidence");
         Assert.Contains("<form method=\"post\" class=\"form\" action=\"" + url + "?handler=Ajouter\"", html);
         Assert.Matches(Selected(candidate.ToString()), html);
@@ -64,16 +70,12 @@ public sealed class FormRefusalPageTests(FormRefusalPageFixture fixture) : IClas
         using var client = await Service.PageClientAsync(Council.Animateur);
         var before = await Service.NonJournalEventCountAsync();
 
-        var refused = await client.PostAsync(url, new FormUrlEncodedContent(new Dictionary<string, string>
+        var html = await PostRefusedAsync(client, url, null, new Dictionary<string, string>
         {
-            ["__RequestVerificationToken"] = await Pages.AntiforgeryTokenAsync(client, url),
             ["Input.Outcome"] = "relais-dispositif",
             ["Input.Comment"] = "Commentaire saisi Quiproquo",
             ["Input.ExpectedVersion"] = "2",
-        }), Cancel);
-
-        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
-        var html = AssertRefusedForm(await refused.Content.ReadAsStringAsync(Cancel), "Modification concurrente",
+        }, "Modification concurrente",
             "Vous travailliez sur la version 2, mais la version actuelle est la 3");
         Assert.Contains($"<a href=\"{url}\">Recharger la page pour voir la version actuelle</a>", html);
         Assert.Contains("Commentaire saisi Quiproquo", html);
@@ -90,15 +92,11 @@ public sealed class FormRefusalPageTests(FormRefusalPageFixture fixture) : IClas
         using var client = await Service.PageClientAsync(Council.Animateur);
         var before = await Service.NonJournalEventCountAsync();
 
-        var refused = await client.PostAsync(url, new FormUrlEncodedContent(new Dictionary<string, string>
+        var html = await PostRefusedAsync(client, url, null, new Dictionary<string, string>
         {
-            ["__RequestVerificationToken"] = await Pages.AntiforgeryTokenAsync(client, url),
             ["Input.Outcome"] = "relais-dispositif",
             ["Input.ExpectedVersion"] = "3",
-        }), Cancel);
-
-        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
-        var html = AssertRefusedForm(await refused.Content.ReadAsStringAsync(Cancel), "Modification concurrente",
+        }, "Modification concurrente",
             "Vous travailliez sur la version 3, mais la version actuelle est la 4");
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(html, "class=\"error-summary\""));
         Assert.DoesNotContain("name=\"Input.Outcome\"", html);
@@ -114,18 +112,14 @@ public sealed class FormRefusalPageTests(FormRefusalPageFixture fixture) : IClas
         using var client = await Service.PageClientAsync(Council.Coordonnateur);
         var before = await Service.NonJournalEventCountAsync();
 
-        var refused = await client.PostAsync($"{url}?handler=Reporter", new FormUrlEncodedContent(new Dictionary<string, string>
+        var html = await PostRefusedAsync(client, url, "Reporter", new Dictionary<string, string>
         {
-            ["__RequestVerificationToken"] = await Pages.AntiforgeryTokenAsync(client, url),
             ["Move.Date"] = day.ToString("yyyy-MM-dd"),
             ["Move.Time"] = "14:00",
             ["Move.Place"] = "Salle polyvalente B",
             ["Move.Reason"] = "calendrier",
             ["Move.ExpectedVersion"] = "1",
-        }), Cancel);
-
-        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
-        var html = AssertRefusedForm(await refused.Content.ReadAsStringAsync(Cancel), "Action impossible dans l'état actuel",
+        }, "Action impossible dans l'état actuel",
             "La séance est déjà prévue à cette date.");
         Assert.Contains("value=\"Salle polyvalente B\"", html);
         Assert.Contains($"value=\"{day:yyyy-MM-dd}\"", html);
