@@ -78,6 +78,9 @@ public sealed class IdentityIndex(IDataProtectionProvider dataProtection, IDocum
     /// starting together). Runs before the back-fill, which would otherwise see the council as indexed and the table empty.
     /// </summary>
     public const string LegacyTableName = "identity_index";
+
+    // A person indexed twice (a back-fill meeting a referral, two rows of the former table) keeps the union of their terms.
+    private const string MergeTerms = "on conflict (council, situation_id, person_id) do update set terms = array(select distinct t from unnest(i.terms || excluded.terms) t)";
     public const string MigrateFromLegacy = $"""
         do $$
         begin
@@ -87,8 +90,7 @@ public sealed class IdentityIndex(IDataProtectionProvider dataProtection, IDocum
               select council, situation_id, person_id, min(role), array_agg(distinct term order by term)
               from {Database.SchemaName}.{LegacyTableName}
               group by council, situation_id, person_id
-            on conflict (council, situation_id, person_id) do update
-              set terms = array(select distinct t from unnest(i.terms || excluded.terms) t);
+            {MergeTerms};
             drop table {Database.SchemaName}.{LegacyTableName};
           end if;
         end $$;
@@ -101,10 +103,8 @@ public sealed class IdentityIndex(IDataProtectionProvider dataProtection, IDocum
         foreach (var person in persons)
         {
             var hashes = IdentityTerms.OfPerson(person.Identity).Select(t => Hash(key, t)).ToArray();
-            // Indexing a person twice (a back-fill meeting a referral) adds the terms they lacked, as one row per term did.
             session.QueueSqlCommand(
-                $"insert into {Table} as i (council, situation_id, person_id, role, terms) values (?, ?, ?, ?, ?) " +
-                "on conflict (council, situation_id, person_id) do update set terms = array(select distinct t from unnest(i.terms || excluded.terms) t)",
+                $"insert into {Table} as i (council, situation_id, person_id, role, terms) values (?, ?, ?, ?, ?) {MergeTerms}",
                 session.TenantId, situationId, person.PersonId, person.Role, hashes);
         }
     }
