@@ -191,12 +191,13 @@ public sealed class SituationKeys(IDataProtectionProvider dataProtection, IMemor
         await using var mark = new NpgsqlCommand("select pg_current_xact_id()::text", connection);
         var marker = (string)(await mark.ExecuteScalarAsync(cancellation))!;
         await using var older = new NpgsqlCommand(
+            // The marker as an epoch-less xid (what pg_stat_activity and the slots show) and as a full xid8 (the snapshot's).
+            "with marker as (select ($1::text::bigint % 4294967296)::text::xid as xid, $1::text::xid8 as xid8) " +
             "select (select count(*) from pg_stat_activity where pid <> pg_backend_pid() and backend_xmin is not null " +
-            "        and age(backend_xmin) > age(($1::text::bigint % 4294967296)::text::xid) " +
+            "        and age(backend_xmin) > age((select xid from marker)) " +
             "        and (datname = current_database() or backend_type = 'walsender')) " +
-            "     + (case when pg_snapshot_xmin(pg_current_snapshot()) < $1::text::xid8 then 1 else 0 end) " +
-            "     + (select count(*) from pg_replication_slots where xmin is not null " +
-            "        and age(xmin) > age(($1::text::bigint % 4294967296)::text::xid))",
+            "     + (case when pg_snapshot_xmin(pg_current_snapshot()) < (select xid8 from marker) then 1 else 0 end) " +
+            "     + (select count(*) from pg_replication_slots where xmin is not null and age(xmin) > age((select xid from marker)))",
             connection) { Parameters = { new() { Value = marker } } };
         for (var attempt = 0; attempt < 100; attempt++)
         {
